@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clipfind::clip::json {
+
+/// A parsed JSON value. Small and dependency-free on purpose: the engine must build without Qt or other
+/// libraries (safetensors headers, Hugging Face config.json, fixture files for the GPU check driver).
+class Value
+{
+public:
+    enum class Type { Null, Bool, Number, String, Array, Object };
+
+    Value() = default;
+    Type type() const { return m_type; }
+    bool isNull() const { return m_type == Type::Null; }
+    bool isBool() const { return m_type == Type::Bool; }
+    bool isNumber() const { return m_type == Type::Number; }
+    bool isString() const { return m_type == Type::String; }
+    bool isArray() const { return m_type == Type::Array; }
+    bool isObject() const { return m_type == Type::Object; }
+
+    bool toBool(bool fallback = false) const;
+    double toDouble(double fallback = 0) const;
+    /// Exact for integers up to 2^63 written without fraction or exponent (safetensors offsets).
+    int64_t toInt(int64_t fallback = 0) const;
+    const std::string &toString() const; // empty string unless isString()
+
+    const std::vector<Value> &array() const;                 // empty unless isArray()
+    const std::vector<std::pair<std::string, Value>> &members() const; // in document order; empty unless isObject()
+    /// Member by key; a Null value when absent or not an object.
+    const Value &operator[](const std::string &key) const;
+    bool contains(const std::string &key) const;
+    const Value &operator[](size_t index) const;
+    size_t size() const; // array or object size
+
+    static Value makeNull();
+    static Value makeBool(bool b);
+    static Value makeNumber(double d, int64_t i, bool isInteger);
+    static Value makeString(std::string s);
+    static Value makeArray(std::vector<Value> items);
+    static Value makeObject(std::vector<std::pair<std::string, Value>> members);
+
+private:
+    Type m_type = Type::Null;
+    bool m_bool = false;
+    bool m_isInteger = false;
+    double m_number = 0;
+    int64_t m_integer = 0;
+    std::string m_string;
+    std::shared_ptr<std::vector<Value>> m_array;
+    std::shared_ptr<std::vector<std::pair<std::string, Value>>> m_object;
+};
+
+/// Parses a complete JSON text (RFC 8259; \uXXXX escapes incl. surrogate pairs to UTF-8). On failure returns
+/// false and sets `error` to e.g. "unexpected character 'x' at offset 12".
+bool parse(const std::string &text, Value *out, std::string *error);
+
+/// Serializes compactly (used by the drivers to print results). Numbers use the shortest round-trip form.
+std::string serialize(const Value &value);
+
+} // namespace clipfind::clip::json

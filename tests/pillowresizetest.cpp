@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+#include <QtTest>
+class Placeholder : public QObject { Q_OBJECT };
+QTEST_GUILESS_MAIN(Placeholder)
+#include "pillowresizetest.moc"
