@@ -1,1 +1,14 @@
-int main() { return 0; }
+// SPDX-License-Identifier: MIT
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("ClipFind"));
+    QApplication::setOrganizationName(QStringLiteral("ClipFind"));
+    clipfind::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

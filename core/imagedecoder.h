@@ -16,8 +16,14 @@ struct DecodedImage {
 };
 
 /// Decodes JPEG, PNG, WebP, BMP, TIFF (OpenCV, from bytes read with QFile so any file name works) and
-/// GIF (first frame, Qt's reader: OpenCV 4.6 has no GIF decoder). Applies the EXIF orientation (1-8),
-/// drops alpha without compositing, expands palettes, replicates grayscale, scales 16-bit to 8-bit.
+/// GIF (first frame, Qt's reader: OpenCV 4.6 has no GIF decoder). The format comes from the content, not
+/// the extension. Applies the EXIF orientation (1-8; JPEG APP1, PNG eXIf, WebP EXIF; TIFF's own tag is
+/// applied by OpenCV), drops alpha without compositing (a transparent pixel keeps its color, as Pillow's
+/// convert("RGB")), expands palettes, replicates grayscale, keeps the high byte of 16-bit samples (as
+/// Pillow does for 16-bit RGB) and scales float samples by 255.
+/// Refused with an error: files over 1 GiB, images over 200 megapixels (checked from the header, before
+/// decoding), truncated JPEG/GIF data (Pillow refuses those too, where libjpeg would pad with gray), and
+/// anything the codecs reject. Error messages start with the file name ("photo.jpg: file is empty (0 bytes)").
 /// Reentrant; never throws.
 DecodedImage decodeImage(const QString &path);
 

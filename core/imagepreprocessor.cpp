@@ -1,1 +1,57 @@
 // SPDX-License-Identifier: MIT
+#include "core/imagepreprocessor.h"
+
+#include "core/clip/imageprep.h"
+#include "core/imagedecoder.h"
+
+#include <QFileInfo>
+
+#include <exception>
+
+namespace clipfind {
+
+PreprocessedImage preprocessImageFile(const QString &path, int size)
+{
+    const DecodedImage decoded = decodeImage(path);
+    if (!decoded.ok()) {
+        PreprocessedImage result;
+        result.error = decoded.error;
+        return result;
+    }
+    PreprocessedImage result = preprocessImage(decoded.image, size);
+    if (!result.ok()) {
+        result.error = QFileInfo(path).fileName() + QStringLiteral(": ") + result.error;
+    }
+    return result;
+}
+
+PreprocessedImage preprocessImage(const QImage &image, int size)
+{
+    PreprocessedImage result;
+    if (size <= 0) {
+        result.error = QStringLiteral("invalid model input size %1").arg(size);
+        return result;
+    }
+    if (image.isNull() || image.width() <= 0 || image.height() <= 0) {
+        result.error = QStringLiteral("empty image");
+        return result;
+    }
+    // No copy for the decoder's output; other formats are converted (alpha dropped by Qt's conversion).
+    const QImage rgb = image.format() == QImage::Format_RGB888 ? image : image.convertToFormat(QImage::Format_RGB888);
+    if (rgb.isNull()) {
+        result.error = QStringLiteral("out of memory converting a %1 x %2 image").arg(image.width()).arg(image.height());
+        return result;
+    }
+    try {
+        const clip::RgbView view{rgb.constBits(), rgb.width(), rgb.height(), rgb.bytesPerLine()};
+        result.pixels.reserve(size_t(3) * size_t(size) * size_t(size));
+        clip::preprocessForClip(view, size, result.pixels);
+        result.size = size;
+    } catch (const std::exception &e) { // std::bad_alloc for absurd sizes
+        result.pixels.clear();
+        result.error = QStringLiteral("preprocessing failed (%1)").arg(QString::fromUtf8(e.what()));
+    }
+    return result;
+}
+
+} // namespace clipfind

@@ -1,5 +1,179 @@
 // SPDX-License-Identifier: MIT
+// clipfind-cli as other tools call it: JSON and NPY outputs checked against the reference fixtures,
+// exit codes and one-line errors.
+#include "fixturedata.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
-class Placeholder : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Placeholder)
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(CLIPFIND_CLI), arguments);
+    Run run;
+    if (!process.waitForFinished(300000)) {
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+} // namespace
+
+class CliTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokenizeMatchesFixture()
+    {
+        const QJsonObject cases = readJsonObject(dataPath(QStringLiteral("tokenizer_cases.json")));
+        QStringList texts;
+        QJsonArray expectedRows;
+        for (const QJsonValue &c : cases.value(QStringLiteral("cases")).toArray()) {
+            texts << c.toObject().value(QStringLiteral("text")).toString();
+            expectedRows.append(c.toObject().value(QStringLiteral("ids")));
+        }
+        QCOMPARE(texts.size(), 41);
+        const Run run = runCli(QStringList{QStringLiteral("tokenize")} + texts);
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("context_length")).toInt(), 77);
+        const QJsonArray rows = out.value(QStringLiteral("ids")).toArray();
+        QCOMPARE(rows.size(), texts.size());
+        for (int i = 0; i < rows.size(); ++i) {
+            QVERIFY2(rows[i] == expectedRows[i], qPrintable(texts[i]));
+        }
+    }
+
+    void preprocessWritesReferenceInput()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("x.npy"));
+        const QString image = dataPath(QStringLiteral("images/portrait_exif6_1600x1200.jpg"));
+        const Run run = runCli({QStringLiteral("preprocess"), image, QStringLiteral("--out"), out});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        clip::NpyArray ours, reference;
+        std::string error;
+        QVERIFY2(clip::readNpy(out.toStdString(), &ours, &error), error.c_str());
+        QVERIFY(clip::readNpy(dataPath(QStringLiteral("preprocessed/portrait_exif6_1600x1200.jpg.npy")).toStdString(),
+                              &reference, &error));
+        QCOMPARE(ours.shape, (std::vector<int64_t>{3, 224, 224}));
+        double maxDiff = 0, sum = 0;
+        for (size_t i = 0; i < ours.values.size(); ++i) {
+            const double d = std::fabs(double(ours.values[i]) - reference.values[i]);
+            maxDiff = std::max(maxDiff, d);
+            sum += d;
+        }
+        QVERIFY(maxDiff <= 0.02);
+        QVERIFY(sum / double(ours.values.size()) <= 0.001);
+
+        const Run sized = runCli({QStringLiteral("preprocess"), image, QStringLiteral("--out"), out,
+                                  QStringLiteral("--size"), QStringLiteral("336")});
+        QCOMPARE(sized.exitCode, 0);
+        QVERIFY(clip::readNpy(out.toStdString(), &ours, &error));
+        QCOMPARE(ours.shape, (std::vector<int64_t>{3, 336, 336}));
+    }
+
+    void embedMatchesReference()
+    {
+        const ExpectedModel expected = readExpected(QStringLiteral("tiny-openai"));
+        QStringList arguments{QStringLiteral("embed"), QStringLiteral("--model"),
+                              dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--device"),
+                              QStringLiteral("cpu")};
+        const int textCount = 6;
+        for (int i = 0; i < textCount; ++i) {
+            arguments << QStringLiteral("--text") << expected.texts[i];
+        }
+        for (const QString &image : expected.imagePaths) {
+            arguments << QStringLiteral("--image") << image;
+        }
+        const Run run = runCli(arguments);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        const QJsonObject model = out.value(QStringLiteral("model")).toObject();
+        QCOMPARE(model.value(QStringLiteral("format")).toString(), QStringLiteral("openai-torchscript"));
+        QCOMPARE(model.value(QStringLiteral("sha256")).toString(), expected.json.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(model.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt(),
+                 expected.json.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt());
+        QVERIFY(out.value(QStringLiteral("device")).toString().startsWith(QStringLiteral("cpu")));
+
+        // Texts through our tokenizer and images through our decoder + preprocessing, end to end.
+        const auto texts = matrix(out.value(QStringLiteral("text_features")).toArray());
+        QCOMPARE(int(texts.size()), textCount);
+        for (int i = 0; i < textCount; ++i) {
+            const std::vector<float> row(texts[size_t(i)].begin(), texts[size_t(i)].end());
+            QVERIFY2(relativeRowError(row.data(), expected.textFeatures[size_t(i)]) <= 1e-4, qPrintable(expected.texts[i]));
+        }
+        const auto images = matrix(out.value(QStringLiteral("image_features")).toArray());
+        QCOMPARE(int(images.size()), expected.imagePaths.size());
+        for (size_t i = 0; i < images.size(); ++i) {
+            const std::vector<float> row(images[i].begin(), images[i].end());
+            QVERIFY2(relativeRowError(row.data(), expected.imageFeatures[i]) <= 1e-4, qPrintable(expected.imagePaths[int(i)]));
+        }
+    }
+
+    void failuresAreOneLineWithExitCode()
+    {
+        QTemporaryDir dir;
+        const QString missing = dir.filePath(QStringLiteral("ViT-B-32.pt"));
+        Run run = runCli({QStringLiteral("embed"), QStringLiteral("--model"), missing, QStringLiteral("--text"),
+                          QStringLiteral("x")});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(run.err.contains(missing.toUtf8() + ": no such file"), run.err.constData());
+
+        const QString badImage = dir.filePath(QStringLiteral("broken.jpg"));
+        QFile file(badImage);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not really a jpeg");
+        file.close();
+        run = runCli({QStringLiteral("embed"), QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+                      QStringLiteral("--image"), badImage});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("broken.jpg"), run.err.constData());
+
+        run = runCli({QStringLiteral("preprocess"), badImage, QStringLiteral("--out"), dir.filePath(QStringLiteral("o.npy"))});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("broken.jpg"), run.err.constData());
+
+        QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("embed"), QStringLiteral("--device"), QStringLiteral("tpu"), QStringLiteral("--model"),
+                         missing}).exitCode, 2);
+    }
+
+    void benchPrintsJson()
+    {
+        const Run run = runCli({QStringLiteral("bench"), QStringLiteral("--model"),
+                                dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--device"),
+                                QStringLiteral("cpu"), QStringLiteral("--batches"), QStringLiteral("1,4"),
+                                QStringLiteral("--seconds"), QStringLiteral("0.05"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(out.value(QStringLiteral("device")).toString().startsWith(QStringLiteral("cpu")));
+        QVERIFY(out.value(QStringLiteral("threads")).toInt() >= 1);
+        const QJsonObject images = out.value(QStringLiteral("image_img_per_s")).toObject();
+        QCOMPARE(images.keys(), (QStringList{QStringLiteral("1"), QStringLiteral("4")}));
+        QVERIFY(images.value(QStringLiteral("4")).toDouble() > 0);
+        const QJsonObject text = out.value(QStringLiteral("text_ms")).toObject();
+        QVERIFY(text.value(QStringLiteral("5")).toDouble() > 0);
+        QVERIFY(text.value(QStringLiteral("77")).toDouble() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
 #include "clitest.moc"

@@ -1,1 +1,74 @@
 // SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "core/clip/benchmark.h"
+
+#include <QFile>
+#include <QTextStream>
+
+namespace clipfind::cli {
+
+// clipfind-cli bench [--model PATH | --arch ViT-B/32|ViT-B/16|ViT-L/14] [--device D] [--json]
+int runBench(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Measures image encoder throughput and text encoder latency of a model or architecture."));
+    parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint to measure."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("arch"),
+                      QStringLiteral("An architecture with random weights: ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px."),
+                      QStringLiteral("name"), QStringLiteral("ViT-B/32")});
+    parser.addOption({QStringLiteral("batches"), QStringLiteral("Image batch sizes (default 1,8,32; +256,1024 on CUDA)."),
+                      QStringLiteral("list")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Minimum time per measurement."),
+                      QStringLiteral("s"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
+    addDeviceOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    clip::LoadOptions options;
+    QString error;
+    if (!readDeviceOptions(parser, &options, &error)) {
+        return fail(error, 2);
+    }
+    clip::BenchOptions bench;
+    for (const QString &item : parser.value(QStringLiteral("batches")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int batch = item.toInt(&ok);
+        if (!ok || batch < 1) {
+            return fail(QStringLiteral("--batches needs positive numbers separated by commas"), 2);
+        }
+        bench.imageBatches.push_back(batch);
+    }
+    bench.secondsPerCase = parser.value(QStringLiteral("seconds")).toDouble();
+
+    clip::LoadResult loaded;
+    std::string name;
+    if (parser.isSet(QStringLiteral("model"))) {
+        name = QFile::encodeName(parser.value(QStringLiteral("model"))).toStdString();
+        loaded = clip::ClipModel::load(name, options);
+    } else {
+        clip::ModelConfig config;
+        const std::string arch = parser.value(QStringLiteral("arch")).toStdString();
+        if (!clip::architectureConfig(arch, &config)) {
+            return fail(QStringLiteral("unknown architecture '%1'").arg(QString::fromStdString(arch)), 2);
+        }
+        name = arch + " (random weights)";
+        loaded = clip::ClipModel::createRandom(config, options);
+    }
+    if (!loaded.model) {
+        return fail(QString::fromStdString(loaded.error));
+    }
+    const clip::BenchResult result = clip::runBenchmark(*loaded.model, name, bench);
+    QTextStream out(stdout);
+    if (parser.isSet(QStringLiteral("json"))) {
+        out << QString::fromStdString(clip::json::serialize(clip::benchToJson(result))) << '\n';
+    } else {
+        out << QString::fromStdString(clip::formatBenchTable(result));
+    }
+    return 0;
+}
+
+} // namespace clipfind::cli

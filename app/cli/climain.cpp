@@ -1,1 +1,51 @@
-int main() { return 0; }
+// SPDX-License-Identifier: MIT
+// clipfind-cli: ClipFind's command-line tool. Other tools and checks call it exactly as documented in README.md.
+
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+
+const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
+                      "\n"
+                      "  tokenize TEXT...                      CLIP token ids as JSON\n"
+                      "  preprocess IMAGE --out FILE.npy [--size N]\n"
+                      "                                        the model input as float32 [3,N,N] NPY\n"
+                      "  embed --model PATH [--text T]... [--image F]... [--device auto|cpu|cuda]\n"
+                      "                                        unnormalized features as JSON\n"
+                      "  bench [--model PATH | --arch ViT-B/32|ViT-B/16|ViT-L/14] [--device ...] [--json]\n"
+                      "                                        encoder speed\n"
+                      "\n"
+                      "Run 'clipfind-cli <command> --help' for a command's options.\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("clipfind-cli"));
+    QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.value(1);
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        QTextStream(command.isEmpty() ? stderr : stdout) << kUsage;
+        return command.isEmpty() ? 2 : 0;
+    }
+    arguments.removeAt(1);
+    arguments[0] = QStringLiteral("clipfind-cli ") + command;
+    if (command == QLatin1String("tokenize")) {
+        return clipfind::cli::runTokenize(arguments);
+    }
+    if (command == QLatin1String("preprocess")) {
+        return clipfind::cli::runPreprocess(arguments);
+    }
+    if (command == QLatin1String("embed")) {
+        return clipfind::cli::runEmbed(arguments);
+    }
+    if (command == QLatin1String("bench")) {
+        return clipfind::cli::runBench(arguments);
+    }
+    QTextStream(stderr) << "clipfind-cli: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+}

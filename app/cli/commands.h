@@ -1,1 +1,28 @@
+// SPDX-License-Identifier: MIT
 #pragma once
+
+#include "core/clip/clipmodel.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+namespace clipfind::cli {
+
+/// Each command gets its own arguments (argv[0] = "clipfind-cli <command>") and returns the exit code:
+/// 0 success, 1 failure (one line on stderr naming the file and the problem), 2 bad usage.
+int runTokenize(const QStringList &arguments);
+int runPreprocess(const QStringList &arguments);
+int runEmbed(const QStringList &arguments);
+int runBench(const QStringList &arguments);
+
+/// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
+int fail(const QString &message, int exitCode = 1);
+
+/// --device auto|cpu|cuda, --precision auto|float32|float16|bfloat16, --threads N, --kernels auto|reference|fast.
+void addDeviceOptions(QCommandLineParser &parser);
+bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *options, QString *error);
+
+/// Parses and handles --help; returns false (with the exit code in *exitCode) when the command must stop.
+bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);
+
+} // namespace clipfind::cli

@@ -15,9 +15,14 @@ enum class DeviceChoice { Auto, Cpu, Cuda };
 /// Numeric mode of the forward pass. Auto = fp16 on CUDA, fp32 on the CPU.
 enum class Precision { Auto, Float32, Float16, BFloat16 };
 
+/// Which forward implementation runs. Reference follows the Python reference op by op (bit-exact float32 on the
+/// CPU); Fast uses batch-first fused attention and a one-kernel QuickGELU. Auto = Fast on CUDA, Reference on the CPU.
+enum class Kernels { Auto, Reference, Fast };
+
 struct LoadOptions {
     DeviceChoice device = DeviceChoice::Auto;
     Precision precision = Precision::Auto;
+    Kernels kernels = Kernels::Auto;
     /// Intra-op threads for the CPU; 0 = one per core. Set process-wide on first load.
     int cpuThreads = 0;
 };
@@ -62,6 +67,8 @@ public:
     const ModelConfig &config() const;
     /// "openai-torchscript", "open_clip-safetensors", "hf-safetensors" or "random".
     const std::string &format() const;
+    /// The file the weights came from (a Hugging Face folder resolves to its model.safetensors); empty if random.
+    const std::string &file() const;
     /// "cpu" or "cuda:0 (NVIDIA H100 ...)".
     std::string deviceDescription() const;
     bool isCuda() const;
@@ -75,9 +82,12 @@ public:
     /// tokens: rows of up to contextLength ids each (SOT ... EOT, zero padded). Pooling at argmax(ids).
     Features encodeTexts(const std::vector<std::vector<int64_t>> &tokens, TextPass pass = TextPass::UpToEot);
 
-private:
+    /// Opaque state (defined in clipmodelprivate.h, for the engine's own use only).
     struct Private;
     explicit ClipModel(std::unique_ptr<Private> d);
+    Private &internals() { return *d; }
+
+private:
     std::unique_ptr<Private> d;
 };
 

@@ -29,6 +29,9 @@ public:
     double toDouble(double fallback = 0) const;
     /// Exact for integers up to 2^63 written without fraction or exponent (safetensors offsets).
     int64_t toInt(int64_t fallback = 0) const;
+    /// True for a number written without fraction or exponent that fits int64 (so toInt() is exact). Formats
+    /// that need integers (safetensors shapes and offsets) check this instead of accepting 2.5 or 1e3.
+    bool isInteger() const;
     const std::string &toString() const; // empty string unless isString()
 
     const std::vector<Value> &array() const;                 // empty unless isArray()

@@ -20,6 +20,8 @@ struct ModelConfig {
     int64_t textWidth = 512;
     int64_t textLayers = 12;
     int64_t textHeads = 8;
+    /// QuickGELU (x * sigmoid(1.702 x)) as in every OpenAI checkpoint; false = exact erf GELU (most LAION models).
+    bool quickGelu = true;
 
     int64_t visionGrid() const { return imageResolution / visionPatchSize; }
     int64_t visionTokens() const { return visionGrid() * visionGrid() + 1; }

@@ -1,1 +1,297 @@
-int main() { return 0; }
+// SPDX-License-Identifier: MIT
+// clipfind-engine: the Qt-free driver of the CLIP engine, for machines that have only libtorch (the GPU box).
+//   clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision auto|float32|float16|bfloat16]
+//                         [--kernels auto|reference|fast]
+//   clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device ...] [--precision ...] [--batches 1,8,32]
+//                         [--threads N] [--seconds S] [--json]
+// `check` compares features with the fixtures' expected.json (made by the original OpenAI code) and exits 1
+// when a row is off: fp32 within 1e-4 x max|ref| per row, fp16/bf16 cosine >= 0.999.
+
+#include "core/clip/benchmark.h"
+#include "core/clip/clipmodel.h"
+#include "core/clip/json.h"
+#include "core/clip/npy.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace clipfind::clip;
+
+namespace {
+
+struct Arguments {
+    std::map<std::string, std::string> values;
+    bool has(const std::string &key) const { return values.count(key) != 0; }
+    std::string get(const std::string &key, const std::string &fallback = {}) const
+    {
+        const auto it = values.find(key);
+        return it == values.end() ? fallback : it->second;
+    }
+};
+
+bool parseArguments(int argc, char **argv, Arguments *args, std::string *error)
+{
+    for (int i = 2; i < argc; ++i) {
+        const std::string key = argv[i];
+        if (key.rfind("--", 0) != 0) {
+            *error = "unexpected argument " + key;
+            return false;
+        }
+        if (key == "--json") {
+            args->values[key] = "1";
+        } else if (i + 1 < argc) {
+            args->values[key] = argv[++i];
+        } else {
+            *error = key + " needs a value";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool parseLoadOptions(const Arguments &args, LoadOptions *options, std::string *error)
+{
+    const std::string device = args.get("--device", "auto");
+    const std::string precision = args.get("--precision", "auto");
+    static const std::map<std::string, DeviceChoice> devices = {
+        {"auto", DeviceChoice::Auto}, {"cpu", DeviceChoice::Cpu}, {"cuda", DeviceChoice::Cuda}};
+    static const std::map<std::string, Precision> precisions = {{"auto", Precision::Auto},
+                                                                {"float32", Precision::Float32},
+                                                                {"float16", Precision::Float16},
+                                                                {"bfloat16", Precision::BFloat16}};
+    if (!devices.count(device) || !precisions.count(precision)) {
+        *error = "unknown --device or --precision value";
+        return false;
+    }
+    options->device = devices.at(device);
+    options->precision = precisions.at(precision);
+    options->cpuThreads = std::atoi(args.get("--threads", "0").c_str());
+    const std::string kernels = args.get("--kernels", "auto");
+    if (kernels != "auto" && kernels != "reference" && kernels != "fast") {
+        *error = "unknown --kernels value (auto, reference or fast)";
+        return false;
+    }
+    options->kernels = kernels == "fast" ? Kernels::Fast : kernels == "reference" ? Kernels::Reference : Kernels::Auto;
+    return true;
+}
+
+bool readJson(const std::string &path, json::Value *value, std::string *error)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        *error = path + ": cannot open";
+        return false;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!json::parse(text.str(), value, error)) {
+        *error = path + ": " + *error;
+        return false;
+    }
+    return true;
+}
+
+// Compares rows of `ours` with expected rows; returns the worst per-row figure and whether all pass.
+struct Comparison {
+    double worstRelative = 0; // max |ours - ref| / max |ref| over rows
+    double worstCosine = 1;   // min cosine over rows
+};
+
+Comparison compare(const Features &ours, const json::Value &expected)
+{
+    Comparison c;
+    for (int64_t r = 0; r < ours.rows; ++r) {
+        const json::Value &row = expected[static_cast<size_t>(r)];
+        double maxRef = 0, maxDiff = 0, dot = 0, nOurs = 0, nRef = 0;
+        for (int64_t j = 0; j < ours.dim; ++j) {
+            const double ref = row[static_cast<size_t>(j)].toDouble();
+            const double value = ours.row(r)[j];
+            maxRef = std::max(maxRef, std::fabs(ref));
+            maxDiff = std::max(maxDiff, std::fabs(value - ref));
+            dot += value * ref;
+            nOurs += value * value;
+            nRef += ref * ref;
+        }
+        c.worstRelative = std::max(c.worstRelative, maxDiff / std::max(maxRef, 1e-30));
+        c.worstCosine = std::min(c.worstCosine, dot / std::sqrt(std::max(nOurs * nRef, 1e-60)));
+    }
+    return c;
+}
+
+std::vector<std::vector<int64_t>> tokenRows(const json::Value &tokens)
+{
+    std::vector<std::vector<int64_t>> rows;
+    for (const json::Value &row : tokens.array()) {
+        std::vector<int64_t> ids;
+        for (const json::Value &id : row.array()) {
+            ids.push_back(id.toInt());
+        }
+        rows.push_back(std::move(ids));
+    }
+    return rows;
+}
+
+bool checkModel(const std::string &fixtures, const std::string &name, const std::string &modelPath,
+                const LoadOptions &options, json::Value *report)
+{
+    std::string error;
+    json::Value expected;
+    if (!readJson(fixtures + "/" + name + "/expected.json", &expected, &error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return false;
+    }
+    LoadResult loaded = ClipModel::load(fixtures + "/" + modelPath, options);
+    if (!loaded.model) {
+        std::fprintf(stderr, "%s\n", loaded.error.c_str());
+        return false;
+    }
+    ClipModel &model = *loaded.model;
+    const bool fp32 = model.precisionName() == "float32";
+
+    const auto tokens = tokenRows(expected["tokens"]);
+    const Features text = model.encodeTexts(tokens, TextPass::UpToEot);
+    const Features textFull = model.encodeTexts(tokens, TextPass::Full);
+
+    std::vector<float> pixels;
+    for (const json::Value &image : expected["images"].array()) {
+        const std::string file = image.toString().substr(image.toString().rfind('/') + 1);
+        NpyArray array;
+        if (!readNpy(fixtures + "/preprocessed/" + file + ".npy", &array, &error)) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return false;
+        }
+        pixels.insert(pixels.end(), array.values.begin(), array.values.end());
+    }
+    const Features images = model.encodeImages(pixels.data(), static_cast<int64_t>(expected["images"].size()));
+    for (const Features *f : {&text, &textFull, &images}) {
+        if (!f->ok()) {
+            std::fprintf(stderr, "%s: %s\n", name.c_str(), f->error.c_str());
+            return false;
+        }
+    }
+    const Comparison t = compare(text, expected["text_features"]);
+    const Comparison tf = compare(textFull, expected["text_features"]);
+    const Comparison im = compare(images, expected["image_features"]);
+    // Short pass vs full pass: same features within 1e-5 relative.
+    double shortVsFull = 0;
+    for (int64_t r = 0; r < text.rows; ++r) {
+        double maxRef = 0, maxDiff = 0;
+        for (int64_t j = 0; j < text.dim; ++j) {
+            maxRef = std::max(maxRef, std::fabs(double(textFull.row(r)[j])));
+            maxDiff = std::max(maxDiff, std::fabs(double(text.row(r)[j]) - textFull.row(r)[j]));
+        }
+        shortVsFull = std::max(shortVsFull, maxDiff / std::max(maxRef, 1e-30));
+    }
+    const bool pass = fp32 ? (t.worstRelative <= 1e-4 && tf.worstRelative <= 1e-4 && im.worstRelative <= 1e-4
+                              && shortVsFull <= 1e-5)
+                           : (t.worstCosine >= 0.999 && tf.worstCosine >= 0.999 && im.worstCosine >= 0.999);
+    auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
+    *report = json::Value::makeObject({
+        {"model", json::Value::makeString(name)},
+        {"format", json::Value::makeString(model.format())},
+        {"device", json::Value::makeString(model.deviceDescription())},
+        {"precision", json::Value::makeString(model.precisionName())},
+        {"text_max_rel_diff", number(t.worstRelative)},
+        {"text_full_max_rel_diff", number(tf.worstRelative)},
+        {"image_max_rel_diff", number(im.worstRelative)},
+        {"text_min_cosine", number(t.worstCosine)},
+        {"image_min_cosine", number(im.worstCosine)},
+        {"short_vs_full_max_rel_diff", number(shortVsFull)},
+        {"pass", json::Value::makeBool(pass)},
+    });
+    return pass;
+}
+
+int runCheck(const Arguments &args)
+{
+    LoadOptions options;
+    std::string error;
+    if (!parseLoadOptions(args, &options, &error) || !args.has("--fixtures")) {
+        std::fprintf(stderr, "check: %s\n", error.empty() ? "--fixtures DIR is required" : error.c_str());
+        return 2;
+    }
+    const std::string fixtures = args.get("--fixtures");
+    bool allPass = true;
+    std::vector<json::Value> reports;
+    for (const auto &[name, file] : std::vector<std::pair<std::string, std::string>>{
+             {"tiny-openai", "tiny-openai/model.pt"}, {"tiny-hf", "tiny-hf"}}) {
+        json::Value report;
+        allPass = checkModel(fixtures, name, file, options, &report) && allPass;
+        if (!report.isNull()) {
+            reports.push_back(report);
+        }
+    }
+    std::printf("%s\n", json::serialize(json::Value::makeArray(reports)).c_str());
+    return allPass ? 0 : 1;
+}
+
+int runBench(const Arguments &args)
+{
+    LoadOptions options;
+    std::string error;
+    if (!parseLoadOptions(args, &options, &error)) {
+        std::fprintf(stderr, "bench: %s\n", error.c_str());
+        return 2;
+    }
+    LoadResult loaded;
+    std::string name;
+    if (args.has("--model")) {
+        name = args.get("--model");
+        loaded = ClipModel::load(name, options);
+    } else {
+        ModelConfig config;
+        const std::string arch = args.get("--arch", "ViT-B/32");
+        if (!architectureConfig(arch, &config)) {
+            std::fprintf(stderr, "bench: unknown architecture %s\n", arch.c_str());
+            return 2;
+        }
+        name = arch + " (random weights)";
+        loaded = ClipModel::createRandom(config, options);
+    }
+    if (!loaded.model) {
+        std::fprintf(stderr, "%s\n", loaded.error.c_str());
+        return 1;
+    }
+    BenchOptions bench;
+    std::stringstream batches(args.get("--batches"));
+    for (std::string item; std::getline(batches, item, ',');) {
+        bench.imageBatches.push_back(std::stoll(item));
+    }
+    bench.secondsPerCase = std::atof(args.get("--seconds", "2").c_str());
+    const BenchResult result = runBenchmark(*loaded.model, name, bench);
+    if (args.has("--json")) {
+        std::printf("%s\n", json::serialize(benchToJson(result)).c_str());
+    } else {
+        std::printf("%s", formatBenchTable(result).c_str());
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const std::string command = argc > 1 ? argv[1] : "";
+    Arguments args;
+    std::string error;
+    if (!parseArguments(argc, argv, &args, &error)) {
+        std::fprintf(stderr, "clipfind-engine: %s\n", error.c_str());
+        return 2;
+    }
+    if (command == "check") {
+        return runCheck(args);
+    }
+    if (command == "bench") {
+        return runBench(args);
+    }
+    std::fprintf(stderr, "usage: clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision P]\n"
+                         "       clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device D] [--precision P]\n"
+                         "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n");
+    return 2;
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Internal: ClipModel's state, shared with the benchmark (which times the forward pass on device-resident
+// inputs, without host transfers).
+
+#include "core/clip/clipmodel.h"
+#include "core/clip/device.h"
+#include "core/clip/transformer.h"
+#include "core/clip/weights.h"
+
+namespace clipfind::clip {
+
+struct ClipModel::Private {
+    ClipWeights weights;
+    std::string format;
+    std::string file;
+    DeviceSetup setup;
+    ForwardMode mode;
+
+    /// [N, 3, R, R] on the device, model dtype → [N, embed] on the device, model dtype.
+    torch::Tensor imageForward(const torch::Tensor &pixels) const;
+    /// int64 [N, L] on the device → [N, embed] on the device, model dtype.
+    torch::Tensor textForward(const torch::Tensor &tokens) const;
+};
+
+} // namespace clipfind::clip

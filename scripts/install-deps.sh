@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs everything ClipFind needs to build, test and run on Debian 12 (all from Debian's archive).
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-qpa-plugins          # Qt 6 Widgets/Concurrent/Test + the xcb/offscreen platform plugins
+    libtorch-dev                          # libtorch 1.13 (CPU)
+    libopenblas0-openmp                   # fast BLAS for libtorch's matrix products, sharing its OpenMP runtime
+    libopencv-dev                         # image decoding
+    libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
