@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <string>
 #include <unordered_map>
@@ -354,11 +355,23 @@ int Tokenizer::vocabularySize() const
 
 std::vector<int64_t> Tokenizer::encode(const QString &text) const
 {
+    return encodeUpTo(text, std::numeric_limits<size_t>::max());
+}
+
+std::vector<int64_t> Tokenizer::encodeUpTo(const QString &text, size_t maxIds) const
+{
+    // BPE is quadratic in the length of one word, and tokenize() keeps only the first 75 ids: so stop once enough
+    // ids exist, and cut a single piece after kMaxPieceBytes. Its first ids cannot change (merges are local and no
+    // CLIP token is near that long); only a pasted multi-kilobyte "word" gets here.
+    constexpr size_t kMaxPieceBytes = 4096;
+    const size_t pieceLimit = maxIds == std::numeric_limits<size_t>::max() ? maxIds : kMaxPieceBytes;
     std::vector<int64_t> ids;
     std::string piece;
     forEachPiece(clipCleanText(text), [&](const char32_t *begin, const char32_t *end) {
+        if (ids.size() >= maxIds)
+            return;
         piece.clear();
-        for (const char32_t *c = begin; c != end; ++c)
+        for (const char32_t *c = begin; c != end && piece.size() < pieceLimit; ++c)
             appendUtf8(&piece, *c);
         d->bpe(piece, &ids);
     });
@@ -370,7 +383,7 @@ std::vector<int64_t> Tokenizer::tokenize(const QString &text, int contextLength)
     if (contextLength <= 0)
         return {};
     std::vector<int64_t> ids{kStartOfText};
-    const std::vector<int64_t> content = encode(text);
+    const std::vector<int64_t> content = encodeUpTo(text, size_t(contextLength));
     ids.insert(ids.end(), content.begin(), content.end());
     ids.push_back(kEndOfText);
     if (ids.size() > size_t(contextLength)) { // clip.tokenize(truncate=True)

@@ -38,6 +38,8 @@ public:
 
 private:
     Tokenizer();
+    /// encode(), stopping after the piece that reaches `maxIds` ids (see tokenize()).
+    std::vector<int64_t> encodeUpTo(const QString &text, size_t maxIds) const;
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -121,4 +121,27 @@ inline double worstRelativeError(const float *ours, int64_t rows, int64_t dim, c
     return worst;
 }
 
+/// Smallest cosine similarity between matching rows; -1 when the shapes differ.
+inline double worstCosine(const float *ours, int64_t rows, int64_t dim, const std::vector<std::vector<double>> &reference)
+{
+    if (rows != static_cast<int64_t>(reference.size())) {
+        return -1;
+    }
+    double worst = 1;
+    for (int64_t r = 0; r < rows; ++r) {
+        const std::vector<double> &ref = reference[static_cast<size_t>(r)];
+        if (static_cast<int64_t>(ref.size()) != dim) {
+            return -1;
+        }
+        double dot = 0, a = 0, b = 0;
+        for (int64_t j = 0; j < dim; ++j) {
+            dot += ours[r * dim + j] * ref[size_t(j)];
+            a += double(ours[r * dim + j]) * ours[r * dim + j];
+            b += ref[size_t(j)] * ref[size_t(j)];
+        }
+        worst = std::min(worst, dot / std::sqrt(a * b));
+    }
+    return worst;
+}
+
 } // namespace clipfind::test

@@ -118,7 +118,18 @@ LoadResult finishLoad(ClipWeights weights, std::string format, const LoadOptions
 
 torch::Tensor ClipModel::Private::imageForward(const torch::Tensor &pixels) const
 {
-    return encodeImagesWith(weights.vision, weights.config, pixels, mode);
+    // On the CPU, memory traffic of the activations dominates once a batch's [50 N, 3072] MLP activations
+    // outgrow the caches: ViT-B/32 ran at 18 img/s in batches of 8 and 10 img/s in batches of 32 on the
+    // 2-core development machine. The features do not depend on how a batch is split.
+    const int64_t step = setup.device.is_cuda() ? pixels.size(0) : kCpuMicroBatch;
+    if (pixels.size(0) <= step) {
+        return encodeImagesWith(weights.vision, weights.config, pixels, mode);
+    }
+    std::vector<torch::Tensor> parts;
+    for (int64_t start = 0; start < pixels.size(0); start += step) {
+        parts.push_back(encodeImagesWith(weights.vision, weights.config, pixels.slice(0, start, start + step), mode));
+    }
+    return torch::cat(parts, 0);
 }
 
 torch::Tensor ClipModel::Private::textForward(const torch::Tensor &tokens) const

@@ -12,6 +12,9 @@
 namespace clipfind::clip {
 
 struct ClipModel::Private {
+    /// Images per forward pass on the CPU (see imageForward).
+    static constexpr int64_t kCpuMicroBatch = 8;
+
     ClipWeights weights;
     std::string format;
     std::string file;
