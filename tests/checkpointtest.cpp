@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Checkpoint loading and the forward pass against the reference fixtures: the OpenAI TorchScript archive, the
 // Hugging Face folder, an open_clip safetensors file, and every kind of broken model file.
+#include "testfiles.h"
 #include "fixturedata.h"
 
 #include "core/clip/clipmodel.h"
@@ -60,17 +61,7 @@ std::vector<std::pair<std::string, torch::Tensor>> tinyOpenAiTensors()
     return out;
 }
 
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
 
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QString loadError(const QString &path)
 {
@@ -194,8 +185,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("fileName");
         QTest::addColumn<QString>("expected");
-        const QByteArray pt = readFile(dataPath(QStringLiteral("tiny-openai/model.pt")));
-        const QByteArray st = readFile(dataPath(QStringLiteral("tiny-hf/model.safetensors")));
+        const QByteArray pt = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
+        const QByteArray st = readBytes(dataPath(QStringLiteral("tiny-hf/model.safetensors")));
         QTest::newRow("empty") << QByteArray() << "model.pt" << "file is empty";
         QTest::newRow("truncated .pt") << pt.left(pt.size() / 2) << "model.pt" << "truncated or corrupt TorchScript archive";
         QTest::newRow("truncated safetensors") << st.left(st.size() * 6 / 10) << "model.safetensors" << "truncated";
@@ -212,7 +203,7 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir dir;
         const QString path = dir.filePath(fileName);
-        QVERIFY(writeFile(path, content));
+        QVERIFY(writeBytes(path, content));
         const QString error = loadError(path);
         QVERIFY2(error.startsWith(path + QStringLiteral(": ")), qPrintable(error));
         QVERIFY2(error.contains(expected), qPrintable(error));

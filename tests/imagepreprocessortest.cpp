@@ -2,6 +2,7 @@
 // The image pipeline (decode, EXIF orientation, RGB, Pillow-exact resize, crop, normalize) against the
 // reference model inputs in tests/data/preprocessed (made with OpenAI's CLIP code, see tests/data/README.md),
 // plus decoder behaviour on orientations, pixel formats and bad files.
+#include "testfiles.h"
 #include "core/clip/npy.h"
 #include "core/imagedecoder.h"
 #include "core/imagepreprocessor.h"
@@ -19,6 +20,8 @@
 
 using namespace clipfind;
 
+using namespace clipfind::test;
+
 namespace {
 
 QString imagesDir()
@@ -26,17 +29,7 @@ QString imagesDir()
     return QStringLiteral(CLIPFIND_TEST_DATA "/images");
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
-bool writeFile(const QString &path, const QByteArray &data)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
-}
 
 quint32 crc32(const QByteArray &data)
 {
@@ -229,7 +222,7 @@ private Q_SLOTS:
     // All eight orientations, by rewriting the orientation value in a fixture's (big-endian) EXIF block.
     void allJpegOrientations()
     {
-        QByteArray jpeg = readAll(imagesDir() + QStringLiteral("/mirrored_exif2_800x600.jpg"));
+        QByteArray jpeg = readBytes(imagesDir() + QStringLiteral("/mirrored_exif2_800x600.jpg"));
         const QByteArray entry("\x01\x12\x00\x03\x00\x00\x00\x01\x00\x02", 10); // tag 0x0112, SHORT, 1, value 2
         const int at = jpeg.indexOf(entry);
         QVERIFY(at > 0);
@@ -340,7 +333,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QByteArray jpeg = readAll(imagesDir() + QStringLiteral("/landscape_2000x1500.jpg"));
+        const QByteArray jpeg = readBytes(imagesDir() + QStringLiteral("/landscape_2000x1500.jpg"));
         QVERIFY(!jpeg.isEmpty());
 
         struct Case {
@@ -357,17 +350,17 @@ private Q_SLOTS:
         const QByteArray bigPng = QByteArray("\x89PNG\r\n\x1A\n", 8)
                                   + pngChunk("IHDR", bigEndian32(30000) + bigEndian32(20000) + QByteArray("\x08\x02\0\0\0", 5));
         const QList<Case> cases = {
-            {QStringLiteral("empty.jpg"), [](const QString &p) { return writeFile(p, {}); }, QStringLiteral("empty")},
-            {QStringLiteral("half.jpg"), [&](const QString &p) { return writeFile(p, jpeg.left(jpeg.size() / 2)); },
+            {QStringLiteral("empty.jpg"), [](const QString &p) { return writeBytes(p, {}); }, QStringLiteral("empty")},
+            {QStringLiteral("half.jpg"), [&](const QString &p) { return writeBytes(p, jpeg.left(jpeg.size() / 2)); },
              QStringLiteral("truncated")},
-            {QStringLiteral("header only.jpg"), [&](const QString &p) { return writeFile(p, jpeg.left(300)); },
+            {QStringLiteral("header only.jpg"), [&](const QString &p) { return writeBytes(p, jpeg.left(300)); },
              QStringLiteral("truncated")},
-            {QStringLiteral("noise.jpg"), [&](const QString &p) { return writeFile(p, noise); }, QStringLiteral("not a supported image")},
+            {QStringLiteral("noise.jpg"), [&](const QString &p) { return writeBytes(p, noise); }, QStringLiteral("not a supported image")},
             {QStringLiteral("missing.jpg"), [](const QString &) { return true; }, QStringLiteral("not found")},
             {QStringLiteral("folder.jpg"), [](const QString &p) { return QDir().mkdir(p); }, QStringLiteral("directory")},
-            {QStringLiteral("bomb.png"), [&](const QString &p) { return writeFile(p, bigPng); }, QStringLiteral("too large")},
+            {QStringLiteral("bomb.png"), [&](const QString &p) { return writeBytes(p, bigPng); }, QStringLiteral("too large")},
             {QStringLiteral("anim.webp"), // VP8X header with the animation flag, 2x2 (Pillow save_all=True)
-             [](const QString &p) { return writeFile(p, QByteArray("RIFF\x84\0\0\0WEBPVP8X\x0a\0\0\0\x02\0\0\0\x01\0\0\x01\0\0", 30)); },
+             [](const QString &p) { return writeBytes(p, QByteArray("RIFF\x84\0\0\0WEBPVP8X\x0a\0\0\0\x02\0\0\0\x01\0\0\x01\0\0", 30)); },
              QStringLiteral("animated")},
         };
         for (const Case &c : cases) {
@@ -386,7 +379,7 @@ private Q_SLOTS:
         // Permission bits do not stop root; the directory case above covers unreadable paths for everyone.
         if (geteuid() != 0) {
             const QString locked = dir.filePath(QStringLiteral("locked.jpg"));
-            QVERIFY(writeFile(locked, jpeg));
+            QVERIFY(writeBytes(locked, jpeg));
             QVERIFY(QFile::setPermissions(locked, QFileDevice::Permissions()));
             const DecodedImage decoded = decodeImage(locked);
             QVERIFY2(!decoded.ok() && decoded.error.contains(QStringLiteral("locked.jpg")), qPrintable(decoded.error));
@@ -401,11 +394,11 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QStringList files = QDir(imagesDir()).entryList(QDir::Files, QDir::Name);
         for (const QString &file : files) {
-            const QByteArray data = readAll(imagesDir() + QLatin1Char('/') + file);
+            const QByteArray data = readBytes(imagesDir() + QLatin1Char('/') + file);
             for (const qsizetype keep : {qsizetype(8), qsizetype(64), data.size() / 3, data.size() - 1}) {
                 const QString name = QStringLiteral("cut_%1_").arg(keep) + file;
                 const QString path = dir.filePath(name);
-                QVERIFY(writeFile(path, data.left(keep)));
+                QVERIFY(writeBytes(path, data.left(keep)));
                 const DecodedImage decoded = decodeImage(path);
                 if (!decoded.ok()) {
                     QVERIFY2(decoded.error.contains(name), qPrintable(decoded.error));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for the .npy reader/writer (core/clip/npy.h). Reference values come from NumPy (cited per test); the
 // tests themselves need no Python.
+#include "testfiles.h"
 #include "core/clip/npy.h"
 
 #include <QFile>
@@ -10,6 +11,8 @@
 #include <cstring>
 
 using namespace clipfind::clip;
+
+using namespace clipfind::test;
 
 namespace {
 
@@ -22,17 +25,7 @@ uint32_t bitsOf(float f)
     return bits;
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
-bool writeAll(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
-}
 
 /// Builds a .npy file by hand: version `major`.0, the given header dict (padded like NumPy), float data.
 QByteArray handMadeNpy(int major, const QByteArray &dict, const QByteArray &data)
@@ -105,7 +98,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("small.npy"));
         std::string error;
         QVERIFY2(writeNpy(path.toStdString(), {2, 3}, values, &error), error.c_str());
-        const QByteArray bytes = readAll(path);
+        const QByteArray bytes = readBytes(path);
         QCOMPARE(bytes.size(), qsizetype(152));
         QCOMPARE(bytes.left(10), QByteArray("\x93NUMPY\x01\x00\x76\x00", 10));
         const QByteArray dict("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
@@ -123,7 +116,7 @@ private Q_SLOTS:
         QVERIFY2(readNpy(kLandscape.toStdString(), &reference, &error), error.c_str());
         const QString copy = dir.filePath(QStringLiteral("copy.npy"));
         QVERIFY2(writeNpy(copy.toStdString(), reference.shape, reference.values.data(), &error), error.c_str());
-        QCOMPARE(readAll(copy), readAll(kLandscape));
+        QCOMPARE(readBytes(copy), readBytes(kLandscape));
     }
 
     void writesOtherShapes()
@@ -141,7 +134,7 @@ private Q_SLOTS:
         for (const auto &c : cases) {
             const QString path = dir.filePath(QString::fromLatin1(c.shapeText) + QStringLiteral(".npy"));
             QVERIFY2(writeNpy(path.toStdString(), c.shape, c.shape.size() == 1 ? five : &one, &error), error.c_str());
-            const QByteArray bytes = readAll(path);
+            const QByteArray bytes = readBytes(path);
             QCOMPARE(bytes.size(), c.fileSize);
             QVERIFY(bytes.mid(10, 118).contains(QByteArray("'shape': ") + c.shapeText + ", }"));
             NpyArray back;
@@ -160,7 +153,7 @@ private Q_SLOTS:
         const QByteArray data("\x00\x00\xc0\x3f\x00\x00\x00\xc0", 8); // 1.5, -2.0
         for (int major : {2, 3}) {
             const QString path = dir.filePath(QStringLiteral("v%1.npy").arg(major));
-            QVERIFY(writeAll(path, handMadeNpy(major, "{\"descr\": \"<f4\", \"shape\": (2,), \"fortran_order\": False}", data)));
+            QVERIFY(writeBytes(path, handMadeNpy(major, "{\"descr\": \"<f4\", \"shape\": (2,), \"fortran_order\": False}", data)));
             NpyArray array;
             std::string error;
             QVERIFY2(readNpy(path.toStdString(), &array, &error), error.c_str());
@@ -173,11 +166,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content"); // empty with "missing" means: do not create the file
         QTest::addColumn<QString>("expected");
-        const QByteArray reference = readAll(kLandscape);
+        const QByteArray reference = readBytes(kLandscape);
         const QByteArray f4(8, '\0');
         QTest::newRow("missing") << QByteArray() << "no such file";
         QTest::newRow("empty") << QByteArray("") << "file is empty";
-        QTest::newRow("not npy") << readAll(QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/config.json"))
+        QTest::newRow("not npy") << readBytes(QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/config.json"))
                                  << "not a .npy file (bad magic)";
         QTest::newRow("truncated data") << reference.left(1000)
                                         << "truncated data: shape (3, 224, 224) needs 602112 bytes, only 872 follow the header";
@@ -204,7 +197,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("input.npy"));
         if (QTest::currentDataTag() != QLatin1String("missing"))
-            QVERIFY(writeAll(path, content));
+            QVERIFY(writeBytes(path, content));
         NpyArray array;
         array.shape = {7};
         std::string error;

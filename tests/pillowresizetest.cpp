@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // resizeBicubicPillow and preprocessForClip against Pillow 9.4 itself: tests/data/pillow holds inputs and
 // PIL.Image.resize(..., BICUBIC) outputs made by tests/data/pillow/generate.py. Bit-exact equality required.
+#include "testfiles.h"
 #include "core/clip/imageprep.h"
 
 #include <QElapsedTimer>
@@ -11,6 +12,8 @@
 
 using namespace clipfind::clip;
 
+using namespace clipfind::test;
+
 namespace {
 
 QString pillowDir()
@@ -18,14 +21,6 @@ QString pillowDir()
     return QStringLiteral(CLIPFIND_TEST_DATA "/pillow");
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    return file.readAll();
-}
 
 RgbImage imageFromBytes(const QByteArray &bytes, int width, int height)
 {
@@ -93,7 +88,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("inHeight");
         QTest::addColumn<int>("outWidth");
         QTest::addColumn<int>("outHeight");
-        const QByteArray manifest = readAll(pillowDir() + QStringLiteral("/cases.txt"));
+        const QByteArray manifest = readBytes(pillowDir() + QStringLiteral("/cases.txt"));
         QVERIFY2(!manifest.isEmpty(), "tests/data/pillow/cases.txt is missing");
         for (const QByteArray &line : manifest.split('\n')) {
             const QList<QByteArray> fields = line.simplified().split(' ');
@@ -113,8 +108,8 @@ private Q_SLOTS:
         QFETCH(int, inHeight);
         QFETCH(int, outWidth);
         QFETCH(int, outHeight);
-        const QByteArray input = readAll(pillowDir() + QLatin1Char('/') + name + QStringLiteral(".in.rgb"));
-        const QByteArray output = readAll(pillowDir() + QLatin1Char('/') + name + QStringLiteral(".out.rgb"));
+        const QByteArray input = readBytes(pillowDir() + QLatin1Char('/') + name + QStringLiteral(".in.rgb"));
+        const QByteArray output = readBytes(pillowDir() + QLatin1Char('/') + name + QStringLiteral(".out.rgb"));
         QCOMPARE(input.size(), inWidth * inHeight * 3);
         QCOMPARE(output.size(), outWidth * outHeight * 3);
         const RgbImage source = imageFromBytes(input, inWidth, inHeight);
@@ -139,8 +134,8 @@ private Q_SLOTS:
     void preprocessMatchesPillowCrop()
     {
         const int size = 224;
-        const RgbImage source = imageFromBytes(readAll(pillowDir() + QStringLiteral("/gradient_clip.in.rgb")), 341, 285);
-        const RgbImage resized = imageFromBytes(readAll(pillowDir() + QStringLiteral("/gradient_clip.out.rgb")), 268, 224);
+        const RgbImage source = imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.in.rgb")), 341, 285);
+        const RgbImage resized = imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.out.rgb")), 268, 224);
         QCOMPARE(int(source.pixels.size()), 341 * 285 * 3);
         QCOMPARE(int(resized.pixels.size()), 268 * 224 * 3);
         int width = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for the safetensors reader (core/clip/safetensors.h): the tiny Hugging Face fixture, every dtype, and
 // hostile files built at runtime, each of which must fail with one line naming the file and the problem.
+#include "testfiles.h"
 #include "core/clip/safetensors.h"
 
 #include <QFile>
@@ -11,21 +12,13 @@
 
 using namespace clipfind::clip;
 
+using namespace clipfind::test;
+
 namespace {
 
 const QString kTinyHf = QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/model.safetensors");
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
-bool writeAll(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
-}
 
 QByteArray le64(quint64 n)
 {
@@ -73,7 +66,7 @@ class SafetensorsTest : public QObject
 private Q_SLOTS:
     void detectsFormat()
     {
-        const QByteArray head = readAll(kTinyHf).left(16);
+        const QByteArray head = readBytes(kTinyHf).left(16);
         QVERIFY(looksLikeSafetensors(head.toStdString()));
         QVERIFY(!looksLikeSafetensors(std::string("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10))); // a zip (TorchScript)
         QVERIFY(!looksLikeSafetensors(le64(1).toStdString() + "{"));                     // length too small
@@ -165,7 +158,7 @@ private Q_SLOTS:
                                   R"("empty":{"dtype":"F32","shape":[0,5],"data_offsets":[38,38]}}    )";
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("dtypes.safetensors"));
-        QVERIFY(writeAll(path, safetensors(header, data)));
+        QVERIFY(writeBytes(path, safetensors(header, data)));
         SafetensorsFile file;
         std::string error;
         QVERIFY2(readSafetensors(path.toStdString(), &file, &error), error.c_str());
@@ -198,7 +191,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("expected");
-        const QByteArray real = readAll(kTinyHf);
+        const QByteArray real = readBytes(kTinyHf);
         const QByteArray six = floats({1, 2, 3, 4, 5, 6});
         const auto one = [](const char *entry) { return QByteArray("{\"a.b\":") + entry + "}"; };
 
@@ -268,7 +261,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("model.safetensors"));
         if (QTest::currentDataTag() != QLatin1String("missing"))
-            QVERIFY(writeAll(path, content));
+            QVERIFY(writeBytes(path, content));
         SafetensorsFile file;
         file.metadata["untouched"] = "yes";
         std::string error;

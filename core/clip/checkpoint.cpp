@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint.h"
 
+#include "core/clip/binaryfile.h"
 #include "core/clip/hfkeys.h"
 #include "core/clip/json.h"
 #include "core/clip/safetensors.h"
@@ -117,18 +118,14 @@ bool resolveModelFile(const fs::path &path, fs::path *file, std::string *error)
 
 bool readHead(const fs::path &file, std::string *head, std::string *error)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        *error = "cannot open the file for reading";
+    std::ifstream in;
+    uint64_t size = 0;
+    if (!openBinaryFile(file.string(), "model file", &in, &size, error)) {
         return false;
     }
     head->assign(16, '\0');
     in.read(head->data(), 16);
     head->resize(static_cast<size_t>(in.gcount()));
-    if (head->empty()) {
-        *error = "file is empty";
-        return false;
-    }
     return true;
 }
 

@@ -90,10 +90,7 @@ LoadResult finishLoad(ClipWeights weights, std::string format, const LoadOptions
         result.error = name + ": " + error;
         return result;
     }
-    // The CPU follows the reference op by op (bit-exact in float32); the GPU, in fp16 anyway, takes the
-    // fused attention and activation kernels.
-    const bool fast = options.kernels == Kernels::Fast
-        || (options.kernels == Kernels::Auto && d->setup.device.is_cuda());
+    const bool fast = options.kernels != Kernels::Reference;
     d->mode.layout = fast ? Layout::Fast : Layout::Reference;
     d->mode.activation = !weights.config.quickGelu ? Activation::Gelu
         : fast                                     ? Activation::SiluPrescaled

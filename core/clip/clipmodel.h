@@ -15,8 +15,10 @@ enum class DeviceChoice { Auto, Cpu, Cuda };
 /// Numeric mode of the forward pass. Auto = fp16 on CUDA, fp32 on the CPU.
 enum class Precision { Auto, Float32, Float16, BFloat16 };
 
-/// Which forward implementation runs. Reference follows the Python reference op by op (bit-exact float32 on the
-/// CPU); Fast uses batch-first fused attention and a one-kernel QuickGELU. Auto = Fast on CUDA, Reference on the CPU.
+/// Which forward implementation runs. Reference follows the Python reference op by op (sequence-first layout,
+/// at::linear, hand-written attention): the choice for parity checks. Fast (what Auto picks) uses a batch-first
+/// layout, fused attention (libtorch 2.x), a one-kernel QuickGELU and, on the CPU, a few-row linear for text
+/// queries; its features stay within ~1e-6 relative of Reference.
 enum class Kernels { Auto, Reference, Fast };
 
 struct LoadOptions {
@@ -26,6 +28,12 @@ struct LoadOptions {
     /// Intra-op threads for the CPU; 0 = one per core. Set process-wide on first load.
     int cpuThreads = 0;
 };
+
+/// Fills `options` from the command-line spellings shared by clipfind-cli and clipfind-engine:
+/// device auto|cpu|cuda, precision auto|float32|float16|bfloat16, kernels auto|reference|fast, threads >= 0
+/// (0 = one per core). Returns false with *error naming the bad value and the valid ones.
+bool parseLoadOptions(const std::string &device, const std::string &precision, const std::string &kernels,
+                      const std::string &threads, LoadOptions *options, std::string *error);
 
 /// Row-major feature matrix, or an error. Features are unnormalized, like openai/CLIP `encode_*`.
 struct Features {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/npy.h"
 
+#include "core/clip/binaryfile.h"
+
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <system_error>
@@ -201,18 +202,11 @@ void byteSwapFloats(float *values, size_t count)
 
 bool readNpy(const std::string &path, NpyArray *out, std::string *error)
 {
-    std::error_code ec;
-    const std::filesystem::file_status status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status))
-        return failWith(error, path, "no such file");
-    if (std::filesystem::is_directory(status))
-        return failWith(error, path, "is a directory, not a .npy file");
-    const uintmax_t fileSize = std::filesystem::file_size(path, ec);
-    std::ifstream in(path, std::ios::binary);
-    if (ec || !in)
-        return failWith(error, path, "cannot open file");
-    if (fileSize == 0)
-        return failWith(error, path, "file is empty");
+    std::ifstream in;
+    uint64_t fileSize = 0;
+    std::string problem;
+    if (!openBinaryFile(path, ".npy file", &in, &fileSize, &problem))
+        return failWith(error, path, problem);
 
     char prefix[10] = {};
     in.read(prefix, sizeof prefix);
@@ -246,7 +240,8 @@ bool readNpy(const std::string &path, NpyArray *out, std::string *error)
     if (in.gcount() != static_cast<std::streamsize>(headerLength))
         return failWith(error, path, "truncated header");
 
-    std::string descr, problem;
+    std::string descr;
+    problem.clear();
     bool fortranOrder = false;
     std::vector<int64_t> shape;
     if (!HeaderParser(header).parse(&descr, &fortranOrder, &shape, &problem))

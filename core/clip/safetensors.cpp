@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/safetensors.h"
 
+#include "core/clip/binaryfile.h"
+
 #include "core/clip/json.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <new>
@@ -143,18 +144,11 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
     if (*reinterpret_cast<const unsigned char *>(&probe) != 1)
         return fail(error, path, "big-endian hosts are not supported");
 
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status))
-        return fail(error, path, "no such file");
-    if (std::filesystem::is_directory(status))
-        return fail(error, path, "is a directory, not a safetensors file");
-    const uint64_t fileSize = std::filesystem::file_size(path, ec);
-    std::ifstream in(path, std::ios::binary);
-    if (ec || !in)
-        return fail(error, path, "cannot open file");
-    if (fileSize == 0)
-        return fail(error, path, "file is empty");
+    std::ifstream in;
+    uint64_t fileSize = 0;
+    std::string problem;
+    if (!openBinaryFile(path, "safetensors file", &in, &fileSize, &problem))
+        return fail(error, path, problem);
     if (fileSize < 8)
         return fail(error, path, "file is too short (" + std::to_string(fileSize) + " bytes) to hold a header length");
 

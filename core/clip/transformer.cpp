@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/transformer.h"
 
+#include "core/clip/skinnylinear.h"
+
 #include <torch/version.h>
 
 #include <cmath>
@@ -20,6 +22,13 @@ namespace {
 torch::Tensor linear(const torch::Tensor &x, const LinearWeights &w)
 {
     return torch::linear(x, w.weight, w.bias);
+}
+
+// The fast layout's linear: few-row inputs (a text query) skip BLAS on the CPU, see skinnylinear.h.
+torch::Tensor fastLinear(const torch::Tensor &x, const LinearWeights &w)
+{
+    return canUseSkinnyLinear(x, w.weight, w.bias) ? skinnyLinear(x, w.weight, w.bias)
+                                                   : torch::linear(x, w.weight, w.bias);
 }
 
 // x: [L, N, W] → [L, N, W]. Mirrors torch 1.13 F.multi_head_attention_forward with need_weights=False.
@@ -52,7 +61,7 @@ torch::Tensor fastAttention(const torch::Tensor &x, const BlockWeights &block, i
     const int64_t batch = x.size(0);
     const int64_t length = x.size(1);
     const int64_t width = x.size(2);
-    const torch::Tensor qkv = linear(x, block.inProj).view({batch, length, 3, heads, width / heads});
+    const torch::Tensor qkv = fastLinear(x, block.inProj).view({batch, length, 3, heads, width / heads});
     auto part = [&](int64_t i) { return qkv.select(2, i).transpose(1, 2); }; // [N, h, L, d], unit last stride
     std::optional<torch::Tensor> additive;
     if (mask.defined()) {
@@ -61,16 +70,33 @@ torch::Tensor fastAttention(const torch::Tensor &x, const BlockWeights &block, i
     const torch::Tensor out = at::scaled_dot_product_attention(part(0), part(1), part(2), additive); // [N, h, L, d]
     // The kernels lay their output out as [N, L, h, d], so this transpose + reshape is usually free.
     const torch::Tensor merged = out.transpose(1, 2).reshape({batch * length, width});
-    return linear(merged, block.outProj).view({batch, length, width});
+    return fastLinear(merged, block.outProj).view({batch, length, width});
 #else
-    // libtorch 1.x: the reference attention on a sequence-first view.
-    return referenceAttention(x.transpose(0, 1), block, heads, mask).transpose(0, 1);
+    // libtorch 1.x: the reference attention's math on a sequence-first view, with the fast linears.
+    const int64_t batch = x.size(0);
+    const int64_t length = x.size(1);
+    const int64_t width = x.size(2);
+    const int64_t headDim = width / heads;
+    const torch::Tensor qkv = fastLinear(x, block.inProj); // [N, L, 3W]
+    auto part = [&](int64_t i) {
+        return qkv.narrow(-1, i * width, width).reshape({batch, length, heads, headDim}).transpose(1, 2).reshape(
+            {batch * heads, length, headDim}); // [N*h, L, d]
+    };
+    const torch::Tensor q = part(0) / std::sqrt(static_cast<double>(headDim));
+    torch::Tensor scores = mask.defined() ? torch::baddbmm(mask.unsqueeze(0), q, part(1).transpose(-2, -1))
+                                          : torch::bmm(q, part(1).transpose(-2, -1)); // [N*h, L, L]
+    scores = torch::softmax(scores, -1);
+    const torch::Tensor out = torch::bmm(scores, part(2)).view({batch, heads, length, headDim}); // [N, h, L, d]
+    const torch::Tensor merged = out.transpose(1, 2).reshape({batch * length, width});
+    return fastLinear(merged, block.outProj).view({batch, length, width});
 #endif
 }
 
-torch::Tensor mlp(const torch::Tensor &x, const BlockWeights &block, Activation activation)
+torch::Tensor mlp(const torch::Tensor &x, const BlockWeights &block, const ForwardMode &mode)
 {
-    torch::Tensor h = linear(x, block.fc);
+    const Activation activation = mode.activation;
+    const bool fast = mode.layout == Layout::Fast;
+    torch::Tensor h = fast ? fastLinear(x, block.fc) : linear(x, block.fc);
     switch (activation) {
     case Activation::QuickGelu: {
         // QuickGELU h * sigmoid(1.702 h), as in openai/CLIP model.py (every OpenAI checkpoint). In place: the same
@@ -87,7 +113,7 @@ torch::Tensor mlp(const torch::Tensor &x, const BlockWeights &block, Activation 
         h = torch::gelu(h); // exact erf GELU (most open_clip / LAION checkpoints)
         break;
     }
-    return linear(h, block.proj);
+    return fast ? fastLinear(h, block.proj) : linear(h, block.proj);
 }
 
 } // namespace
@@ -110,7 +136,7 @@ torch::Tensor runTransformer(torch::Tensor x, const std::vector<BlockWeights> &b
         const torch::Tensor normed = layerNorm(x, block.ln1);
         x = x + (mode.layout == Layout::Fast ? fastAttention(normed, block, heads, mask)
                                              : referenceAttention(normed, block, heads, mask));
-        x = x + mlp(layerNorm(x, block.ln2), block, mode.activation);
+        x = x + mlp(layerNorm(x, block.ln2), block, mode);
     }
     return x;
 }

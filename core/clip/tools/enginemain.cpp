@@ -57,28 +57,8 @@ bool parseArguments(int argc, char **argv, Arguments *args, std::string *error)
 
 bool parseLoadOptions(const Arguments &args, LoadOptions *options, std::string *error)
 {
-    const std::string device = args.get("--device", "auto");
-    const std::string precision = args.get("--precision", "auto");
-    static const std::map<std::string, DeviceChoice> devices = {
-        {"auto", DeviceChoice::Auto}, {"cpu", DeviceChoice::Cpu}, {"cuda", DeviceChoice::Cuda}};
-    static const std::map<std::string, Precision> precisions = {{"auto", Precision::Auto},
-                                                                {"float32", Precision::Float32},
-                                                                {"float16", Precision::Float16},
-                                                                {"bfloat16", Precision::BFloat16}};
-    if (!devices.count(device) || !precisions.count(precision)) {
-        *error = "unknown --device or --precision value";
-        return false;
-    }
-    options->device = devices.at(device);
-    options->precision = precisions.at(precision);
-    options->cpuThreads = std::atoi(args.get("--threads", "0").c_str());
-    const std::string kernels = args.get("--kernels", "auto");
-    if (kernels != "auto" && kernels != "reference" && kernels != "fast") {
-        *error = "unknown --kernels value (auto, reference or fast)";
-        return false;
-    }
-    options->kernels = kernels == "fast" ? Kernels::Fast : kernels == "reference" ? Kernels::Reference : Kernels::Auto;
-    return true;
+    return clipfind::clip::parseLoadOptions(args.get("--device", "auto"), args.get("--precision", "auto"),
+                                  args.get("--kernels", "auto"), args.get("--threads", "0"), options, error);
 }
 
 bool readJson(const std::string &path, json::Value *value, std::string *error)
