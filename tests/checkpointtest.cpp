@@ -192,6 +192,10 @@ private Q_SLOTS:
         QTest::newRow("truncated safetensors") << st.left(st.size() * 6 / 10) << "model.safetensors" << "truncated";
         QTest::newRow("random bytes") << QByteArray(4096, '\x5a') << "model.pt" << "unknown format";
         QTest::newRow("text file") << QByteArray("hello, I am not a model\n") << "ViT-B-32.pt" << "unknown format";
+        QTest::newRow("other zip file") << QByteArray::fromBase64( // a zip holding photo.txt, made with Python's zipfile
+            "UEsDBBQAAAAAAFwle12GphA2BQAAAAUAAAAJAAAAcGhvdG8udHh0aGVsbG9QSwECFAMUAAAAAABcJXtdhqYQNgUAAAAFAAAACQAA"
+            "AAAAAAAAAAAAgAEAAAAAcGhvdG8udHh0UEsFBgAAAAABAAEANwAAACwAAAAAAA==")
+                                        << "photos.pt" << "a zip archive, but not a TorchScript model";
         QTest::newRow("legacy pickle") << QByteArray("\x80\x02\x8a\x0alz\xfc\x9cF\xf9 j\xa8P\x19.", 16) << "model.bin"
                                        << "legacy PyTorch pickle";
     }

@@ -28,6 +28,11 @@ bool readTorchScriptTensors(const std::string &path, std::map<std::string, torch
         return true;
     } catch (const std::exception &e) {
         const std::string what = e.what();
+        // libtorch's zip reader wants every record in one top folder; any other zip file fails that way.
+        if (what.find("not in a subdirectory") != std::string::npos) {
+            *error = "a zip archive, but not a TorchScript model (" + firstLine(what) + ")";
+            return false;
+        }
         // torch.save() zip files look like TorchScript archives from the outside (clip-reference.md §4.1).
         if (what.find("constants.pkl") != std::string::npos) {
             *error = "a PyTorch state-dict archive (torch.save), not a TorchScript release; "
