@@ -322,10 +322,10 @@ void clipResizeTarget(int width, int height, int size, int *outWidth, int *outHe
     }
 }
 
-void preprocessForClip(const RgbView &source, int size, std::vector<float> &out)
+RgbImage clipCenterCrop(const RgbView &source, int size)
 {
     if (!source.data || source.width <= 0 || source.height <= 0 || size <= 0) {
-        return;
+        return {};
     }
     int resizedWidth = 0;
     int resizedHeight = 0;
@@ -335,8 +335,15 @@ void preprocessForClip(const RgbView &source, int size, std::vector<float> &out)
     const int top = int(std::nearbyint((double(resizedHeight) - size) / 2.0));
     const int left = int(std::nearbyint((double(resizedWidth) - size) / 2.0));
     // Only the cropped window is resampled: same pixels, less work (and no giant intermediate for panoramas).
-    const RgbImage crop = resizeWindow(source, resizedWidth, resizedHeight, left, top, size, size);
+    return resizeWindow(source, resizedWidth, resizedHeight, left, top, size, size);
+}
 
+void normalizeForClip(const RgbImage &crop, std::vector<float> &out)
+{
+    if (crop.width <= 0 || crop.width != crop.height) {
+        return;
+    }
+    const int size = crop.width;
     // x / 255 then (x - mean) / std in float32, as ToTensor + Normalize; tabulated per channel and byte value.
     float table[3][256];
     for (int c = 0; c < 3; ++c) {
@@ -353,6 +360,11 @@ void preprocessForClip(const RgbView &source, int size, std::vector<float> &out)
         dst[plane + i] = table[1][crop.pixels[3 * i + 1]];
         dst[2 * plane + i] = table[2][crop.pixels[3 * i + 2]];
     }
+}
+
+void preprocessForClip(const RgbView &source, int size, std::vector<float> &out)
+{
+    normalizeForClip(clipCenterCrop(source, size), out);
 }
 
 } // namespace clipfind::clip

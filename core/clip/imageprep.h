@@ -38,6 +38,13 @@ void clipResizeTarget(int width, int height, int size, int *outWidth, int *outHe
 /// which gives the same pixels as resizing everything and cropping.
 void preprocessForClip(const RgbView &source, int size, std::vector<float> &out);
 
+/// The first steps of preprocessForClip: the size x size 8-bit crop (resize of the short side, centre crop).
+/// The model input is normalizeForClip(crop); a GPU pipeline uploads the crop and normalizes on the device.
+RgbImage clipCenterCrop(const RgbView &source, int size);
+
+/// Appends the CHW float32 model input of a square crop: x/255 then (x - mean)/std, in float32.
+void normalizeForClip(const RgbImage &crop, std::vector<float> &out);
+
 /// OpenAI's normalization constants (clip._transform).
 inline constexpr float kClipMean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
 inline constexpr float kClipStd[3] = {0.26862954f, 0.26130258f, 0.27577711f};

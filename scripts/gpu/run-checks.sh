@@ -37,4 +37,6 @@ $engine bench --arch ViT-B/32 --device cuda --batches 256,1024 --seconds 2 --jso
 } | tee "$out/bench-engine.txt"
 echo "== baseline: Hugging Face CLIPModel fp16"
 timeout 240 python3 scripts/gpu/hf_baseline.py | tee "$out/bench-hf.json"
+
+bash scripts/gpu/run-feed.sh "$out"
 echo "== done"

@@ -4,11 +4,15 @@
 //                         [--kernels auto|reference|fast]
 //   clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device ...] [--precision ...] [--batches 1,8,32]
 //                         [--threads N] [--seconds S] [--json]
+//   clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device ...] [--batch B] [--producers P] [--images N]
+//       producer threads push synthetic 8-bit crops through CropBatcher (upload, normalization on the device,
+//       forward); prints the end-to-end images/s as JSON
 // `check` compares features with the fixtures' expected.json (made by the original OpenAI code) and exits 1
 // when a row is off: fp32 within 1e-4 x max|ref| per row, fp16/bf16 cosine >= 0.999.
 
 #include "core/clip/benchmark.h"
 #include "core/clip/clipmodel.h"
+#include "core/clip/cropbatcher.h"
 #include "core/clip/json.h"
 #include "core/clip/npy.h"
 
@@ -16,7 +20,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <atomic>
+#include <chrono>
 #include <map>
+#include <random>
+#include <thread>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -211,31 +219,108 @@ int runCheck(const Arguments &args)
     return allPass ? 0 : 1;
 }
 
-int runBench(const Arguments &args)
+// --model PATH or --arch NAME (random weights); prints the error and returns null on failure.
+std::unique_ptr<ClipModel> loadForCommand(const Arguments &args, const char *command, std::string *name)
 {
     LoadOptions options;
     std::string error;
     if (!parseLoadOptions(args, &options, &error)) {
-        std::fprintf(stderr, "bench: %s\n", error.c_str());
-        return 2;
+        std::fprintf(stderr, "%s: %s\n", command, error.c_str());
+        return nullptr;
     }
     LoadResult loaded;
-    std::string name;
     if (args.has("--model")) {
-        name = args.get("--model");
-        loaded = ClipModel::load(name, options);
+        *name = args.get("--model");
+        loaded = ClipModel::load(*name, options);
     } else {
         ModelConfig config;
         const std::string arch = args.get("--arch", "ViT-B/32");
         if (!architectureConfig(arch, &config)) {
-            std::fprintf(stderr, "bench: unknown architecture %s\n", arch.c_str());
-            return 2;
+            std::fprintf(stderr, "%s: unknown architecture %s\n", command, arch.c_str());
+            return nullptr;
         }
-        name = arch + " (random weights)";
+        *name = arch + " (random weights)";
         loaded = ClipModel::createRandom(config, options);
     }
     if (!loaded.model) {
         std::fprintf(stderr, "%s\n", loaded.error.c_str());
+    }
+    return std::move(loaded.model);
+}
+
+int runFeed(const Arguments &args)
+{
+    std::string name;
+    std::unique_ptr<ClipModel> model = loadForCommand(args, "feed", &name);
+    if (!model) {
+        return 1;
+    }
+    const bool cuda = model->isCuda();
+    const int64_t batch = std::atoll(args.get("--batch", cuda ? "512" : "32").c_str());
+    const int producers = std::atoi(args.get("--producers", "8").c_str());
+    const int64_t images = std::atoll(args.get("--images", cuda ? "200000" : "256").c_str());
+    const int64_t r = model->config().imageResolution;
+    const size_t bytes = static_cast<size_t>(r * r * 3);
+    std::vector<std::vector<uint8_t>> crops(static_cast<size_t>(std::max(1, producers)), std::vector<uint8_t>(bytes));
+    std::mt19937 random(7);
+    for (auto &crop : crops) {
+        for (uint8_t &b : crop) {
+            b = static_cast<uint8_t>(random());
+        }
+    }
+    auto feed = [&](int64_t count, std::atomic<int64_t> *received, std::string *failure) {
+        CropBatcher batcher(*model, batch, [&](CropBatchResult result) {
+            if (!result.features.ok()) {
+                *failure = result.features.error;
+            }
+            *received += static_cast<int64_t>(result.tickets.size());
+        });
+        std::vector<std::thread> threads;
+        for (int p = 0; p < producers; ++p) {
+            threads.emplace_back([&, p] {
+                for (int64_t i = p; i < count; i += producers) {
+                    batcher.push(i, crops[static_cast<size_t>(p)].data());
+                }
+            });
+        }
+        for (std::thread &t : threads) {
+            t.join();
+        }
+        batcher.finish();
+    };
+    std::atomic<int64_t> received{0};
+    std::string failure;
+    feed(batch * 2, &received, &failure); // warm-up: kernels, allocator, pinned buffers
+    received = 0;
+    const auto start = std::chrono::steady_clock::now();
+    feed(images, &received, &failure);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!failure.empty() || received != images) {
+        std::fprintf(stderr, "feed: %s (%lld of %lld results)\n", failure.c_str(), static_cast<long long>(received.load()),
+                     static_cast<long long>(images));
+        return 1;
+    }
+    auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
+    auto count = [](int64_t n) { return json::Value::makeNumber(double(n), n, true); };
+    std::printf("%s\n", json::serialize(json::Value::makeObject({
+                                           {"model", json::Value::makeString(name)},
+                                           {"device", json::Value::makeString(model->deviceDescription())},
+                                           {"precision", json::Value::makeString(model->precisionName())},
+                                           {"batch", count(batch)},
+                                           {"producers", count(producers)},
+                                           {"images", count(images)},
+                                           {"seconds", number(seconds)},
+                                           {"images_per_second", number(double(images) / seconds)},
+                                       }))
+                             .c_str());
+    return 0;
+}
+
+int runBench(const Arguments &args)
+{
+    std::string name;
+    std::unique_ptr<ClipModel> model = loadForCommand(args, "bench", &name);
+    if (!model) {
         return 1;
     }
     BenchOptions bench;
@@ -244,7 +329,7 @@ int runBench(const Arguments &args)
         bench.imageBatches.push_back(std::stoll(item));
     }
     bench.secondsPerCase = std::atof(args.get("--seconds", "2").c_str());
-    const BenchResult result = runBenchmark(*loaded.model, name, bench);
+    const BenchResult result = runBenchmark(*model, name, bench);
     if (args.has("--json")) {
         std::printf("%s\n", json::serialize(benchToJson(result)).c_str());
     } else {
@@ -270,8 +355,13 @@ int main(int argc, char **argv)
     if (command == "bench") {
         return runBench(args);
     }
+    if (command == "feed") {
+        return runFeed(args);
+    }
     std::fprintf(stderr, "usage: clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision P]\n"
                          "       clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device D] [--precision P]\n"
-                         "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n");
+                         "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n"
+                         "       clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device D] [--batch B]\n"
+                         "                            [--producers P] [--images N]\n");
     return 2;
 }
