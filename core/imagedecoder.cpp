@@ -10,8 +10,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <utility>
 
 namespace clipfind {
 namespace {
@@ -313,6 +315,23 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
     return {};
 }
 
+// IMREAD_UNCHANGED, or for the JPEG fast path the largest libjpeg DCT scaling (IMREAD_REDUCED_COLOR_N decodes
+// at 1/N of each side, rounded up) that keeps the short side >= minShortSide. Orientation stays ours either way.
+int decodeFlags(const HeaderInfo &header, const DecodeOptions &options)
+{
+    if (header.format != Format::Jpeg || options.minShortSide <= 0) {
+        return cv::IMREAD_UNCHANGED;
+    }
+    const qint64 shortSide = std::min(header.width, header.height);
+    for (const auto &[factor, flag] : {std::pair{8, cv::IMREAD_REDUCED_COLOR_8}, std::pair{4, cv::IMREAD_REDUCED_COLOR_4},
+                                      std::pair{2, cv::IMREAD_REDUCED_COLOR_2}}) {
+        if ((shortSide + factor - 1) / factor >= options.minShortSide) {
+            return flag | cv::IMREAD_IGNORE_ORIENTATION;
+        }
+    }
+    return cv::IMREAD_UNCHANGED;
+}
+
 DecodedImage failure(const QString &name, const QString &problem)
 {
     DecodedImage result;
@@ -339,7 +358,7 @@ QString decodeGif(const QByteArray &data, QImage *image)
 
 } // namespace
 
-DecodedImage decodeImage(const QString &path)
+DecodedImage decodeImage(const QString &path, const DecodeOptions &options)
 {
     const QFileInfo info(path);
     const QString name = !info.fileName().isEmpty() ? info.fileName() : path.isEmpty() ? QStringLiteral("(no path)") : path;
@@ -361,10 +380,10 @@ DecodedImage decodeImage(const QString &path)
     if (file.error() != QFileDevice::NoError) {
         return failure(name, QStringLiteral("read error (%1)").arg(file.errorString()));
     }
-    return decodeImageData(data, name);
+    return decodeImageData(data, name, options);
 }
 
-DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors)
+DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)
 {
     const QString &name = nameForErrors;
     if (data.isEmpty()) {
@@ -406,7 +425,7 @@ DecodedImage decodeImageData(const QByteArray &data, const QString &nameForError
         // IMREAD_UNCHANGED: no EXIF rotation by OpenCV (we apply it), no alpha compositing, no silent
         // 16-bit reduction; everything below is our choice.
         const cv::Mat encoded(1, int(data.size()), CV_8UC1, const_cast<char *>(data.constData()));
-        const cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+        const cv::Mat decoded = cv::imdecode(encoded, decodeFlags(header, options));
         if (decoded.empty()) {
             return failure(name, QStringLiteral("cannot decode %1 data (truncated or corrupt)").arg(format));
         }

@@ -15,6 +15,13 @@ struct DecodedImage {
     bool ok() const { return error.isEmpty(); }
 };
 
+/// How much of the pixels a caller needs.
+struct DecodeOptions {
+    /// JPEG fast path: when > 0, JPEGs decode with libjpeg's DCT scaling (1/2, 1/4 or 1/8) to the smallest size
+    /// whose short side is still >= minShortSide. 0 = full resolution (the exact reference pipeline).
+    int minShortSide = 0;
+};
+
 /// Decodes JPEG, PNG, WebP, BMP, TIFF (OpenCV, from bytes read with QFile so any file name works) and
 /// GIF (first frame, Qt's reader: OpenCV 4.6 has no GIF decoder). The format comes from the content, not
 /// the extension. Applies the EXIF orientation (1-8; JPEG APP1, PNG eXIf, WebP EXIF; TIFF's own tag is
@@ -25,9 +32,9 @@ struct DecodedImage {
 /// decoding), truncated JPEG/GIF data (Pillow refuses those too, where libjpeg would pad with gray), and
 /// anything the codecs reject. Error messages start with the file name ("photo.jpg: file is empty (0 bytes)").
 /// Reentrant; never throws.
-DecodedImage decodeImage(const QString &path);
+DecodedImage decodeImage(const QString &path, const DecodeOptions &options = {});
 
 /// Same, for bytes already in memory; `nameForErrors` is used in messages.
-DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors);
+DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options = {});
 
 } // namespace clipfind

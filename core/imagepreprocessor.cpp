@@ -10,9 +10,11 @@
 
 namespace clipfind {
 
-PreprocessedImage preprocessImageFile(const QString &path, int size)
+namespace {
+
+PreprocessedImage preprocessDecoded(const QString &path, int size, const DecodeOptions &options)
 {
-    const DecodedImage decoded = decodeImage(path);
+    const DecodedImage decoded = decodeImage(path, options);
     if (!decoded.ok()) {
         PreprocessedImage result;
         result.error = decoded.error;
@@ -23,6 +25,20 @@ PreprocessedImage preprocessImageFile(const QString &path, int size)
         result.error = QFileInfo(path).fileName() + QStringLiteral(": ") + result.error;
     }
     return result;
+}
+
+} // namespace
+
+PreprocessedImage preprocessImageFile(const QString &path, int size)
+{
+    return preprocessDecoded(path, size, {});
+}
+
+PreprocessedImage preprocessImageFileFast(const QString &path, int size)
+{
+    DecodeOptions options;
+    options.minShortSide = 2 * size; // well above the target: the antialiased resize then hides DCT-scaling error
+    return preprocessDecoded(path, size, options);
 }
 
 PreprocessedImage preprocessImage(const QImage &image, int size)

@@ -10,6 +10,7 @@ packages=(
     libopenblas0-openmp                   # fast BLAS for libtorch's matrix products, sharing its OpenMP runtime
     libopencv-dev                         # image decoding
     libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
+    libsqlite3-dev                        # embedding cache
 )
 
 missing=()

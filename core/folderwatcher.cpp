@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+#include "core/folderwatcher.h"
+
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+
+#include <algorithm>
+#include <utility>
+
+namespace clipfind {
+
+FolderWatcher::FolderWatcher(QObject *parent)
+    : QObject(parent)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &FolderWatcher::flush);
+}
+
+FolderWatcher::~FolderWatcher() = default;
+
+bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QString *error)
+{
+    stop();
+    const QFileInfo info(root);
+    const QString canonical = info.canonicalFilePath();
+    if (canonical.isEmpty() || !info.isDir()) {
+        if (error) {
+            *error = QStringLiteral("%1: not a folder").arg(root);
+        }
+        return false;
+    }
+    // A fresh QFileSystemWatcher per watch: stale events of the previous root cannot arrive afterwards.
+    m_watcher = new QFileSystemWatcher(this);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &FolderWatcher::onDirectoryChanged);
+    m_root = canonical;
+    m_options = options;
+
+    QSet<QString> ignored;
+    QStringList failed;
+    addTree(canonical, QString(), &ignored, &failed);
+    if (!m_parentOf.contains(canonical)) {
+        if (error) {
+            *error = QStringLiteral("%1: cannot watch folder (inotify watch limit fs.inotify.max_user_watches "
+                                    "reached?)")
+                         .arg(root);
+        }
+        stop();
+        return false;
+    }
+    if (!failed.isEmpty()) {
+        failed.sort();
+        Q_EMIT watchFailed(failed);
+    }
+    return true;
+}
+
+void FolderWatcher::stop()
+{
+    m_timer.stop();
+    m_pending.clear();
+    m_parentOf.clear();
+    m_root.clear();
+    delete m_watcher;
+    m_watcher = nullptr;
+}
+
+QStringList FolderWatcher::watchedFolders() const
+{
+    QStringList folders = m_parentOf.keys();
+    folders.sort();
+    return folders;
+}
+
+void FolderWatcher::setDelays(int quietMs, int maxDelayMs)
+{
+    m_quietMs = std::max(0, quietMs);
+    m_maxDelayMs = std::max(m_quietMs, maxDelayMs);
+}
+
+void FolderWatcher::onDirectoryChanged(const QString &path)
+{
+    if (!m_watcher) {
+        return;
+    }
+    if (m_pending.isEmpty()) {
+        m_sinceFirstChange.start();
+    }
+    m_pending.insert(path);
+    // Each change restarts the quiet period, but never past maxDelayMs after the first change, so a long
+    // import still shows progress.
+    const qint64 left = std::max<qint64>(0, m_maxDelayMs - m_sinceFirstChange.elapsed());
+    m_timer.start(int(std::min<qint64>(m_quietMs, left)));
+}
+
+void FolderWatcher::flush()
+{
+    if (!m_watcher || m_pending.isEmpty()) {
+        return;
+    }
+    QSet<QString> changed = m_pending;
+    const QSet<QString> pending = std::exchange(m_pending, {});
+    QStringList failed;
+    // Bring the watched set in line with the disk: changed folders may have gained or lost subfolders,
+    // and a changed folder may itself be gone (deleted or renamed away).
+    for (const QString &folder : pending) {
+        if (!m_parentOf.contains(folder)) {
+            continue;  // dropped earlier in this loop
+        }
+        if (!QFileInfo(folder).isDir()) {
+            dropTree(folder, &changed);
+            continue;
+        }
+        if (!m_options.recursive) {
+            continue;
+        }
+        const QStringList now = listSubfolders(folder, m_options, m_root);
+        const QStringList before = childrenOf(folder);
+        for (const QString &child : before) {
+            if (!now.contains(child)) {
+                dropTree(child, &changed);
+            }
+        }
+        for (const QString &child : now) {
+            addTree(child, folder, &changed, &failed);
+        }
+    }
+    if (!failed.isEmpty()) {
+        failed.sort();
+        Q_EMIT watchFailed(failed);
+    }
+    QStringList folders(changed.cbegin(), changed.cend());
+    folders.sort();
+    Q_EMIT foldersChanged(folders);
+}
+
+void FolderWatcher::addTree(const QString &folder, const QString &parent, QSet<QString> *changed,
+                            QStringList *failed)
+{
+    // Breadth first with the watch added before the folder is listed: a subfolder created in between is
+    // then either listed here or reported by an event.
+    QList<QPair<QString, QString>> queue{{folder, parent}};
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        const auto [path, parentPath] = queue.at(i);
+        if (m_parentOf.contains(path)) {
+            continue;  // already watched: a loop or a second link to it
+        }
+        if (!m_watcher->addPath(path)) {
+            failed->append(path);
+            continue;
+        }
+        m_parentOf.insert(path, parentPath);
+        changed->insert(path);
+        if (m_options.recursive) {
+            for (const QString &child : listSubfolders(path, m_options, m_root)) {
+                queue.append({child, path});
+            }
+        }
+    }
+}
+
+void FolderWatcher::dropTree(const QString &folder, QSet<QString> *changed)
+{
+    QStringList queue{folder};
+    for (qsizetype i = 0; i < queue.size(); ++i) {
+        queue.append(childrenOf(queue.at(i)));
+    }
+    for (const QString &path : queue) {
+        m_parentOf.remove(path);
+        changed->insert(path);
+    }
+    // Deleted folders were already dropped by QFileSystemWatcher itself; removePaths ignores those.
+    m_watcher->removePaths(queue);
+}
+
+QStringList FolderWatcher::childrenOf(const QString &folder) const
+{
+    QStringList children;
+    for (auto it = m_parentOf.cbegin(); it != m_parentOf.cend(); ++it) {
+        if (it.value() == folder) {
+            children.append(it.key());
+        }
+    }
+    return children;
+}
+
+} // namespace clipfind
