@@ -3,6 +3,7 @@
 // exit codes and one-line errors.
 #include "fixturedata.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -18,9 +19,14 @@ struct Run {
     QByteArray err;
 };
 
-Run runCli(const QStringList &arguments)
+Run runCli(const QStringList &arguments, const QString &cacheHome = {})
 {
     QProcess process;
+    if (!cacheHome.isEmpty()) { // keep thumbnails of test photos out of the user's cache
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
+        process.setProcessEnvironment(environment);
+    }
     process.start(QStringLiteral(CLIPFIND_CLI), arguments);
     Run run;
     if (!process.waitForFinished(300000)) {
@@ -154,6 +160,51 @@ private Q_SLOTS:
         QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(runCli({QStringLiteral("embed"), QStringLiteral("--device"), QStringLiteral("tpu"), QStringLiteral("--model"),
                          missing}).exitCode, 2);
+    }
+
+    void indexAndStatus()
+    {
+        QTemporaryDir dir;
+        const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
+        QVERIFY(QDir().mkpath(photos));
+        for (const char *name : {"landscape_2000x1500.jpg", "alpha_640x480.png", "palette_320x240.gif"}) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name), photos + QLatin1Char('/') + QLatin1String(name)));
+        }
+        QFile bad(photos + QStringLiteral("/bad.jpg"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("junk");
+        bad.close();
+        const QStringList common{QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+                                 QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data"))};
+        const QString cacheHome = dir.filePath(QStringLiteral("xdg-cache"));
+
+        Run run = runCli(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("scanned")).toInt(), 4);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 3);
+        const QJsonArray failed = out.value(QStringLiteral("failed")).toArray();
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(failed[0].toObject().value(QStringLiteral("reason")).toString().startsWith(QStringLiteral("bad.jpg: ")));
+        for (const char *key : {"unchanged", "reused", "removed", "seconds", "images_per_second"}) {
+            QVERIFY2(out.contains(QLatin1String(key)), key);
+        }
+        QVERIFY(QDir(cacheHome + QStringLiteral("/thumbnails/large")).entryList(QDir::Files).size() == 3);
+
+        run = runCli(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
+        out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("unchanged")).toInt(), 4);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 0);
+
+        run = runCli(QStringList{QStringLiteral("status"), photos} + common);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("photos")).toInt(), 4);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 3);
+        QCOMPARE(out.value(QStringLiteral("failed")).toInt(), 1);
+        QCOMPARE(out.value(QStringLiteral("pending")).toInt(), 0);
+
+        QCOMPARE(runCli({QStringLiteral("index"), dir.filePath(QStringLiteral("missing"))}).exitCode, 1);
     }
 
     void benchPrintsJson()

@@ -17,6 +17,10 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "                                        unnormalized features as JSON\n"
                       "  bench [--model PATH | --arch ViT-B/32|ViT-B/16|ViT-L/14] [--device ...] [--json]\n"
                       "                                        encoder speed\n"
+                      "  index DIR [--model PATH] [--data-dir DIR] [--device ...] [--no-recursive] [--exact]\n"
+                      "                                        index a photo folder; JSON summary on stdout\n"
+                      "  status DIR [--model PATH] [--data-dir DIR]\n"
+                      "                                        indexed / pending / failed counts\n"
                       "\n"
                       "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
@@ -45,6 +49,12 @@ int main(int argc, char **argv)
     }
     if (command == QLatin1String("bench")) {
         return clipfind::cli::runBench(arguments);
+    }
+    if (command == QLatin1String("index")) {
+        return clipfind::cli::runIndex(arguments);
+    }
+    if (command == QLatin1String("status")) {
+        return clipfind::cli::runStatus(arguments);
     }
     QTextStream(stderr) << "clipfind-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

@@ -14,6 +14,8 @@ int runTokenize(const QStringList &arguments);
 int runPreprocess(const QStringList &arguments);
 int runEmbed(const QStringList &arguments);
 int runBench(const QStringList &arguments);
+int runIndex(const QStringList &arguments);
+int runStatus(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);

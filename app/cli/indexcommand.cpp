@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "core/clipencoder.h"
+#include "core/embeddingcache.h"
+#include "core/indexer.h"
+#include "core/modelfile.h"
+#include "core/thumbnailstore.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace clipfind::cli {
+
+namespace {
+
+std::atomic_bool s_interrupted{false};
+
+void onInterrupt(int)
+{
+    s_interrupted = true; // the run stops after the batches in flight, which are committed
+}
+
+// --model, else $CLIPFIND_MODEL, else the file OpenAI's clip.load leaves in ~/.cache/clip.
+QString resolveModel(const QCommandLineParser &parser, QString *error)
+{
+    QStringList candidates;
+    if (parser.isSet(QStringLiteral("model"))) {
+        return parser.value(QStringLiteral("model"));
+    }
+    if (!qEnvironmentVariableIsEmpty("CLIPFIND_MODEL")) {
+        return qEnvironmentVariable("CLIPFIND_MODEL");
+    }
+    const QString cached = QDir::homePath() + QStringLiteral("/.cache/clip/ViT-B-32.pt");
+    if (QFileInfo::exists(cached)) {
+        return cached;
+    }
+    *error = QStringLiteral("no model: pass --model PATH (or set CLIPFIND_MODEL); %1 does not exist").arg(cached);
+    return {};
+}
+
+std::unique_ptr<EmbeddingCache> openCache(const QCommandLineParser &parser, QString *error)
+{
+    const QString dataDir = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
+    return EmbeddingCache::open(databasePathIn(dataDir), error);
+}
+
+void addCommonOptions(QCommandLineParser &parser)
+{
+    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The photo folder."), QStringLiteral("DIR"));
+    parser.addOption({QStringLiteral("model"), QStringLiteral("The CLIP checkpoint (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+                      QStringLiteral("path")});
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+                      QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("no-recursive"), QStringLiteral("Only the folder itself, not its subfolders.")});
+}
+
+void printProgress(const IndexProgress &p, bool tty)
+{
+    static QElapsedTimer lastLine;
+    if (!tty && lastLine.isValid() && lastLine.elapsed() < 2000 && p.done < p.total) {
+        return; // a log gets a line every two seconds; a terminal gets a live bar
+    }
+    lastLine.start();
+    const int width = 30;
+    const int filled = p.total > 0 ? int(width * p.done / p.total) : width;
+    std::fprintf(stderr, "%s[%s%s] %lld/%lld  %.1f img/s  ETA %.0f s%s", tty ? "\r" : "",
+                 std::string(size_t(filled), '#').c_str(), std::string(size_t(width - filled), '.').c_str(),
+                 static_cast<long long>(p.done), static_cast<long long>(p.total), p.imagesPerSecond, p.etaSeconds,
+                 tty ? "   " : "\n");
+    std::fflush(stderr);
+}
+
+} // namespace
+
+// clipfind-cli index DIR [--model PATH] [--data-dir DIR] [--device D] [--no-recursive] [--exact]
+int runIndex(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Indexes the photos of DIR into the embedding cache; prints a JSON summary."));
+    addCommonOptions(parser);
+    parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
+    parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 32 on the CPU, 512 on CUDA)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    addDeviceOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        return fail(QStringLiteral("index needs exactly one folder"), 2);
+    }
+    const QString folder = parser.positionalArguments().first();
+    if (!QFileInfo(folder).isDir()) {
+        return fail(QStringLiteral("%1: not a folder").arg(folder));
+    }
+    ClipEncoder::Settings settings;
+    QString error;
+    if (!readDeviceOptions(parser, &settings.load, &error)) {
+        return fail(error, 2);
+    }
+    const QString modelPath = resolveModel(parser, &error);
+    if (modelPath.isEmpty()) {
+        return fail(error);
+    }
+    auto encoder = ClipEncoder::load(modelPath, settings, &error);
+    if (!encoder) {
+        return fail(error);
+    }
+    auto cache = openCache(parser, &error);
+    if (!cache) {
+        return fail(error);
+    }
+    IndexOptions options;
+    options.scan.recursive = !parser.isSet(QStringLiteral("no-recursive"));
+    options.exactDecode = parser.isSet(QStringLiteral("exact"));
+    options.batchSize = parser.value(QStringLiteral("batch")).toInt();
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const bool tty = isatty(STDERR_FILENO);
+    const ThumbnailStore thumbnails = ThumbnailStore::standard();
+    const IndexReport report = indexFolder(folder, *encoder, *cache, &thumbnails, options, &s_interrupted,
+                                           [tty](const IndexProgress &p) { printProgress(p, tty); });
+    if (tty) {
+        std::fprintf(stderr, "\n");
+    }
+    QJsonArray failed;
+    for (const IndexFailure &f : report.failed) {
+        failed.append(QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("reason"), f.reason}});
+    }
+    const QJsonObject out{
+        {QStringLiteral("scanned"), report.scanned},   {QStringLiteral("indexed"), report.indexed},
+        {QStringLiteral("unchanged"), report.unchanged}, {QStringLiteral("reused"), report.reused},
+        {QStringLiteral("removed"), report.removed},   {QStringLiteral("failed"), failed},
+        {QStringLiteral("seconds"), report.seconds},   {QStringLiteral("images_per_second"), report.imagesPerSecond},
+        {QStringLiteral("cancelled"), report.cancelled},
+    };
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    if (!report.error.isEmpty()) {
+        return fail(report.error);
+    }
+    return report.cancelled ? 130 : 0;
+}
+
+// clipfind-cli status DIR [--model PATH] [--data-dir DIR]
+int runStatus(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Counts indexed, pending and failed photos of DIR for a model."));
+    addCommonOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        return fail(QStringLiteral("status needs exactly one folder"), 2);
+    }
+    const QString folder = parser.positionalArguments().first();
+    QString error;
+    const QString modelPath = resolveModel(parser, &error);
+    if (modelPath.isEmpty()) {
+        return fail(error);
+    }
+    const QString modelId = sha256OfFile(modelPath, &error); // the cache keys embeddings by checkpoint SHA-256
+    if (modelId.isEmpty()) {
+        return fail(error);
+    }
+    auto cache = openCache(parser, &error);
+    if (!cache) {
+        return fail(error);
+    }
+    ScanOptions scanOptions;
+    scanOptions.recursive = !parser.isSet(QStringLiteral("no-recursive"));
+    const ScanResult scan = scanPhotos(folder, scanOptions);
+    const FolderCounts counts = cache->counts(QFileInfo(folder).canonicalFilePath(), modelId, &error);
+    if (!error.isEmpty()) {
+        return fail(error);
+    }
+    const qint64 onDisk = qint64(scan.files.size());
+    const QJsonObject out{
+        {QStringLiteral("folder"), QFileInfo(folder).canonicalFilePath()},
+        {QStringLiteral("photos"), onDisk},
+        {QStringLiteral("indexed"), counts.indexed},
+        {QStringLiteral("failed"), counts.failed},
+        {QStringLiteral("pending"), std::max<qint64>(0, onDisk - counts.indexed - counts.failed)},
+        {QStringLiteral("model_sha256"), modelId},
+    };
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
+} // namespace clipfind::cli
