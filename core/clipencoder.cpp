@@ -44,6 +44,20 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
     return encoder;
 }
 
+std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
+                                                  QString *errorString)
+{
+    std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
+    encoder->d->tokenizer = Tokenizer::loadBuiltin(errorString);
+    if (!encoder->d->tokenizer) {
+        return nullptr;
+    }
+    encoder->d->model = std::move(model);
+    encoder->d->sha256 = modelId;
+    encoder->d->path = modelId;
+    return encoder;
+}
+
 QJsonObject ClipEncoder::describe() const
 {
     const clip::ModelConfig &c = d->model->config();
