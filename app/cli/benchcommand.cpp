@@ -44,24 +44,24 @@ int runBench(const QStringList &arguments)
     }
     bench.secondsPerCase = parser.value(QStringLiteral("seconds")).toDouble();
 
-    clip::LoadResult loaded;
+    std::unique_ptr<clip::ClipModel> model;
     std::string name;
     if (parser.isSet(QStringLiteral("model"))) {
         name = QFile::encodeName(parser.value(QStringLiteral("model"))).toStdString();
-        loaded = clip::ClipModel::load(name, options);
-    } else {
-        clip::ModelConfig config;
-        const std::string arch = parser.value(QStringLiteral("arch")).toStdString();
-        if (!clip::architectureConfig(arch, &config)) {
-            return fail(QStringLiteral("unknown architecture '%1'").arg(QString::fromStdString(arch)), 2);
+        clip::LoadResult loaded = clip::ClipModel::load(name, options);
+        if (!loaded.model) {
+            return fail(QString::fromStdString(loaded.error));
         }
-        name = arch + " (random weights)";
-        loaded = clip::ClipModel::createRandom(config, options);
+        model = std::move(loaded.model);
+    } else {
+        bool usageError = false;
+        model = randomModel(parser.value(QStringLiteral("arch")), options, &error, &usageError);
+        if (!model) {
+            return fail(error, usageError ? 2 : 1);
+        }
+        name = parser.value(QStringLiteral("arch")).toStdString() + " (random weights)";
     }
-    if (!loaded.model) {
-        return fail(QString::fromStdString(loaded.error));
-    }
-    const clip::BenchResult result = clip::runBenchmark(*loaded.model, name, bench);
+    const clip::BenchResult result = clip::runBenchmark(*model, name, bench);
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("json"))) {
         out << QString::fromStdString(clip::json::serialize(clip::benchToJson(result))) << '\n';

@@ -77,16 +77,13 @@ int runBenchIndex(const QStringList &arguments)
     if (!readDeviceOptions(parser, &load, &error)) {
         return fail(error, 2);
     }
-    clip::ModelConfig config;
-    const std::string arch = parser.value(QStringLiteral("arch")).toStdString();
-    if (!clip::architectureConfig(arch, &config)) {
-        return fail(QStringLiteral("unknown architecture '%1'").arg(QString::fromStdString(arch)), 2);
+    const QString arch = parser.value(QStringLiteral("arch"));
+    bool usageError = false;
+    std::unique_ptr<clip::ClipModel> model = randomModel(arch, load, &error, &usageError);
+    if (!model) {
+        return fail(error, usageError ? 2 : 1);
     }
-    clip::LoadResult model = clip::ClipModel::createRandom(config, load);
-    if (!model.model) {
-        return fail(QString::fromStdString(model.error));
-    }
-    auto encoder = ClipEncoder::fromModel(std::move(model.model), QStringLiteral("random-") + QString::fromStdString(arch), &error);
+    auto encoder = ClipEncoder::fromModel(std::move(model), QStringLiteral("random-") + arch, &error);
     if (!encoder) {
         return fail(error);
     }
@@ -146,7 +143,7 @@ int runBenchIndex(const QStringList &arguments)
 
     const QJsonObject out{
         {QStringLiteral("device"), encoder->deviceDescription()},
-        {QStringLiteral("model"), QString::fromStdString(arch) + QStringLiteral(" (random weights)")},
+        {QStringLiteral("model"), arch + QStringLiteral(" (random weights)")},
         {QStringLiteral("photos"), count},
         {QStringLiteral("photo_megabytes_average"), double(bytes) / count / 1e6},
         {QStringLiteral("exact_decode"), options.exactDecode},

@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <utility>
+
 namespace {
 
 const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
@@ -40,26 +42,17 @@ int main(int argc, char **argv)
     }
     arguments.removeAt(1);
     arguments[0] = QStringLiteral("clipfind-cli ") + command;
-    if (command == QLatin1String("tokenize")) {
-        return clipfind::cli::runTokenize(arguments);
-    }
-    if (command == QLatin1String("preprocess")) {
-        return clipfind::cli::runPreprocess(arguments);
-    }
-    if (command == QLatin1String("embed")) {
-        return clipfind::cli::runEmbed(arguments);
-    }
-    if (command == QLatin1String("bench")) {
-        return clipfind::cli::runBench(arguments);
-    }
-    if (command == QLatin1String("index")) {
-        return clipfind::cli::runIndex(arguments);
-    }
-    if (command == QLatin1String("status")) {
-        return clipfind::cli::runStatus(arguments);
-    }
-    if (command == QLatin1String("bench-index")) {
-        return clipfind::cli::runBenchIndex(arguments);
+    using Command = int (*)(const QStringList &);
+    static const std::pair<const char *, Command> kCommands[] = {
+        {"tokenize", clipfind::cli::runTokenize}, {"preprocess", clipfind::cli::runPreprocess},
+        {"embed", clipfind::cli::runEmbed},       {"bench", clipfind::cli::runBench},
+        {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
+        {"bench-index", clipfind::cli::runBenchIndex},
+    };
+    for (const auto &[name, run] : kCommands) {
+        if (command == QLatin1String(name)) {
+            return run(arguments);
+        }
     }
     QTextStream(stderr) << "clipfind-cli: unknown command '" << command << "'\n\n" << kUsage;
     return 2;

@@ -6,6 +6,8 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include <memory>
+
 namespace clipfind::cli {
 
 /// Each command gets its own arguments (argv[0] = "clipfind-cli <command>") and returns the exit code:
@@ -24,6 +26,11 @@ int fail(const QString &message, int exitCode = 1);
 /// --device auto|cpu|cuda, --precision auto|float32|float16|bfloat16, --threads N, --kernels auto|reference|fast.
 void addDeviceOptions(QCommandLineParser &parser);
 bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *options, QString *error);
+
+/// A model of the named architecture ("ViT-B/32", ...) with random weights, for benchmarks. Null with *error
+/// (and *usageError = true for an unknown name) on failure.
+std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::LoadOptions &options, QString *error,
+                                             bool *usageError);
 
 /// Parses and handles --help; returns false (with the exit code in *exitCode) when the command must stop.
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);
