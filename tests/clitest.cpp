@@ -3,7 +3,10 @@
 // exit codes and one-line errors.
 #include "fixturedata.h"
 
+#include "core/embeddingcache.h"
+
 #include <QDir>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,6 +39,12 @@ Run runCli(const QStringList &arguments, const QString &cacheHome = {})
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     return run;
+}
+
+// The tiny model's checkpoint SHA-256 as the fixture generator recorded it: the cache's model id.
+QString expectedSha256()
+{
+    return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
 }
 
 } // namespace
@@ -205,6 +214,69 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("pending")).toInt(), 0);
 
         QCOMPARE(runCli({QStringLiteral("index"), dir.filePath(QStringLiteral("missing"))}).exitCode, 1);
+    }
+
+    void indexSurvivesKill9()
+    {
+        // 120 photos (copies of a 2000x1500 JPEG) in batches of 2: the run takes seconds, so it can be killed
+        // mid-way once a few batches are committed; the rerun must finish with every file exactly once.
+        QTemporaryDir dir;
+        const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
+        QVERIFY(QDir().mkpath(photos));
+        constexpr int kCount = 120;
+        for (int i = 0; i < kCount; ++i) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/landscape_2000x1500.jpg")),
+                                photos + QStringLiteral("/IMG_%1.jpg").arg(i, 4, 10, QLatin1Char('0'))));
+        }
+        const QString data = dir.filePath(QStringLiteral("data"));
+        const QString model = dataPath(QStringLiteral("tiny-openai/model.pt"));
+        const QStringList arguments{QStringLiteral("index"), photos, QStringLiteral("--model"), model,
+                                    QStringLiteral("--data-dir"), data, QStringLiteral("--batch"), QStringLiteral("2"),
+                                    QStringLiteral("--exact")};
+        QProcess indexer;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("xdg-cache")));
+        indexer.setProcessEnvironment(environment);
+        indexer.start(QStringLiteral(CLIPFIND_CLI), arguments);
+        QVERIFY(indexer.waitForStarted());
+
+        const QString modelId = expectedSha256();
+        const QString canonical = QFileInfo(photos).canonicalFilePath();
+        qint64 committed = 0;
+        QElapsedTimer timer;
+        timer.start();
+        while (committed < 6 && indexer.state() == QProcess::Running && timer.elapsed() < 120000) {
+            QTest::qWait(20);
+            if (!QFile::exists(data + QStringLiteral("/cache.sqlite"))) {
+                continue;
+            }
+            QString error;
+            auto reader = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+            committed = reader ? reader->counts(canonical, modelId).indexed : 0;
+        }
+        QVERIFY2(indexer.state() == QProcess::Running, "the run ended before it could be killed");
+        indexer.kill(); // SIGKILL
+        QVERIFY(indexer.waitForFinished());
+        QCOMPARE(indexer.exitStatus(), QProcess::CrashExit);
+
+        QString error;
+        {
+            auto cache = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+            QVERIFY2(cache, qPrintable(error));
+            QString details;
+            QVERIFY2(cache->integrityOk(&details), qPrintable(details));
+            const qint64 kept = cache->counts(canonical, modelId).indexed;
+            QVERIFY2(kept >= committed && kept < kCount, qPrintable(QString::number(kept)));
+        }
+        const Run rerun = runCli(arguments, dir.filePath(QStringLiteral("xdg-cache")));
+        QVERIFY2(rerun.exitCode == 0, rerun.err.constData());
+        auto cache = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+        QVERIFY2(cache, qPrintable(error));
+        QString details;
+        QVERIFY2(cache->integrityOk(&details), qPrintable(details));
+        const std::vector<FileState> files = cache->filesUnder(canonical);
+        QCOMPARE(int(files.size()), kCount); // every file exactly once (paths are the primary key)
+        QCOMPARE(cache->counts(canonical, modelId).indexed, qint64(kCount));
     }
 
     void benchPrintsJson()
