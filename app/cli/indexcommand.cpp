@@ -34,7 +34,6 @@ void onInterrupt(int)
 // --model, else $CLIPFIND_MODEL, else the file OpenAI's clip.load leaves in ~/.cache/clip.
 QString resolveModel(const QCommandLineParser &parser, QString *error)
 {
-    QStringList candidates;
     if (parser.isSet(QStringLiteral("model"))) {
         return parser.value(QStringLiteral("model"));
     }

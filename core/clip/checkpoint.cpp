@@ -2,6 +2,7 @@
 #include "core/clip/checkpoint.h"
 
 #include "core/clip/binaryfile.h"
+#include "core/clip/errortext.h"
 #include "core/clip/hfkeys.h"
 #include "core/clip/json.h"
 #include "core/clip/safetensors.h"
@@ -358,8 +359,7 @@ bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error
             && inferConfig(raw.tensors, raw.hints, &out->weights.config, &problem)
             && collectWeights(raw.tensors, out->weights.config, &out->weights, &problem);
     } catch (const std::exception &e) { // c10::Error, std::bad_alloc, filesystem errors
-        problem = e.what();
-        problem = problem.substr(0, problem.find('\n'));
+        problem = firstLine(e.what());
         ok = false;
     }
     if (!ok) {

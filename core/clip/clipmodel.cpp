@@ -3,6 +3,7 @@
 
 #include "core/clip/checkpoint.h"
 #include "core/clip/clipmodelprivate.h"
+#include "core/clip/errortext.h"
 #include "core/clip/textencoder.h"
 #include "core/clip/visionencoder.h"
 
@@ -12,10 +13,6 @@ namespace clipfind::clip {
 
 namespace {
 
-std::string firstLine(const std::string &text)
-{
-    return text.substr(0, text.find('\n'));
-}
 
 // Bounds the activation memory of one forward pass whatever the caller hands in.
 int64_t maxBatch(const DeviceSetup &setup)

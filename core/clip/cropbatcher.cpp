@@ -2,6 +2,7 @@
 #include "core/clip/cropbatcher.h"
 
 #include "core/clip/clipmodelprivate.h"
+#include "core/clip/errortext.h"
 #include "core/clip/imageprep.h"
 
 #include <condition_variable>
@@ -175,8 +176,7 @@ void CropBatcher::Private::deliver(const Pending &pending)
         result.features.dim = rows.size(1);
         result.features.values.assign(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
     } catch (const std::exception &e) {
-        const std::string what = e.what();
-        result.features.error = "image encoder failed: " + what.substr(0, what.find('\n'));
+        result.features.error = "image encoder failed: " + firstLine(e.what());
     }
     Buffer &buffer = buffers[pending.buffer];
     result.tickets.assign(buffer.tickets.begin(), buffer.tickets.begin() + pending.count);

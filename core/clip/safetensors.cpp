@@ -2,6 +2,7 @@
 #include "core/clip/safetensors.h"
 
 #include "core/clip/binaryfile.h"
+#include "core/clip/errortext.h"
 
 #include "core/clip/json.h"
 
@@ -285,9 +286,7 @@ bool readSafetensors(const std::string &path, SafetensorsFile *out, std::string 
         return fail(error, path, "out of memory while reading the file");
     } catch (const std::exception &e) {
         // c10::Error messages carry a backtrace on later lines; the contract is one line.
-        std::string what = e.what();
-        what = what.substr(0, what.find('\n'));
-        return fail(error, path, "unexpected error: " + what);
+        return fail(error, path, "unexpected error: " + firstLine(e.what()));
     } catch (...) {
         return fail(error, path, "unexpected error");
     }

@@ -1,19 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/torchscriptarchive.h"
 
+#include "core/clip/errortext.h"
+
 #include <torch/script.h>
 
 namespace clipfind::clip {
-
-namespace {
-
-std::string firstLine(const std::string &text)
-{
-    const auto end = text.find('\n');
-    return end == std::string::npos ? text : text.substr(0, end);
-}
-
-} // namespace
 
 bool readTorchScriptTensors(const std::string &path, std::map<std::string, torch::Tensor> *out, std::string *error)
 {
