@@ -313,6 +313,34 @@ bool EmbeddingCache::hasEmbedding(const QByteArray &contentHash, const QString &
     return rc == SQLITE_ROW;
 }
 
+bool EmbeddingCache::embeddingFor(const QByteArray &contentHash, const QString &modelId, std::vector<float> *embedding,
+                                  QString *error) const
+{
+    embedding->clear();
+    Query q(m_impl->prepare("SELECT dim, vector FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
+    if (!q.valid() || contentHash.isEmpty())
+        return false;
+    q.bindBlobOrNull(1, contentHash);
+    q.bind(2, modelId);
+    const int rc = q.step();
+    if (rc != SQLITE_ROW) {
+        if (rc != SQLITE_DONE)
+            setError(error, m_impl->sqliteError(QStringLiteral("Cannot read an embedding")));
+        return false;
+    }
+    const int dim = int(q.integer(0));
+    const QByteArray vector = q.blob(1);
+    if (dim <= 0 || vector.size() != 2 * dim) {
+        setError(error, QStringLiteral("%1: inconsistent embedding (dimension %2)").arg(m_impl->path).arg(dim));
+        return false;
+    }
+    const auto *bytes = reinterpret_cast<const uchar *>(vector.constData());
+    embedding->reserve(size_t(dim));
+    for (int i = 0; i < dim; ++i)
+        embedding->push_back(halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+    return true;
+}
+
 bool EmbeddingCache::writeBatch(const QString &modelId, const std::vector<FileUpdate> &updates,
                                 const QStringList &removedPaths, QString *error)
 {

@@ -86,6 +86,11 @@ public:
     bool hasEmbedding(const QByteArray &contentHash, const QString &modelId,
                       QString *error = nullptr) const;
 
+    /// The stored embedding (fp16 values as floats) of (contentHash, modelId) into *embedding. False when there is
+    /// none (*error stays empty) or the lookup failed (*error set).
+    bool embeddingFor(const QByteArray &contentHash, const QString &modelId, std::vector<float> *embedding,
+                      QString *error = nullptr) const;
+
     /// One transaction: upsert every update (its embedding, if any, stored once under
     /// (contentHash, modelId)) and delete `removedPaths`. All or nothing. Arguments are checked
     /// before anything is written: non-empty modelId and paths, a content hash and a finite,

@@ -4,6 +4,7 @@
 #include "core/photoscanner.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -20,6 +21,10 @@ struct IndexOptions {
     bool exactDecode = false; ///< false: JPEG fast path (DCT scaling, mean |diff| <= 0.01 of the exact input)
     int decodeThreads = 0;    ///< 0 = all cores but the one feeding the model (at least 1)
     int batchSize = 0;        ///< 0 = 32 on the CPU, 512 on CUDA
+    /// Empty: the whole tree under the root (a full run). Otherwise an incremental run over just these folders
+    /// (canonical paths, as FolderWatcher reports them): the photos directly in each are rescanned, and a folder
+    /// that no longer exists drops everything the cache knows below it. Subfolders are not entered.
+    QStringList folders;
 };
 
 struct IndexFailure {
@@ -28,10 +33,33 @@ struct IndexFailure {
 };
 
 struct IndexProgress {
-    qint64 done = 0;  ///< files encoded or failed in this run
-    qint64 total = 0; ///< files this run has to decode
-    double imagesPerSecond = 0;
-    double etaSeconds = 0;
+    enum class Phase { Scanning, Hashing, Encoding };
+    Phase phase = Phase::Scanning;
+    qint64 found = 0; ///< photos found so far (Scanning) or in all (later phases)
+    qint64 done = 0;  ///< files encoded or failed in this run (Encoding)
+    qint64 total = 0; ///< files this run has to decode (Hashing and Encoding)
+    double imagesPerSecond = 0; ///< time spent paused is left out
+    double etaSeconds = 0;      ///< 0 while unknown
+};
+
+/// What one committed transaction changed, for a search index that follows the run. `embeddings` holds the rows
+/// of `paths` (row-major, paths.size() x dim) exactly as the cache stores them (fp16 values), unnormalized.
+/// `removed` lists paths whose embedding is gone: deleted files, and known photos that now fail to decode.
+struct IndexedRows {
+    QStringList paths;
+    std::vector<float> embeddings;
+    int dim = 0;
+    QStringList removed;
+};
+
+class IndexControl;
+
+/// Optional observers and control of a run. Callbacks come from the run's threads (scanning and hashing: the
+/// calling thread; encoding: the inference thread), one at a time; keep them short.
+struct IndexHooks {
+    IndexControl *control = nullptr; ///< pause / resume / cancel; may be null
+    std::function<void(const IndexProgress &)> progress;
+    std::function<void(const IndexedRows &)> committed; ///< after each transaction that changed rows
 };
 
 /// What a run did. Counts are files; `failed` lists this run's new failures (plus scan problems).
@@ -51,10 +79,9 @@ struct IndexReport {
 /// Brings the cache up to date with the photos under `root` for the encoder's model: scan, diff with the cache,
 /// reuse embeddings by content hash, decode + crop on an explicit pool of `decodeThreads`, encode in batches on one
 /// inference thread (CropBatcher), one cache transaction per batch (a killed run keeps every committed batch),
-/// thumbnails from the decoded image. Blocks the calling thread, which must own `cache`; run it through
-/// QtConcurrent::run to keep a GUI responsive. `cancel` is polled; `progress` is called from the inference thread.
+/// thumbnails from the decoded image. Blocks the calling thread, which must own `cache`; run it on a worker
+/// thread to keep a GUI responsive. Embeddings no file refers to any more are dropped after a complete full run.
 IndexReport indexFolder(const QString &root, ClipEncoder &encoder, EmbeddingCache &cache, const ThumbnailStore *thumbnails,
-                        const IndexOptions &options, const std::atomic_bool *cancel = nullptr,
-                        const std::function<void(const IndexProgress &)> &progress = {});
+                        const IndexOptions &options, const IndexHooks &hooks = {});
 
 } // namespace clipfind

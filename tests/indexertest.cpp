@@ -6,6 +6,7 @@
 
 #include "core/clipencoder.h"
 #include "core/embeddingcache.h"
+#include "core/indexcontrol.h"
 #include "core/indexer.h"
 #include "core/thumbnailstore.h"
 
@@ -13,6 +14,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QSemaphore>
+
+#include <thread>
 #include <utime.h>
 
 using namespace clipfind;
@@ -44,6 +48,28 @@ int referenceRow(const ExpectedModel &expected, const QString &fileName)
         }
     }
     return -1;
+}
+
+// `count` small distinct photos named photo_<i>.png in `folder`.
+bool makePhotos(const QString &folder, int count, int hueOffset = 0)
+{
+    if (!QDir().mkpath(folder)) {
+        return false;
+    }
+    for (int i = 0; i < count; ++i) {
+        QImage image(64, 48, QImage::Format_RGB888);
+        image.fill(QColor::fromHsv((hueOffset + i * 17) % 360, 200, 100 + i * 5));
+        if (!image.save(folder + QStringLiteral("/photo_%1.png").arg(i))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
 }
 
 } // namespace
@@ -158,9 +184,15 @@ private Q_SLOTS:
         IndexOptions options;
         options.batchSize = 1;
         options.decodeThreads = 1;
-        std::atomic_bool cancel{false};
-        const IndexReport first = indexFolder(photos, *encoder, *cache, nullptr, options, &cancel,
-                                              [&](const IndexProgress &p) { cancel = p.done >= 2; });
+        IndexControl control;
+        IndexHooks hooks;
+        hooks.control = &control;
+        hooks.progress = [&](const IndexProgress &p) {
+            if (p.done >= 2) {
+                control.cancel();
+            }
+        };
+        const IndexReport first = indexFolder(photos, *encoder, *cache, nullptr, options, hooks);
         QVERIFY(first.cancelled);
         QVERIFY2(first.indexed >= 2 && first.indexed < kCount, qPrintable(QString::number(first.indexed)));
         // The next run finishes the rest, and only the rest.
@@ -168,6 +200,232 @@ private Q_SLOTS:
         QCOMPARE(second.indexed + second.unchanged, qint64(kCount));
         QCOMPARE(second.unchanged, first.indexed);
         QCOMPARE(cache->counts(QFileInfo(photos).canonicalFilePath(), encoder->sha256()).indexed, qint64(kCount));
+    }
+
+    void pauseHoldsTheRunUntilResumed()
+    {
+        QTemporaryDir dir;
+        const QString photos = dir.filePath(QStringLiteral("photos"));
+        constexpr int kCount = 24;
+        QVERIFY(makePhotos(photos, kCount));
+        const QString databasePath = dir.filePath(QStringLiteral("cache.sqlite"));
+        QString error;
+        auto cache = EmbeddingCache::open(databasePath, &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto observer = EmbeddingCache::open(databasePath, &error); // a second connection, as a search would use
+        QVERIFY2(observer, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        const QString canonical = QFileInfo(photos).canonicalFilePath();
+        IndexOptions options;
+        options.batchSize = 1;
+        options.decodeThreads = 1;
+        IndexControl control;
+        IndexHooks hooks;
+        hooks.control = &control;
+        QSemaphore pausedOnce;
+        hooks.progress = [&](const IndexProgress &p) {
+            if (p.phase == IndexProgress::Phase::Encoding && p.done >= 2 && !control.isPaused() && pausedOnce.available() == 0) {
+                control.pause();
+                pausedOnce.release();
+            }
+        };
+        std::atomic_bool finished{false};
+        IndexReport report;
+        std::thread run([&] {
+            report = indexFolder(photos, *encoder, *cache, nullptr, options, hooks);
+            finished = true;
+        });
+        QVERIFY(pausedOnce.tryAcquire(1, 60000));
+        pausedOnce.release(); // keep it "available" so the hook pauses only once
+        // The photos in flight at the pause (a few buffered crops) are still committed; after that, nothing moves.
+        QThread::msleep(400);
+        const qint64 settled = observer->counts(canonical, encoder->sha256()).indexed;
+        QThread::msleep(800);
+        QCOMPARE(observer->counts(canonical, encoder->sha256()).indexed, settled);
+        QVERIFY2(settled < kCount, qPrintable(QString::number(settled)));
+        QVERIFY(!finished.load());
+        QVERIFY(control.pausedSeconds() >= 1.0);
+
+        control.resume();
+        run.join();
+        QVERIFY(!report.cancelled);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.indexed, qint64(kCount));
+        QCOMPARE(observer->counts(canonical, encoder->sha256()).indexed, qint64(kCount));
+    }
+
+    void cancelWakesAPausedRun()
+    {
+        QTemporaryDir dir;
+        const QString photos = dir.filePath(QStringLiteral("photos"));
+        QVERIFY(makePhotos(photos, 12));
+        QString error;
+        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        IndexOptions options;
+        options.batchSize = 1;
+        options.decodeThreads = 1;
+        IndexControl control;
+        control.pause(); // paused before it starts: hashing waits at the first file
+        IndexHooks hooks;
+        hooks.control = &control;
+        IndexReport report;
+        std::thread run([&] { report = indexFolder(photos, *encoder, *cache, nullptr, options, hooks); });
+        QThread::msleep(200);
+        control.cancel();
+        run.join(); // returns: the paused workers were woken
+        QVERIFY(report.cancelled);
+        QCOMPARE(report.indexed, 0);
+        QCOMPARE(cache->counts(QFileInfo(photos).canonicalFilePath(), encoder->sha256()).indexed, 0);
+    }
+
+    void incrementalFolderRunTouchesOnlyItsFolders()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        const QString a = root + QStringLiteral("/a");
+        const QString b = root + QStringLiteral("/b");
+        const QString c = root + QStringLiteral("/c");
+        const QString d = root + QStringLiteral("/d");
+        QVERIFY(makePhotos(a, 3, 0));
+        QVERIFY(makePhotos(b, 3, 60));
+        QVERIFY(makePhotos(c + QStringLiteral("/deeper"), 2, 120));
+        QVERIFY(makePhotos(d, 2, 180));
+        QString error;
+        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        IndexReport report = indexFolder(root, *encoder, *cache, nullptr, IndexOptions{});
+        QCOMPARE(report.indexed, 10);
+
+        // On disk: one photo added to a, one deleted from b, c removed with everything below it, and a photo
+        // added to d, which this run is not told about.
+        QVERIFY(makePhotos(a + QStringLiteral("/new"), 1, 240));
+        QVERIFY(QFile::rename(a + QStringLiteral("/new/photo_0.png"), a + QStringLiteral("/added.png")));
+        QVERIFY(QFile::remove(b + QStringLiteral("/photo_1.png")));
+        QVERIFY(QDir(c).removeRecursively());
+        QVERIFY(makePhotos(d + QStringLiteral("/later"), 1, 300));
+        QVERIFY(QFile::rename(d + QStringLiteral("/later/photo_0.png"), d + QStringLiteral("/unseen.png")));
+
+        IndexOptions options;
+        options.folders = {a, b, c};
+        IndexHooks hooks;
+        QStringList committedPaths;
+        QStringList committedRemoved;
+        hooks.committed = [&](const IndexedRows &rows) {
+            committedPaths += rows.paths;
+            committedRemoved += rows.removed;
+        };
+        report = indexFolder(root, *encoder, *cache, nullptr, options, hooks);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.indexed, 1);
+        QCOMPARE(report.removed, 3); // b/photo_1 and the two photos below c
+        QCOMPARE(report.unchanged, 5); // a: 3, b: 2; d and a/new were not looked at
+        QCOMPARE(committedPaths, QStringList{a + QStringLiteral("/added.png")});
+        QCOMPARE(sorted(committedRemoved), sorted({b + QStringLiteral("/photo_1.png"), c + QStringLiteral("/deeper/photo_0.png"),
+                                                   c + QStringLiteral("/deeper/photo_1.png")}));
+        QStringList paths;
+        std::vector<float> matrix;
+        int dim = 0;
+        QVERIFY(cache->loadEmbeddings(root, encoder->sha256(), &paths, &matrix, &dim, &error));
+        QCOMPARE(paths.size(), 8); // a: 4, b: 2, d: 2 (d/unseen.png waits for a run that covers d)
+        QVERIFY(!paths.contains(d + QStringLiteral("/unseen.png")));
+        QVERIFY(paths.contains(d + QStringLiteral("/photo_0.png")));
+
+        // A folder outside the root is refused, not scanned.
+        options.folders = {QFileInfo(dir.path()).canonicalFilePath()};
+        report = indexFolder(root, *encoder, *cache, nullptr, options);
+        QCOMPARE(report.indexed, 0);
+        QCOMPARE(int(report.failed.size()), 1);
+        QVERIFY(report.failed.front().reason.contains(QStringLiteral("not inside")));
+    }
+
+    void nonRecursiveRunKeepsSubfolderPhotos()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(makePhotos(root, 2, 0));
+        QVERIFY(makePhotos(root + QStringLiteral("/sub"), 2, 90));
+        QString error;
+        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        QCOMPARE(indexFolder(root, *encoder, *cache, nullptr, IndexOptions{}).indexed, 4);
+        IndexOptions flat;
+        flat.scan.recursive = false;
+        const IndexReport report = indexFolder(root, *encoder, *cache, nullptr, flat);
+        QCOMPARE(report.removed, 0);
+        QCOMPARE(report.unchanged, 2);
+        QCOMPARE(cache->counts(root, encoder->sha256()).indexed, 4);
+    }
+
+    void missingRootIsAnErrorAndRemovesNothing()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(makePhotos(root, 3));
+        QString error;
+        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        QCOMPARE(indexFolder(root, *encoder, *cache, nullptr, IndexOptions{}).indexed, 3);
+        // Like an unmounted drive: the folder is gone, but its photos may come back.
+        QVERIFY(QFile::rename(root, root + QStringLiteral("-away")));
+        const IndexReport report = indexFolder(root, *encoder, *cache, nullptr, IndexOptions{});
+        QVERIFY(report.error.contains(root));
+        QCOMPARE(report.removed, 0);
+        QCOMPARE(cache->counts(root, encoder->sha256()).indexed, 3);
+    }
+
+    void committedRowsFollowTheCache()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(makePhotos(root, 5));
+        QString error;
+        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        // A search index that follows only the hooks must end up equal to what a reload from the cache gives.
+        QMap<QString, std::vector<float>> mirror;
+        IndexHooks hooks;
+        hooks.committed = [&](const IndexedRows &rows) {
+            for (const QString &path : rows.removed) {
+                mirror.remove(path);
+            }
+            for (int i = 0; i < rows.paths.size(); ++i) {
+                const float *row = rows.embeddings.data() + size_t(i) * size_t(rows.dim);
+                mirror.insert(rows.paths[i], std::vector<float>(row, row + rows.dim));
+            }
+        };
+        IndexOptions options;
+        options.batchSize = 2;
+        QCOMPARE(indexFolder(root, *encoder, *cache, nullptr, options, hooks).indexed, 5);
+        // A rename (reused embedding), a delete, and a photo that turns corrupt.
+        QVERIFY(QFile::rename(root + QStringLiteral("/photo_0.png"), root + QStringLiteral("/renamed.png")));
+        QVERIFY(QFile::remove(root + QStringLiteral("/photo_1.png")));
+        QVERIFY(writeBytes(root + QStringLiteral("/photo_2.png"), "no longer a picture"));
+        const IndexReport report = indexFolder(root, *encoder, *cache, nullptr, options, hooks);
+        QCOMPARE(report.reused, 1);
+        QCOMPARE(int(report.failed.size()), 1);
+
+        QStringList paths;
+        std::vector<float> matrix;
+        int dim = 0;
+        QVERIFY(cache->loadEmbeddings(root, encoder->sha256(), &paths, &matrix, &dim, &error));
+        QCOMPARE(paths.size(), 3);
+        QCOMPARE(QStringList(mirror.keys()), paths);
+        for (int i = 0; i < paths.size(); ++i) {
+            const std::vector<float> stored(matrix.begin() + i * dim, matrix.begin() + (i + 1) * dim);
+            QVERIFY2(mirror.value(paths[i]) == stored, qPrintable(paths[i]));
+        }
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include "core/clipencoder.h"
 #include "core/embeddingcache.h"
+#include "core/indexcontrol.h"
 #include "core/indexer.h"
 #include "core/modelfile.h"
 #include "core/thumbnailstore.h"
@@ -16,8 +17,10 @@
 #include <QTextStream>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <thread>
 #include <unistd.h>
 
 namespace clipfind::cli {
@@ -128,8 +131,28 @@ int runIndex(const QStringList &arguments)
     std::signal(SIGTERM, onInterrupt);
     const bool tty = isatty(STDERR_FILENO);
     const ThumbnailStore thumbnails = ThumbnailStore::standard();
-    const IndexReport report = indexFolder(folder, *encoder, *cache, &thumbnails, options, &s_interrupted,
-                                           [tty](const IndexProgress &p) { printProgress(p, tty); });
+    IndexControl control;
+    // A signal handler may only set a flag; this thread turns it into a cancel (IndexControl takes a lock).
+    std::atomic_bool runDone{false};
+    std::thread interruptPoller([&] {
+        while (!runDone.load()) {
+            if (s_interrupted.load()) {
+                control.cancel();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    IndexHooks hooks;
+    hooks.control = &control;
+    hooks.progress = [tty](const IndexProgress &p) {
+        if (p.phase == IndexProgress::Phase::Encoding) {
+            printProgress(p, tty);
+        }
+    };
+    const IndexReport report = indexFolder(folder, *encoder, *cache, &thumbnails, options, hooks);
+    runDone = true;
+    interruptPoller.join();
     if (tty) {
         std::fprintf(stderr, "\n");
     }
