@@ -26,7 +26,10 @@ struct EmbeddingRows {
 };
 
 /// The CLIP encoder the app and tools use: a checkpoint, the tokenizer and the reference image pipeline.
-/// Thread contract: load() anywhere (slow, off the GUI thread); encode*() from one thread at a time.
+/// Thread contract: load() anywhere (slow, off the GUI thread). The weights are read-only after loading, so
+/// texts may be encoded on one thread while images are encoded on another (the app searches while it indexes;
+/// tests/encoderconcurrencytest.cpp checks both give exactly what they give alone). Each kind of call from one
+/// thread at a time.
 class ClipEncoder
 {
 public:

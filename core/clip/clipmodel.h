@@ -57,7 +57,8 @@ struct LoadResult {
 /// EOT irrelevant); Full exists to prove it and to reproduce reference numbers bit for bit.
 enum class TextPass { UpToEot, Full };
 
-/// A loaded CLIP model on one device. Thread contract: load anywhere; encode from one thread at a time.
+/// A loaded CLIP model on one device. Thread contract: load anywhere; the weights are read-only afterwards, so a
+/// text pass and an image pass may run at the same time on two threads; each kind from one thread at a time.
 class ClipModel
 {
 public:
