@@ -2,7 +2,7 @@
 #include "core/folderwatcher.h"
 
 #include <QFileInfo>
-#include <QFileSystemWatcher>
+#include "core/directorywatcher.h"
 
 #include <algorithm>
 #include <utility>
@@ -29,9 +29,9 @@ bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QStri
         }
         return false;
     }
-    // A fresh QFileSystemWatcher per watch: stale events of the previous root cannot arrive afterwards.
-    m_watcher = new QFileSystemWatcher(this);
-    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &FolderWatcher::onDirectoryChanged);
+    // A fresh DirectoryWatcher per watch: stale events of the previous root cannot arrive afterwards.
+    m_watcher = new DirectoryWatcher(this);
+    connect(m_watcher, &DirectoryWatcher::directoryChanged, this, &FolderWatcher::onDirectoryChanged);
     m_root = canonical;
     m_options = options;
 
@@ -168,7 +168,7 @@ void FolderWatcher::dropTree(const QString &folder, QSet<QString> *changed)
         m_parentOf.remove(path);
         changed->insert(path);
     }
-    // Deleted folders were already dropped by QFileSystemWatcher itself; removePaths ignores those.
+    // Deleted folders were already dropped by DirectoryWatcher itself; removePaths ignores those.
     m_watcher->removePaths(queue);
 }
 

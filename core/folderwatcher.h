@@ -11,18 +11,18 @@
 #include <QStringList>
 #include <QTimer>
 
-class QFileSystemWatcher;
 
 namespace clipfind {
+
+class DirectoryWatcher;
 
 /// Watches an open photo folder and reports which folders need a rescan (scanFolder), so changes on disk
 /// are picked up without a full scan. GUI thread only.
 ///
 /// Only directories are watched (the root and, when options.recursive, every subfolder a scan would enter:
 /// hidden and excluded ones are left out), so a folder of 10,000 photos costs one watch, not 10,000. A
-/// photo added, deleted or renamed, or touched (attributes/timestamps), marks its folder changed. Note that
-/// an in-place rewrite of an existing file is not seen: Qt's inotify backend does not ask for IN_MODIFY on
-/// directories; editors and cameras that write a new file and rename it are seen.
+/// photo added, deleted, renamed, rewritten in place (an editor saving over it) or touched marks its folder
+/// changed (DirectoryWatcher: inotify with IN_CLOSE_WRITE on Linux).
 ///
 /// Bursts (a camera import) are coalesced: after the first change the watcher waits until no change came
 /// for `quietMs`, but at most `maxDelayMs` after the first one, then emits foldersChanged once. New
@@ -30,8 +30,8 @@ namespace clipfind {
 /// that were deleted or renamed away are reported too: a listed folder that no longer exists means it and
 /// everything below it are gone.
 ///
-/// Linux limits inotify watches per user (fs.inotify.max_user_watches, often 8192 or 65536), and
-/// QFileSystemWatcher fails silently past it: those folders are reported through watchFailed.
+/// Linux limits inotify watches per user (fs.inotify.max_user_watches, often 8192 or 65536): folders past the
+/// limit are reported through watchFailed.
 class FolderWatcher : public QObject
 {
     Q_OBJECT
@@ -64,7 +64,7 @@ private:
     void dropTree(const QString &folder, QSet<QString> *changed);
     QStringList childrenOf(const QString &folder) const;
 
-    QFileSystemWatcher *m_watcher = nullptr;
+    DirectoryWatcher *m_watcher = nullptr;
     QString m_root;
     ScanOptions m_options;
     QHash<QString, QString> m_parentOf;  // watched folder -> folder it was found in (empty for the root)

@@ -89,6 +89,22 @@ private Q_SLOTS:
         QCOMPARE(spy.count(), 1);
     }
 
+    void inPlaceRewriteIsSeen()
+    {
+        makeFile(m_root + "/sub/edited.jpg");
+        QSignalSpy spy(m_watcher, &FolderWatcher::foldersChanged);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, kTimeoutMs);
+        spy.clear();
+        // Rewritten in place (open with truncation, write, close), as an image editor saving over it does: no
+        // create, delete or rename in the folder, only the file's close-after-write.
+        QFile file(m_root + "/sub/edited.jpg");
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QVERIFY(file.write("new pixels") > 0);
+        file.close();
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, kTimeoutMs);
+        QCOMPARE(spy.at(0).at(0).toStringList(), QStringList{m_root + "/sub"});
+    }
+
     void burstIsCoalesced()
     {
         // A 1 s quiet period and a 10 s bound: however slowly this busy machine creates the 50 files, they
