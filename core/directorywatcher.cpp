@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/directorywatcher.h"
 
+#include "core/photoscanner.h"
+
 #include <QFile>
 #include <QFileSystemWatcher>
 #include <QSocketNotifier>
@@ -22,6 +24,19 @@ namespace {
 // purpose: it fires for every write() of a file being copied in; IN_CLOSE_WRITE fires once when it is done.
 constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB
                            | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+
+// Whether an event about an entry inside a watched folder can change what a scan finds: a photo or a folder,
+// not hidden. Editors' temporary files, partial downloads and ClipFind's own cache files (when the data folder
+// lies inside the photo folder) would otherwise set off rescans, and rescans that write the cache would set off
+// more. A temporary file renamed to a photo name arrives as IN_MOVED_TO with that name.
+bool isRelevantEntry(const inotify_event *event)
+{
+    const QString name = QFile::decodeName(QByteArray(event->name)); // NUL-padded: stops at the first NUL
+    if (name.startsWith(QLatin1Char('.'))) {
+        return false;
+    }
+    return (event->mask & IN_ISDIR) || isPhotoFileName(name);
+}
 
 } // namespace
 
@@ -99,6 +114,9 @@ void DirectoryWatcher::readEvents()
                 if (m_watchOf.value(folder) == event->wd) {
                     m_watchOf.remove(folder);
                 }
+                continue;
+            }
+            if (event->len > 0 && !isRelevantEntry(event)) {
                 continue;
             }
             changed << folder;

@@ -28,8 +28,9 @@ public:
     void removePaths(const QStringList &folders);
 
 Q_SIGNALS:
-    /// A file or folder directly inside `folder` was created, deleted, moved, rewritten or had its attributes
-    /// changed, or `folder` itself was deleted or moved. After an event-queue overflow every folder is reported.
+    /// A photo or a folder directly inside `folder` was created, deleted, moved, rewritten or had its attributes
+    /// changed, or `folder` itself was deleted or moved. Hidden entries and other files are ignored on Linux.
+    /// After an event-queue overflow every folder is reported.
     void directoryChanged(const QString &folder);
 
 private:
