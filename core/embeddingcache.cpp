@@ -98,6 +98,7 @@ public:
         bind(3, r.high);
     }
     int step() { return sqlite3_step(m_stmt); }
+    sqlite3_stmt *statement() const { return m_stmt; }
     qint64 integer(int c) const { return sqlite3_column_int64(m_stmt, c); }
     QString text(int c) const
     {
@@ -270,6 +271,42 @@ std::unique_ptr<EmbeddingCache> EmbeddingCache::open(const QString &databasePath
         return nullptr;
     if (!impl->createOrCheckSchema(error) || !impl->exec("COMMIT", error)) {
         sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return nullptr;
+    }
+    return std::unique_ptr<EmbeddingCache>(new EmbeddingCache(std::move(impl)));
+}
+
+std::unique_ptr<EmbeddingCache> EmbeddingCache::openReadOnly(const QString &databasePath, QString *error)
+{
+    if (!QFileInfo(databasePath).isFile()) {
+        setError(error, QStringLiteral("Cannot open the cache %1: no such file (index a folder first)").arg(databasePath));
+        return nullptr;
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->path = databasePath;
+#ifdef Q_OS_WIN
+    const QByteArray fileName = databasePath.toUtf8();
+#else
+    const QByteArray fileName = QFile::encodeName(databasePath);
+#endif
+    if (sqlite3_open_v2(fileName.constData(), &impl->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        setError(error, impl->db ? impl->sqliteError(QStringLiteral("Cannot open the cache"))
+                                 : QStringLiteral("Cannot open the cache %1: out of memory").arg(databasePath));
+        return nullptr;
+    }
+    sqlite3_extended_result_codes(impl->db, 1);
+    sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+    // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
+    Query version(impl->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
+    if (!version.valid() || version.step() != SQLITE_ROW) {
+        setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is damaged")
+                            .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(impl->db))));
+        return nullptr;
+    }
+    if (version.integer(0) > kSchemaVersion) {
+        setError(error, QStringLiteral("%1 was written by a newer ClipFind (cache schema version %2, this version "
+                                       "understands up to %3); update ClipFind")
+                            .arg(databasePath).arg(version.integer(0)).arg(kSchemaVersion));
         return nullptr;
     }
     return std::unique_ptr<EmbeddingCache>(new EmbeddingCache(std::move(impl)));
@@ -517,6 +554,47 @@ bool EmbeddingCache::loadEmbeddings(const QString &root, const QString &modelId,
         paths->clear();
         matrix->clear();
         *dim = 0;
+        return false;
+    }
+    return true;
+}
+
+bool EmbeddingCache::loadStoredEmbeddings(const QString &root, const QString &modelId, StoredEmbeddings *out,
+                                          QString *error) const
+{
+    *out = StoredEmbeddings();
+    Query q(m_impl->prepareRanged("SELECT f.path, e.dim, e.vector FROM files f JOIN embeddings e ON "
+                                  "e.content_hash = f.content_hash AND e.model_id = ?4 WHERE f.failure IS NULL AND ",
+                                  " ORDER BY f.path", error));
+    if (!q.valid())
+        return false;
+    q.bindRange(pathRange(root));
+    q.bind(4, modelId);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        const int rowDim = int(q.integer(1));
+        const void *blob = sqlite3_column_blob(q.statement(), 2);
+        const int bytes = sqlite3_column_bytes(q.statement(), 2);
+        if ((out->dim != 0 && rowDim != out->dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
+            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(m_impl->path, q.text(0)).arg(rowDim));
+            *out = StoredEmbeddings();
+            return false;
+        }
+        out->dim = rowDim;
+        out->paths.append(q.text(0));
+        const size_t at = out->halves.size();
+        out->halves.resize(at + size_t(rowDim));
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+        std::memcpy(out->halves.data() + at, blob, size_t(bytes)); // stored little-endian
+#else
+        const auto *b = static_cast<const uchar *>(blob);
+        for (int i = 0; i < rowDim; ++i)
+            out->halves[at + size_t(i)] = quint16(b[2 * i] | (b[2 * i + 1] << 8));
+#endif
+    }
+    if (rc != SQLITE_DONE) {
+        setError(error, m_impl->sqliteError(QStringLiteral("Cannot load embeddings")));
+        *out = StoredEmbeddings();
         return false;
     }
     return true;

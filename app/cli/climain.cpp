@@ -25,6 +25,12 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "                                        indexed / pending / failed counts\n"
                       "  bench-index [--photos N] [--arch ViT-B/32] [--exact]\n"
                       "                                        end-to-end indexing speed on generated 12 MP photos\n"
+                      "  search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]\n"
+                      "                                        ranked photos for a query (dog + snow, beach - people,\n"
+                      "                                        2:sunset, ./kitchen.jpg + christmas)\n"
+                      "  similar DIR IMAGE [-k N] [--json]     photos like IMAGE\n"
+                      "  bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--json]\n"
+                      "                                        query latency at 10k/100k/1M photos, cache load time\n"
                       "\n"
                       "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
@@ -47,7 +53,8 @@ int main(int argc, char **argv)
         {"tokenize", clipfind::cli::runTokenize}, {"preprocess", clipfind::cli::runPreprocess},
         {"embed", clipfind::cli::runEmbed},       {"bench", clipfind::cli::runBench},
         {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
-        {"bench-index", clipfind::cli::runBenchIndex},
+        {"bench-index", clipfind::cli::runBenchIndex}, {"search", clipfind::cli::runSearch},
+        {"similar", clipfind::cli::runSimilar},       {"bench-search", clipfind::cli::runBenchSearch},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

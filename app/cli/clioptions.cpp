@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "core/embeddingcache.h"
+
+#include <QDir>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -53,6 +57,27 @@ std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::Lo
         *error = QString::fromStdString(loaded.error);
     }
     return std::move(loaded.model);
+}
+
+QString resolveModel(const QCommandLineParser &parser, QString *error)
+{
+    if (parser.isSet(QStringLiteral("model"))) {
+        return parser.value(QStringLiteral("model"));
+    }
+    if (!qEnvironmentVariableIsEmpty("CLIPFIND_MODEL")) {
+        return qEnvironmentVariable("CLIPFIND_MODEL");
+    }
+    const QString cached = QDir::homePath() + QStringLiteral("/.cache/clip/ViT-B-32.pt");
+    if (QFileInfo::exists(cached)) {
+        return cached;
+    }
+    *error = QStringLiteral("no model: pass --model PATH (or set CLIPFIND_MODEL); %1 does not exist").arg(cached);
+    return {};
+}
+
+QString dataDirOption(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
 }
 
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)

@@ -6,7 +6,14 @@
 #include <QCommandLineParser>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
+
+namespace clipfind {
+class SearchEngine;
+struct SearchOptions;
+struct SearchResults;
+} // namespace clipfind
 
 namespace clipfind::cli {
 
@@ -19,6 +26,9 @@ int runBench(const QStringList &arguments);
 int runIndex(const QStringList &arguments);
 int runStatus(const QStringList &arguments);
 int runBenchIndex(const QStringList &arguments);
+int runSearch(const QStringList &arguments);
+int runSimilar(const QStringList &arguments);
+int runBenchSearch(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);
@@ -31,6 +41,18 @@ bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *opti
 /// (and *usageError = true for an unknown name) on failure.
 std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::LoadOptions &options, QString *error,
                                              bool *usageError);
+
+/// --model, else $CLIPFIND_MODEL, else the file OpenAI's clip.load leaves in ~/.cache/clip; empty with *error.
+QString resolveModel(const QCommandLineParser &parser, QString *error);
+/// --data-dir, else defaultDataDir().
+QString dataDirOption(const QCommandLineParser &parser);
+
+/// search and similar: --model, --data-dir, -k, --cutoff, --sort, --json and the device options.
+void addSearchOptions(QCommandLineParser &parser);
+bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options, QString *error);
+/// Loads the model and the folder's rows, runs `query`, prints the results (text or --json); the exit code.
+int runSearchCommand(const QCommandLineParser &parser, const QString &folder,
+                     const std::function<SearchResults(SearchEngine &, const SearchOptions &)> &query);
 
 /// Parses and handles --help; returns false (with the exit code in *exitCode) when the command must stop.
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);

@@ -34,27 +34,9 @@ void onInterrupt(int)
     s_interrupted = true; // the run stops after the batches in flight, which are committed
 }
 
-// --model, else $CLIPFIND_MODEL, else the file OpenAI's clip.load leaves in ~/.cache/clip.
-QString resolveModel(const QCommandLineParser &parser, QString *error)
-{
-    if (parser.isSet(QStringLiteral("model"))) {
-        return parser.value(QStringLiteral("model"));
-    }
-    if (!qEnvironmentVariableIsEmpty("CLIPFIND_MODEL")) {
-        return qEnvironmentVariable("CLIPFIND_MODEL");
-    }
-    const QString cached = QDir::homePath() + QStringLiteral("/.cache/clip/ViT-B-32.pt");
-    if (QFileInfo::exists(cached)) {
-        return cached;
-    }
-    *error = QStringLiteral("no model: pass --model PATH (or set CLIPFIND_MODEL); %1 does not exist").arg(cached);
-    return {};
-}
-
 std::unique_ptr<EmbeddingCache> openCache(const QCommandLineParser &parser, QString *error)
 {
-    const QString dataDir = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
-    return EmbeddingCache::open(databasePathIn(dataDir), error);
+    return EmbeddingCache::open(databasePathIn(dataDirOption(parser)), error);
 }
 
 void addCommonOptions(QCommandLineParser &parser)

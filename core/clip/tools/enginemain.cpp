@@ -7,6 +7,10 @@
 //   clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device ...] [--batch B] [--producers P] [--images N]
 //       producer threads push synthetic 8-bit crops through CropBatcher (upload, normalization on the device,
 //       forward); prints the end-to-end images/s as JSON
+//   clipfind-engine bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--rows 10000,100000,1000000]
+//                         [--queries N] [--no-baseline] [--json]
+//       median query latency (encode + score + top-k) over synthetic unit rows; the query is 5 fixed token ids per
+//       query (no tokenizer here: it lives in the Qt side), so the tokenize step of clipfind-cli is not included
 // `check` compares features with the fixtures' expected.json (made by the original OpenAI code) and exits 1
 // when a row is off: fp32 within 1e-4 x max|ref| per row, fp16/bf16 cosine >= 0.999.
 
@@ -15,6 +19,7 @@
 #include "core/clip/cropbatcher.h"
 #include "core/clip/json.h"
 #include "core/clip/npy.h"
+#include "core/clip/searchbench.h"
 
 #include <cmath>
 #include <cstdio>
@@ -51,7 +56,7 @@ bool parseArguments(int argc, char **argv, Arguments *args, std::string *error)
             *error = "unexpected argument " + key;
             return false;
         }
-        if (key == "--json") {
+        if (key == "--json" || key == "--no-baseline") {
             args->values[key] = "1";
         } else if (i + 1 < argc) {
             args->values[key] = argv[++i];
@@ -338,6 +343,65 @@ int runBench(const Arguments &args)
     return 0;
 }
 
+int runBenchSearch(const Arguments &args)
+{
+    std::string name;
+    std::unique_ptr<ClipModel> model = loadForCommand(args, "bench-search", &name);
+    if (!model) {
+        return 1;
+    }
+    SearchBenchOptions options;
+    if (args.has("--rows")) {
+        options.rowCounts.clear();
+        std::stringstream rows(args.get("--rows"));
+        for (std::string item; std::getline(rows, item, ',');) {
+            options.rowCounts.push_back(std::stoll(item));
+        }
+    }
+    options.queries = std::max(1, std::atoi(args.get("--queries", "25").c_str()));
+    options.baseline = !args.has("--no-baseline");
+    options.matrix.device = model->isCuda() ? DeviceChoice::Cuda : DeviceChoice::Cpu;
+    // Five content tokens that change with every query, so no query is a repeat.
+    auto encode = [&](int i) {
+        std::vector<int64_t> ids{49406};
+        for (int t = 0; t < 5; ++t) {
+            ids.push_back(1000 + (i * 7919 + t * 104729) % 39000);
+        }
+        ids.push_back(49407);
+        Features f = model->encodeTexts({ids});
+        return f.values;
+    };
+    std::string error;
+    const SearchBenchResult result =
+        runSearchBenchmark(static_cast<int>(model->config().embedDim), encode, options, &error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "bench-search: %s\n", error.c_str());
+        return 1;
+    }
+    json::Value out = searchBenchToJson(result);
+    std::vector<std::pair<std::string, json::Value>> members{
+        {"model", json::Value::makeString(name)},
+        {"device", json::Value::makeString(model->deviceDescription())},
+        {"note", json::Value::makeString("synthetic unit rows; queries are 5 fixed token ids (no tokenizer)")},
+    };
+    for (const auto &member : out.members()) {
+        members.push_back(member);
+    }
+    if (args.has("--json")) {
+        std::printf("%s\n", json::serialize(json::Value::makeObject(std::move(members))).c_str());
+        return 0;
+    }
+    std::printf("model     %s\ndevice    %s\nscan      %s\nbaseline  %s\n(synthetic unit rows; queries are 5 fixed "
+                "token ids, no tokenizer)\n\n      rows   query ms  encode ms  score ms   baseline query ms  score ms\n",
+                name.c_str(), model->deviceDescription().c_str(), result.method.c_str(),
+                result.baselineMethod.empty() ? "-" : result.baselineMethod.c_str());
+    for (const SearchBenchCase &c : result.cases) {
+        std::printf("%10lld  %9.2f  %9.2f  %8.2f  %18.2f  %8.2f\n", static_cast<long long>(c.rows), c.queryMs,
+                    c.encodeMs, c.scoreMs, c.baselineQueryMs, c.baselineScoreMs);
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -358,10 +422,15 @@ int main(int argc, char **argv)
     if (command == "feed") {
         return runFeed(args);
     }
+    if (command == "bench-search") {
+        return runBenchSearch(args);
+    }
     std::fprintf(stderr, "usage: clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision P]\n"
                          "       clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device D] [--precision P]\n"
                          "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n"
                          "       clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device D] [--batch B]\n"
-                         "                            [--producers P] [--images N]\n");
+                         "                            [--producers P] [--images N]\n"
+                         "       clipfind-engine bench-search [--model PATH | --arch ViT-B/32] [--device D]\n"
+                         "                            [--rows 10000,100000,1000000] [--queries N] [--no-baseline] [--json]\n");
     return 2;
 }

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "core/clip/searchbench.h"
+#include "core/clipencoder.h"
+#include "core/embeddingcache.h"
+#include "core/searchengine.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <random>
+
+namespace clipfind::cli {
+
+namespace {
+
+// Short queries of a few words; the number makes every timed query new (nothing comes from a cache).
+const char *const kQueries[] = {"dog on a beach", "red car", "sunset over the sea", "birthday cake", "snowy mountain",
+                                "cat sleeping", "city at night", "people dancing"};
+
+QString queryText(int i)
+{
+    return QStringLiteral("%1 %2").arg(QLatin1String(kQueries[i % 8])).arg(i);
+}
+
+// A cache with `rows` photos under /bench/photos (random embeddings), then the time SearchEngine::open takes to load
+// them: the first (cold SQLite page cache) and the best of three more.
+bool timeCacheLoad(ClipEncoder &encoder, qint64 rows, double *firstMs, double *warmMs, QString *error)
+{
+    QTemporaryDir dir;
+    const QString database = databasePathIn(dir.path());
+    auto cache = EmbeddingCache::open(database, error);
+    if (!cache) {
+        return false;
+    }
+    std::mt19937 random(1);
+    std::normal_distribution<float> normal(0.0f, 0.05f);
+    const int dim = encoder.embeddingDim();
+    const qint64 batch = 5000;
+    for (qint64 start = 0; start < rows; start += batch) {
+        std::vector<FileUpdate> updates;
+        for (qint64 i = start; i < std::min(rows, start + batch); ++i) {
+            FileUpdate u;
+            u.state.path = QStringLiteral("/bench/photos/%1/%2.jpg").arg(i / 1000, 3, 10, QLatin1Char('0')).arg(i, 7, 10, QLatin1Char('0'));
+            u.state.size = 1000 + i;
+            u.state.mtimeNs = 1700000000000000000LL + i;
+            u.state.contentHash = QCryptographicHash::hash(QByteArray::number(i), QCryptographicHash::Sha256);
+            u.state.width = 4000;
+            u.state.height = 3000;
+            u.embedding.resize(size_t(dim));
+            for (float &v : u.embedding) {
+                v = normal(random);
+            }
+            updates.push_back(std::move(u));
+        }
+        if (!cache->writeBatch(encoder.sha256(), updates, {}, error)) {
+            return false;
+        }
+    }
+    cache.reset();
+    *warmMs = 1e300;
+    for (int round = 0; round < 4; ++round) {
+        QElapsedTimer timer;
+        timer.start();
+        auto engine = SearchEngine::open(&encoder, database, QStringLiteral("/bench/photos"), error);
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        if (!engine) {
+            return false;
+        }
+        if (engine->rowCount() != rows) {
+            *error = QStringLiteral("loaded %1 rows of %2").arg(engine->rowCount()).arg(rows);
+            return false;
+        }
+        if (round == 0) {
+            *firstMs = ms;
+        } else {
+            *warmMs = std::min(*warmMs, ms);
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+// clipfind-cli bench-search [--model PATH | --arch ViT-B/32] [--device D] [--rows LIST] [--queries N] [--json]
+int runBenchSearch(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Search latency over synthetic unit-length embeddings: median time of a short query (tokenize + encode + score "
+        "+ top-100) at 10k, 100k and 1M photos next to a plain fp32 torch baseline, and the time to load 100k rows "
+        "from the cache."));
+    parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint for the text encoder."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("arch"), QStringLiteral("An architecture with random weights (default ViT-B/32)."),
+                      QStringLiteral("name"), QStringLiteral("ViT-B/32")});
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Row counts (default 10000,100000,1000000)."), QStringLiteral("list"),
+                      QStringLiteral("10000,100000,1000000")});
+    parser.addOption({QStringLiteral("queries"), QStringLiteral("Timed queries per row count (default 25)."), QStringLiteral("n"),
+                      QStringLiteral("25")});
+    parser.addOption({QStringLiteral("load-rows"), QStringLiteral("Rows in the cache-load measurement (default 100000; 0 skips it)."),
+                      QStringLiteral("n"), QStringLiteral("100000")});
+    parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the fp32 torch baseline.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
+    addDeviceOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    ClipEncoder::Settings settings;
+    QString error;
+    if (!readDeviceOptions(parser, &settings.load, &error)) {
+        return fail(error, 2);
+    }
+    clip::SearchBenchOptions bench;
+    bench.rowCounts.clear();
+    for (const QString &item : parser.value(QStringLiteral("rows")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qint64 rows = item.toLongLong(&ok);
+        if (!ok || rows < 1) {
+            return fail(QStringLiteral("--rows needs positive numbers separated by commas"), 2);
+        }
+        bench.rowCounts.push_back(rows);
+    }
+    bench.queries = parser.value(QStringLiteral("queries")).toInt();
+    const qint64 loadRows = parser.value(QStringLiteral("load-rows")).toLongLong();
+    if (bench.queries < 1 || bench.rowCounts.empty() || loadRows < 0) {
+        return fail(QStringLiteral("--queries, --rows and --load-rows need positive numbers"), 2);
+    }
+    bench.baseline = !parser.isSet(QStringLiteral("no-baseline"));
+
+    std::unique_ptr<ClipEncoder> encoder;
+    QString modelName;
+    if (parser.isSet(QStringLiteral("model"))) {
+        modelName = parser.value(QStringLiteral("model"));
+        encoder = ClipEncoder::load(modelName, settings, &error);
+    } else {
+        bool usageError = false;
+        const QString arch = parser.value(QStringLiteral("arch"));
+        auto model = randomModel(arch, settings.load, &error, &usageError);
+        if (!model) {
+            return fail(error, usageError ? 2 : 1);
+        }
+        modelName = arch + QStringLiteral(" (random weights)");
+        encoder = ClipEncoder::fromModel(std::move(model), QStringLiteral("bench-search ") + arch, &error);
+    }
+    if (!encoder) {
+        return fail(error);
+    }
+    bench.matrix.device = encoder->model().isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
+    auto encode = [&encoder](int i) {
+        EmbeddingRows rows = encoder->encodeTexts({queryText(i)}); // tokenize + encode
+        return rows.values;
+    };
+    std::string problem;
+    const clip::SearchBenchResult result = clip::runSearchBenchmark(encoder->embeddingDim(), encode, bench, &problem);
+    if (!problem.empty()) {
+        return fail(QString::fromStdString(problem));
+    }
+    double firstLoadMs = -1, loadMs = -1;
+    if (loadRows > 0 && !timeCacheLoad(*encoder, loadRows, &firstLoadMs, &loadMs, &error)) {
+        return fail(error);
+    }
+
+    QTextStream out(stdout);
+    if (parser.isSet(QStringLiteral("json"))) {
+        const QJsonObject ours = QJsonDocument::fromJson(QByteArray::fromStdString(clip::json::serialize(clip::searchBenchToJson(result)))).object();
+        QJsonObject json{{QStringLiteral("device"), encoder->deviceDescription()}, {QStringLiteral("model"), modelName}};
+        for (auto it = ours.begin(); it != ours.end(); ++it) {
+            json.insert(it.key(), it.value());
+        }
+        json.insert(QStringLiteral("load_rows"), loadRows);
+        json.insert(QStringLiteral("load_100k_ms"), loadMs);
+        json.insert(QStringLiteral("load_100k_first_ms"), firstLoadMs);
+        json.insert(QStringLiteral("note"), QStringLiteral("synthetic unit rows; k = 100; load: best of 3 after a first (cold) load"));
+        out << QJsonDocument(json).toJson(QJsonDocument::Compact) << '\n';
+        return 0;
+    }
+    out << "model     " << modelName << "\ndevice    " << encoder->deviceDescription() << "\nscan      "
+        << QString::fromStdString(result.method) << "\nbaseline  "
+        << (result.baselineMethod.empty() ? QStringLiteral("-") : QString::fromStdString(result.baselineMethod))
+        << "\n(synthetic unit rows, k = 100, medians over " << bench.queries << " new queries)\n\n"
+        << "      rows   query ms  encode ms  score ms   baseline query ms  score ms\n";
+    for (const clip::SearchBenchCase &c : result.cases) {
+        out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+                   .arg(c.rows, 10).arg(c.queryMs, 9, 'f', 2).arg(c.encodeMs, 9, 'f', 2).arg(c.scoreMs, 8, 'f', 2)
+                   .arg(c.baselineQueryMs, 18, 'f', 2).arg(c.baselineScoreMs, 8, 'f', 2);
+    }
+    if (loadRows > 0) {
+        out << QStringLiteral("\nload %1 rows from the cache: %2 ms (first, cold: %3 ms)\n")
+                   .arg(loadRows).arg(loadMs, 0, 'f', 1).arg(firstLoadMs, 0, 'f', 1);
+    }
+    return 0;
+}
+
+} // namespace clipfind::cli

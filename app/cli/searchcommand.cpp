@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#include "commands.h"
+
+#include "core/clipencoder.h"
+#include "core/embeddingcache.h"
+#include "core/searchengine.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace clipfind::cli {
+
+void addSearchOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("model"), QStringLiteral("The CLIP checkpoint the folder was indexed with (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+                      QStringLiteral("path")});
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+                      QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("k"), QStringLiteral("At most this many results (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
+    parser.addOption({QStringLiteral("cutoff"), QStringLiteral("Keep only results close to the best (within 0.05 of the top score and "
+                                                               "2 standard deviations above the mean score).")});
+    parser.addOption({QStringLiteral("sort"), QStringLiteral("relevance (default) or date (newest first: EXIF date taken, else file time)."),
+                      QStringLiteral("order"), QStringLiteral("relevance")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"query\",\"results\":[{\"path\",\"score\"}],\"timings_ms\":{...}}.")});
+    addDeviceOptions(parser);
+}
+
+bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options, QString *error)
+{
+    bool ok = false;
+    options->k = parser.value(QStringLiteral("k")).toInt(&ok);
+    if (!ok || options->k < 1) {
+        *error = QStringLiteral("-k needs a positive number, got '%1'").arg(parser.value(QStringLiteral("k")));
+        return false;
+    }
+    options->cutoff = parser.isSet(QStringLiteral("cutoff"));
+    const QString sort = parser.value(QStringLiteral("sort"));
+    if (sort == QLatin1String("relevance")) {
+        options->sort = SearchSort::Relevance;
+    } else if (sort == QLatin1String("date")) {
+        options->sort = SearchSort::Date;
+    } else {
+        *error = QStringLiteral("--sort must be relevance or date, got '%1'").arg(sort);
+        return false;
+    }
+    return true;
+}
+
+int runSearchCommand(const QCommandLineParser &parser, const QString &folder,
+                     const std::function<SearchResults(SearchEngine &, const SearchOptions &)> &query)
+{
+    QString error;
+    SearchOptions options;
+    ClipEncoder::Settings settings;
+    if (!readSearchOptions(parser, &options, &error) || !readDeviceOptions(parser, &settings.load, &error)) {
+        return fail(error, 2);
+    }
+    if (!QFileInfo(folder).isDir()) {
+        return fail(QStringLiteral("%1: not a folder").arg(folder));
+    }
+    const QString modelPath = resolveModel(parser, &error);
+    if (modelPath.isEmpty()) {
+        return fail(error);
+    }
+    auto encoder = ClipEncoder::load(modelPath, settings, &error);
+    if (!encoder) {
+        return fail(error);
+    }
+    const QString database = databasePathIn(dataDirOption(parser));
+    auto engine = SearchEngine::open(encoder.get(), database, folder, &error);
+    if (!engine) {
+        return fail(error);
+    }
+    if (engine->rowCount() == 0) {
+        return fail(QStringLiteral("%1: no indexed photos for this model in %2; run 'clipfind-cli index %1' first")
+                        .arg(folder, database));
+    }
+    const SearchResults results = query(*engine, options);
+    if (!results.error.isEmpty()) {
+        return fail(results.error);
+    }
+    QTextStream out(stdout);
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray hits;
+        for (const SearchHit &hit : results.hits) {
+            QJsonObject item{{QStringLiteral("path"), hit.path}, {QStringLiteral("score"), double(hit.score)}};
+            if (hit.date.isValid()) {
+                item.insert(QStringLiteral("date"), hit.date.toString(Qt::ISODate));
+            }
+            hits.append(item);
+        }
+        const SearchTimings &t = results.timings;
+        const QJsonObject timings{{QStringLiteral("load"), engine->lastLoadMs()}, {QStringLiteral("parse"), t.parse},
+                                  {QStringLiteral("encode"), t.encode},        {QStringLiteral("score"), t.score},
+                                  {QStringLiteral("sort"), t.sort},            {QStringLiteral("total"), t.total}};
+        out << QJsonDocument(QJsonObject{{QStringLiteral("query"), results.query},
+                                         {QStringLiteral("results"), hits},
+                                         {QStringLiteral("timings_ms"), timings}})
+                   .toJson(QJsonDocument::Compact)
+            << '\n';
+    } else {
+        for (const SearchHit &hit : results.hits) {
+            out << QString::number(double(hit.score), 'f', 4) << '\t' << hit.path << '\n';
+        }
+    }
+    return 0;
+}
+
+// clipfind-cli search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]
+int runSearch(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Ranks the indexed photos of DIR for QUERY: text, weighted terms joined by + and - (dog + snow, beach - people, "
+        "2:sunset) and image paths (./kitchen.jpg + christmas, \"/photos/my cat.jpg\")."));
+    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The indexed photo folder."), QStringLiteral("DIR"));
+    parser.addPositionalArgument(QStringLiteral("query"), QStringLiteral("The query (quote it for the shell)."), QStringLiteral("QUERY"));
+    addSearchOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2) {
+        return fail(QStringLiteral("search needs a folder and one query (quote a query of several words)"), 2);
+    }
+    const QString text = positional.at(1);
+    return runSearchCommand(parser, positional.at(0), [&text](SearchEngine &engine, const SearchOptions &options) {
+        return engine.search(text, options);
+    });
+}
+
+} // namespace clipfind::cli

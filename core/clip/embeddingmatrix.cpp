@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: MIT
+#include "core/clip/embeddingmatrix.h"
+
+#include "core/clip/device.h"
+#include "core/clip/errortext.h"
+
+#include <c10/util/Half.h>
+#include <torch/torch.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CLIPFIND_MATRIX_X86 1
+#else
+#define CLIPFIND_MATRIX_X86 0
+#endif
+
+namespace clipfind::clip {
+
+namespace {
+
+// Int8 rows are padded to whole AVX2 registers; the padding stays zero.
+constexpr int64_t kCodeAlign = 32;
+// Rows scanned between two polls of the cancel callback, and per parallel chunk.
+constexpr int64_t kScanBlock = 4096;
+// Below this many rows one thread is quicker than waking the second.
+constexpr int64_t kParallelMinRows = 32768;
+// Candidates kept per scanning thread beyond k; the exact rescoring of a few hundred rows costs microseconds.
+constexpr int64_t kExtraCandidates = 256;
+
+float halfToFloat(uint16_t h)
+{
+    return c10::detail::fp16_ieee_to_fp32_value(h);
+}
+
+uint16_t floatToHalf(float f)
+{
+    return c10::detail::fp16_ieee_from_fp32_value(f);
+}
+
+#if CLIPFIND_MATRIX_X86
+bool hasAvx2()
+{
+    static const bool supported = __builtin_cpu_supports("avx2");
+    return supported;
+}
+
+bool hasFmaF16c()
+{
+    static const bool supported =
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    return supported;
+}
+
+__attribute__((target("avx2"))) inline __m128i sum4x8(__m256i a0, __m256i a1, __m256i a2, __m256i a3)
+{
+    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
+// acc += 32 codes of x times the query: |q| (unsigned) times x with q's sign (signed) gives pairwise int16 sums of
+// at most 2 * 127 * 127 < 32768, widened to int32 by madd.
+__attribute__((target("avx2"), always_inline)) inline __m256i dotStep(const int8_t *x, __m256i queryAbs,
+                                                                      __m256i querySign, __m256i ones, __m256i acc)
+{
+    const __m256i v = _mm256_sign_epi8(_mm256_load_si256(reinterpret_cast<const __m256i *>(x)), querySign);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(queryAbs, v), ones));
+}
+
+// Integer dot products of rows [begin, end) with the query, four rows at a time (each query load feeds four rows),
+// scaled back to floats.
+__attribute__((target("avx2"))) void scanAvx2(const int8_t *codes, int64_t stride, const float *scales,
+                                              int64_t begin, int64_t end, const uint8_t *queryAbs,
+                                              const int8_t *querySign, float queryScale, float *out)
+{
+    const __m256i ones = _mm256_set1_epi16(1);
+    int64_t r = begin;
+    for (; r + 4 <= end; r += 4) {
+        const int8_t *x0 = codes + r * stride;
+        const int8_t *x1 = x0 + stride;
+        const int8_t *x2 = x1 + stride;
+        const int8_t *x3 = x2 + stride;
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+        for (int64_t i = 0; i < stride; i += kCodeAlign) {
+            const __m256i qa = _mm256_load_si256(reinterpret_cast<const __m256i *>(queryAbs + i));
+            const __m256i qs = _mm256_load_si256(reinterpret_cast<const __m256i *>(querySign + i));
+            a0 = dotStep(x0 + i, qa, qs, ones, a0);
+            a1 = dotStep(x1 + i, qa, qs, ones, a1);
+            a2 = dotStep(x2 + i, qa, qs, ones, a2);
+            a3 = dotStep(x3 + i, qa, qs, ones, a3);
+        }
+        const __m128 sums = _mm_cvtepi32_ps(sum4x8(a0, a1, a2, a3));
+        const __m128 scale = _mm_mul_ps(_mm_loadu_ps(scales + r), _mm_set1_ps(queryScale));
+        _mm_storeu_ps(out + (r - begin), _mm_mul_ps(sums, scale));
+    }
+    for (; r < end; ++r) {
+        const int8_t *x = codes + r * stride;
+        __m256i acc = _mm256_setzero_si256();
+        for (int64_t i = 0; i < stride; i += kCodeAlign) {
+            const __m256i qa = _mm256_load_si256(reinterpret_cast<const __m256i *>(queryAbs + i));
+            const __m256i qs = _mm256_load_si256(reinterpret_cast<const __m256i *>(querySign + i));
+            acc = dotStep(x + i, qa, qs, ones, acc);
+        }
+        const __m128i s = sum4x8(acc, _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256());
+        out[r - begin] = float(_mm_cvtsi128_si32(s)) * scales[r] * queryScale;
+    }
+}
+
+__attribute__((target("avx2,fma,f16c"))) float dotHalfAvx2(const float *q, const uint16_t *x, int64_t n)
+{
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(x + i)));
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), v, acc);
+    }
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    float sum = _mm_cvtss_f32(s);
+    for (; i < n; ++i) {
+        sum += q[i] * halfToFloat(x[i]);
+    }
+    return sum;
+}
+#endif
+
+void scanScalar(const int8_t *codes, int64_t stride, const float *scales, int64_t begin, int64_t end,
+                const int8_t *queryCodes, float queryScale, float *out)
+{
+    for (int64_t r = begin; r < end; ++r) {
+        const int8_t *x = codes + r * stride;
+        int32_t sum = 0;
+        for (int64_t i = 0; i < stride; ++i) {
+            sum += int32_t(x[i]) * int32_t(queryCodes[i]);
+        }
+        out[r - begin] = float(sum) * scales[r] * queryScale;
+    }
+}
+
+// Better first; equal scores keep the lower row first, so results are deterministic.
+bool better(const ScoredRow &a, const ScoredRow &b)
+{
+    return a.score > b.score || (a.score == b.score && a.row < b.row);
+}
+
+// Keeps the `capacity` best (score, row) pairs seen; front() is the worst kept once full.
+class BestRows
+{
+public:
+    explicit BestRows(int64_t capacity) : m_capacity(capacity) { m_heap.reserve(size_t(capacity)); }
+
+    float threshold() const { return full() ? m_heap.front().score : -std::numeric_limits<float>::infinity(); }
+    bool full() const { return int64_t(m_heap.size()) >= m_capacity; }
+    void offer(int64_t row, float score)
+    {
+        const ScoredRow item{row, score};
+        if (!full()) {
+            m_heap.push_back(item);
+            std::push_heap(m_heap.begin(), m_heap.end(), better);
+        } else if (better(item, m_heap.front())) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), better);
+            m_heap.back() = item;
+            std::push_heap(m_heap.begin(), m_heap.end(), better);
+        }
+    }
+    std::vector<ScoredRow> &items() { return m_heap; }
+
+private:
+    int64_t m_capacity;
+    std::vector<ScoredRow> m_heap; // heap ordered by `better`: the worst kept item at the front
+};
+
+} // namespace
+
+struct EmbeddingMatrix::Private {
+    int dim = 0;
+    int64_t rows = 0;
+    MatrixOptions options;
+    bool useTorch = false;
+    int threads = 1;
+
+    // Quantized method: int8 codes of the normalized rows (stride = dim rounded up to 32, 32-byte aligned start),
+    // one scale per row, the stored rows (fp16 or fp32) and the inverse norm that turns their dot into a cosine.
+    int64_t stride = 0;
+    std::vector<int8_t> codeStorage; // over-allocated by kCodeAlign for alignment
+    std::vector<float> scales;
+    std::vector<float> inverseNorms;
+    std::vector<uint16_t> halfRows;
+    std::vector<float> floatRows;
+    // Upper bounds over all rows ever stored (never lowered: removals keep them valid): the largest scale and the
+    // largest L1 norm of a dequantized row. They bound the int8 score error (see topK).
+    float maxScale = 0;
+    float maxDequantizedL1 = 0;
+
+    // Torch method: normalized rows [capacity, dim] on the device.
+    torch::Tensor deviceRows;
+    torch::Device device = torch::kCPU;
+    torch::ScalarType dtype = torch::kFloat32;
+
+    int8_t *codes() { return alignedCodes(); }
+    const int8_t *codes() const { return const_cast<Private *>(this)->alignedCodes(); }
+    int8_t *alignedCodes()
+    {
+        const auto address = reinterpret_cast<uintptr_t>(codeStorage.data());
+        return codeStorage.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
+    }
+    void growCodes(int64_t rowCapacity)
+    {
+        const size_t needed = size_t(rowCapacity * stride + kCodeAlign);
+        if (codeStorage.size() >= needed) {
+            return;
+        }
+        // Regrowing may shift the alignment offset: copy the used part through a fresh buffer.
+        std::vector<int8_t> fresh(std::max(needed, codeStorage.size() * 3 / 2), 0);
+        const auto address = reinterpret_cast<uintptr_t>(fresh.data());
+        int8_t *target = fresh.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
+        if (rows > 0) {
+            std::memcpy(target, codes(), size_t(rows * stride));
+        }
+        codeStorage.swap(fresh);
+    }
+
+    void storeRow(int64_t row, const float *values, const uint16_t *halves);
+    float exactScore(const float *query, int64_t row) const;
+    void rowAsFloat(int64_t row, float *out) const;
+    void growDevice(int64_t rowCapacity);
+    TopKResult topKQuantized(const float *query, int64_t k, const std::function<bool()> &cancelled) const;
+    TopKResult topKTorch(const float *query, int64_t k, const std::function<bool()> &cancelled) const;
+};
+
+// Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
+// int8 codes of the normalized row.
+void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
+{
+    std::vector<float> v(static_cast<size_t>(dim));
+    for (int i = 0; i < dim; ++i) {
+        v[size_t(i)] = halves ? halfToFloat(halves[i]) : values[i];
+    }
+    if (!halves && options.precision == RowPrecision::Float16) {
+        for (int i = 0; i < dim; ++i) { // score what is stored: the fp16 value
+            v[size_t(i)] = halfToFloat(floatToHalf(v[size_t(i)]));
+        }
+    }
+    double squares = 0;
+    for (float x : v) {
+        squares += double(x) * x;
+    }
+    const float inverseNorm = squares > 0 ? float(1.0 / std::sqrt(squares)) : 0.0f;
+
+    if (useTorch) {
+        torch::Tensor t = torch::from_blob(v.data(), {dim}, torch::kFloat32).mul(inverseNorm);
+        deviceRows[row].copy_(t.to(dtype));
+        return;
+    }
+    inverseNorms[size_t(row)] = inverseNorm;
+    if (options.precision == RowPrecision::Float16) {
+        uint16_t *target = halfRows.data() + row * dim;
+        for (int i = 0; i < dim; ++i) {
+            target[i] = halves ? halves[i] : floatToHalf(values[i]);
+        }
+    } else {
+        std::copy(v.begin(), v.end(), floatRows.begin() + row * dim);
+    }
+    float largest = 0;
+    for (float x : v) {
+        largest = std::max(largest, std::fabs(x * inverseNorm));
+    }
+    const float scale = largest > 0 ? largest / 127.0f : 0.0f;
+    int8_t *code = codes() + row * stride;
+    float l1 = 0;
+    for (int i = 0; i < dim; ++i) {
+        const float q = scale > 0 ? std::nearbyint(v[size_t(i)] * inverseNorm / scale) : 0.0f;
+        code[i] = int8_t(std::max(-127.0f, std::min(127.0f, q)));
+        l1 += std::fabs(float(code[i])) * scale;
+    }
+    scales[size_t(row)] = scale;
+    maxScale = std::max(maxScale, scale);
+    maxDequantizedL1 = std::max(maxDequantizedL1, l1);
+}
+
+float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
+{
+    float dot = 0;
+    if (options.precision == RowPrecision::Float16) {
+        const uint16_t *x = halfRows.data() + row * dim;
+#if CLIPFIND_MATRIX_X86
+        if (hasFmaF16c()) {
+            return dotHalfAvx2(query, x, dim) * inverseNorms[size_t(row)];
+        }
+#endif
+        for (int i = 0; i < dim; ++i) {
+            dot += query[i] * halfToFloat(x[i]);
+        }
+    } else {
+        const float *x = floatRows.data() + row * dim;
+        for (int i = 0; i < dim; ++i) {
+            dot += query[i] * x[i];
+        }
+    }
+    return dot * inverseNorms[size_t(row)];
+}
+
+void EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out) const
+{
+    if (useTorch) {
+        const torch::Tensor r = deviceRows[row].to(torch::kCPU, torch::kFloat32).contiguous();
+        std::memcpy(out, r.data_ptr<float>(), sizeof(float) * size_t(dim));
+        return;
+    }
+    const float inverseNorm = inverseNorms[size_t(row)];
+    for (int i = 0; i < dim; ++i) {
+        const float x = options.precision == RowPrecision::Float16 ? halfToFloat(halfRows[size_t(row * dim + i)])
+                                                                   : floatRows[size_t(row * dim + i)];
+        out[i] = x * inverseNorm;
+    }
+}
+
+void EmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
+{
+    const int64_t capacity = deviceRows.defined() ? deviceRows.size(0) : 0;
+    if (rowCapacity <= capacity) {
+        return;
+    }
+    const int64_t fresh = std::max(rowCapacity, capacity * 3 / 2 + 1024);
+    torch::Tensor grown = torch::zeros({fresh, dim}, torch::TensorOptions().dtype(dtype).device(device));
+    if (rows > 0) {
+        grown.narrow(0, 0, rows).copy_(deviceRows.narrow(0, 0, rows));
+    }
+    deviceRows = grown;
+}
+
+// The int8 score s' of a row differs from its cosine s by at most
+//   |q . (x - x')| + |(q - q') . x'| <= |q|_1 * scale_x / 2 + scale_q / 2 * |x'|_1
+// (x, q the normalized row and query, x', q' their int8 reconstructions). So a row outside the candidates, whose
+// s' is at most the lowest candidate's s', cannot beat the k-th exact score T when T >= that s' + bound; otherwise
+// every row with s' >= T - bound is rescored as well. The result equals a brute-force scan.
+TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k,
+                                                   const std::function<bool()> &cancelled) const
+{
+    TopKResult result;
+    // The query's int8 form: |q| and q (its sign) in 32-byte aligned buffers, zero padded.
+    static thread_local std::vector<int8_t> queryBuffer;
+    queryBuffer.assign(size_t(2 * stride + kCodeAlign), 0);
+    const auto address = reinterpret_cast<uintptr_t>(queryBuffer.data());
+    int8_t *querySign = queryBuffer.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
+    uint8_t *queryAbs = reinterpret_cast<uint8_t *>(querySign + stride);
+    float queryLargest = 0;
+    float queryL1 = 0;
+    for (int i = 0; i < dim; ++i) {
+        queryLargest = std::max(queryLargest, std::fabs(query[i]));
+        queryL1 += std::fabs(query[i]);
+    }
+    const float queryScale = queryLargest > 0 ? queryLargest / 127.0f : 0.0f;
+    for (int i = 0; i < dim; ++i) {
+        const float q = queryScale > 0 ? std::nearbyint(query[i] / queryScale) : 0.0f;
+        querySign[i] = int8_t(std::max(-127.0f, std::min(127.0f, q)));
+        queryAbs[i] = uint8_t(std::abs(int(querySign[i])));
+    }
+    // Float rounding in the int8 path (int32 sums are exact; two float products) is far below this slack.
+    const float bound = queryL1 * maxScale / 2 + queryScale / 2 * maxDequantizedL1 + 1e-5f;
+
+    // Scratch buffers are per calling thread (the OpenMP workers write through the pointer).
+    static thread_local std::vector<float> approximate;
+    approximate.resize(size_t(rows));
+    float *approximateScores = approximate.data();
+    const int threadCount = rows >= kParallelMinRows ? threads : 1;
+    const int64_t capacity = std::min(rows, k + kExtraCandidates);
+    std::vector<BestRows> best(static_cast<size_t>(threadCount), BestRows(capacity));
+    std::vector<double> sums(size_t(threadCount), 0.0), squares(size_t(threadCount), 0.0);
+    std::vector<float> lowestKept(size_t(threadCount), -std::numeric_limits<float>::infinity());
+    std::atomic_bool stop{false};
+    const int8_t *rowCodes = codes();
+#pragma omp parallel num_threads(threadCount)
+    {
+        const int t = omp_get_thread_num();
+        const int64_t begin = rows * t / threadCount;
+        const int64_t end = rows * (t + 1) / threadCount;
+        BestRows &mine = best[size_t(t)];
+        double sum = 0, square = 0;
+        for (int64_t block = begin; block < end && !stop.load(std::memory_order_relaxed); block += kScanBlock) {
+            if (cancelled && cancelled()) {
+                stop = true;
+                break;
+            }
+            const int64_t blockEnd = std::min(end, block + kScanBlock);
+            float *out = approximateScores + block;
+#if CLIPFIND_MATRIX_X86
+            if (hasAvx2()) {
+                scanAvx2(rowCodes, stride, scales.data(), block, blockEnd, queryAbs, querySign, queryScale, out);
+            } else
+#endif
+            {
+                scanScalar(rowCodes, stride, scales.data(), block, blockEnd, querySign, queryScale, out);
+            }
+            float threshold = mine.threshold();
+            for (int64_t r = block; r < blockEnd; ++r) {
+                const float s = out[r - block];
+                sum += s;
+                square += double(s) * s;
+                if (s >= threshold) {
+                    mine.offer(r, s);
+                    threshold = mine.threshold();
+                }
+            }
+        }
+        sums[size_t(t)] = sum;
+        squares[size_t(t)] = square;
+        lowestKept[size_t(t)] = mine.threshold(); // -inf when this thread kept all its rows
+    }
+    if (stop) {
+        result.cancelled = true;
+        return result;
+    }
+    double sum = 0, square = 0;
+    for (int t = 0; t < threadCount; ++t) {
+        sum += sums[size_t(t)];
+        square += squares[size_t(t)];
+    }
+    result.mean = rows ? sum / double(rows) : 0.0;
+    result.stddev = rows ? std::sqrt(std::max(0.0, square / double(rows) - result.mean * result.mean)) : 0.0;
+
+    std::vector<ScoredRow> exact;
+    std::vector<char> done;
+    float outsideBest = -std::numeric_limits<float>::infinity(); // highest s' a row outside the candidates can have
+    for (int t = 0; t < threadCount; ++t) {
+        for (const ScoredRow &c : best[size_t(t)].items()) {
+            exact.push_back({c.row, exactScore(query, c.row)});
+        }
+        result.rescored += int64_t(best[size_t(t)].items().size());
+        outsideBest = std::max(outsideBest, lowestKept[size_t(t)]);
+    }
+    auto kthBest = [&] {
+        const int64_t n = std::min<int64_t>(k, int64_t(exact.size()));
+        std::partial_sort(exact.begin(), exact.begin() + n, exact.end(), better);
+        exact.resize(size_t(n));
+        return n == k && n > 0 ? exact.back().score : -std::numeric_limits<float>::infinity();
+    };
+    const float kth = kthBest();
+    if (outsideBest != -std::numeric_limits<float>::infinity() && kth < outsideBest + bound) {
+        done.assign(size_t(rows), 0);
+        for (int t = 0; t < threadCount; ++t) {
+            for (const ScoredRow &c : best[size_t(t)].items()) {
+                done[size_t(c.row)] = 1;
+            }
+        }
+        const float floor = kth - bound;
+        for (int64_t r = 0; r < rows; ++r) {
+            if (!done[size_t(r)] && approximate[size_t(r)] >= floor) {
+                exact.push_back({r, exactScore(query, r)});
+                ++result.rescored;
+            }
+        }
+        kthBest();
+    }
+    result.hits = std::move(exact);
+    return result;
+}
+
+TopKResult EmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
+                                               const std::function<bool()> &cancelled) const
+{
+    TopKResult result;
+    if (cancelled && cancelled()) {
+        result.cancelled = true;
+        return result;
+    }
+    c10::InferenceMode inference;
+    const torch::Tensor q = torch::from_blob(const_cast<float *>(query), {dim}, torch::kFloat32).to(device);
+    const torch::Tensor all = deviceRows.narrow(0, 0, rows);
+    const torch::Tensor scores = torch::mv(all, q.to(dtype)).to(torch::kFloat32);
+    // fp16 scores are rounded: take extra candidates and rescore them in fp32, like the quantized method.
+    const int64_t candidates = std::min(rows, k + (dtype == torch::kFloat32 ? 0 : kExtraCandidates));
+    const torch::Tensor top = std::get<1>(scores.topk(candidates));
+    torch::Tensor exactScores = dtype == torch::kFloat32 ? scores.index_select(0, top)
+                                                         : torch::mv(all.index_select(0, top).to(torch::kFloat32), q);
+    const torch::Tensor stats = torch::stack({scores.mean(), scores.std(/*unbiased=*/false)}).cpu();
+    const torch::Tensor rowsHost = top.cpu();
+    const torch::Tensor scoresHost = exactScores.cpu();
+    result.mean = stats[0].item<float>();
+    result.stddev = stats[1].item<float>();
+    for (int64_t i = 0; i < candidates; ++i) {
+        result.hits.push_back({rowsHost[i].item<int64_t>(), scoresHost[i].item<float>()});
+    }
+    std::sort(result.hits.begin(), result.hits.end(), better);
+    result.hits.resize(size_t(std::min(k, candidates)));
+    result.rescored = candidates;
+    return result;
+}
+
+EmbeddingMatrix::EmbeddingMatrix(std::unique_ptr<Private> d) : d(std::move(d)) {}
+EmbeddingMatrix::~EmbeddingMatrix() = default;
+
+std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOptions &options, std::string *error)
+{
+    if (dim < 1) {
+        *error = "embedding matrix: dimension must be positive, got " + std::to_string(dim);
+        return nullptr;
+    }
+    auto d = std::make_unique<Private>();
+    d->dim = dim;
+    d->options = options;
+    d->stride = (dim + kCodeAlign - 1) / kCodeAlign * kCodeAlign;
+    d->threads = options.threads > 0 ? options.threads : std::max(1, omp_get_num_procs());
+    bool wantCuda = options.device == DeviceChoice::Cuda;
+    if (options.device == DeviceChoice::Auto) {
+        wantCuda = torch::cuda::is_available();
+    }
+    if (wantCuda && !torch::cuda::is_available()) {
+        *error = "embedding matrix: CUDA was asked for but is not available";
+        return nullptr;
+    }
+    d->useTorch = options.method == ScanMethod::Torch || (options.method == ScanMethod::Auto && wantCuda);
+    if (!d->useTorch && wantCuda) {
+        *error = "embedding matrix: the quantized method runs on the CPU only";
+        return nullptr;
+    }
+    if (d->useTorch) {
+        d->device = wantCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+        d->dtype = wantCuda ? torch::kFloat16 : torch::kFloat32; // no fp16 matmul on the CPU in libtorch 1.13
+    }
+    return std::unique_ptr<EmbeddingMatrix>(new EmbeddingMatrix(std::move(d)));
+}
+
+int EmbeddingMatrix::dim() const
+{
+    return d->dim;
+}
+
+int64_t EmbeddingMatrix::rows() const
+{
+    return d->rows;
+}
+
+std::string EmbeddingMatrix::description() const
+{
+    if (d->useTorch) {
+        return std::string("torch ") + (d->dtype == torch::kFloat16 ? "fp16" : "fp32") + " matmul + topk, "
+               + (d->device.is_cuda() ? "cuda" : "cpu");
+    }
+#if CLIPFIND_MATRIX_X86
+    const char *kernel = hasAvx2() ? "AVX2" : "scalar";
+#else
+    const char *kernel = "scalar";
+#endif
+    return std::string("int8 scan (") + kernel + ", " + std::to_string(d->threads) + " threads) + exact rescoring from "
+           + (d->options.precision == RowPrecision::Float16 ? "fp16" : "fp32") + " rows, cpu";
+}
+
+void EmbeddingMatrix::reserve(int64_t rows)
+{
+    if (d->useTorch) {
+        d->growDevice(rows);
+        return;
+    }
+    d->growCodes(rows);
+    d->scales.reserve(size_t(rows));
+    d->inverseNorms.reserve(size_t(rows));
+    (d->options.precision == RowPrecision::Float16 ? static_cast<void>(d->halfRows.reserve(size_t(rows * d->dim)))
+                                                   : static_cast<void>(d->floatRows.reserve(size_t(rows * d->dim))));
+}
+
+namespace {
+
+template<typename Store>
+void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
+{
+    if (count <= 0) {
+        return;
+    }
+    const int64_t total = d.rows + count;
+    if (d.useTorch) {
+        d.growDevice(total);
+        // One normalized block and one copy to the device instead of a copy per row.
+        std::vector<float> block(size_t(count * d.dim));
+        for (int64_t i = 0; i < count; ++i) {
+            store(i, &block[size_t(i * d.dim)]);
+        }
+        const torch::Tensor rows = torch::from_blob(block.data(), {count, int64_t(d.dim)}, torch::kFloat32);
+        const torch::Tensor norms = rows.norm(2, 1, true);
+        const torch::Tensor unit = torch::where(norms > 0, rows / norms, torch::zeros_like(rows));
+        d.deviceRows.narrow(0, d.rows, count).copy_(unit.to(d.dtype));
+        d.rows = total;
+        return;
+    } else {
+        d.growCodes(total);
+        d.scales.resize(size_t(total));
+        d.inverseNorms.resize(size_t(total));
+        if (d.options.precision == RowPrecision::Float16) {
+            d.halfRows.resize(size_t(total * d.dim));
+        } else {
+            d.floatRows.resize(size_t(total * d.dim));
+        }
+    }
+    for (int64_t i = 0; i < count; ++i) {
+        store(i, nullptr);
+    }
+    d.rows = total;
+}
+
+} // namespace
+
+// `store(i, out)` writes input row i as floats to `out` (torch: a block copied at once), or stores it as row
+// rows() + i when `out` is null.
+void EmbeddingMatrix::append(const float *values, int64_t count)
+{
+    appendRows(*d, count, [&](int64_t i, float *out) {
+        if (out) {
+            std::copy_n(values + i * d->dim, d->dim, out);
+        } else {
+            d->storeRow(d->rows + i, values + i * d->dim, nullptr);
+        }
+    });
+}
+
+void EmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
+{
+    appendRows(*d, count, [&](int64_t i, float *out) {
+        if (out) {
+            std::transform(halves + i * d->dim, halves + (i + 1) * d->dim, out, halfToFloat);
+        } else {
+            d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
+        }
+    });
+}
+
+void EmbeddingMatrix::replace(int64_t row, const float *values)
+{
+    if (row >= 0 && row < d->rows) {
+        d->storeRow(row, values, nullptr);
+    }
+}
+
+void EmbeddingMatrix::removeSwapLast(int64_t row)
+{
+    if (row < 0 || row >= d->rows) {
+        return;
+    }
+    const int64_t last = d->rows - 1;
+    if (row != last) {
+        if (d->useTorch) {
+            d->deviceRows[row].copy_(d->deviceRows[last]);
+        } else {
+            std::memcpy(d->codes() + row * d->stride, d->codes() + last * d->stride, size_t(d->stride));
+            d->scales[size_t(row)] = d->scales[size_t(last)];
+            d->inverseNorms[size_t(row)] = d->inverseNorms[size_t(last)];
+            if (d->options.precision == RowPrecision::Float16) {
+                std::copy_n(d->halfRows.begin() + last * d->dim, d->dim, d->halfRows.begin() + row * d->dim);
+            } else {
+                std::copy_n(d->floatRows.begin() + last * d->dim, d->dim, d->floatRows.begin() + row * d->dim);
+            }
+        }
+    }
+    d->rows = last;
+    if (!d->useTorch) {
+        d->scales.resize(size_t(last));
+        d->inverseNorms.resize(size_t(last));
+        d->halfRows.resize(d->options.precision == RowPrecision::Float16 ? size_t(last * d->dim) : 0);
+        d->floatRows.resize(d->options.precision == RowPrecision::Float32 ? size_t(last * d->dim) : 0);
+    }
+}
+
+void EmbeddingMatrix::clear()
+{
+    d->rows = 0;
+    d->scales.clear();
+    d->inverseNorms.clear();
+    d->halfRows.clear();
+    d->floatRows.clear();
+    d->deviceRows = torch::Tensor();
+}
+
+void EmbeddingMatrix::normalizedRow(int64_t row, float *out) const
+{
+    if (row < 0 || row >= d->rows) {
+        std::fill(out, out + d->dim, 0.0f);
+        return;
+    }
+    d->rowAsFloat(row, out);
+}
+
+TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled) const
+{
+    if (k <= 0 || d->rows == 0) {
+        return {};
+    }
+    try {
+        return d->useTorch ? d->topKTorch(query, k, cancelled) : d->topKQuantized(query, k, cancelled);
+    } catch (const std::exception &e) {
+        TopKResult failed;
+        failed.error = "search failed: " + firstLine(e.what());
+        return failed;
+    }
+}
+
+std::vector<float> EmbeddingMatrix::allScores(const float *query) const
+{
+    std::vector<float> scores(size_t(d->rows));
+    std::vector<float> row(size_t(d->dim));
+    for (int64_t r = 0; r < d->rows; ++r) {
+        d->rowAsFloat(r, row.data());
+        float dot = 0;
+        for (int i = 0; i < d->dim; ++i) {
+            dot += query[i] * row[size_t(i)];
+        }
+        scores[size_t(r)] = dot;
+    }
+    return scores;
+}
+
+} // namespace clipfind::clip
