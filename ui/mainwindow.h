@@ -1,27 +1,115 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/searchengine.h"
+#include "ui/appsettings.h"
+
 #include <QMainWindow>
 
 class QLabel;
 class QLineEdit;
+class QListView;
+class QMenu;
+class QPushButton;
+class QSlider;
+class QStackedWidget;
 
 namespace clipfind {
 
-/// The main window. For now: the search field, the folder choice and the status line; the results grid,
-/// indexing and search arrive with their issues. Shows and forwards; core decides.
+class IndexingStatus;
+class MessageBar;
+class PhotoLibrary;
+class PreviewDialog;
+class ResultDelegate;
+class ResultModel;
+class ThumbnailLoader;
+class ThumbnailStore;
+
+/// The main window: the search field, the results grid and the indexing status. Shows the state of the
+/// PhotoLibrary and forwards the user's requests to it; the library decides and does the work off this thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    /// `databasePath`: the embedding cache. `thumbnails` must outlive the window.
+    MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailStore *thumbnails,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts with this model (from --model or $CLIPFIND_MODEL; else the one in the settings).
+    void loadModel(const QString &path);
+    /// Opens a folder: indexing starts in the background and searching works on what is indexed.
+    bool openFolder(const QString &folder);
+    /// "Find similar": puts the photo's query term into the search field, visibly, and searches.
+    void findSimilar(const QString &path);
+
+    // For tests and the screenshot tool.
+    PhotoLibrary *library() const { return m_library; }
+    QLineEdit *searchField() const { return m_search; }
+    QListView *resultView() const { return m_view; }
+    ResultModel *resultModel() const { return m_model; }
+    MessageBar *messageBar() const { return m_messages; }
+    /// The text of the page shown instead of the grid (no model, no folder, no results), empty when the grid shows.
+    QString placeholderText() const;
+    /// The "no model" page's button that opens the model setup.
+    QPushButton *modelSetupButton() const { return m_setupButton; }
+    AppSettings settings() const { return m_settings; }
+
+Q_SIGNALS:
+    /// The latest results are on screen (tests wait for it).
+    void resultsShown(int count);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void createActions();
+    void createCentralArea();
     void chooseFolder();
+    void updateRecentMenu();
+    void showSettings();
+    void showModelSetup();
+    void showFailures();
+    void showResults(const SearchResults &results);
+    void updatePlaceholder();
+    void setThumbnailSize(int pixels);
+    void openResult(const QModelIndex &index);
+    void showContextMenu(const QPoint &position);
+    void copyPaths();
+    void copyImage();
+    void togglePreview();
+    void refreshFailureCount();
+    QStringList selectedPaths() const;
+    void updateSearchOptions();
+
+    AppSettings m_settings;
+    PhotoLibrary *m_library;
+    ThumbnailLoader *m_thumbnails;
+    ResultModel *m_model;
+    ResultDelegate *m_delegate;
 
     QLineEdit *m_search = nullptr;
-    QLabel *m_folderLabel = nullptr;
+    QSlider *m_zoom = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QLabel *m_placeholder = nullptr;
+    QPushButton *m_setupButton = nullptr;
+    QPushButton *m_chooseButton = nullptr;
+    QListView *m_view = nullptr;
+    MessageBar *m_messages = nullptr;
+    IndexingStatus *m_indexingStatus = nullptr;
+    QLabel *m_resultInfo = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    PreviewDialog *m_preview = nullptr;
+    QAction *m_cutoffAction = nullptr;
+    QAction *m_sortByDateAction = nullptr;
+    QString m_modelError;
+    qint64 m_rows = -1; // searchable photos; -1 while the folder's rows load
+    SearchResults m_lastResults;
 };
 
 } // namespace clipfind

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/clipencoder.h"
+#include "core/indexer.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace clipfind {
+
+/// The user's choices, stored with QSettings (~/.config/ClipFind/ClipFind.conf). Plain values, read and written
+/// whole, so a dialog can edit a copy and the window applies the difference.
+struct AppSettings {
+    enum class Device { Auto, Cpu, Gpu };
+
+    QString modelPath;
+    Device device = Device::Auto;
+    bool includeSubfolders = true;
+    QStringList excludedFolders; ///< names or wildcard patterns ("raw", "*/exports/*")
+    int thumbnailSize = 160;     ///< grid cell size in pixels, 64..256
+    QString lastFolder;
+    QStringList recentFolders;   ///< newest first, at most kMaxRecent
+    QByteArray windowGeometry;
+    QByteArray windowState;
+
+    static constexpr int kMaxRecent = 10;
+    static constexpr int kMinThumbnail = 64;
+    static constexpr int kMaxThumbnail = 256;
+
+    static AppSettings load();
+    void save() const;
+
+    /// Puts `folder` first in recentFolders and makes it the last folder.
+    void rememberFolder(const QString &folder);
+    IndexOptions indexOptions() const;
+    ClipEncoder::Settings encoderSettings() const;
+};
+
+} // namespace clipfind

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "ui/failuresdialog.h"
+
+#include "core/embeddingcache.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QThreadPool>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace clipfind {
+
+FailuresDialog::FailuresDialog(const QString &databasePath, const QString &folder, QWidget *parent)
+    : QDialog(parent), m_list(new QTreeWidget(this)), m_summary(new QLabel(tr("Reading the list…"), this))
+{
+    setWindowTitle(tr("Photos that could not be read"));
+    resize(900, 500);
+    auto *layout = new QVBoxLayout(this);
+    m_list->setHeaderLabels({tr("File"), tr("Problem")});
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    m_list->setColumnWidth(0, 380);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    QPushButton *copy = buttons->addButton(tr("&Copy list"), QDialogButtonBox::ActionRole);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_list, 1);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(copy, &QPushButton::clicked, this, &FailuresDialog::copyAll);
+
+    QPointer<FailuresDialog> self(this);
+    QThreadPool::globalInstance()->start([self, databasePath, folder] {
+        QString error;
+        std::vector<FileState> failed;
+        if (auto cache = EmbeddingCache::open(databasePath, &error)) {
+            for (FileState &state : cache->filesUnder(folder, &error)) {
+                if (!state.failure.isEmpty()) {
+                    failed.push_back(std::move(state));
+                }
+            }
+        }
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, failed, error] {
+                if (!self) {
+                    return;
+                }
+                QList<QTreeWidgetItem *> items;
+                for (const FileState &state : failed) {
+                    auto *item = new QTreeWidgetItem({state.path, state.failure});
+                    item->setToolTip(1, state.failure);
+                    items << item;
+                }
+                self->m_list->addTopLevelItems(items);
+                self->m_summary->setText(!error.isEmpty() ? tr("Cannot read the list: %1").arg(error)
+                                                          : tr("%n photo(s) could not be read. They are tried again "
+                                                               "when they change.",
+                                                               nullptr, int(failed.size())));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+int FailuresDialog::count() const
+{
+    return m_list->topLevelItemCount();
+}
+
+void FailuresDialog::copyAll() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem *item = m_list->topLevelItem(i);
+        lines << item->text(0) + QLatin1Char('\t') + item->text(1);
+    }
+    QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+}
+
+} // namespace clipfind

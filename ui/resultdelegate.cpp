@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#include "ui/resultdelegate.h"
+
+#include <QApplication>
+#include <QPainter>
+#include <QPixmap>
+
+namespace clipfind {
+
+namespace {
+
+constexpr int kPadding = 6;
+
+} // namespace
+
+QSize ResultDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return {m_size + 2 * kPadding, m_size + 3 * kPadding + option.fontMetrics.height()};
+}
+
+void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    const QWidget *widget = option.widget;
+    QStyle *style = widget ? widget->style() : QApplication::style();
+    opt.text.clear();
+    opt.icon = {};
+    opt.features &= ~QStyleOptionViewItem::HasDecoration;
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget); // selection and hover
+
+    const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size, m_size);
+    const QPixmap pixmap = index.data(Qt::DecorationRole).value<QPixmap>();
+    if (!pixmap.isNull()) {
+        const QSize fitted = pixmap.size().scaled(square.size(), Qt::KeepAspectRatio);
+        const QRect target(square.x() + (square.width() - fitted.width()) / 2,
+                           square.y() + (square.height() - fitted.height()) / 2, fitted.width(), fitted.height());
+        painter->save();
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawPixmap(target, pixmap);
+        painter->restore();
+    }
+
+    const QRect textRect(option.rect.x() + kPadding, square.bottom() + kPadding, option.rect.width() - 2 * kPadding,
+                         option.fontMetrics.height());
+    const QString name = option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle,
+                                                       textRect.width());
+    const QPalette::ColorRole role = (option.state & QStyle::State_Selected) ? QPalette::HighlightedText : QPalette::Text;
+    style->drawItemText(painter, textRect, Qt::AlignHCenter | Qt::AlignVCenter, option.palette, true, name, role);
+    if (option.state & QStyle::State_HasFocus) {
+        QStyleOptionFocusRect focus;
+        focus.QStyleOption::operator=(option);
+        focus.rect = option.rect.adjusted(1, 1, -1, -1);
+        style->drawPrimitive(QStyle::PE_FrameFocusRect, &focus, painter, widget);
+    }
+}
+
+} // namespace clipfind
