@@ -25,6 +25,8 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "                                        indexed / pending / failed counts\n"
                       "  bench-index [--photos N] [--arch ViT-B/32] [--exact]\n"
                       "                                        end-to-end indexing speed on generated 12 MP photos\n"
+                      "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
+                      "                                        known models, download + verify + install, check a file\n"
                       "\n"
                       "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
         {"tokenize", clipfind::cli::runTokenize}, {"preprocess", clipfind::cli::runPreprocess},
         {"embed", clipfind::cli::runEmbed},       {"bench", clipfind::cli::runBench},
         {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
-        {"bench-index", clipfind::cli::runBenchIndex},
+        {"bench-index", clipfind::cli::runBenchIndex}, {"models", clipfind::cli::runModels},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

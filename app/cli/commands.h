@@ -19,6 +19,7 @@ int runBench(const QStringList &arguments);
 int runIndex(const QStringList &arguments);
 int runStatus(const QStringList &arguments);
 int runBenchIndex(const QStringList &arguments);
+int runModels(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);
