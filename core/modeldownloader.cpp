@@ -111,6 +111,7 @@ struct ModelDownloader::Private {
     int resumesLeft = 0;
     bool accepting = false; // the current response's body is the file (200/206)
     bool restartFromZero = false;
+    bool restartedAfter416 = false;
     QString problem;        // why the current response was rejected
     qint64 received = 0;    // bytes in the part file
     qint64 requestStart = 0;
@@ -195,6 +196,7 @@ void ModelDownloader::Private::startSource()
     publishedSha256.clear();
     redirects = 0;
     resumesLeft = maxResumes;
+    restartedAfter416 = false;
     received = 0;
     validator.clear();
     if (QFileInfo::exists(partPath())) {
@@ -274,6 +276,15 @@ void ModelDownloader::Private::onMetaData()
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
         total = length.isValid() ? length.toLongLong() : -1;
     }
+    if (total > received) {
+        const QStorageInfo storage(QFileInfo(partPath()).absolutePath());
+        if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < total - received) {
+            problem = QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+                          .arg(storage.rootPath(), formatBytes(total - received), formatBytes(storage.bytesAvailable()));
+            reply->abort();
+            return;
+        }
+    }
     validator = identity;
     part.setFileName(partPath());
     const QIODevice::OpenMode mode = status == 206 ? QIODevice::Append : (QIODevice::WriteOnly | QIODevice::Truncate);
@@ -343,6 +354,24 @@ void ModelDownloader::Private::onFinished()
             return;
         }
         requestUrl = requestUrl.resolved(location);
+        sendRequest();
+        return;
+    }
+    if (status == 416 && received > 0 && !restartedAfter416) {
+        // The part file already holds everything (e.g. the program stopped before verifying it): verify it as it
+        // is when the server says that is the whole file, else start over once.
+        static const QRegularExpression whole(QStringLiteral("^bytes \\*/(\\d+)$"));
+        const auto match = whole.match(QString::fromLatin1(finishedReply->rawHeader("Content-Range")).trimmed());
+        if (match.hasMatch() && match.captured(1).toLongLong() == received) {
+            total = received;
+            emitProgress(true);
+            verify();
+            return;
+        }
+        restartedAfter416 = true;
+        discardPart();
+        validator.clear();
+        requestUrl = source().url;
         sendRequest();
         return;
     }

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QSaveFile>
 #include <QSettings>
 
@@ -13,6 +14,10 @@ namespace clipfind {
 namespace {
 
 const char kRecordFile[] = "verified.json";
+
+// Discovery records files on a worker thread while the GUI thread records a download or the selection: the
+// read-modify-write of the record file must not interleave within the process.
+QMutex recordMutex;
 
 QString absolute(const QString &path)
 {
@@ -99,6 +104,7 @@ void ModelStore::record(const ModelCheck &check)
     if (!check.ok) {
         return;
     }
+    const QMutexLocker lock(&recordMutex);
     QJsonObject records = readRecords();
     QJsonObject files = records.value(QStringLiteral("files")).toObject();
     ModelCheck stored = check;
@@ -141,6 +147,7 @@ QString ModelStore::selectedModel() const
 
 bool ModelStore::setSelectedModel(const QString &path, QString *error)
 {
+    const QMutexLocker lock(&recordMutex);
     QJsonObject records = readRecords();
     records.insert(QStringLiteral("selected"), path.isEmpty() ? QString() : absolute(path));
     return writeRecords(records, error);

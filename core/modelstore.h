@@ -21,7 +21,7 @@ struct DownloadSource {
 
 /// Where ClipFind keeps its models (<data dir>/models) and which files it has verified. A file is verified once;
 /// the record (models/verified.json) is trusted while the file's size and modification time are unchanged.
-/// Not thread-safe: use one ModelStore per thread (they share the record file).
+/// Stores on several threads may share a data folder: updates of the record are serialized within the process.
 class ModelStore
 {
 public:

@@ -17,6 +17,14 @@
 
 namespace clipfind::test {
 
+/// Downloads in tests go straight to 127.0.0.1: proxy variables of the machine running the tests must not apply.
+inline void bypassProxies()
+{
+    for (const char *name : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
+        qunsetenv(name);
+    }
+}
+
 class LocalHttpServer
 {
 public:

@@ -60,6 +60,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        bypassProxies();
         m_model = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
         m_sha256 = fixtureSha256();
         QVERIFY(m_model.size() > 1000000);
@@ -137,6 +138,33 @@ private Q_SLOTS:
         QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(dropAt) + '-');
         QString error;
         QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
+        QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("tiny/model.pt")});
+    }
+
+    void verifiesACompletePartFileWithoutDownloadingAgain()
+    {
+        // An earlier run got every byte but stopped before verifying: the server answers the resume request with
+        // 416 and the whole size, and the part file is verified and installed as it is.
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        server.dropAfter("/model.pt", m_model.size() - 1000);
+        QTemporaryDir dir;
+        {
+            ModelDownloader downloader{ModelManifest()};
+            downloader.setMaxResumes(0);
+            QVERIFY(!downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)}).ok);
+        }
+        const QString part = dir.filePath(QStringLiteral("tiny/model.pt.part"));
+        QFile file(part);
+        QVERIFY(file.open(QIODevice::Append));
+        QCOMPARE(file.write(m_model.right(1000)), qint64(1000)); // as if the last bytes had arrived
+        file.close();
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(m_model.size()) + '-');
+        QCOMPARE(server.requestsFor("/model.pt").size(), 2);
         QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("tiny/model.pt")});
     }
 

@@ -50,8 +50,9 @@ private:
         environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
         environment.remove(QStringLiteral("CLIPFIND_MODEL_MIRROR"));
         environment.remove(QStringLiteral("CLIPFIND_MODEL_MANIFEST"));
-        environment.remove(QStringLiteral("http_proxy"));
-        environment.remove(QStringLiteral("https_proxy"));
+        for (const char *proxy : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
+            environment.remove(QLatin1String(proxy));
+        }
         process.setProcessEnvironment(environment);
         QSignalSpy finished(&process, &QProcess::finished);
         process.start(QStringLiteral(CLIPFIND_CLI), arguments);

@@ -101,6 +101,7 @@ private Q_SLOTS:
     {
         qputenv("XDG_CONFIG_HOME", m_settings.path().toUtf8()); // the mirror setting stays out of the user's config
         qunsetenv("CLIPFIND_MODEL_MIRROR");
+        bypassProxies();
         m_model = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
         QVERIFY(!m_model.isEmpty());
     }
