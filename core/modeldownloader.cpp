@@ -15,6 +15,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QStorageInfo>
+#include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -118,6 +119,7 @@ struct ModelDownloader::Private {
     qint64 total = -1;
     QString publishedSha256;
     QString validator;      // identity of the remote file, to resume only the same file
+    QThreadPool verifier;    // one thread: hashing and reading a checkpoint, off the downloader's thread
     QFutureWatcher<ModelCheck> verification;
 
     QElapsedTimer clock;
@@ -418,7 +420,7 @@ void ModelDownloader::Private::verify()
     Q_EMIT q->statusChanged(QStringLiteral("Verifying %1").arg(QFileInfo(src.targetPath).fileName()));
     const QString path = partPath();
     const ModelManifest manifestCopy = manifest;
-    verification.setFuture(QtConcurrent::run([path, manifestCopy, expected, hashSource] {
+    verification.setFuture(QtConcurrent::run(&verifier, [path, manifestCopy, expected, hashSource] {
         return checkModelFile(path, manifestCopy, expected, hashSource);
     }));
 }
@@ -524,6 +526,7 @@ ModelDownloader::ModelDownloader(const ModelManifest &manifest, QObject *parent)
     qRegisterMetaType<clipfind::DownloadResult>();
     d->q = this;
     d->manifest = manifest;
+    d->verifier.setMaxThreadCount(1);
     // http_proxy / https_proxy / no_proxy on Linux, the system settings elsewhere.
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     connect(&d->verification, &QFutureWatcher<ModelCheck>::finished, this, [this] { d->onVerified(); });

@@ -17,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QThreadPool>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -60,6 +61,7 @@ struct ModelSetupDialog::Private {
     QDialogButtonBox *buttons = nullptr;
 
     ModelDownloader *downloader = nullptr;
+    QThreadPool workers; // discovery and file checks: slow file reads kept off the GUI thread
     QFutureWatcher<QVector<DiscoveredModel>> discovery;
     QFutureWatcher<ModelCheck> fileCheck;
     QVector<DiscoveredModel> discovered;
@@ -222,7 +224,8 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     connect(&d->discovery, &QFutureWatcher<QVector<DiscoveredModel>>::finished, this, [this] { showDiscovered(); });
     const QString storeDir = d->dataDir;
     const ModelManifest manifestCopy = manifest;
-    d->discovery.setFuture(QtConcurrent::run([storeDir, manifestCopy] {
+    d->workers.setMaxThreadCount(2);
+    d->discovery.setFuture(QtConcurrent::run(&d->workers, [storeDir, manifestCopy] {
         ModelStore store(storeDir); // one store per thread
         return discoverModels(store, manifestCopy);
     }));
@@ -350,7 +353,7 @@ void ModelSetupDialog::verifyFile(const QString &path)
     d->statusLabel->setText(QStringLiteral("Checking %1").arg(path));
     const QString storeDir = d->dataDir;
     const ModelManifest manifestCopy = d->manifest;
-    d->fileCheck.setFuture(QtConcurrent::run([storeDir, manifestCopy, path] {
+    d->fileCheck.setFuture(QtConcurrent::run(&d->workers, [storeDir, manifestCopy, path] {
         ModelStore store(storeDir);
         return store.check(path, manifestCopy);
     }));
