@@ -151,6 +151,7 @@ void ModelDownloader::Private::discardPart()
     part.close();
     removeFile(partPath());
     removeFile(metaPath());
+    QDir().rmdir(QFileInfo(partPath()).absolutePath()); // the install folder, only if nothing else is in it
     received = 0;
 }
 
@@ -474,8 +475,7 @@ void ModelDownloader::Private::failSource(const QString &message, bool keepPart)
     // A part file with data stays for a later resume; an empty one (404, no connection) goes.
     part.close();
     if (!keepPart || QFileInfo(partPath()).size() == 0) {
-        removeFile(partPath());
-        removeFile(metaPath());
+        discardPart();
     }
     failures << message;
     startSource();

@@ -25,11 +25,11 @@ QString fixtureSha256()
     return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
 }
 
-/// Every file under `dir`, relative, sorted (to show that nothing was left behind).
-QStringList filesUnder(const QString &dir)
+/// Every file and folder under `dir`, relative, sorted (to show that nothing was left behind).
+QStringList entriesUnder(const QString &dir)
 {
     QStringList files;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         files << QDir(dir).relativeFilePath(it.next());
     }
@@ -87,7 +87,7 @@ private Q_SLOTS:
         QCOMPARE(result.check.sha256, m_sha256);
         QCOMPARE(result.check.format, QStringLiteral("openai-torchscript"));
         QVERIFY2(result.check.hashSource.contains(QLatin1String("X-Linked-Etag")), qPrintable(result.check.hashSource));
-        QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("tiny/model.pt")}); // no part file left
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")})); // no part file left
         QVERIFY(!progress.isEmpty());
         const auto last = progress.last().first().value<DownloadProgress>();
         QCOMPARE(last.received, qint64(m_model.size()));
@@ -138,7 +138,7 @@ private Q_SLOTS:
         QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(dropAt) + '-');
         QString error;
         QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
-        QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("tiny/model.pt")});
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")}));
     }
 
     void verifiesACompletePartFileWithoutDownloadingAgain()
@@ -165,7 +165,7 @@ private Q_SLOTS:
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(m_model.size()) + '-');
         QCOMPARE(server.requestsFor("/model.pt").size(), 2);
-        QCOMPARE(filesUnder(dir.path()), QStringList{QStringLiteral("tiny/model.pt")});
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")}));
     }
 
     void rejectsAHashMismatchAndDeletesTheFile()
@@ -184,13 +184,13 @@ private Q_SLOTS:
         QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(result.error));
         QVERIFY2(result.error.contains(QLatin1String("deleted")), qPrintable(result.error));
         QVERIFY2(result.error.contains(m_sha256), qPrintable(result.error)); // says what it got
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
 
         result = downloader.run({source(server, dir.path(), QStringLiteral("/published.pt"))});
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")) && result.error.contains(QLatin1String(wrong)),
                  qPrintable(result.error));
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 
     void rejectsAFileThatIsNotAModel()
@@ -204,7 +204,7 @@ private Q_SLOTS:
         const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"))});
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QLatin1String("unknown format")), qPrintable(result.error));
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 
     void reports404AndTriesTheNextSource()
@@ -217,7 +217,7 @@ private Q_SLOTS:
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(server.url(QStringLiteral("/missing.pt")) + QStringLiteral(": HTTP 404")),
                  qPrintable(result.error));
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
 
         server.addFile("/model.pt", m_model);
         result = downloader.run({source(server, dir.path(), QStringLiteral("/missing.pt")),
@@ -243,7 +243,7 @@ private Q_SLOTS:
         QVERIFY(!result.ok);
         QVERIFY2(result.error.startsWith(s.url.toString() + QStringLiteral(": ")), qPrintable(result.error));
         QVERIFY2(result.error.contains(QLatin1String("refused"), Qt::CaseInsensitive), qPrintable(result.error));
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 
     void cancelLeavesNothingBehind()
@@ -266,7 +266,7 @@ private Q_SLOTS:
         QVERIFY(result.cancelled);
         QVERIFY(!result.ok);
         QVERIFY(!downloader.isRunning());
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 
     void checksDiskSpaceBeforeDownloading()
@@ -282,7 +282,7 @@ private Q_SLOTS:
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QLatin1String("not enough disk space")), qPrintable(result.error));
         QVERIFY(server.requests().isEmpty());
-        QCOMPARE(filesUnder(dir.path()), QStringList());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 };
 

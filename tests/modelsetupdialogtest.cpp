@@ -56,10 +56,10 @@ ModelManifest testManifest()
     return manifest;
 }
 
-QStringList filesUnder(const QString &dir)
+QStringList entriesUnder(const QString &dir)
 {
     QStringList files;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         files << QDir(dir).relativeFilePath(it.next());
     }
@@ -184,7 +184,7 @@ private Q_SLOTS:
         QTRY_VERIFY(child<QLabel>(&dialog, "statusLabel")->text().contains(QLatin1String("cancelled")));
         QVERIFY(dialog.isVisible());
         QVERIFY(child<QPushButton>(&dialog, "okButton")->isEnabled());
-        const QStringList left = filesUnder(QDir(data.path()).filePath(QStringLiteral("models")));
+        const QStringList left = entriesUnder(QDir(data.path()).filePath(QStringLiteral("models")));
         QVERIFY2(left.isEmpty() || left == QStringList{QStringLiteral("verified.json")}, qPrintable(left.join(QLatin1Char(' '))));
     }
 
