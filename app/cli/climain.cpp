@@ -31,6 +31,8 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "  similar DIR IMAGE [-k N] [--json]     photos like IMAGE\n"
                       "  bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--json]\n"
                       "                                        query latency at 10k/100k/1M photos, cache load time\n"
+                      "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
+                      "                                        known models, download + verify + install, check a file\n"
                       "\n"
                       "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
         {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
         {"bench-index", clipfind::cli::runBenchIndex}, {"search", clipfind::cli::runSearch},
         {"similar", clipfind::cli::runSimilar},       {"bench-search", clipfind::cli::runBenchSearch},
+        {"models", clipfind::cli::runModels},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

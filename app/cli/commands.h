@@ -29,6 +29,7 @@ int runBenchIndex(const QStringList &arguments);
 int runSearch(const QStringList &arguments);
 int runSimilar(const QStringList &arguments);
 int runBenchSearch(const QStringList &arguments);
+int runModels(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);

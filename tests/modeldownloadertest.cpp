@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+// ModelDownloader against a local HTTP server (127.0.0.1, started here) serving the tiny OpenAI fixture model:
+// install, resume, hash mismatch, 404, unreachable host, cancel, disk space. The expected SHA-256 is the one the
+// fixture generator recorded (tests/data/tiny-openai/expected.json), never one computed by our code.
+#include "fixturedata.h"
+#include "localhttpserver.h"
+#include "testfiles.h"
+
+#include "core/modeldownloader.h"
+#include "core/modelfile.h"
+
+#include <QDir>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTcpServer>
+#include <QtTest>
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+QString fixtureSha256()
+{
+    return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
+}
+
+/// Every file and folder under `dir`, relative, sorted (to show that nothing was left behind).
+QStringList entriesUnder(const QString &dir)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        files << QDir(dir).relativeFilePath(it.next());
+    }
+    files.sort();
+    return files;
+}
+
+} // namespace
+
+class ModelDownloaderTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QByteArray m_model;
+    QString m_sha256;
+
+    DownloadSource source(const LocalHttpServer &server, const QString &dir, const QString &path,
+                          const QString &sha256 = {}) const
+    {
+        DownloadSource s;
+        s.url = QUrl(server.url(path));
+        s.targetPath = QDir(dir).filePath(QStringLiteral("tiny/model.pt"));
+        s.expectedSha256 = sha256;
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        bypassProxies();
+        m_model = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
+        m_sha256 = fixtureSha256();
+        QVERIFY(m_model.size() > 1000000);
+        QCOMPARE(m_sha256.size(), 64);
+    }
+
+    void downloadsVerifiesAndInstalls()
+    {
+        // Like Hugging Face: resolve/ answers 302 with the file's SHA-256 in X-Linked-Etag, the CDN serves it.
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addRedirect("/org/tiny/resolve/main/model.pt", "/cdn/blob",
+                           {"X-Linked-Etag: \"" + m_sha256.toLatin1() + '"', "X-Linked-Size: " + QByteArray::number(m_model.size())});
+        server.addFile("/cdn/blob", m_model);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        QSignalSpy progress(&downloader, &ModelDownloader::progress);
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/org/tiny/resolve/main/model.pt"))});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        const QString target = dir.filePath(QStringLiteral("tiny/model.pt"));
+        QCOMPARE(result.path, target);
+        QString error;
+        QCOMPARE(sha256OfFile(target, &error), m_sha256);
+        QCOMPARE(result.check.sha256, m_sha256);
+        QCOMPARE(result.check.format, QStringLiteral("openai-torchscript"));
+        QVERIFY2(result.check.hashSource.contains(QLatin1String("X-Linked-Etag")), qPrintable(result.check.hashSource));
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")})); // no part file left
+        QVERIFY(!progress.isEmpty());
+        const auto last = progress.last().first().value<DownloadProgress>();
+        QCOMPARE(last.received, qint64(m_model.size()));
+        QCOMPARE(last.total, qint64(m_model.size()));
+        QVERIFY(last.text().contains(formatBytes(m_model.size())));
+    }
+
+    void resumesAfterTheServerDropsTheConnection()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        const qint64 dropAt = 5000000;
+        server.dropAfter("/model.pt", dropAt);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        const QList<LocalHttpServer::Request> requests = server.requestsFor("/model.pt");
+        QCOMPARE(requests.size(), 2);
+        QCOMPARE(requests[0].range, QByteArray());
+        QCOMPARE(requests[1].range, "bytes=" + QByteArray::number(dropAt) + '-'); // only the rest was fetched again
+        QString error;
+        QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
+    }
+
+    void resumesAnInterruptedDownloadOnTheNextRun()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        const qint64 dropAt = 3000000;
+        server.dropAfter("/model.pt", dropAt);
+        QTemporaryDir dir;
+        const QString part = dir.filePath(QStringLiteral("tiny/model.pt.part"));
+        {
+            ModelDownloader downloader{ModelManifest()};
+            downloader.setMaxResumes(0);
+            const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+            QVERIFY(!result.ok);
+            QVERIFY2(result.error.contains(server.url(QStringLiteral("/model.pt"))), qPrintable(result.error));
+            QCOMPARE(QFileInfo(part).size(), dropAt);
+            QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("tiny/model.pt"))));
+        }
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(dropAt) + '-');
+        QString error;
+        QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")}));
+    }
+
+    void verifiesACompletePartFileWithoutDownloadingAgain()
+    {
+        // An earlier run got every byte but stopped before verifying: the server answers the resume request with
+        // 416 and the whole size, and the part file is verified and installed as it is.
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        server.dropAfter("/model.pt", m_model.size() - 1000);
+        QTemporaryDir dir;
+        {
+            ModelDownloader downloader{ModelManifest()};
+            downloader.setMaxResumes(0);
+            QVERIFY(!downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)}).ok);
+        }
+        const QString part = dir.filePath(QStringLiteral("tiny/model.pt.part"));
+        QFile file(part);
+        QVERIFY(file.open(QIODevice::Append));
+        QCOMPARE(file.write(m_model.right(1000)), qint64(1000)); // as if the last bytes had arrived
+        file.close();
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(m_model.size()) + '-');
+        QCOMPARE(server.requestsFor("/model.pt").size(), 2);
+        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")}));
+    }
+
+    void rejectsAHashMismatchAndDeletesTheFile()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        // The server publishes a hash that is not the file's (corrupted mirror, tampered file).
+        const QByteArray wrong(64, 'a');
+        server.addFile("/published.pt", m_model, {"X-Linked-Etag: \"" + wrong + '"'});
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        QString expectedWrong(64, QLatin1Char('0'));
+        DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), expectedWrong)});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(result.error));
+        QVERIFY2(result.error.contains(QLatin1String("deleted")), qPrintable(result.error));
+        QVERIFY2(result.error.contains(m_sha256), qPrintable(result.error)); // says what it got
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+
+        result = downloader.run({source(server, dir.path(), QStringLiteral("/published.pt"))});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")) && result.error.contains(QLatin1String(wrong)),
+                 qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    void rejectsAFileThatIsNotAModel()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        const QByteArray page = "<html>Please log in</html>"; // what a captive portal or a wrong URL gives
+        server.addFile("/model.pt", page);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"))});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("unknown format")), qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    void reports404AndTriesTheNextSource()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/missing.pt"))});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(server.url(QStringLiteral("/missing.pt")) + QStringLiteral(": HTTP 404")),
+                 qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+
+        server.addFile("/model.pt", m_model);
+        result = downloader.run({source(server, dir.path(), QStringLiteral("/missing.pt")),
+                                 source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.url, server.url(QStringLiteral("/model.pt")));
+    }
+
+    void reportsAnUnreachableHost()
+    {
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe; // a port nobody listens on once this closes
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            closedPort = probe.serverPort();
+        }
+        QTemporaryDir dir;
+        DownloadSource s;
+        s.url = QUrl(QStringLiteral("http://127.0.0.1:%1/model.pt").arg(closedPort));
+        s.targetPath = dir.filePath(QStringLiteral("tiny/model.pt"));
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({s});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.startsWith(s.url.toString() + QStringLiteral(": ")), qPrintable(result.error));
+        QVERIFY2(result.error.contains(QLatin1String("refused"), Qt::CaseInsensitive), qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    void cancelLeavesNothingBehind()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        server.stallAfter("/model.pt", 2000000);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        QSignalSpy finished(&downloader, &ModelDownloader::finished);
+        QObject::connect(&downloader, &ModelDownloader::progress, &downloader, [&](const DownloadProgress &p) {
+            if (p.received >= 2000000) {
+                downloader.cancel();
+            }
+        });
+        downloader.start({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.first().first().value<DownloadResult>();
+        QVERIFY(result.cancelled);
+        QVERIFY(!result.ok);
+        QVERIFY(!downloader.isRunning());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    void checksDiskSpaceBeforeDownloading()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        QTemporaryDir dir;
+        DownloadSource s = source(server, dir.path(), QStringLiteral("/model.pt"));
+        s.expectedSize = qint64(1) << 60; // an exabyte: no disk has that free
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({s});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("not enough disk space")), qPrintable(result.error));
+        QVERIFY(server.requests().isEmpty());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelDownloaderTest)
+#include "modeldownloadertest.moc"

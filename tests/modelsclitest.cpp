@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+// clipfind-cli models list|fetch|verify as people and scripts call it, against a local HTTP server on 127.0.0.1
+// started here. The CLI runs as a child process while this process's event loop serves the files.
+#include "fixturedata.h"
+#include "localhttpserver.h"
+#include "testfiles.h"
+
+#include "core/modelfile.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTcpServer>
+#include <QtTest>
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+QString fixtureSha256()
+{
+    return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
+}
+
+} // namespace
+
+class ModelsCliTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_home; // HOME for the child: discovery must not see the real ~/.cache/clip
+    QByteArray m_model;
+
+    // Runs clipfind-cli without blocking this event loop (the local server lives in it).
+    Run runCli(const QStringList &arguments)
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("HOME"), m_home.path());
+        environment.remove(QStringLiteral("XDG_CACHE_HOME"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral("config")));
+        environment.remove(QStringLiteral("CLIPFIND_MODEL_MIRROR"));
+        environment.remove(QStringLiteral("CLIPFIND_MODEL_MANIFEST"));
+        for (const char *proxy : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
+            environment.remove(QLatin1String(proxy));
+        }
+        process.setProcessEnvironment(environment);
+        QSignalSpy finished(&process, &QProcess::finished);
+        process.start(QStringLiteral(CLIPFIND_CLI), arguments);
+        Run run;
+        if (!finished.wait(300000)) {
+            process.kill();
+            return run;
+        }
+        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        run.out = process.readAllStandardOutput();
+        run.err = process.readAllStandardError();
+        return run;
+    }
+
+    static QString writeManifest(const QString &dir, const QString &url)
+    {
+        const QString path = QDir(dir).filePath(QStringLiteral("manifest.json"));
+        const QJsonObject download{{QStringLiteral("url"), url},
+                                   {QStringLiteral("install_as"), QStringLiteral("tiny/model.pt")},
+                                   {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
+                                   {QStringLiteral("size"), 27882006},
+                                   {QStringLiteral("sha256"), fixtureSha256()}};
+        const QJsonObject model{{QStringLiteral("name"), QStringLiteral("tiny")},
+                                {QStringLiteral("architecture"), QStringLiteral("custom ViT")},
+                                {QStringLiteral("license"), QStringLiteral("MIT")},
+                                {QStringLiteral("speed"), QStringLiteral("instant")},
+                                {QStringLiteral("downloads"), QJsonArray{download}}};
+        const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("format_version"), 1},
+                                                          {QStringLiteral("default"), QStringLiteral("tiny")},
+                                                          {QStringLiteral("models"), QJsonArray{model}}})
+                                    .toJson();
+        writeBytes(path, json);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_home.isValid());
+        m_model = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
+        QVERIFY(!m_model.isEmpty());
+    }
+
+    void fetchWithUrlInstallsAndSecondRunReusesIt()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/files/model.pt", m_model);
+        server.dropAfter("/files/model.pt", 4000000); // resumed within the run
+        QTemporaryDir data;
+        const QStringList arguments{QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("my-tiny"),
+                                    QStringLiteral("--url"), server.url(QStringLiteral("/files/model.pt")),
+                                    QStringLiteral("--sha256"), fixtureSha256(), QStringLiteral("--data-dir"),
+                                    data.path(), QStringLiteral("--select")};
+        Run run = runCli(arguments);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        const QString installed = data.filePath(QStringLiteral("models/my-tiny/model.pt"));
+        QCOMPARE(out.value(QStringLiteral("path")).toString(), installed);
+        QCOMPARE(out.value(QStringLiteral("sha256")).toString(), fixtureSha256());
+        QVERIFY(out.value(QStringLiteral("downloaded")).toBool());
+        QString error;
+        QCOMPARE(sha256OfFile(installed, &error), fixtureSha256());
+        QCOMPARE(server.requestsFor("/files/model.pt").last().range, QByteArray("bytes=4000000-"));
+        QVERIFY2(run.err.contains("resuming"), run.err.constData());
+        QVERIFY(!QFile::exists(installed + QStringLiteral(".part")));
+
+        const int requestsBefore = server.requests().size();
+        run = runCli(arguments);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        out = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(!out.value(QStringLiteral("downloaded")).toBool());
+        QCOMPARE(server.requests().size(), requestsBefore); // verified and present: nothing fetched
+    }
+
+    void fetchByNameUsesTheManifestAndTheMirror()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/mirror/test/tiny/resolve/main/model.pt", m_model);
+        QTemporaryDir data;
+        const QString manifest =
+            writeManifest(data.path(), QStringLiteral("https://huggingface.co/test/tiny/resolve/main/model.pt"));
+        const Run run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("tiny"),
+                                QStringLiteral("--manifest"), manifest, QStringLiteral("--data-dir"), data.path(),
+                                QStringLiteral("--mirror"), server.url(QStringLiteral("/mirror"))});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("path")).toString(), data.filePath(QStringLiteral("models/tiny/model.pt")));
+        QCOMPARE(out.value(QStringLiteral("manifest_model")).toString(), QStringLiteral("tiny"));
+        QCOMPARE(server.requestsFor("/mirror/test/tiny/resolve/main/model.pt").size(), 1);
+
+        // list shows it installed.
+        const Run list = runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--json"),
+                                 QStringLiteral("--manifest"), manifest, QStringLiteral("--data-dir"), data.path()});
+        QVERIFY2(list.exitCode == 0, list.err.constData());
+        const QJsonObject listed = QJsonDocument::fromJson(list.out).object();
+        const QJsonObject tiny = listed.value(QStringLiteral("models")).toArray().first().toObject();
+        QCOMPARE(tiny.value(QStringLiteral("name")).toString(), QStringLiteral("tiny"));
+        QCOMPARE(tiny.value(QStringLiteral("installed")).toString(), data.filePath(QStringLiteral("models/tiny/model.pt")));
+        QVERIFY(tiny.value(QStringLiteral("default")).toBool());
+    }
+
+    void listShowsTheBuiltInModelsAndFoundFiles()
+    {
+        QTemporaryDir data;
+        const QString cache = m_home.filePath(QStringLiteral(".cache/clip"));
+        QVERIFY(QDir().mkpath(cache));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), cache + QStringLiteral("/ViT-B-32.pt")));
+        const Run run = runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--data-dir"), data.path()});
+        QDir(cache).removeRecursively();
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString text = QString::fromUtf8(run.out);
+        QVERIFY2(text.contains(QLatin1String("ViT-B/32 (default)")), run.out.constData());
+        QVERIFY2(text.contains(QLatin1String("ViT-L/14")), run.out.constData());
+        QVERIFY2(text.contains(QLatin1String("ViT-B-32.pt  (~/.cache/clip)  custom ViT, openai-torchscript")),
+                 run.out.constData());
+    }
+
+    void fetchFailuresAreOneLineAndLeaveNothing()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        QTemporaryDir data;
+        const QString wrong(64, QLatin1Char('0'));
+        Run run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
+                          server.url(QStringLiteral("/model.pt")), QStringLiteral("--sha256"), wrong,
+                          QStringLiteral("--data-dir"), data.path()});
+        QCOMPARE(run.exitCode, 1);
+        QByteArray last = run.err.trimmed().split('\n').last();
+        QVERIFY2(last.startsWith("clipfind-cli: ") && last.contains("SHA-256 mismatch") && last.contains("deleted"),
+                 run.err.constData());
+        QVERIFY(!QDir(data.filePath(QStringLiteral("models/x"))).exists()
+                || QDir(data.filePath(QStringLiteral("models/x"))).isEmpty());
+
+        run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
+                      server.url(QStringLiteral("/nope.pt")), QStringLiteral("--data-dir"), data.path()});
+        QCOMPARE(run.exitCode, 1);
+        last = run.err.trimmed().split('\n').last();
+        QVERIFY2(last.contains(server.url(QStringLiteral("/nope.pt")).toUtf8() + ": HTTP 404"), run.err.constData());
+
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            closedPort = probe.serverPort();
+        }
+        const QString unreachable = QStringLiteral("http://127.0.0.1:%1/model.pt").arg(closedPort);
+        run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
+                      unreachable, QStringLiteral("--data-dir"), data.path()});
+        QCOMPARE(run.exitCode, 1);
+        last = run.err.trimmed().split('\n').last();
+        QVERIFY2(last.contains(unreachable.toUtf8()) && last.toLower().contains("refused"), run.err.constData());
+
+        QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("RN50"),
+                         QStringLiteral("--data-dir"), data.path()}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
+                         unreachable, QStringLiteral("--sha256"), QStringLiteral("abc")}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("frobnicate")}).exitCode, 2);
+    }
+
+    void verifyReportsGoodAndBrokenFiles()
+    {
+        QTemporaryDir data;
+        Run run = runCli({QStringLiteral("models"), QStringLiteral("verify"), dataPath(QStringLiteral("tiny-hf")),
+                          QStringLiteral("--data-dir"), data.path()});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(out.value(QStringLiteral("ok")).toBool());
+        QCOMPARE(out.value(QStringLiteral("format")).toString(), QStringLiteral("hf-safetensors"));
+        QCOMPARE(out.value(QStringLiteral("sha256")).toString(),
+                 readExpected(QStringLiteral("tiny-hf")).json.value(QStringLiteral("sha256")).toString());
+
+        run = runCli({QStringLiteral("models"), QStringLiteral("verify"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+                      QStringLiteral("--sha256"), fixtureSha256(), QStringLiteral("--data-dir"), data.path()});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("hash_source")).toString(), QStringLiteral("--sha256"));
+
+        const QString broken = data.filePath(QStringLiteral("ViT-B-32.pt"));
+        QVERIFY(writeBytes(broken, m_model.left(200000)));
+        run = runCli({QStringLiteral("models"), QStringLiteral("verify"), broken, QStringLiteral("--data-dir"), data.path()});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(run.err.startsWith("clipfind-cli: " + broken.toUtf8() + ": "), run.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelsCliTest)
+#include "modelsclitest.moc"

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+// The model manifest, the store's verification record and discovery of model files already on disk (a fake home
+// with Python clip.load's ~/.cache/clip/ViT-B-32.pt). Hashes come from the fixture generator's expected.json.
+#include "fixturedata.h"
+#include "testfiles.h"
+
+#include "core/modeldiscovery.h"
+#include "core/modelmanifest.h"
+#include "core/modelstore.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+QString fixtureSha256(const QString &model)
+{
+    return readExpected(model).json.value(QStringLiteral("sha256")).toString();
+}
+
+/// A manifest that knows the tiny OpenAI fixture model by its hash, as the real one knows OpenAI's ViT-B-32.pt.
+QByteArray testManifestJson()
+{
+    const QJsonObject download{{QStringLiteral("url"), QStringLiteral("https://huggingface.co/test/tiny/resolve/main/model.pt")},
+                               {QStringLiteral("install_as"), QStringLiteral("tiny/model.pt")},
+                               {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
+                               {QStringLiteral("size"), 27882006},
+                               {QStringLiteral("sha256"), QString()}};
+    const QJsonObject known{{QStringLiteral("file"), QStringLiteral("ViT-B-32.pt")},
+                            {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
+                            {QStringLiteral("size"), 27882006},
+                            {QStringLiteral("sha256"), fixtureSha256(QStringLiteral("tiny-openai"))}};
+    const QJsonObject model{{QStringLiteral("name"), QStringLiteral("tiny")},
+                            {QStringLiteral("architecture"), QStringLiteral("custom ViT")},
+                            {QStringLiteral("license"), QStringLiteral("MIT")},
+                            {QStringLiteral("downloads"), QJsonArray{download}},
+                            {QStringLiteral("known_files"), QJsonArray{known}}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("format_version"), 1},
+                                     {QStringLiteral("default"), QStringLiteral("tiny")},
+                                     {QStringLiteral("models"), QJsonArray{model}}})
+        .toJson();
+}
+
+} // namespace
+
+class ModelStoreTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void builtInManifestListsTheOpenAiModels()
+    {
+        const ModelManifest manifest = ModelManifest::builtIn();
+        QCOMPARE(manifest.origin(), QStringLiteral(":/models/manifest.json"));
+        QVERIFY(manifest.defaultModel());
+        QCOMPARE(manifest.defaultModel()->name, QStringLiteral("ViT-B/32"));
+        for (const char *name : {"ViT-B/32", "ViT-B/16", "ViT-L/14"}) {
+            const ManifestModel *model = manifest.find(QLatin1String(name));
+            QVERIFY2(model, name);
+            QVERIFY(!model->downloads.isEmpty());
+            QVERIFY(model->downloads.first().url.startsWith(QLatin1String("https://huggingface.co/")));
+            QVERIFY(model->downloadSize() > 0);
+            QVERIFY(!model->speed.isEmpty());
+        }
+        QCOMPARE(manifest.find(QStringLiteral("vit-b-32")), manifest.find(QStringLiteral("ViT-B/32")));
+        // openai/CLIP clip.py _MODELS: https://openaipublic.azureedge.net/clip/models/<sha256>/ViT-B-32.pt
+        const ManifestModel *b32 =
+            manifest.findBySha256(QStringLiteral("40d365715913c9da98579312b702a82c18be219cc2a73407c4526f58eba950af"));
+        QVERIFY(b32);
+        QCOMPARE(b32->name, QStringLiteral("ViT-B/32"));
+        QVERIFY(!manifest.find(QStringLiteral("RN50")));
+    }
+
+    void brokenManifestsAreRejectedWithTheReason()
+    {
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(!ModelManifest::parse("{not json", QStringLiteral("m.json"), &manifest, &error));
+        QVERIFY2(error.startsWith(QLatin1String("m.json: ")), qPrintable(error));
+        const QByteArray escapes = "{\"format_version\": 1, \"models\": [{\"name\": \"x\", \"downloads\": ["
+                                   "{\"url\": \"https://x/y\", \"install_as\": \"../../etc/x\"}]}]}";
+        QVERIFY(!ModelManifest::parse(escapes, QStringLiteral("m.json"), &manifest, &error));
+        QVERIFY2(error.contains(QLatin1String("inside the models folder")), qPrintable(error));
+        const QByteArray badHash = "{\"format_version\": 1, \"models\": [{\"name\": \"x\", \"downloads\": ["
+                                   "{\"url\": \"https://x/y\", \"install_as\": \"y\", \"sha256\": \"abc\"}]}]}";
+        QVERIFY(!ModelManifest::parse(badHash, QStringLiteral("m.json"), &manifest, &error));
+        QVERIFY2(error.contains(QLatin1String("bad sha256 'abc'")), qPrintable(error));
+        const QByteArray newer = "{\"format_version\": 2, \"models\": []}";
+        QVERIFY(!ModelManifest::parse(newer, QStringLiteral("m.json"), &manifest, &error));
+        QVERIFY2(error.contains(QLatin1String("format_version")), qPrintable(error));
+    }
+
+    void manifestOverrideInTheModelsFolder()
+    {
+        QTemporaryDir dir;
+        const ModelStore store(dir.path());
+        QVERIFY(QDir().mkpath(store.modelsDir()));
+        QVERIFY(writeBytes(QDir(store.modelsDir()).filePath(QStringLiteral("manifest.json")), testManifestJson()));
+        ModelManifest manifest;
+        QString error;
+        QVERIFY2(ModelManifest::loadEffective(store.modelsDir(), &manifest, &error), qPrintable(error));
+        QCOMPARE(manifest.defaultModel()->name, QStringLiteral("tiny"));
+
+        QVERIFY(writeBytes(QDir(store.modelsDir()).filePath(QStringLiteral("manifest.json")), "[]"));
+        QVERIFY(!ModelManifest::loadEffective(store.modelsDir(), &manifest, &error));
+        QVERIFY2(error.contains(QLatin1String("manifest.json")), qPrintable(error));
+        QCOMPARE(manifest.defaultModel()->name, QStringLiteral("ViT-B/32")); // falls back to the built-in one
+    }
+
+    void mirrorReplacesOnlyTheHuggingFacePrefix()
+    {
+        const QString url = QStringLiteral("https://huggingface.co/openai/clip-vit-base-patch32/resolve/main/model.safetensors");
+        QCOMPARE(applyMirror(url, QStringLiteral("https://hf-mirror.com/")),
+                 QStringLiteral("https://hf-mirror.com/openai/clip-vit-base-patch32/resolve/main/model.safetensors"));
+        QCOMPARE(applyMirror(url, QStringLiteral("http://127.0.0.1:8080/hf")),
+                 QStringLiteral("http://127.0.0.1:8080/hf/openai/clip-vit-base-patch32/resolve/main/model.safetensors"));
+        QCOMPARE(applyMirror(url, QString()), url);
+        const QString other = QStringLiteral("https://example.org/ViT-B-32.pt");
+        QCOMPARE(applyMirror(other, QStringLiteral("https://hf-mirror.com")), other);
+        QCOMPARE(applyMirror(QStringLiteral("https://huggingface.com.evil/x"), QStringLiteral("https://m")),
+                 QStringLiteral("https://huggingface.com.evil/x"));
+
+        QTemporaryDir dir;
+        const ModelStore store(dir.path());
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &manifest, &error));
+        const QVector<DownloadSource> sources = store.downloadSources(*manifest.defaultModel(), QStringLiteral("http://m"));
+        QCOMPARE(sources.size(), 1);
+        QCOMPARE(sources[0].url.toString(), QStringLiteral("http://m/test/tiny/resolve/main/model.pt"));
+        QCOMPARE(sources[0].targetPath, QDir(dir.path()).filePath(QStringLiteral("models/tiny/model.pt")));
+    }
+
+    void discoversPythonClipCacheAndLabelsEachFile()
+    {
+        QTemporaryDir home;
+        QTemporaryDir data;
+        qputenv("HOME", home.path().toUtf8());
+        qunsetenv("XDG_CACHE_HOME");
+        const QString clipCache = home.filePath(QStringLiteral(".cache/clip"));
+        QVERIFY(QDir().mkpath(clipCache));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), clipCache + QStringLiteral("/ViT-B-32.pt")));
+        // A download cut short, as a killed clip.load leaves it.
+        QVERIFY(writeBytes(clipCache + QStringLiteral("/ViT-B-16.pt"),
+                           readBytes(dataPath(QStringLiteral("tiny-openai/model.pt"))).left(100000)));
+        QVERIFY(writeBytes(clipCache + QStringLiteral("/notes.txt"), "not a model"));
+        // A Hugging Face folder in ClipFind's own models folder.
+        ModelStore store(data.path());
+        const QString hfFolder = QDir(store.modelsDir()).filePath(QStringLiteral("clip-tiny-hf"));
+        QVERIFY(QDir().mkpath(hfFolder));
+        for (const char *file : {"model.safetensors", "config.json"}) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-hf/")) + QLatin1String(file),
+                                hfFolder + QLatin1Char('/') + QLatin1String(file)));
+        }
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &manifest, &error));
+
+        const QVector<DiscoveredModel> found = discoverModels(store, manifest);
+        QCOMPARE(found.size(), 3);
+        QCOMPARE(found[0].path, QFileInfo(clipCache + QStringLiteral("/ViT-B-16.pt")).absoluteFilePath());
+        QCOMPARE(found[0].origin, DiscoveredModel::Origin::PythonClipCache);
+        QVERIFY(!found[0].check.ok);
+        QVERIFY2(found[0].check.label().startsWith(QLatin1String("broken: ")), qPrintable(found[0].check.label()));
+        QVERIFY2(found[0].check.error.contains(QLatin1String("ViT-B-16.pt")), qPrintable(found[0].check.error));
+
+        QCOMPARE(found[1].path, QFileInfo(clipCache + QStringLiteral("/ViT-B-32.pt")).absoluteFilePath());
+        QCOMPARE(found[1].origin, DiscoveredModel::Origin::PythonClipCache);
+        QVERIFY2(found[1].check.ok, qPrintable(found[1].check.error));
+        QCOMPARE(found[1].check.sha256, fixtureSha256(QStringLiteral("tiny-openai")));
+        QCOMPARE(found[1].check.manifestModel, QStringLiteral("tiny")); // recognised by its hash
+        QCOMPARE(found[1].check.format, QStringLiteral("openai-torchscript"));
+        QVERIFY2(found[1].check.label().contains(QLatin1String("matches tiny")), qPrintable(found[1].check.label()));
+
+        QCOMPARE(found[2].path, hfFolder + QStringLiteral("/model.safetensors"));
+        QCOMPARE(found[2].origin, DiscoveredModel::Origin::ClipFindModels);
+        QVERIFY2(found[2].check.ok, qPrintable(found[2].check.error));
+        QCOMPARE(found[2].check.sha256, fixtureSha256(QStringLiteral("tiny-hf")));
+        QCOMPARE(found[2].check.format, QStringLiteral("hf-safetensors"));
+        QVERIFY(found[2].check.manifestModel.isEmpty());
+        QVERIFY2(found[2].check.label().contains(QLatin1String("hash not in the manifest")), qPrintable(found[2].check.label()));
+
+        // A path the user picks is added after the automatic places, and only once.
+        const QVector<DiscoveredModel> withChoice =
+            findModelCandidates(store.modelsDir(), {dataPath(QStringLiteral("tiny-openai/model.pt")),
+                                                    clipCache + QStringLiteral("/ViT-B-32.pt")});
+        QCOMPARE(withChoice.size(), 4);
+        QCOMPARE(withChoice.last().origin, DiscoveredModel::Origin::UserChoice);
+    }
+
+    void verifiesOnceAndAgainWhenTheFileChanges()
+    {
+        QTemporaryDir dir;
+        ModelStore store(dir.path());
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &manifest, &error));
+        const QString model = dir.filePath(QStringLiteral("model.pt"));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), model));
+        QVERIFY(!store.recorded(model).ok);
+        const ModelCheck first = store.check(model, manifest);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QVERIFY(store.recorded(model).ok);
+        QCOMPARE(ModelStore(dir.path()).recorded(model).sha256, first.sha256); // persisted
+
+        // Same size and modification time: the record is trusted (no re-read), even though the bytes changed.
+        // That is the contract that makes startup cheap; a real edit changes the mtime.
+        QFile file(model);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const QDateTime mtime = file.fileTime(QFileDevice::FileModificationTime);
+        QByteArray bytes = file.readAll();
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0xFF);
+        QVERIFY(file.seek(0));
+        QCOMPARE(file.write(bytes), qint64(bytes.size()));
+        file.close();
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(mtime, QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(store.check(model, manifest).ok);
+
+        // A newer modification time: checked again, and the changed bytes no longer match.
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(mtime.addSecs(10), QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(!store.recorded(model).ok);
+        const ModelCheck again = store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
+        QVERIFY(!again.ok);
+        QVERIFY2(again.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(again.error));
+    }
+
+    void remembersTheSelectedModel()
+    {
+        QTemporaryDir dir;
+        ModelStore store(dir.path());
+        QVERIFY(store.selectedModel().isEmpty());
+        QString error;
+        QVERIFY2(store.setSelectedModel(dir.filePath(QStringLiteral("a/model.pt")), &error), qPrintable(error));
+        QCOMPARE(ModelStore(dir.path()).selectedModel(), QFileInfo(dir.filePath(QStringLiteral("a/model.pt"))).absoluteFilePath());
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelStoreTest)
+#include "modelstoretest.moc"

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/modelcheck.h"
+#include "core/modelmanifest.h"
+
+#include <QDialog>
+
+#include <memory>
+
+class QButtonGroup;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QRadioButton;
+
+namespace clipfind {
+
+class ModelDownloader;
+struct DownloadProgress;
+struct DownloadResult;
+
+/// First-run (and Settings) model choice: download a known model (ViT-B/32 by default, size and speed shown), use
+/// a file, or use a model found on disk (~/.cache/clip, ClipFind's models folder). Accepts only once the chosen
+/// model is verified; downloads show progress, speed and ETA and can be cancelled. Shows and forwards; core decides.
+class ModelSetupDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    /// `dataDir`: ClipFind's data folder (models go to dataDir/models). Discovery starts at once in the background.
+    ModelSetupDialog(const QString &dataDir, const ModelManifest &manifest, QWidget *parent = nullptr);
+    ~ModelSetupDialog() override;
+
+    /// The verified model (file or Hugging Face folder) once the dialog was accepted; empty before.
+    QString modelPath() const;
+    ModelCheck modelCheck() const;
+
+    /// Replaces https://huggingface.co in download URLs; defaults to modelMirror() (setting or environment).
+    void setMirror(const QString &mirror);
+
+private:
+    void startChosen();
+    void startDownload();
+    void verifyFile(const QString &path);
+    void useVerified(const ModelCheck &check);
+    void showDiscovered();
+    void onProgress(const DownloadProgress &progress);
+    void onDownloadFinished(const DownloadResult &result);
+    void setBusy(bool busy);
+    void showError(const QString &message);
+    void updateOkButton();
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace clipfind
