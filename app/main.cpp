@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // clipfind [--model PATH] [--data-dir DIR] [FOLDER]: the desktop app. clipfind-cli is the headless tool.
 #include "core/embeddingcache.h"
+#include "core/modelstore.h"
 #include "core/thumbnailstore.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindow.h"
@@ -14,8 +15,9 @@ using namespace clipfind;
 
 namespace {
 
-// --model, else $CLIPFIND_MODEL, else the settings, else the file Python's clip.load leaves in ~/.cache/clip.
-QString chooseModel(const QCommandLineParser &parser, const AppSettings &settings)
+// --model, else $CLIPFIND_MODEL, else the settings, else the model chosen in the model dialog (or with
+// clipfind-cli models fetch --select), else the file Python's clip.load leaves in ~/.cache/clip.
+QString chooseModel(const QCommandLineParser &parser, const AppSettings &settings, const QString &dataDir)
 {
     if (parser.isSet(QStringLiteral("model"))) {
         return parser.value(QStringLiteral("model"));
@@ -25,6 +27,10 @@ QString chooseModel(const QCommandLineParser &parser, const AppSettings &setting
     }
     if (!settings.modelPath.isEmpty()) {
         return settings.modelPath;
+    }
+    const QString selected = ModelStore(dataDir).selectedModel();
+    if (!selected.isEmpty() && QFileInfo::exists(selected)) {
+        return selected;
     }
     const QString cached = QDir::homePath() + QStringLiteral("/.cache/clip/ViT-B-32.pt");
     return QFileInfo::exists(cached) ? cached : QString();
@@ -59,7 +65,7 @@ int main(int argc, char **argv)
     AppSettings settings = AppSettings::load();
     const QString dataDir = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
     const ThumbnailStore thumbnails = ThumbnailStore::standard();
-    const QString model = chooseModel(parser, settings);
+    const QString model = chooseModel(parser, settings, dataDir);
     if (parser.isSet(QStringLiteral("model"))) {
         settings.modelPath = model; // chosen on the command line: also the model next time
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/photolibrary.h"
 
+#include "core/embeddingcache.h"
 #include "core/libraryindexer.h"
 #include "core/livesearch.h"
 #include "core/searchengine.h"
@@ -19,6 +20,12 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailStore *th
     m_pool.setObjectName(QStringLiteral("clipfind-loading"));
     m_indexer->setCommittedHook([search = m_search](const IndexedRows &rows) { search->applyRows(rows); });
     connect(m_indexer, &LibraryIndexer::rowsChanged, m_search, &LiveSearch::scheduleRefresh);
+    // A cache that could not be read for searching (busy, damaged and rebuilt) is tried again after each run.
+    connect(m_indexer, &LibraryIndexer::runFinished, this, [this] {
+        if (!m_engineLoaded && m_encoder && !m_folder.isEmpty()) {
+            loadEngine();
+        }
+    });
 }
 
 PhotoLibrary::~PhotoLibrary()
@@ -96,9 +103,21 @@ void PhotoLibrary::startFolder()
         Q_EMIT searchFailed(error);
         return;
     }
+    m_engineLoaded = false;
+    loadEngine();
+}
+
+void PhotoLibrary::loadEngine()
+{
+    const quint64 request = m_folderRequest;
     m_pool.start([this, request, encoder = m_encoder, databasePath = m_databasePath, folder = m_folder] {
         QString loadError;
-        std::unique_ptr<SearchEngine> loaded = SearchEngine::open(encoder.get(), databasePath, folder, &loadError);
+        // The indexer may be creating the cache file right now: opening it for writing first waits for (or
+        // creates) its schema, which a read-only open could otherwise see half made.
+        std::unique_ptr<SearchEngine> loaded;
+        if (EmbeddingCache::open(databasePath, &loadError)) {
+            loaded = SearchEngine::open(encoder.get(), databasePath, folder, &loadError);
+        }
         // The engine keeps a plain pointer to the encoder: its deleter holds the encoder alive as long as it lives.
         std::shared_ptr<SearchEngine> engine(loaded.release(), [encoder](SearchEngine *e) { delete e; });
         QMetaObject::invokeMethod(
@@ -111,6 +130,7 @@ void PhotoLibrary::startFolder()
                     Q_EMIT searchFailed(loadError);
                     return;
                 }
+                m_engineLoaded = true;
                 m_search->setEngine(engine);
                 Q_EMIT searchReady(engine->rowCount());
             },

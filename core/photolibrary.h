@@ -58,6 +58,7 @@ Q_SIGNALS:
 
 private:
     void startFolder();
+    void loadEngine();
 
     QString m_databasePath;
     QThreadPool m_pool; // model and row loading
@@ -69,6 +70,7 @@ private:
     quint64 m_folderRequest = 0; // the same for row loading
     QString m_folder;
     IndexOptions m_options;
+    bool m_engineLoaded = false;
 };
 
 } // namespace clipfind

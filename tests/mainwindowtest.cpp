@@ -28,7 +28,7 @@ using namespace clipfind::test;
 
 namespace {
 
-constexpr int kTimeoutMs = 120000;
+constexpr int kTimeoutMs = 60000; // QTRY waits up to 3x this: stays under the 300 s test-function watchdog
 
 } // namespace
 
@@ -144,7 +144,8 @@ private Q_SLOTS:
         QVERIFY(m_window->openFolder(m_photos));
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kTimeoutMs);
         QCOMPARE(finished.first().at(0).value<IndexReport>().indexed, 96);
-        QTRY_VERIFY_WITH_TIMEOUT(m_window->placeholderText().contains(QStringLiteral("96 photos ready")), kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(m_window->placeholderText().contains(QStringLiteral("96 photos ready")),
+                                  qPrintable(m_window->placeholderText()), kTimeoutMs);
         QCOMPARE(m_window->settings().lastFolder, m_photos);
     }
 

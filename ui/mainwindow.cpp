@@ -4,12 +4,16 @@
 #include "core/embeddingcache.h"
 #include "core/libraryindexer.h"
 #include "core/livesearch.h"
+#include "core/modeldownloader.h"
+#include "core/modelmanifest.h"
+#include "core/modelstore.h"
 #include "core/photolibrary.h"
 #include "core/photoscanner.h"
 #include "core/searchquery.h"
 #include "ui/failuresdialog.h"
 #include "ui/indexingstatus.h"
 #include "ui/messagebar.h"
+#include "ui/modelsetupdialog.h"
 #include "ui/previewdialog.h"
 #include "ui/resultdelegate.h"
 #include "ui/resultmodel.h"
@@ -71,6 +75,7 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
                        QWidget *parent)
     : QMainWindow(parent),
       m_settings(settings),
+      m_dataDir(QFileInfo(databasePath).absolutePath()),
       m_library(new PhotoLibrary(databasePath, thumbnails, this)),
       m_thumbnails(new ThumbnailLoader(thumbnails, this)),
       m_model(new ResultModel(m_thumbnails, this)),
@@ -377,14 +382,19 @@ void MainWindow::showSettings()
 
 void MainWindow::showModelSetup()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a CLIP checkpoint"), QDir::homePath(),
-                                                      tr("CLIP checkpoints (*.pt *.safetensors *.bin);;All files (*)"));
-    if (path.isEmpty()) {
-        return;
+    ModelStore store(m_dataDir);
+    ModelManifest manifest;
+    QString error;
+    if (!ModelManifest::loadEffective(store.modelsDir(), &manifest, &error)) {
+        m_messages->showMessage(tr("The model list cannot be read: %1").arg(error), MessageBar::Kind::Warning);
     }
-    m_settings.modelPath = path;
+    ModelSetupDialog dialog(m_dataDir, manifest, this);
+    if (dialog.exec() != QDialog::Accepted || dialog.modelPath().isEmpty()) {
+        return; // the prompt stays; nothing changes
+    }
+    m_settings.modelPath = dialog.modelPath(); // verified by the dialog
     m_settings.save();
-    loadModel(path);
+    loadModel(m_settings.modelPath);
 }
 
 void MainWindow::showFailures()
@@ -459,8 +469,12 @@ void MainWindow::updatePlaceholder()
     if (m_library->isLoadingModel()) {
         text = tr("Loading the model…");
     } else if (!m_library->hasModel()) {
-        text = tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>Download one (ViT-B/32, about 350 "
-                  "MB), or use a checkpoint you already have, such as <i>~/.cache/clip/ViT-B-32.pt</i>.");
+        const ModelManifest manifest = ModelManifest::builtIn();
+        const ManifestModel *standard = manifest.defaultModel();
+        text = tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>Download one (%1, %2), or use a "
+                  "checkpoint you already have, such as <i>~/.cache/clip/ViT-B-32.pt</i>.")
+                   .arg(standard ? standard->name : QStringLiteral("ViT-B/32"),
+                        standard ? formatBytes(standard->downloadSize()) : QStringLiteral("about 600 MB"));
         if (!m_modelError.isEmpty()) {
             text += QStringLiteral("<br><br>") + m_modelError.toHtmlEscaped();
         }

@@ -88,6 +88,7 @@ private:
     void updateSearchOptions();
 
     AppSettings m_settings;
+    QString m_dataDir; // the cache's folder; models go to <it>/models
     PhotoLibrary *m_library;
     ThumbnailLoader *m_thumbnails;
     ResultModel *m_model;
