@@ -60,9 +60,9 @@ FailuresDialog::FailuresDialog(const QString &databasePath, const QString &folde
                 }
                 self->m_list->addTopLevelItems(items);
                 self->m_summary->setText(!error.isEmpty() ? tr("Cannot read the list: %1").arg(error)
-                                                          : tr("%n photo(s) could not be read. They are tried again "
-                                                               "when they change.",
-                                                               nullptr, int(failed.size())));
+                                                          : tr("%1 photos could not be read. They are tried again "
+                                                               "when they change.")
+                                                                .arg(failed.size()));
             },
             Qt::QueuedConnection);
     });

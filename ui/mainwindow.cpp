@@ -449,10 +449,12 @@ void MainWindow::showResults(const SearchResults &results)
     if (!results.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
         m_resultInfo->setText(results.error);
     } else if (!results.hits.empty()) {
-        m_resultInfo->setText(tr("%n photo(s)", nullptr, int(results.hits.size()))
-                              + tr(" · %1 ms").arg(QLocale().toString(results.timings.total, 'f', 0)));
+        const QString count = results.hits.size() == 1 ? tr("1 photo")
+                                                        : tr("%1 photos").arg(QLocale().toString(qint64(results.hits.size())));
+        m_resultInfo->setText(tr("%1 · %2 ms").arg(count, QLocale().toString(results.timings.total, 'f', 0)));
         m_view->scrollToTop();
-        m_view->setCurrentIndex(m_model->index(0));
+        // Current (for Enter, Space and the arrow keys) but not selected: nothing looks picked before the user picks.
+        m_view->selectionModel()->setCurrentIndex(m_model->index(0), QItemSelectionModel::NoUpdate);
     } else {
         m_resultInfo->clear();
     }
@@ -582,7 +584,7 @@ void MainWindow::copyPaths()
     mime->setUrls(urls);
     mime->setText(paths.join(QLatin1Char('\n')));
     QApplication::clipboard()->setMimeData(mime);
-    m_resultInfo->setText(tr("Copied %n path(s)", nullptr, int(paths.size())));
+    m_resultInfo->setText(paths.size() == 1 ? tr("Copied the path") : tr("Copied %1 paths").arg(paths.size()));
 }
 
 void MainWindow::copyImage()
@@ -649,9 +651,7 @@ bool MainWindow::eventFilter(QObject *watched, QEvent *event)
             }
             if ((key->key() == Qt::Key_Down || key->key() == Qt::Key_PageDown) && m_model->rowCount() > 0) {
                 m_view->setFocus(Qt::TabFocusReason); // from typing straight into the results
-                if (!m_view->currentIndex().isValid()) {
-                    m_view->setCurrentIndex(m_model->index(0));
-                }
+                m_view->setCurrentIndex(m_view->currentIndex().isValid() ? m_view->currentIndex() : m_model->index(0));
                 return true;
             }
         } else if (watched == m_view) {

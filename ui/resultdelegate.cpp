@@ -27,6 +27,7 @@ void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     opt.text.clear();
     opt.icon = {};
     opt.features &= ~QStyleOptionViewItem::HasDecoration;
+    opt.showDecorationSelected = true; // highlight the whole cell, not just the (cleared) text and icon rects
     style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget); // selection and hover
 
     const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size, m_size);

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+// clipfind-gui-bench: the real main window, driven like a user drives it, measured from inside.
+//
+//   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms
+//               heartbeat timer on the GUI thread fires (event-loop stalls: max, 99th percentile) as JSON
+//   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb)
+#include "core/clip/clipmodel.h"
+#include "core/clip/modelconfig.h"
+#include "core/clipencoder.h"
+#include "core/embeddingcache.h"
+#include "core/libraryindexer.h"
+#include "core/photolibrary.h"
+#include "core/thumbnailstore.h"
+#include "ui/mainwindow.h"
+#include "ui/resultmodel.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QListView>
+#include <QPainter>
+#include <QRandomGenerator>
+#include <QScreen>
+#include <QScrollBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextStream>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace clipfind;
+
+namespace {
+
+// A photo-like JPEG: a gradient, a few shapes and sensor-like noise.
+bool writePhoto(const QString &path, const QSize &size, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    QImage image(size, QImage::Format_RGB888);
+    QPainter painter(&image);
+    QLinearGradient sky(0, 0, 0, size.height());
+    sky.setColorAt(0, QColor::fromHsv(int(random.bounded(360)), 120, 200));
+    sky.setColorAt(1, QColor::fromHsv(int(random.bounded(360)), 180, 80));
+    painter.fillRect(image.rect(), sky);
+    for (int i = 0; i < 10; ++i) {
+        painter.setBrush(QColor::fromHsv(int(random.bounded(360)), 200, 220));
+        painter.drawEllipse(QPoint(int(random.bounded(size.width())), int(random.bounded(size.height()))),
+                            int(random.bounded(size.width() / 6)), int(random.bounded(size.height() / 6)));
+    }
+    painter.end();
+    for (int y = 0; y < image.height(); ++y) {
+        uchar *line = image.scanLine(y);
+        for (int x = 0; x < image.width() * 3; ++x) {
+            line[x] = uchar(std::clamp(int(line[x]) + int(random.bounded(17)) - 8, 0, 255));
+        }
+    }
+    return image.save(path, "JPEG", 92);
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "clipfind-gui-bench: %s\n", qPrintable(message));
+    return 1;
+}
+
+// Records how late a 5 ms timer fires on the GUI thread: any lateness is time the event loop could not run.
+class StallMonitor : public QObject
+{
+public:
+    explicit StallMonitor(QObject *parent) : QObject(parent)
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(kIntervalMs);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const double now = m_clock.nsecsElapsed() / 1e6;
+            m_lateness.push_back(std::max(0.0, now - m_last - kIntervalMs));
+            m_last = now;
+        });
+    }
+    void start()
+    {
+        m_clock.start();
+        m_last = 0;
+        m_timer.start();
+    }
+    void stop() { m_timer.stop(); }
+    QJsonObject summary() const
+    {
+        std::vector<double> sorted = m_lateness;
+        std::sort(sorted.begin(), sorted.end());
+        auto percentile = [&](double p) { return sorted.empty() ? 0.0 : sorted[size_t(p * double(sorted.size() - 1))]; };
+        const auto over50 = std::count_if(sorted.begin(), sorted.end(), [](double v) { return v > 50; });
+        return {{QStringLiteral("ticks"), qint64(sorted.size())},
+                {QStringLiteral("max_ms"), sorted.empty() ? 0.0 : sorted.back()},
+                {QStringLiteral("p99_ms"), percentile(0.99)},
+                {QStringLiteral("p50_ms"), percentile(0.5)},
+                {QStringLiteral("over_50ms"), qint64(over50)}};
+    }
+
+private:
+    static constexpr int kIntervalMs = 5;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    double m_last = 0;
+    std::vector<double> m_lateness;
+};
+
+// Types `text` into the field one key every `intervalMs`, as a person does, letting the event loop run between.
+void typeSlowly(QLineEdit *field, const QString &text, int intervalMs)
+{
+    for (const QChar c : text) {
+        QTest::keyClick(field, c.toLatin1());
+        QTest::qWait(intervalMs);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("ClipFind-bench")); // its own settings, not the user's
+    QApplication::setOrganizationName(QStringLiteral("ClipFind"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the real window while indexing and typing; "
+                                                    "or a screenshot."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot"));
+    parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("How long to type and scroll (stalls)."), QStringLiteral("s"), QStringLiteral("60")});
+    parser.addOption({QStringLiteral("arch"), QStringLiteral("Random-weight model of this shape (stalls)."), QStringLiteral("arch"), QStringLiteral("ViT-B/32")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint instead of a random model."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("folder"), QStringLiteral("Index this folder instead of generated photos."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."), QStringLiteral("text"), QStringLiteral("a red circle")});
+    parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
+    parser.process(app);
+    const QString mode = parser.positionalArguments().value(0);
+    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot")) {
+        return fail(QStringLiteral("say stalls or screenshot"));
+    }
+
+    QTemporaryDir work;
+    const ThumbnailStore thumbnails(work.filePath(QStringLiteral("cache")), work.filePath(QStringLiteral("own")));
+    QString folder = parser.value(QStringLiteral("folder"));
+    if (folder.isEmpty()) {
+        folder = work.filePath(QStringLiteral("photos"));
+        QDir().mkpath(folder);
+        const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
+        const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
+        const int count = parser.value(QStringLiteral("photos")).toInt();
+        std::fprintf(stderr, "generating %d photos of %dx%d...\n", count, size.width(), size.height());
+        for (int i = 0; i < count; ++i) {
+            if (!writePhoto(folder + QStringLiteral("/IMG_%1.jpg").arg(i, 5, 10, QLatin1Char('0')), size, quint32(i))) {
+                return fail(QStringLiteral("cannot write into %1").arg(folder));
+            }
+        }
+    }
+
+    AppSettings settings;
+    settings.thumbnailSize = 160;
+    MainWindow window(settings, databasePathIn(work.filePath(QStringLiteral("data"))), &thumbnails);
+    window.resize(1280, 860);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        return fail(QStringLiteral("the window was not shown"));
+    }
+    PhotoLibrary *library = window.library();
+    if (parser.isSet(QStringLiteral("model"))) {
+        window.loadModel(parser.value(QStringLiteral("model")));
+    } else {
+        clip::ModelConfig config;
+        if (!clip::architectureConfig(parser.value(QStringLiteral("arch")).toStdString(), &config)) {
+            return fail(QStringLiteral("unknown architecture"));
+        }
+        clip::LoadOptions options;
+        options.device = clip::DeviceChoice::Cpu;
+        clip::LoadResult loaded = clip::ClipModel::createRandom(config, options);
+        QString error;
+        std::shared_ptr<ClipEncoder> encoder =
+            loaded.model ? ClipEncoder::fromModel(std::move(loaded.model), QStringLiteral("random-") + parser.value(QStringLiteral("arch")), &error) : nullptr;
+        if (!encoder) {
+            return fail(error.isEmpty() ? QString::fromStdString(loaded.error) : error);
+        }
+        library->setEncoder(encoder);
+    }
+    QElapsedTimer wait;
+    wait.start();
+    while (!library->hasModel() && wait.elapsed() < 120000) {
+        QTest::qWait(50);
+    }
+    if (!library->hasModel()) {
+        return fail(QStringLiteral("the model did not load"));
+    }
+    if (!window.openFolder(folder)) {
+        return fail(QStringLiteral("cannot open %1").arg(folder));
+    }
+    LibraryIndexer *indexer = library->indexer();
+
+    if (mode == QLatin1String("screenshot")) {
+        bool finished = false;
+        QObject::connect(indexer, &LibraryIndexer::runFinished, &window, [&finished] { finished = true; });
+        while (!finished && wait.elapsed() < 300000) {
+            QTest::qWait(50);
+        }
+        QTest::qWait(1500); // the rows reach the search engine
+        typeSlowly(window.searchField(), parser.value(QStringLiteral("query")), 60);
+        QTest::qWait(2500); // results, then their thumbnails
+        QScreen *screen = window.screen();
+        const QPixmap shot = screen->grabWindow(0).copy(window.frameGeometry());
+        if (shot.isNull() || !shot.save(parser.value(QStringLiteral("output")))) {
+            return fail(QStringLiteral("cannot grab or save the screen"));
+        }
+        std::fprintf(stderr, "saved %s (%dx%d), %d results\n", qPrintable(parser.value(QStringLiteral("output"))),
+                     shot.width(), shot.height(), window.resultModel()->rowCount());
+        return 0;
+    }
+
+    // Stalls: let indexing get going (the engine's first rows), then type and scroll while it runs.
+    QTest::qWait(3000);
+    StallMonitor monitor(&app);
+    monitor.start();
+    const QStringList queries{QStringLiteral("a sunset over the sea"), QStringLiteral("red balloons"),
+                              QStringLiteral("dog + snow"), QStringLiteral("beach - people"),
+                              QStringLiteral("a green field under a blue sky")};
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 seconds = parser.value(QStringLiteral("seconds")).toLongLong();
+    int typed = 0;
+    while (clock.elapsed() < seconds * 1000) {
+        QLineEdit *field = window.searchField();
+        field->selectAll();
+        QTest::keyClick(field, Qt::Key_Backspace);
+        typeSlowly(field, queries[typed % queries.size()], 110); // about 9 keys per second
+        ++typed;
+        QTest::qWait(400);
+        QScrollBar *bar = window.resultView()->verticalScrollBar();
+        for (int step = 0; step < 20 && bar->maximum() > 0; ++step) { // a flick through the results and back
+            bar->setValue(bar->maximum() * (step < 10 ? step : 20 - step) / 10);
+            QTest::qWait(30);
+        }
+    }
+    monitor.stop();
+    const IndexProgress progress = indexer->progress();
+    QJsonObject out = monitor.summary();
+    out.insert(QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0);
+    out.insert(QStringLiteral("queries_typed"), typed);
+    out.insert(QStringLiteral("indexing_state"), indexer->state() == LibraryIndexer::State::Idle ? QStringLiteral("finished")
+                                                                                                  : QStringLiteral("running"));
+    out.insert(QStringLiteral("photos_indexed"), progress.done);
+    out.insert(QStringLiteral("photos_to_index"), progress.total);
+    out.insert(QStringLiteral("platform"), QGuiApplication::platformName());
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
