@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/livesearch.h"
 
+#include "core/clip/threading.h"
 #include "core/indexer.h"
 
 namespace clipfind {
@@ -133,6 +134,11 @@ void LiveSearch::scheduleRefresh()
     }
 }
 
+void LiveSearch::setIndexingActive(bool active)
+{
+    m_indexingActive = active;
+}
+
 void LiveSearch::start(const Request &request)
 {
     m_current = request;
@@ -164,6 +170,7 @@ void LiveSearch::launch(const Request &request)
     options.generation = &m_generation;
     options.startGeneration = generation;
     m_pool.start([this, engine, request, options, generation] {
+        ::clip::setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
         const SearchResults results =
             request.similar ? engine->similar(request.text, options) : engine->search(request.text, options);
         QMetaObject::invokeMethod(this, [this, results, generation] { finished(results, generation); },

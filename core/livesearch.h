@@ -57,6 +57,10 @@ public:
     /// Re-runs the current query soon (rows changed), at most once per refresh interval.
     void scheduleRefresh();
 
+    /// While the indexer keeps the cores busy, queries encode on one CPU thread (see clip::setCpuThreadsForThisThread):
+    /// slower on an idle machine, far faster than two threads fighting the indexer for time slices.
+    void setIndexingActive(bool active);
+
 Q_SIGNALS:
     /// The latest query's results (never a superseded one's).
     void resultsReady(const clipfind::SearchResults &results);
@@ -78,6 +82,7 @@ private:
     std::vector<std::shared_ptr<const IndexedRows>> m_backlog;
 
     std::atomic<quint64> m_generation{0};
+    std::atomic_bool m_indexingActive{false};
     QString m_query;
     Request m_current;
     bool m_running = false;

@@ -20,6 +20,9 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailStore *th
     m_pool.setObjectName(QStringLiteral("clipfind-loading"));
     m_indexer->setCommittedHook([search = m_search](const IndexedRows &rows) { search->applyRows(rows); });
     connect(m_indexer, &LibraryIndexer::rowsChanged, m_search, &LiveSearch::scheduleRefresh);
+    connect(m_indexer, &LibraryIndexer::stateChanged, this, [this](LibraryIndexer::State state) {
+        m_search->setIndexingActive(state == LibraryIndexer::State::Running);
+    });
     // A cache that could not be read for searching (busy, damaged and rebuilt) is tried again after each run.
     connect(m_indexer, &LibraryIndexer::runFinished, this, [this] {
         if (!m_engineLoaded && m_encoder && !m_folder.isEmpty()) {

@@ -11,6 +11,7 @@ packages=(
     libopencv-dev                         # image decoding
     libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
     libsqlite3-dev                        # embedding cache
+    appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "core/clipencoder.h"
 #include "core/embeddingcache.h"
 #include "core/libraryindexer.h"
+#include "core/livesearch.h"
 #include "core/photolibrary.h"
 #include "core/thumbnailstore.h"
 #include "ui/mainwindow.h"
@@ -226,6 +227,22 @@ int main(int argc, char **argv)
     // Stalls: let indexing get going (the engine's first rows), then type and scroll while it runs.
     QTest::qWait(3000);
     StallMonitor monitor(&app);
+    // Search latency as the user meets it: the search's own time, and from the last key to the results on screen.
+    std::vector<double> searchMs;
+    std::vector<double> keyToResultMs;
+    QElapsedTimer sinceKey;
+    QObject::connect(library->search(), &LiveSearch::resultsReady, &window, [&](const SearchResults &results) {
+        if (!results.hits.empty()) {
+            searchMs.push_back(results.timings.total);
+        }
+    });
+    QObject::connect(window.searchField(), &QLineEdit::textEdited, &window, [&] { sinceKey.start(); });
+    QObject::connect(&window, &MainWindow::resultsShown, &window, [&](int count) {
+        if (count > 0 && sinceKey.isValid()) {
+            keyToResultMs.push_back(sinceKey.nsecsElapsed() / 1e6);
+            sinceKey.invalidate();
+        }
+    });
     monitor.start();
     const QStringList queries{QStringLiteral("a sunset over the sea"), QStringLiteral("red balloons"),
                               QStringLiteral("dog + snow"), QStringLiteral("beach - people"),
@@ -257,6 +274,18 @@ int main(int argc, char **argv)
     out.insert(QStringLiteral("photos_indexed"), progress.done);
     out.insert(QStringLiteral("photos_to_index"), progress.total);
     out.insert(QStringLiteral("platform"), QGuiApplication::platformName());
+    auto stats = [](std::vector<double> values) {
+        std::sort(values.begin(), values.end());
+        if (values.empty()) {
+            return QJsonObject{{QStringLiteral("count"), 0}};
+        }
+        return QJsonObject{{QStringLiteral("count"), qint64(values.size())},
+                           {QStringLiteral("p50_ms"), values[values.size() / 2]},
+                           {QStringLiteral("p90_ms"), values[size_t(0.9 * double(values.size() - 1))]},
+                           {QStringLiteral("max_ms"), values.back()}};
+    };
+    out.insert(QStringLiteral("search"), stats(searchMs));
+    out.insert(QStringLiteral("last_key_to_results"), stats(keyToResultMs));
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
     return 0;
 }
