@@ -17,6 +17,10 @@ LibraryIndexer::LibraryIndexer(const QString &databasePath, const ThumbnailStore
     qRegisterMetaType<IndexReport>();
     m_pool.setMaxThreadCount(1);
     m_pool.setObjectName(QStringLiteral("clipfind-indexing"));
+    // Indexing is background work: on Linux IdlePriority is SCHED_IDLE, so the GUI thread, searches and
+    // thumbnails preempt it at once instead of waiting for a time slice on a machine whose cores it keeps busy.
+    // The decode pool, the inference thread and their OpenMP teams are created from this thread and inherit it.
+    m_pool.setThreadPriority(QThread::IdlePriority);
 }
 
 LibraryIndexer::~LibraryIndexer()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/resultdelegate.h"
 
+#include "ui/resultmodel.h"
+
 #include <QApplication>
 #include <QPainter>
 #include <QPixmap>
@@ -12,6 +14,22 @@ namespace {
 constexpr int kPadding = 6;
 
 } // namespace
+
+QPixmap ResultDelegate::scaled(const QString &path, const QPixmap &pixmap, const QSize &size) const
+{
+    if (pixmap.size() == size || path.isEmpty()) {
+        return pixmap;
+    }
+    // The key holds the source's cache key too: a placeholder and the real thumbnail never share an entry.
+    const QString key = QStringLiteral("%1|%2x%3|%4").arg(path).arg(size.width()).arg(size.height()).arg(pixmap.cacheKey());
+    if (const QPixmap *hit = m_scaled.object(key)) {
+        return *hit;
+    }
+    auto *made = new QPixmap(pixmap.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    const QPixmap result = *made;
+    m_scaled.insert(key, made, std::max(1, size.width() * size.height() * 4 / 1024));
+    return result;
+}
 
 QSize ResultDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
@@ -36,10 +54,8 @@ void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         const QSize fitted = pixmap.size().scaled(square.size(), Qt::KeepAspectRatio);
         const QRect target(square.x() + (square.width() - fitted.width()) / 2,
                            square.y() + (square.height() - fitted.height()) / 2, fitted.width(), fitted.height());
-        painter->save();
-        painter->setRenderHint(QPainter::SmoothPixmapTransform);
-        painter->drawPixmap(target, pixmap);
-        painter->restore();
+        const QString path = index.data(ResultModel::PathRole).toString();
+        painter->drawPixmap(target, scaled(path, pixmap, target.size()));
     }
 
     const QRect textRect(option.rect.x() + kPadding, square.bottom() + kPadding, option.rect.width() - 2 * kPadding,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QCache>
+#include <QPixmap>
 #include <QStyledItemDelegate>
 
 namespace clipfind {
@@ -14,14 +16,23 @@ class ResultDelegate : public QStyledItemDelegate
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-    void setThumbnailSize(int pixels) { m_size = pixels; }
+    void setThumbnailSize(int pixels)
+    {
+        m_size = pixels;
+        m_scaled.clear();
+    }
     int thumbnailSize() const { return m_size; }
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
 private:
+    // The thumbnail scaled to the cell, made once per photo and size: smooth scaling on every paint of every
+    // visible cell cost a frame's worth of time while scrolling.
+    QPixmap scaled(const QString &path, const QPixmap &pixmap, const QSize &size) const;
+
     int m_size = 160;
+    mutable QCache<QString, QPixmap> m_scaled{64 * 1024}; // cost in KiB
 };
 
 } // namespace clipfind

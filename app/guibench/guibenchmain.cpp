@@ -19,6 +19,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -139,7 +140,8 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("seconds"), QStringLiteral("How long to type and scroll (stalls)."), QStringLiteral("s"), QStringLiteral("60")});
     parser.addOption({QStringLiteral("arch"), QStringLiteral("Random-weight model of this shape (stalls)."), QStringLiteral("arch"), QStringLiteral("ViT-B/32")});
     parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint instead of a random model."), QStringLiteral("path")});
-    parser.addOption({QStringLiteral("folder"), QStringLiteral("Index this folder instead of generated photos."), QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("folder"), QStringLiteral("Index this folder (generated into it when it does not exist)."),
+                      QStringLiteral("dir")});
     parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."), QStringLiteral("text"), QStringLiteral("a red circle")});
     parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
     parser.process(app);
@@ -151,8 +153,11 @@ int main(int argc, char **argv)
     QTemporaryDir work;
     const ThumbnailStore thumbnails(work.filePath(QStringLiteral("cache")), work.filePath(QStringLiteral("own")));
     QString folder = parser.value(QStringLiteral("folder"));
-    if (folder.isEmpty()) {
-        folder = work.filePath(QStringLiteral("photos"));
+    // No folder, or one that does not exist yet: generate the photos (into it, so the next run can reuse them).
+    if (folder.isEmpty() || !QFileInfo::exists(folder)) {
+        if (folder.isEmpty()) {
+            folder = work.filePath(QStringLiteral("photos"));
+        }
         QDir().mkpath(folder);
         const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
         const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
