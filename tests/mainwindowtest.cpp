@@ -10,9 +10,12 @@
 #include "core/thumbnailstore.h"
 #include "ui/mainwindow.h"
 #include "ui/messagebar.h"
+#include "ui/previewdialog.h"
 #include "ui/resultmodel.h"
 
+#include <QClipboard>
 #include <QDesktopServices>
+#include <QImageReader>
 #include <QDir>
 #include <QLineEdit>
 #include <QListView>
@@ -139,6 +142,20 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(window.messageBar()->text().contains(QStringLiteral("broken.pt")), kTimeoutMs);
         QVERIFY(window.placeholderText().contains(QStringLiteral("needs a CLIP model")));
         QVERIFY(window.modelSetupButton()->isVisibleTo(&window));
+        // The button opens the model dialog of the model-acquisition work; closing it changes nothing.
+        QString opened;
+        QTimer::singleShot(0, [&opened] {
+            if (QWidget *modal = QApplication::activeModalWidget()) {
+                opened = QString::fromLatin1(modal->metaObject()->className());
+                modal->close();
+            }
+        });
+        window.modelSetupButton()->click();
+        QCOMPARE(opened, QStringLiteral("clipfind::ModelSetupDialog"));
+        QVERIFY(window.placeholderText().contains(QStringLiteral("needs a CLIP model")));
+        // A folder that does not exist: a message naming it, no crash.
+        QVERIFY(!window.openFolder(m_dir.filePath(QStringLiteral("no-such-folder"))));
+        QVERIFY(window.messageBar()->text().contains(QStringLiteral("no-such-folder")));
     }
 
     void openingAFolderIndexesItAndSearchWorks()
@@ -184,6 +201,42 @@ private Q_SLOTS:
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, rect.center());
         QCOMPARE(m_opened.urls, QList<QUrl>{QUrl::fromLocalFile(m_window->resultModel()->hit(0).path)});
+    }
+
+    void tooltipSpaceAndCopy()
+    {
+        QVERIFY(typeQuery(QStringLiteral("a red circle")));
+        ResultModel *model = m_window->resultModel();
+        const QString first = model->hit(0).path;
+        const QSize size = QImageReader(first).size();
+        // The tooltip has name and score at once, dimensions and date once the thumbnail's facts are loaded.
+        QVERIFY(model->data(model->index(0), Qt::ToolTipRole).toString().contains(QFileInfo(first).fileName()));
+        QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0), Qt::ToolTipRole)
+                                     .toString()
+                                     .contains(QStringLiteral("%1 × %2").arg(size.width()).arg(size.height())),
+                                 kTimeoutMs);
+        QVERIFY(model->data(model->index(0), Qt::ToolTipRole).toString().contains(QStringLiteral("Score 0.")));
+        // Space on the grid shows the large preview of the current photo; Space closes it.
+        QListView *view = m_window->resultView();
+        view->setFocus();
+        view->setCurrentIndex(model->index(0));
+        QTest::keyClick(view, Qt::Key_Space);
+        auto *preview = m_window->findChild<PreviewDialog *>();
+        QVERIFY(preview);
+        QTRY_VERIFY(preview->isVisible());
+        QCOMPARE(preview->path(), first);
+        QTest::keyClick(preview, Qt::Key_Space);
+        QTRY_VERIFY(!preview->isVisible());
+        m_window->activateWindow(); // the offscreen platform does not hand activation back by itself
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        // Ctrl+C on the grid copies the selected photos' paths (and URLs, for file managers).
+        view->selectionModel()->select(model->index(0), QItemSelectionModel::ClearAndSelect);
+        view->selectionModel()->select(model->index(1), QItemSelectionModel::Select);
+        QTest::keyClick(view, Qt::Key_C, Qt::ControlModifier);
+        const QMimeData *copied = QApplication::clipboard()->mimeData();
+        QVERIFY(copied);
+        QCOMPARE(copied->urls(), (QList<QUrl>{QUrl::fromLocalFile(first), QUrl::fromLocalFile(model->hit(1).path)}));
+        QCOMPARE(copied->text(), first + QLatin1Char('\n') + model->hit(1).path);
     }
 
     void dragCarriesTheSelectedFiles()
