@@ -229,37 +229,41 @@ private Q_SLOTS:
         QCOMPARE(labelOf(weighted.hits[0].path).shape, QStringLiteral("circle"));
     }
 
-    // An image of a blue square from outside the folder (encoded on the fly) and an indexed one (its stored row).
+    // Each image of a blue square, from outside the folder (encoded on the fly) and indexed (its stored row): the
+    // photo itself (or the original of the copy) first, then another blue square, and only blue shapes in the top 3
+    // (the reference model puts a blue circle third for one of the three).
     void similarFindsTheSameClass()
     {
-        QString blueSquare;
+        QStringList blueSquares;
         for (auto it = m_labels.begin(); it != m_labels.end(); ++it) {
             if (it.value().color == QLatin1String("blue") && it.value().shape == QLatin1String("square")) {
-                blueSquare = it.key();
-                break;
+                blueSquares << it.key();
             }
         }
-        QVERIFY(!blueSquare.isEmpty());
+        blueSquares.sort();
+        QCOMPARE(blueSquares.size(), 3);
         QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("outside"))));
-        const QString outside = m_dir.filePath(QStringLiteral("outside/query image.jpg"));
-        QVERIFY(QFile::copy(fixture(QStringLiteral("images/")) + blueSquare, outside));
-        for (const QString &image : {outside, m_photos + QLatin1Char('/') + blueSquare}) {
-            const SearchResults results = m_engine->similar(image, {});
-            QVERIFY2(results.error.isEmpty(), qPrintable(results.error));
-            QVERIFY(results.hits.size() >= 3);
-            QCOMPARE(results.encodedTexts, 0);
-            for (int i = 0; i < 3; ++i) {
-                const Label label = labelOf(results.hits[size_t(i)].path);
-                QVERIFY2(label.color == QLatin1String("blue") && label.shape == QLatin1String("square"),
-                         qPrintable(results.hits[size_t(i)].path));
+        for (const QString &blueSquare : blueSquares) {
+            const QString outside = m_dir.filePath(QStringLiteral("outside/query image %1").arg(blueSquare));
+            QVERIFY(QFile::copy(fixture(QStringLiteral("images/")) + blueSquare, outside));
+            for (const QString &image : {outside, m_photos + QLatin1Char('/') + blueSquare}) {
+                const SearchResults results = m_engine->similar(image, {});
+                QVERIFY2(results.error.isEmpty(), qPrintable(results.error));
+                QVERIFY(results.hits.size() >= 3);
+                QCOMPARE(results.encodedTexts, 0);
+                QCOMPARE(QFileInfo(results.hits[0].path).fileName(), blueSquare);
+                QVERIFY(results.hits[0].score > 0.999f);
+                for (int i = 0; i < 3; ++i) {
+                    const Label label = labelOf(results.hits[size_t(i)].path);
+                    QVERIFY2(label.color == QLatin1String("blue") && (i == 2 || label.shape == QLatin1String("square")),
+                             qPrintable(results.hits[size_t(i)].path));
+                }
             }
-            QCOMPARE(QFileInfo(results.hits[0].path).fileName(), blueSquare); // the photo itself (or its copy)
-            QVERIFY(results.hits[0].score > 0.999f);
+            // As a query term, quoted because of the spaces, combined with text.
+            const SearchResults combined = search(formatImageTerm(outside) + QStringLiteral(" + square"));
+            QVERIFY2(combined.error.isEmpty(), qPrintable(combined.error));
+            QCOMPARE(labelOf(combined.hits[0].path).shape, QStringLiteral("square"));
         }
-        // As a query term, quoted because of the space, combined with text.
-        const SearchResults combined = search(formatImageTerm(outside) + QStringLiteral(" + square"));
-        QVERIFY2(combined.error.isEmpty(), qPrintable(combined.error));
-        QCOMPARE(labelOf(combined.hits[0].path).shape, QStringLiteral("square"));
     }
 
     void cutoffKeepsTheCloseOnes()

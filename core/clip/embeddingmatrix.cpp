@@ -3,6 +3,7 @@
 
 #include "core/clip/device.h"
 #include "core/clip/errortext.h"
+#include "core/clip/largebuffer.h"
 
 #include <c10/util/Half.h>
 #include <torch/torch.h>
@@ -132,6 +133,77 @@ __attribute__((target("avx2,fma,f16c"))) float dotHalfAvx2(const float *q, const
 }
 #endif
 
+#if CLIPFIND_MATRIX_X86
+__attribute__((target("avx2,f16c"))) void halvesToFloatsF16c(const uint16_t *halves, float *out, int n)
+{
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(halves + i))));
+    }
+    for (; i < n; ++i) {
+        out[i] = halfToFloat(halves[i]);
+    }
+}
+
+// Rounds to nearest even (the default MXCSR mode), like std::nearbyint.
+__attribute__((target("avx2"))) int64_t quantizeAvx2(const float *x, int n, float factor, int8_t *code)
+{
+    const __m256 f = _mm256_set1_ps(factor);
+    const __m256i high = _mm256_set1_epi32(127), low = _mm256_set1_epi32(-127);
+    __m256i sum = _mm256_setzero_si256();
+    alignas(32) int32_t lanes[8];
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256i q = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + i), f));
+        q = _mm256_max_epi32(low, _mm256_min_epi32(high, q));
+        sum = _mm256_add_epi32(sum, _mm256_abs_epi32(q));
+        _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), q);
+        for (int j = 0; j < 8; ++j) {
+            code[i + j] = int8_t(lanes[j]);
+        }
+    }
+    _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), sum);
+    int64_t total = 0;
+    for (int j = 0; j < 8; ++j) {
+        total += lanes[j];
+    }
+    for (; i < n; ++i) {
+        const float q = std::max(-127.0f, std::min(127.0f, std::nearbyint(x[i] * factor)));
+        code[i] = int8_t(q);
+        total += int64_t(std::fabs(q));
+    }
+    return total;
+}
+#endif
+
+void halvesToFloats(const uint16_t *halves, float *out, int n)
+{
+#if CLIPFIND_MATRIX_X86
+    if (hasFmaF16c()) {
+        halvesToFloatsF16c(halves, out, n);
+        return;
+    }
+#endif
+    std::transform(halves, halves + n, out, halfToFloat);
+}
+
+// code[i] = round(x[i] * factor) clamped to +-127; returns the sum of |code|.
+int64_t quantize(const float *x, int n, float factor, int8_t *code)
+{
+#if CLIPFIND_MATRIX_X86
+    if (hasAvx2()) {
+        return quantizeAvx2(x, n, factor, code);
+    }
+#endif
+    int64_t total = 0;
+    for (int i = 0; i < n; ++i) {
+        const float q = std::max(-127.0f, std::min(127.0f, std::nearbyint(x[i] * factor)));
+        code[i] = int8_t(q);
+        total += int64_t(std::fabs(q));
+    }
+    return total;
+}
+
 void scanScalar(const int8_t *codes, int64_t stride, const float *scales, int64_t begin, int64_t end,
                 const int8_t *queryCodes, float queryScale, float *out)
 {
@@ -190,11 +262,11 @@ struct EmbeddingMatrix::Private {
     // Quantized method: int8 codes of the normalized rows (stride = dim rounded up to 32, 32-byte aligned start),
     // one scale per row, the stored rows (fp16 or fp32) and the inverse norm that turns their dot into a cosine.
     int64_t stride = 0;
-    std::vector<int8_t> codeStorage; // over-allocated by kCodeAlign for alignment
+    LargeBuffer<int8_t> codes; // rows x stride, 2 MiB aligned (so 32-byte aligned rows)
     std::vector<float> scales;
     std::vector<float> inverseNorms;
-    std::vector<uint16_t> halfRows;
-    std::vector<float> floatRows;
+    LargeBuffer<uint16_t> halfRows; // rows x dim
+    LargeBuffer<float> floatRows;
     // Upper bounds over all rows ever stored (never lowered: removals keep them valid): the largest scale and the
     // largest L1 norm of a dequantized row. They bound the int8 score error (see topK).
     float maxScale = 0;
@@ -205,28 +277,24 @@ struct EmbeddingMatrix::Private {
     torch::Device device = torch::kCPU;
     torch::ScalarType dtype = torch::kFloat32;
 
-    int8_t *codes() { return alignedCodes(); }
-    const int8_t *codes() const { return const_cast<Private *>(this)->alignedCodes(); }
-    int8_t *alignedCodes()
+    // Room for `rowCapacity` rows in every per-row store (growing by half again when appending one by one).
+    void grow(int64_t rowCapacity)
     {
-        const auto address = reinterpret_cast<uintptr_t>(codeStorage.data());
-        return codeStorage.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
-    }
-    void growCodes(int64_t rowCapacity)
-    {
-        const size_t needed = size_t(rowCapacity * stride + kCodeAlign);
-        if (codeStorage.size() >= needed) {
+        if (size_t(rowCapacity) * size_t(dim) <= (precision16() ? halfRows.capacity() : floatRows.capacity())
+            && size_t(rowCapacity) * size_t(stride) <= codes.capacity()) {
             return;
         }
-        // Regrowing may shift the alignment offset: copy the used part through a fresh buffer.
-        std::vector<int8_t> fresh(std::max(needed, codeStorage.size() * 3 / 2), 0);
-        const auto address = reinterpret_cast<uintptr_t>(fresh.data());
-        int8_t *target = fresh.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
-        if (rows > 0) {
-            std::memcpy(target, codes(), size_t(rows * stride));
+        const int64_t target = std::max<int64_t>(rowCapacity, rows + rows / 2 + 1024);
+        codes.reserve(size_t(target * stride), size_t(rows * stride));
+        if (precision16()) {
+            halfRows.reserve(size_t(target * dim), size_t(rows * dim));
+        } else {
+            floatRows.reserve(size_t(target * dim), size_t(rows * dim));
         }
-        codeStorage.swap(fresh);
+        scales.reserve(size_t(target));
+        inverseNorms.reserve(size_t(target));
     }
+    bool precision16() const { return options.precision == RowPrecision::Float16; }
 
     void storeRow(int64_t row, const float *values, const uint16_t *halves);
     float exactScore(const float *query, int64_t row) const;
@@ -240,20 +308,29 @@ struct EmbeddingMatrix::Private {
 // int8 codes of the normalized row.
 void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
 {
-    std::vector<float> v(static_cast<size_t>(dim));
-    for (int i = 0; i < dim; ++i) {
-        v[size_t(i)] = halves ? halfToFloat(halves[i]) : values[i];
-    }
-    if (!halves && options.precision == RowPrecision::Float16) {
+    static thread_local std::vector<float> v;
+    v.resize(static_cast<size_t>(dim));
+    if (halves) {
+        halvesToFloats(halves, v.data(), dim);
+    } else if (options.precision == RowPrecision::Float16) {
         for (int i = 0; i < dim; ++i) { // score what is stored: the fp16 value
-            v[size_t(i)] = halfToFloat(floatToHalf(v[size_t(i)]));
+            v[size_t(i)] = halfToFloat(floatToHalf(values[i]));
+        }
+    } else {
+        std::copy_n(values, dim, v.data());
+    }
+    double squares[4] = {0, 0, 0, 0}; // four chains: the additions do not wait on each other
+    int i = 0;
+    for (; i + 4 <= dim; i += 4) {
+        for (int j = 0; j < 4; ++j) {
+            squares[j] += double(v[size_t(i + j)]) * v[size_t(i + j)];
         }
     }
-    double squares = 0;
-    for (float x : v) {
-        squares += double(x) * x;
+    for (; i < dim; ++i) {
+        squares[0] += double(v[size_t(i)]) * v[size_t(i)];
     }
-    const float inverseNorm = squares > 0 ? float(1.0 / std::sqrt(squares)) : 0.0f;
+    const double sumOfSquares = squares[0] + squares[1] + squares[2] + squares[3];
+    const float inverseNorm = sumOfSquares > 0 ? float(1.0 / std::sqrt(sumOfSquares)) : 0.0f;
 
     if (useTorch) {
         torch::Tensor t = torch::from_blob(v.data(), {dim}, torch::kFloat32).mul(inverseNorm);
@@ -267,19 +344,19 @@ void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const 
             target[i] = halves ? halves[i] : floatToHalf(values[i]);
         }
     } else {
-        std::copy(v.begin(), v.end(), floatRows.begin() + row * dim);
+        std::copy(v.begin(), v.end(), floatRows.data() + row * dim);
     }
     float largest = 0;
     for (float x : v) {
-        largest = std::max(largest, std::fabs(x * inverseNorm));
+        largest = largest < std::fabs(x) ? std::fabs(x) : largest;
     }
+    largest *= inverseNorm;
     const float scale = largest > 0 ? largest / 127.0f : 0.0f;
-    int8_t *code = codes() + row * stride;
-    float l1 = 0;
-    for (int i = 0; i < dim; ++i) {
-        const float q = scale > 0 ? std::nearbyint(v[size_t(i)] * inverseNorm / scale) : 0.0f;
-        code[i] = int8_t(std::max(-127.0f, std::min(127.0f, q)));
-        l1 += std::fabs(float(code[i])) * scale;
+    int8_t *code = codes.data() + row * stride;
+    std::fill(code + dim, code + stride, int8_t(0)); // the padding takes part in the scan
+    const float l1 = scale > 0 ? float(quantize(v.data(), dim, inverseNorm / scale, code)) * scale : 0.0f;
+    if (scale == 0) {
+        std::fill(code, code + dim, int8_t(0));
     }
     scales[size_t(row)] = scale;
     maxScale = std::max(maxScale, scale);
@@ -317,8 +394,7 @@ void EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out) const
     }
     const float inverseNorm = inverseNorms[size_t(row)];
     for (int i = 0; i < dim; ++i) {
-        const float x = options.precision == RowPrecision::Float16 ? halfToFloat(halfRows[size_t(row * dim + i)])
-                                                                   : floatRows[size_t(row * dim + i)];
+        const float x = precision16() ? halfToFloat(halfRows.data()[row * dim + i]) : floatRows.data()[row * dim + i];
         out[i] = x * inverseNorm;
     }
 }
@@ -377,7 +453,7 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
     std::vector<double> sums(size_t(threadCount), 0.0), squares(size_t(threadCount), 0.0);
     std::vector<float> lowestKept(size_t(threadCount), -std::numeric_limits<float>::infinity());
     std::atomic_bool stop{false};
-    const int8_t *rowCodes = codes();
+    const int8_t *rowCodes = codes.data();
 #pragma omp parallel num_threads(threadCount)
     {
         const int t = omp_get_thread_num();
@@ -560,11 +636,7 @@ void EmbeddingMatrix::reserve(int64_t rows)
         d->growDevice(rows);
         return;
     }
-    d->growCodes(rows);
-    d->scales.reserve(size_t(rows));
-    d->inverseNorms.reserve(size_t(rows));
-    (d->options.precision == RowPrecision::Float16 ? static_cast<void>(d->halfRows.reserve(size_t(rows * d->dim)))
-                                                   : static_cast<void>(d->floatRows.reserve(size_t(rows * d->dim))));
+    d->grow(rows);
 }
 
 namespace {
@@ -590,14 +662,9 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
         d.rows = total;
         return;
     } else {
-        d.growCodes(total);
+        d.grow(total);
         d.scales.resize(size_t(total));
         d.inverseNorms.resize(size_t(total));
-        if (d.options.precision == RowPrecision::Float16) {
-            d.halfRows.resize(size_t(total * d.dim));
-        } else {
-            d.floatRows.resize(size_t(total * d.dim));
-        }
     }
     for (int64_t i = 0; i < count; ++i) {
         store(i, nullptr);
@@ -648,13 +715,13 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
         if (d->useTorch) {
             d->deviceRows[row].copy_(d->deviceRows[last]);
         } else {
-            std::memcpy(d->codes() + row * d->stride, d->codes() + last * d->stride, size_t(d->stride));
+            std::memcpy(d->codes.data() + row * d->stride, d->codes.data() + last * d->stride, size_t(d->stride));
             d->scales[size_t(row)] = d->scales[size_t(last)];
             d->inverseNorms[size_t(row)] = d->inverseNorms[size_t(last)];
-            if (d->options.precision == RowPrecision::Float16) {
-                std::copy_n(d->halfRows.begin() + last * d->dim, d->dim, d->halfRows.begin() + row * d->dim);
+            if (d->precision16()) {
+                std::copy_n(d->halfRows.data() + last * d->dim, d->dim, d->halfRows.data() + row * d->dim);
             } else {
-                std::copy_n(d->floatRows.begin() + last * d->dim, d->dim, d->floatRows.begin() + row * d->dim);
+                std::copy_n(d->floatRows.data() + last * d->dim, d->dim, d->floatRows.data() + row * d->dim);
             }
         }
     }
@@ -662,8 +729,6 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
     if (!d->useTorch) {
         d->scales.resize(size_t(last));
         d->inverseNorms.resize(size_t(last));
-        d->halfRows.resize(d->options.precision == RowPrecision::Float16 ? size_t(last * d->dim) : 0);
-        d->floatRows.resize(d->options.precision == RowPrecision::Float32 ? size_t(last * d->dim) : 0);
     }
 }
 
@@ -672,8 +737,9 @@ void EmbeddingMatrix::clear()
     d->rows = 0;
     d->scales.clear();
     d->inverseNorms.clear();
-    d->halfRows.clear();
-    d->floatRows.clear();
+    d->codes.release();
+    d->halfRows.release();
+    d->floatRows.release();
     d->deviceRows = torch::Tensor();
 }
 
