@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <thread>
+
 #include <utime.h>
 
 using namespace clipfind;
@@ -350,6 +352,41 @@ private Q_SLOTS:
         QVERIFY(engine->search(QStringLiteral("a blue circle"), {}).hits[0].path != best);
         QVERIFY(engine->reload(&error));
         QCOMPARE(engine->search(QStringLiteral("a blue circle"), {}).hits[0].path, best);
+    }
+
+    // Searches on one thread while rows are removed and added back on another (the GUI beside the indexer): every
+    // search sees a consistent matrix, and the rows end as they started.
+    void searchesRunBesideRowUpdates()
+    {
+        QString error;
+        auto engine = SearchEngine::open(m_encoder.get(), m_database, m_photos, &error);
+        QVERIFY2(engine, qPrintable(error));
+        QStringList paths;
+        for (const QString &name : QDir(m_photos).entryList({QStringLiteral("*.jpg")}, QDir::Files)) {
+            paths << m_photos + QLatin1Char('/') + name;
+        }
+        const QStringList some = paths.mid(0, 20);
+        const EmbeddingRows rows = m_encoder->encodeImageFiles(some);
+        std::atomic_bool done{false};
+        std::atomic_int badResults{0};
+        std::thread searcher([&] {
+            int i = 0;
+            while (!done) {
+                const SearchResults r = engine->search(i++ % 2 ? QStringLiteral("a green square") : QStringLiteral("red"), {});
+                const bool ok = r.error.isEmpty() && !r.hits.empty()
+                                && std::all_of(r.hits.begin(), r.hits.end(), [&](const SearchHit &h) { return paths.contains(h.path); });
+                badResults += ok ? 0 : 1;
+            }
+        });
+        for (int round = 0; round < 30; ++round) {
+            engine->removePaths(some);
+            engine->upsertRows(some, rows.values, rows.dim);
+        }
+        done = true;
+        searcher.join();
+        QCOMPARE(badResults.load(), 0);
+        QCOMPARE(engine->rowCount(), 96);
+        QCOMPARE(labelOf(engine->search(QStringLiteral("a green square"), {}).hits[0].path).shape, QStringLiteral("square"));
     }
 
     void staleQueriesAreDropped()
