@@ -4,6 +4,7 @@
 #include <c10/util/Half.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -27,18 +28,20 @@ uint16_t floatToHalfImpl(float f)
     return c10::detail::fp16_ieee_from_fp32_value(f);
 }
 
+std::atomic_bool s_simdEnabled{true};
+
 #if CLIPFIND_MATRIX_X86
 bool hasAvx2()
 {
     static const bool supported = __builtin_cpu_supports("avx2");
-    return supported;
+    return supported && s_simdEnabled.load(std::memory_order_relaxed);
 }
 
 bool hasFmaF16c()
 {
     static const bool supported =
         __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    return supported;
+    return supported && s_simdEnabled.load(std::memory_order_relaxed);
 }
 
 __attribute__((target("avx2"))) inline __m128i sum4x8(__m256i a0, __m256i a1, __m256i a2, __m256i a3)
@@ -244,6 +247,11 @@ float dotHalf(const float *query, const uint16_t *x, int64_t n)
         dot += query[i] * halfToFloatImpl(x[i]);
     }
     return dot;
+}
+
+void setSimdEnabled(bool enabled)
+{
+    s_simdEnabled = enabled;
 }
 
 const char *scanKernelName()

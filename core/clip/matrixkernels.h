@@ -28,6 +28,9 @@ void scanRows(const int8_t *codes, int64_t stride, const float *scales, int64_t 
 /// Sum of query[i] * x[i] over n fp16 values.
 float dotHalf(const float *query, const uint16_t *x, int64_t n);
 
+/// Tests: false sends every kernel down its scalar path (process-wide), true restores the CPU's best.
+void setSimdEnabled(bool enabled);
+
 /// "AVX2" or "scalar".
 const char *scanKernelName();
 
