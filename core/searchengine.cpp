@@ -345,6 +345,10 @@ bool SearchEngine::reload(QString *error)
     std::vector<QString> paths;
     QHash<QString, qint64> rowOf;
     int storedDim = 0;
+    // Rows go to the matrix in blocks, which it converts and quantizes on all cores.
+    constexpr size_t kRowsPerAppend = 8192;
+    std::vector<quint16> pending;
+    pending.reserve(kRowsPerAppend * size_t(d->dim));
     const bool read = cache->readStoredEmbeddings(
         d->root, d->encoder->sha256(),
         [&](qint64 upperBound) {
@@ -354,13 +358,21 @@ bool SearchEngine::reload(QString *error)
         },
         [&](const QString &path, const quint16 *halves, int dim) {
             storedDim = dim;
-            if (dim == d->dim) {
-                rowOf.insert(path, qint64(paths.size()));
-                paths.push_back(path);
-                matrix->appendHalf(halves, 1);
+            if (dim != d->dim) {
+                return;
+            }
+            rowOf.insert(path, qint64(paths.size()));
+            paths.push_back(path);
+            pending.insert(pending.end(), halves, halves + dim);
+            if (pending.size() >= kRowsPerAppend * size_t(dim)) {
+                matrix->appendHalf(pending.data(), qint64(pending.size()) / dim);
+                pending.clear();
             }
         },
         error);
+    if (read && !pending.empty()) {
+        matrix->appendHalf(pending.data(), qint64(pending.size()) / d->dim);
+    }
     if (!read) {
         return false;
     }

@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
+#include <utility>
 
 namespace clipfind::clip {
 
@@ -109,7 +111,14 @@ struct EmbeddingMatrix::Private {
     }
     bool precision16() const { return options.precision == RowPrecision::Float16; }
 
-    void storeRow(int64_t row, const float *values, const uint16_t *halves);
+    /// Stores one row; returns its int8 scale and dequantized L1 norm for the caller to fold into maxScale and
+    /// maxDequantizedL1 (rows may be stored from several threads at once).
+    std::pair<float, float> storeRow(int64_t row, const float *values, const uint16_t *halves);
+    void noteBounds(std::pair<float, float> scaleAndL1)
+    {
+        maxScale = std::max(maxScale, scaleAndL1.first);
+        maxDequantizedL1 = std::max(maxDequantizedL1, scaleAndL1.second);
+    }
     float exactScore(const float *query, int64_t row) const;
     void rowAsFloat(int64_t row, float *out) const;
     void growDevice(int64_t rowCapacity);
@@ -119,7 +128,7 @@ struct EmbeddingMatrix::Private {
 
 // Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
 // int8 codes of the normalized row.
-void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
+std::pair<float, float> EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
 {
     static thread_local std::vector<float> v;
     v.resize(static_cast<size_t>(dim));
@@ -148,7 +157,7 @@ void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const 
     if (useTorch) {
         torch::Tensor t = torch::from_blob(v.data(), {dim}, torch::kFloat32).mul(inverseNorm);
         deviceRows[row].copy_(t.to(dtype));
-        return;
+        return {0.0f, 0.0f};
     }
     inverseNorms[size_t(row)] = inverseNorm;
     if (options.precision == RowPrecision::Float16) {
@@ -172,8 +181,7 @@ void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const 
         std::fill(code, code + dim, int8_t(0));
     }
     scales[size_t(row)] = scale;
-    maxScale = std::max(maxScale, scale);
-    maxDequantizedL1 = std::max(maxDequantizedL1, l1);
+    return {scale, l1};
 }
 
 float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
@@ -469,9 +477,17 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
         d.scales.resize(size_t(total));
         d.inverseNorms.resize(size_t(total));
     }
-    for (int64_t i = 0; i < count; ++i) {
-        store(i, nullptr);
-    }
+    // Rows are independent: a large append (loading the cache) converts and quantizes on every core.
+    std::mutex boundsLock;
+    at::parallel_for(0, count, 2048, [&](int64_t begin, int64_t end) {
+        std::pair<float, float> bounds{0.0f, 0.0f};
+        for (int64_t i = begin; i < end; ++i) {
+            const std::pair<float, float> row = store(i, nullptr);
+            bounds = {std::max(bounds.first, row.first), std::max(bounds.second, row.second)};
+        }
+        std::lock_guard<std::mutex> lock(boundsLock);
+        d.noteBounds(bounds);
+    });
     d.rows = total;
 }
 
@@ -484,9 +500,9 @@ void EmbeddingMatrix::append(const float *values, int64_t count)
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             std::copy_n(values + i * d->dim, d->dim, out);
-        } else {
-            d->storeRow(d->rows + i, values + i * d->dim, nullptr);
+            return std::pair<float, float>{0.0f, 0.0f};
         }
+        return d->storeRow(d->rows + i, values + i * d->dim, nullptr);
     });
 }
 
@@ -494,17 +510,17 @@ void EmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
 {
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
-            std::transform(halves + i * d->dim, halves + (i + 1) * d->dim, out, halfToFloat);
-        } else {
-            d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
+            halvesToFloats(halves + i * d->dim, out, d->dim);
+            return std::pair<float, float>{0.0f, 0.0f};
         }
+        return d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
     });
 }
 
 void EmbeddingMatrix::replace(int64_t row, const float *values)
 {
     if (row >= 0 && row < d->rows) {
-        d->storeRow(row, values, nullptr);
+        d->noteBounds(d->storeRow(row, values, nullptr));
     }
 }
 
