@@ -389,6 +389,41 @@ private Q_SLOTS:
         QCOMPARE(labelOf(engine->search(QStringLiteral("a green square"), {}).hits[0].path).shape, QStringLiteral("square"));
     }
 
+    // Copies of one photo share one stored embedding (the indexer reuses it by content hash): each copy is a hit.
+    void copiesShareARow()
+    {
+        QTemporaryDir dir;
+        const QString folder = QFileInfo(dir.path()).canonicalFilePath();
+        const QString redCircle = fixture(QStringLiteral("images/img_0062.jpg")); // the reference's best red circle
+        QVERIFY(QFile::copy(redCircle, folder + QStringLiteral("/a.jpg")));
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/sub")));
+        QVERIFY(QFile::copy(redCircle, folder + QStringLiteral("/sub/b.jpg")));
+        QVERIFY(QFile::copy(fixture(QStringLiteral("images/img_0012.jpg")), folder + QStringLiteral("/c.jpg")));
+        QString error;
+        const QString database = databasePathIn(dir.filePath(QStringLiteral("data")));
+        auto cache = EmbeddingCache::open(database, &error);
+        QVERIFY2(cache, qPrintable(error));
+        IndexOptions options;
+        options.exactDecode = true;
+        const IndexReport report = indexFolder(folder, *m_encoder, *cache, nullptr, options);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.indexed + report.reused, qint64(3));
+        auto engine = SearchEngine::open(m_encoder.get(), database, folder, &error);
+        QVERIFY2(engine, qPrintable(error));
+        QCOMPARE(engine->rowCount(), 3);
+        const SearchResults results = engine->search(QStringLiteral("a red circle"), {});
+        QCOMPARE(results.hits.size(), size_t(3));
+        QCOMPARE(QSet<QString>({results.hits[0].path, results.hits[1].path}),
+                 QSet<QString>({folder + QStringLiteral("/a.jpg"), folder + QStringLiteral("/sub/b.jpg")}));
+        QCOMPARE(results.hits[0].score, results.hits[1].score);
+        QVERIFY(std::fabs(results.hits[0].score - 0.65312) <= 1e-4); // expected_rankings.json
+        QCOMPARE(results.hits[2].path, folder + QStringLiteral("/c.jpg"));
+        // Only the folder's own rows: a subfolder as root sees one photo.
+        auto sub = SearchEngine::open(m_encoder.get(), database, folder + QStringLiteral("/sub"), &error);
+        QVERIFY2(sub, qPrintable(error));
+        QCOMPARE(sub->rowCount(), 1);
+    }
+
     void staleQueriesAreDropped()
     {
         std::atomic<quint64> generation{5};
