@@ -338,27 +338,48 @@ bool SearchEngine::reload(QString *error)
     if (!cache) {
         return false;
     }
-    StoredEmbeddings stored;
-    if (!cache->loadStoredEmbeddings(d->root, d->encoder->sha256(), &stored, error)) {
-        return false;
-    }
-    if (stored.dim != 0 && stored.dim != d->dim) {
-        *error = QStringLiteral("%1: the cached embeddings have %2 dimensions, the model %3")
-                     .arg(d->databasePath).arg(stored.dim).arg(d->dim);
-        return false;
-    }
     auto matrix = d->newMatrix(error);
     if (!matrix) {
         return false;
     }
-    const qint64 count = stored.paths.size();
-    matrix->reserve(count);
-    matrix->appendHalf(stored.halves.data(), count);
-    std::vector<QString> paths(stored.paths.begin(), stored.paths.end());
+    std::vector<QString> paths;
     QHash<QString, qint64> rowOf;
-    rowOf.reserve(count);
-    for (qint64 i = 0; i < count; ++i) {
-        rowOf.insert(paths[size_t(i)], i);
+    int storedDim = 0;
+    // Rows go to the matrix in blocks, which it converts and quantizes on all cores.
+    constexpr size_t kRowsPerAppend = 8192;
+    std::vector<quint16> pending;
+    pending.reserve(kRowsPerAppend * size_t(d->dim));
+    const bool read = cache->readStoredEmbeddings(
+        d->root, d->encoder->sha256(),
+        [&](qint64 upperBound) {
+            matrix->reserve(upperBound);
+            paths.reserve(size_t(upperBound));
+            rowOf.reserve(upperBound);
+        },
+        [&](const QString &path, const quint16 *halves, int dim) {
+            storedDim = dim;
+            if (dim != d->dim) {
+                return;
+            }
+            rowOf.insert(path, qint64(paths.size()));
+            paths.push_back(path);
+            pending.insert(pending.end(), halves, halves + dim);
+            if (pending.size() >= kRowsPerAppend * size_t(dim)) {
+                matrix->appendHalf(pending.data(), qint64(pending.size()) / dim);
+                pending.clear();
+            }
+        },
+        error);
+    if (read && !pending.empty()) {
+        matrix->appendHalf(pending.data(), qint64(pending.size()) / d->dim);
+    }
+    if (!read) {
+        return false;
+    }
+    if (storedDim != 0 && storedDim != d->dim) {
+        *error = QStringLiteral("%1: the cached embeddings have %2 dimensions, the model %3")
+                     .arg(d->databasePath).arg(storedDim).arg(d->dim);
+        return false;
     }
     {
         std::unique_lock lock(d->rowsLock);

@@ -2,10 +2,12 @@
 // EmbeddingMatrix::topK must return what a brute-force scan in double precision returns (ties aside), whatever the
 // size, the SIMD tails, k, and the edits made to the matrix.
 #include "core/clip/embeddingmatrix.h"
+#include "core/clip/matrixkernels.h"
 
 #include <QtTest>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <random>
 
@@ -108,23 +110,32 @@ class EmbeddingMatrixTest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void cleanup()
+    {
+        kernels::setSimdEnabled(true);
+    }
+
     void topKMatchesBruteForce_data()
     {
         QTest::addColumn<int>("rows");
         QTest::addColumn<int>("dim");
         QTest::addColumn<int>("method");
         QTest::addColumn<int>("precision");
+        QTest::addColumn<bool>("simd");
         // Row counts off the 4-row blocks and the 4096-row scan blocks, dims off the 32-code registers and the
         // 8-float rescoring vectors, a matrix large enough to scan on two threads.
         const std::vector<std::pair<int, int>> shapes{{1, 64}, {3, 37}, {5, 512}, {31, 33}, {100, 64},
                                                       {1000, 100}, {4099, 512}, {40001, 64}};
         for (const auto &[rows, dim] : shapes) {
             for (const int precision : {int(RowPrecision::Float16), int(RowPrecision::Float32)}) {
-                QTest::newRow(qPrintable(QStringLiteral("quantized %1x%2 %3").arg(rows).arg(dim).arg(precision ? "fp32" : "fp16")))
-                    << rows << dim << int(ScanMethod::Quantized) << precision;
+                for (const bool simd : {true, false}) {
+                    QTest::newRow(qPrintable(QStringLiteral("quantized %1x%2 %3 %4").arg(rows).arg(dim)
+                                                 .arg(precision ? "fp32" : "fp16", simd ? "simd" : "scalar")))
+                        << rows << dim << int(ScanMethod::Quantized) << precision << simd;
+                }
             }
             QTest::newRow(qPrintable(QStringLiteral("torch %1x%2").arg(rows).arg(dim)))
-                << rows << dim << int(ScanMethod::Torch) << int(RowPrecision::Float32);
+                << rows << dim << int(ScanMethod::Torch) << int(RowPrecision::Float32) << true;
         }
     }
 
@@ -134,6 +145,8 @@ private Q_SLOTS:
         QFETCH(int, dim);
         QFETCH(int, method);
         QFETCH(int, precision);
+        QFETCH(bool, simd);
+        kernels::setSimdEnabled(simd); // the scalar fallbacks must give the same hits
         std::mt19937 random(uint32_t(rows * 131 + dim));
         auto matrix = makeMatrix(dim, ScanMethod(method), RowPrecision(precision));
         Reference reference{dim, {}};
@@ -240,6 +253,39 @@ private Q_SLOTS:
         const TopKResult result = matrix->topK(query.data(), 10);
         QVERIFY2(result.rescored > 2 * (10 + 256), qPrintable(QString::number(result.rescored)));
         compareWithBruteForce(result, reference.scores(query), 10, 1e-7 + 1e-6);
+    }
+
+    // The SIMD kernels against their scalar fallbacks on the same input: identical codes and integer scans, fp16
+    // conversions bit for bit, dot products to float rounding.
+    void kernelsMatchScalarFallbacks()
+    {
+        std::mt19937 random(21);
+        const int dim = 77; // off the 8- and 32-lane widths
+        const int64_t stride = 96;
+        std::vector<float> row = randomRow(random, dim, false);
+        std::vector<int8_t> codesSimd(size_t(stride), 0), codesScalar(size_t(stride), 0);
+        std::vector<uint16_t> halves(static_cast<size_t>(dim));
+        for (int i = 0; i < dim; ++i) {
+            halves[size_t(i)] = kernels::floatToHalf(row[size_t(i)]);
+        }
+        std::vector<float> fromHalvesSimd(static_cast<size_t>(dim)), fromHalvesScalar(static_cast<size_t>(dim));
+        const int64_t l1Simd = kernels::quantize(row.data(), dim, 60.0f, codesSimd.data());
+        kernels::halvesToFloats(halves.data(), fromHalvesSimd.data(), dim);
+        const float dotSimd = kernels::dotHalf(row.data(), halves.data(), dim);
+        kernels::setSimdEnabled(false);
+        const int64_t l1Scalar = kernels::quantize(row.data(), dim, 60.0f, codesScalar.data());
+        kernels::halvesToFloats(halves.data(), fromHalvesScalar.data(), dim);
+        const float dotScalar = kernels::dotHalf(row.data(), halves.data(), dim);
+        kernels::setSimdEnabled(true);
+        QCOMPARE(l1Simd, l1Scalar);
+        QVERIFY(codesSimd == codesScalar);
+        QVERIFY(std::memcmp(fromHalvesSimd.data(), fromHalvesScalar.data(), sizeof(float) * size_t(dim)) == 0);
+        QVERIFY(std::fabs(dotSimd - dotScalar) < 1e-5f);
+        // Quantized values by hand: round(x * 60) clamped to 127 (ties to even, like std::nearbyint).
+        for (int i = 0; i < dim; ++i) {
+            const double expected = std::max(-127.0, std::min(127.0, std::nearbyint(double(row[size_t(i)]) * 60.0)));
+            QCOMPARE(int(codesScalar[size_t(i)]), int(expected));
+        }
     }
 
     void statisticsDescribeAllScores()

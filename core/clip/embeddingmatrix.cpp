@@ -3,147 +3,34 @@
 
 #include "core/clip/device.h"
 #include "core/clip/errortext.h"
+#include "core/clip/largebuffer.h"
 
-#include <c10/util/Half.h>
+#include "core/clip/matrixkernels.h"
+
 #include <torch/torch.h>
 
-#include <omp.h>
+#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define CLIPFIND_MATRIX_X86 1
-#else
-#define CLIPFIND_MATRIX_X86 0
-#endif
+#include <mutex>
+#include <utility>
 
 namespace clipfind::clip {
 
+using namespace kernels;
+
 namespace {
 
-// Int8 rows are padded to whole AVX2 registers; the padding stays zero.
-constexpr int64_t kCodeAlign = 32;
 // Rows scanned between two polls of the cancel callback, and per parallel chunk.
 constexpr int64_t kScanBlock = 4096;
 // Below this many rows one thread is quicker than waking the second.
 constexpr int64_t kParallelMinRows = 32768;
 // Candidates kept per scanning thread beyond k; the exact rescoring of a few hundred rows costs microseconds.
 constexpr int64_t kExtraCandidates = 256;
-
-float halfToFloat(uint16_t h)
-{
-    return c10::detail::fp16_ieee_to_fp32_value(h);
-}
-
-uint16_t floatToHalf(float f)
-{
-    return c10::detail::fp16_ieee_from_fp32_value(f);
-}
-
-#if CLIPFIND_MATRIX_X86
-bool hasAvx2()
-{
-    static const bool supported = __builtin_cpu_supports("avx2");
-    return supported;
-}
-
-bool hasFmaF16c()
-{
-    static const bool supported =
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    return supported;
-}
-
-__attribute__((target("avx2"))) inline __m128i sum4x8(__m256i a0, __m256i a1, __m256i a2, __m256i a3)
-{
-    const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
-    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-}
-
-// acc += 32 codes of x times the query: |q| (unsigned) times x with q's sign (signed) gives pairwise int16 sums of
-// at most 2 * 127 * 127 < 32768, widened to int32 by madd.
-__attribute__((target("avx2"), always_inline)) inline __m256i dotStep(const int8_t *x, __m256i queryAbs,
-                                                                      __m256i querySign, __m256i ones, __m256i acc)
-{
-    const __m256i v = _mm256_sign_epi8(_mm256_load_si256(reinterpret_cast<const __m256i *>(x)), querySign);
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(queryAbs, v), ones));
-}
-
-// Integer dot products of rows [begin, end) with the query, four rows at a time (each query load feeds four rows),
-// scaled back to floats.
-__attribute__((target("avx2"))) void scanAvx2(const int8_t *codes, int64_t stride, const float *scales,
-                                              int64_t begin, int64_t end, const uint8_t *queryAbs,
-                                              const int8_t *querySign, float queryScale, float *out)
-{
-    const __m256i ones = _mm256_set1_epi16(1);
-    int64_t r = begin;
-    for (; r + 4 <= end; r += 4) {
-        const int8_t *x0 = codes + r * stride;
-        const int8_t *x1 = x0 + stride;
-        const int8_t *x2 = x1 + stride;
-        const int8_t *x3 = x2 + stride;
-        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-        for (int64_t i = 0; i < stride; i += kCodeAlign) {
-            const __m256i qa = _mm256_load_si256(reinterpret_cast<const __m256i *>(queryAbs + i));
-            const __m256i qs = _mm256_load_si256(reinterpret_cast<const __m256i *>(querySign + i));
-            a0 = dotStep(x0 + i, qa, qs, ones, a0);
-            a1 = dotStep(x1 + i, qa, qs, ones, a1);
-            a2 = dotStep(x2 + i, qa, qs, ones, a2);
-            a3 = dotStep(x3 + i, qa, qs, ones, a3);
-        }
-        const __m128 sums = _mm_cvtepi32_ps(sum4x8(a0, a1, a2, a3));
-        const __m128 scale = _mm_mul_ps(_mm_loadu_ps(scales + r), _mm_set1_ps(queryScale));
-        _mm_storeu_ps(out + (r - begin), _mm_mul_ps(sums, scale));
-    }
-    for (; r < end; ++r) {
-        const int8_t *x = codes + r * stride;
-        __m256i acc = _mm256_setzero_si256();
-        for (int64_t i = 0; i < stride; i += kCodeAlign) {
-            const __m256i qa = _mm256_load_si256(reinterpret_cast<const __m256i *>(queryAbs + i));
-            const __m256i qs = _mm256_load_si256(reinterpret_cast<const __m256i *>(querySign + i));
-            acc = dotStep(x + i, qa, qs, ones, acc);
-        }
-        const __m128i s = sum4x8(acc, _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256());
-        out[r - begin] = float(_mm_cvtsi128_si32(s)) * scales[r] * queryScale;
-    }
-}
-
-__attribute__((target("avx2,fma,f16c"))) float dotHalfAvx2(const float *q, const uint16_t *x, int64_t n)
-{
-    __m256 acc = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(x + i)));
-        acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), v, acc);
-    }
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    float sum = _mm_cvtss_f32(s);
-    for (; i < n; ++i) {
-        sum += q[i] * halfToFloat(x[i]);
-    }
-    return sum;
-}
-#endif
-
-void scanScalar(const int8_t *codes, int64_t stride, const float *scales, int64_t begin, int64_t end,
-                const int8_t *queryCodes, float queryScale, float *out)
-{
-    for (int64_t r = begin; r < end; ++r) {
-        const int8_t *x = codes + r * stride;
-        int32_t sum = 0;
-        for (int64_t i = 0; i < stride; ++i) {
-            sum += int32_t(x[i]) * int32_t(queryCodes[i]);
-        }
-        out[r - begin] = float(sum) * scales[r] * queryScale;
-    }
-}
 
 // Better first; equal scores keep the lower row first, so results are deterministic.
 bool better(const ScoredRow &a, const ScoredRow &b)
@@ -190,11 +77,11 @@ struct EmbeddingMatrix::Private {
     // Quantized method: int8 codes of the normalized rows (stride = dim rounded up to 32, 32-byte aligned start),
     // one scale per row, the stored rows (fp16 or fp32) and the inverse norm that turns their dot into a cosine.
     int64_t stride = 0;
-    std::vector<int8_t> codeStorage; // over-allocated by kCodeAlign for alignment
+    LargeBuffer<int8_t> codes; // rows x stride, 2 MiB aligned (so 32-byte aligned rows)
     std::vector<float> scales;
     std::vector<float> inverseNorms;
-    std::vector<uint16_t> halfRows;
-    std::vector<float> floatRows;
+    LargeBuffer<uint16_t> halfRows; // rows x dim
+    LargeBuffer<float> floatRows;
     // Upper bounds over all rows ever stored (never lowered: removals keep them valid): the largest scale and the
     // largest L1 norm of a dequantized row. They bound the int8 score error (see topK).
     float maxScale = 0;
@@ -205,30 +92,33 @@ struct EmbeddingMatrix::Private {
     torch::Device device = torch::kCPU;
     torch::ScalarType dtype = torch::kFloat32;
 
-    int8_t *codes() { return alignedCodes(); }
-    const int8_t *codes() const { return const_cast<Private *>(this)->alignedCodes(); }
-    int8_t *alignedCodes()
+    // Room for `rowCapacity` rows in every per-row store (growing by half again when appending one by one).
+    void grow(int64_t rowCapacity)
     {
-        const auto address = reinterpret_cast<uintptr_t>(codeStorage.data());
-        return codeStorage.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
-    }
-    void growCodes(int64_t rowCapacity)
-    {
-        const size_t needed = size_t(rowCapacity * stride + kCodeAlign);
-        if (codeStorage.size() >= needed) {
+        if (size_t(rowCapacity) * size_t(dim) <= (precision16() ? halfRows.capacity() : floatRows.capacity())
+            && size_t(rowCapacity) * size_t(stride) <= codes.capacity()) {
             return;
         }
-        // Regrowing may shift the alignment offset: copy the used part through a fresh buffer.
-        std::vector<int8_t> fresh(std::max(needed, codeStorage.size() * 3 / 2), 0);
-        const auto address = reinterpret_cast<uintptr_t>(fresh.data());
-        int8_t *target = fresh.data() + ((kCodeAlign - address % kCodeAlign) % kCodeAlign);
-        if (rows > 0) {
-            std::memcpy(target, codes(), size_t(rows * stride));
+        const int64_t target = std::max<int64_t>(rowCapacity, rows + rows / 2 + 1024);
+        codes.reserve(size_t(target * stride), size_t(rows * stride));
+        if (precision16()) {
+            halfRows.reserve(size_t(target * dim), size_t(rows * dim));
+        } else {
+            floatRows.reserve(size_t(target * dim), size_t(rows * dim));
         }
-        codeStorage.swap(fresh);
+        scales.reserve(size_t(target));
+        inverseNorms.reserve(size_t(target));
     }
+    bool precision16() const { return options.precision == RowPrecision::Float16; }
 
-    void storeRow(int64_t row, const float *values, const uint16_t *halves);
+    /// Stores one row; returns its int8 scale and dequantized L1 norm for the caller to fold into maxScale and
+    /// maxDequantizedL1 (rows may be stored from several threads at once).
+    std::pair<float, float> storeRow(int64_t row, const float *values, const uint16_t *halves);
+    void noteBounds(std::pair<float, float> scaleAndL1)
+    {
+        maxScale = std::max(maxScale, scaleAndL1.first);
+        maxDequantizedL1 = std::max(maxDequantizedL1, scaleAndL1.second);
+    }
     float exactScore(const float *query, int64_t row) const;
     void rowAsFloat(int64_t row, float *out) const;
     void growDevice(int64_t rowCapacity);
@@ -238,27 +128,36 @@ struct EmbeddingMatrix::Private {
 
 // Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
 // int8 codes of the normalized row.
-void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
+std::pair<float, float> EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
 {
-    std::vector<float> v(static_cast<size_t>(dim));
-    for (int i = 0; i < dim; ++i) {
-        v[size_t(i)] = halves ? halfToFloat(halves[i]) : values[i];
-    }
-    if (!halves && options.precision == RowPrecision::Float16) {
+    static thread_local std::vector<float> v;
+    v.resize(static_cast<size_t>(dim));
+    if (halves) {
+        halvesToFloats(halves, v.data(), dim);
+    } else if (options.precision == RowPrecision::Float16) {
         for (int i = 0; i < dim; ++i) { // score what is stored: the fp16 value
-            v[size_t(i)] = halfToFloat(floatToHalf(v[size_t(i)]));
+            v[size_t(i)] = halfToFloat(floatToHalf(values[i]));
+        }
+    } else {
+        std::copy_n(values, dim, v.data());
+    }
+    double squares[4] = {0, 0, 0, 0}; // four chains: the additions do not wait on each other
+    int i = 0;
+    for (; i + 4 <= dim; i += 4) {
+        for (int j = 0; j < 4; ++j) {
+            squares[j] += double(v[size_t(i + j)]) * v[size_t(i + j)];
         }
     }
-    double squares = 0;
-    for (float x : v) {
-        squares += double(x) * x;
+    for (; i < dim; ++i) {
+        squares[0] += double(v[size_t(i)]) * v[size_t(i)];
     }
-    const float inverseNorm = squares > 0 ? float(1.0 / std::sqrt(squares)) : 0.0f;
+    const double sumOfSquares = squares[0] + squares[1] + squares[2] + squares[3];
+    const float inverseNorm = sumOfSquares > 0 ? float(1.0 / std::sqrt(sumOfSquares)) : 0.0f;
 
     if (useTorch) {
         torch::Tensor t = torch::from_blob(v.data(), {dim}, torch::kFloat32).mul(inverseNorm);
         deviceRows[row].copy_(t.to(dtype));
-        return;
+        return {0.0f, 0.0f};
     }
     inverseNorms[size_t(row)] = inverseNorm;
     if (options.precision == RowPrecision::Float16) {
@@ -267,38 +166,29 @@ void EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const 
             target[i] = halves ? halves[i] : floatToHalf(values[i]);
         }
     } else {
-        std::copy(v.begin(), v.end(), floatRows.begin() + row * dim);
+        std::copy(v.begin(), v.end(), floatRows.data() + row * dim);
     }
     float largest = 0;
     for (float x : v) {
-        largest = std::max(largest, std::fabs(x * inverseNorm));
+        largest = largest < std::fabs(x) ? std::fabs(x) : largest;
     }
+    largest *= inverseNorm;
     const float scale = largest > 0 ? largest / 127.0f : 0.0f;
-    int8_t *code = codes() + row * stride;
-    float l1 = 0;
-    for (int i = 0; i < dim; ++i) {
-        const float q = scale > 0 ? std::nearbyint(v[size_t(i)] * inverseNorm / scale) : 0.0f;
-        code[i] = int8_t(std::max(-127.0f, std::min(127.0f, q)));
-        l1 += std::fabs(float(code[i])) * scale;
+    int8_t *code = codes.data() + row * stride;
+    std::fill(code + dim, code + stride, int8_t(0)); // the padding takes part in the scan
+    const float l1 = scale > 0 ? float(quantize(v.data(), dim, inverseNorm / scale, code)) * scale : 0.0f;
+    if (scale == 0) {
+        std::fill(code, code + dim, int8_t(0));
     }
     scales[size_t(row)] = scale;
-    maxScale = std::max(maxScale, scale);
-    maxDequantizedL1 = std::max(maxDequantizedL1, l1);
+    return {scale, l1};
 }
 
 float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
 {
     float dot = 0;
     if (options.precision == RowPrecision::Float16) {
-        const uint16_t *x = halfRows.data() + row * dim;
-#if CLIPFIND_MATRIX_X86
-        if (hasFmaF16c()) {
-            return dotHalfAvx2(query, x, dim) * inverseNorms[size_t(row)];
-        }
-#endif
-        for (int i = 0; i < dim; ++i) {
-            dot += query[i] * halfToFloat(x[i]);
-        }
+        dot = dotHalf(query, halfRows.data() + row * dim, dim);
     } else {
         const float *x = floatRows.data() + row * dim;
         for (int i = 0; i < dim; ++i) {
@@ -317,8 +207,7 @@ void EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out) const
     }
     const float inverseNorm = inverseNorms[size_t(row)];
     for (int i = 0; i < dim; ++i) {
-        const float x = options.precision == RowPrecision::Float16 ? halfToFloat(halfRows[size_t(row * dim + i)])
-                                                                   : floatRows[size_t(row * dim + i)];
+        const float x = precision16() ? halfToFloat(halfRows.data()[row * dim + i]) : floatRows.data()[row * dim + i];
         out[i] = x * inverseNorm;
     }
 }
@@ -377,10 +266,10 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
     std::vector<double> sums(size_t(threadCount), 0.0), squares(size_t(threadCount), 0.0);
     std::vector<float> lowestKept(size_t(threadCount), -std::numeric_limits<float>::infinity());
     std::atomic_bool stop{false};
-    const int8_t *rowCodes = codes();
-#pragma omp parallel num_threads(threadCount)
-    {
-        const int t = omp_get_thread_num();
+    const int8_t *rowCodes = codes.data();
+    // Torch's own parallel_for (OpenMP underneath), so the scan shares the thread team the text encoder uses: a
+    // second team of our own made both spin against each other on two cores (text encoding 10x slower).
+    auto scanPart = [&](int t) {
         const int64_t begin = rows * t / threadCount;
         const int64_t end = rows * (t + 1) / threadCount;
         BestRows &mine = best[size_t(t)];
@@ -392,14 +281,7 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
             }
             const int64_t blockEnd = std::min(end, block + kScanBlock);
             float *out = approximateScores + block;
-#if CLIPFIND_MATRIX_X86
-            if (hasAvx2()) {
-                scanAvx2(rowCodes, stride, scales.data(), block, blockEnd, queryAbs, querySign, queryScale, out);
-            } else
-#endif
-            {
-                scanScalar(rowCodes, stride, scales.data(), block, blockEnd, querySign, queryScale, out);
-            }
+            scanRows(rowCodes, stride, scales.data(), block, blockEnd, queryAbs, querySign, queryScale, out);
             float threshold = mine.threshold();
             for (int64_t r = block; r < blockEnd; ++r) {
                 const float s = out[r - block];
@@ -414,7 +296,12 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
         sums[size_t(t)] = sum;
         squares[size_t(t)] = square;
         lowestKept[size_t(t)] = mine.threshold(); // -inf when this thread kept all its rows
-    }
+    };
+    at::parallel_for(0, threadCount, 1, [&](int64_t first, int64_t last) {
+        for (int64_t t = first; t < last; ++t) {
+            scanPart(int(t));
+        }
+    });
     if (stop) {
         result.cancelled = true;
         return result;
@@ -481,13 +368,17 @@ TopKResult EmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
     const torch::Tensor top = std::get<1>(scores.topk(candidates));
     torch::Tensor exactScores = dtype == torch::kFloat32 ? scores.index_select(0, top)
                                                          : torch::mv(all.index_select(0, top).to(torch::kFloat32), q);
-    const torch::Tensor stats = torch::stack({scores.mean(), scores.std(/*unbiased=*/false)}).cpu();
-    const torch::Tensor rowsHost = top.cpu();
-    const torch::Tensor scoresHost = exactScores.cpu();
-    result.mean = stats[0].item<float>();
-    result.stddev = stats[1].item<float>();
+    // Two transfers (each waits for the device): the statistics with the scores, then the row numbers.
+    const torch::Tensor floatsHost =
+        torch::cat({torch::stack({scores.mean(), scores.std(/*unbiased=*/false)}), exactScores}).cpu().contiguous();
+    const torch::Tensor rowsHost = top.cpu().contiguous();
+    const float *values = floatsHost.data_ptr<float>();
+    const int64_t *rowNumbers = rowsHost.data_ptr<int64_t>();
+    result.mean = values[0];
+    result.stddev = values[1];
+    result.hits.reserve(size_t(candidates));
     for (int64_t i = 0; i < candidates; ++i) {
-        result.hits.push_back({rowsHost[i].item<int64_t>(), scoresHost[i].item<float>()});
+        result.hits.push_back({rowNumbers[i], values[2 + i]});
     }
     std::sort(result.hits.begin(), result.hits.end(), better);
     result.hits.resize(size_t(std::min(k, candidates)));
@@ -508,7 +399,7 @@ std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOp
     d->dim = dim;
     d->options = options;
     d->stride = (dim + kCodeAlign - 1) / kCodeAlign * kCodeAlign;
-    d->threads = options.threads > 0 ? options.threads : std::max(1, omp_get_num_procs());
+    d->threads = options.threads > 0 ? options.threads : std::max(1, at::get_num_threads());
     bool wantCuda = options.device == DeviceChoice::Cuda;
     if (options.device == DeviceChoice::Auto) {
         wantCuda = torch::cuda::is_available();
@@ -545,11 +436,7 @@ std::string EmbeddingMatrix::description() const
         return std::string("torch ") + (d->dtype == torch::kFloat16 ? "fp16" : "fp32") + " matmul + topk, "
                + (d->device.is_cuda() ? "cuda" : "cpu");
     }
-#if CLIPFIND_MATRIX_X86
-    const char *kernel = hasAvx2() ? "AVX2" : "scalar";
-#else
-    const char *kernel = "scalar";
-#endif
+    const char *kernel = scanKernelName();
     return std::string("int8 scan (") + kernel + ", " + std::to_string(d->threads) + " threads) + exact rescoring from "
            + (d->options.precision == RowPrecision::Float16 ? "fp16" : "fp32") + " rows, cpu";
 }
@@ -560,11 +447,7 @@ void EmbeddingMatrix::reserve(int64_t rows)
         d->growDevice(rows);
         return;
     }
-    d->growCodes(rows);
-    d->scales.reserve(size_t(rows));
-    d->inverseNorms.reserve(size_t(rows));
-    (d->options.precision == RowPrecision::Float16 ? static_cast<void>(d->halfRows.reserve(size_t(rows * d->dim)))
-                                                   : static_cast<void>(d->floatRows.reserve(size_t(rows * d->dim))));
+    d->grow(rows);
 }
 
 namespace {
@@ -590,18 +473,21 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
         d.rows = total;
         return;
     } else {
-        d.growCodes(total);
+        d.grow(total);
         d.scales.resize(size_t(total));
         d.inverseNorms.resize(size_t(total));
-        if (d.options.precision == RowPrecision::Float16) {
-            d.halfRows.resize(size_t(total * d.dim));
-        } else {
-            d.floatRows.resize(size_t(total * d.dim));
+    }
+    // Rows are independent: a large append (loading the cache) converts and quantizes on every core.
+    std::mutex boundsLock;
+    at::parallel_for(0, count, 2048, [&](int64_t begin, int64_t end) {
+        std::pair<float, float> bounds{0.0f, 0.0f};
+        for (int64_t i = begin; i < end; ++i) {
+            const std::pair<float, float> row = store(i, nullptr);
+            bounds = {std::max(bounds.first, row.first), std::max(bounds.second, row.second)};
         }
-    }
-    for (int64_t i = 0; i < count; ++i) {
-        store(i, nullptr);
-    }
+        std::lock_guard<std::mutex> lock(boundsLock);
+        d.noteBounds(bounds);
+    });
     d.rows = total;
 }
 
@@ -614,9 +500,9 @@ void EmbeddingMatrix::append(const float *values, int64_t count)
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             std::copy_n(values + i * d->dim, d->dim, out);
-        } else {
-            d->storeRow(d->rows + i, values + i * d->dim, nullptr);
+            return std::pair<float, float>{0.0f, 0.0f};
         }
+        return d->storeRow(d->rows + i, values + i * d->dim, nullptr);
     });
 }
 
@@ -624,17 +510,17 @@ void EmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
 {
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
-            std::transform(halves + i * d->dim, halves + (i + 1) * d->dim, out, halfToFloat);
-        } else {
-            d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
+            halvesToFloats(halves + i * d->dim, out, d->dim);
+            return std::pair<float, float>{0.0f, 0.0f};
         }
+        return d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
     });
 }
 
 void EmbeddingMatrix::replace(int64_t row, const float *values)
 {
     if (row >= 0 && row < d->rows) {
-        d->storeRow(row, values, nullptr);
+        d->noteBounds(d->storeRow(row, values, nullptr));
     }
 }
 
@@ -648,13 +534,13 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
         if (d->useTorch) {
             d->deviceRows[row].copy_(d->deviceRows[last]);
         } else {
-            std::memcpy(d->codes() + row * d->stride, d->codes() + last * d->stride, size_t(d->stride));
+            std::memcpy(d->codes.data() + row * d->stride, d->codes.data() + last * d->stride, size_t(d->stride));
             d->scales[size_t(row)] = d->scales[size_t(last)];
             d->inverseNorms[size_t(row)] = d->inverseNorms[size_t(last)];
-            if (d->options.precision == RowPrecision::Float16) {
-                std::copy_n(d->halfRows.begin() + last * d->dim, d->dim, d->halfRows.begin() + row * d->dim);
+            if (d->precision16()) {
+                std::copy_n(d->halfRows.data() + last * d->dim, d->dim, d->halfRows.data() + row * d->dim);
             } else {
-                std::copy_n(d->floatRows.begin() + last * d->dim, d->dim, d->floatRows.begin() + row * d->dim);
+                std::copy_n(d->floatRows.data() + last * d->dim, d->dim, d->floatRows.data() + row * d->dim);
             }
         }
     }
@@ -662,8 +548,6 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
     if (!d->useTorch) {
         d->scales.resize(size_t(last));
         d->inverseNorms.resize(size_t(last));
-        d->halfRows.resize(d->options.precision == RowPrecision::Float16 ? size_t(last * d->dim) : 0);
-        d->floatRows.resize(d->options.precision == RowPrecision::Float32 ? size_t(last * d->dim) : 0);
     }
 }
 
@@ -672,8 +556,9 @@ void EmbeddingMatrix::clear()
     d->rows = 0;
     d->scales.clear();
     d->inverseNorms.clear();
-    d->halfRows.clear();
-    d->floatRows.clear();
+    d->codes.release();
+    d->halfRows.release();
+    d->floatRows.release();
     d->deviceRows = torch::Tensor();
 }
 

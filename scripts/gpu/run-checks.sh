@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # GPU machine check (see README "GPU"): builds the Qt-free engine against the pip PyTorch's libtorch, checks the
-# fixtures on CUDA (fp16, bf16, fp32) and benchmarks ViT-B/32 next to the Hugging Face baseline, in one run.
+# fixtures on CUDA (fp16, bf16, fp32) and benchmarks ViT-B/32 next to the Hugging Face baseline, then search latency
+# at 10k/100k/1M rows (bench-search), in one run.
 # Usage there: bash scripts/gpu/run-checks.sh OUTDIR
 set -uo pipefail
 out=${1:-/tmp/clipfind-gpu}
@@ -35,6 +36,12 @@ $engine bench --arch ViT-B/32 --device cuda --batches 1,8,32,256,512,1024,2048 -
 echo "== bench ViT-B/32 cuda fp16, reference kernels"
 $engine bench --arch ViT-B/32 --device cuda --batches 256,1024 --seconds 2 --json --kernels reference
 } | tee "$out/bench-engine.txt"
+{
+echo "== bench-search ViT-B/32 cuda: fp16 rows on the device, mv + topk + fp32 rescoring (synthetic rows, fixed token ids)"
+$engine bench-search --arch ViT-B/32 --device cuda --json
+echo "== bench-search ViT-B/32 cpu: int8 scan + exact rescoring, next to fp32 torch mv + topk"
+$engine bench-search --arch ViT-B/32 --device cpu --json
+} | tee "$out/bench-search.txt"
 echo "== baseline: Hugging Face CLIPModel fp16"
 timeout 240 python3 scripts/gpu/hf_baseline.py | tee "$out/bench-hf.json"
 
