@@ -21,6 +21,7 @@
 #include <QListView>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -187,6 +188,33 @@ private Q_SLOTS:
                 QCOMPARE(topLabels(3), QStringList(3, color + QLatin1Char(' ') + shape));
             }
         }
+    }
+
+    void aRefreshKeepsTheUsersPlace()
+    {
+        QVERIFY(typeQuery(QStringLiteral("a red circle")));
+        QListView *view = m_window->resultView();
+        ResultModel *model = m_window->resultModel();
+        QScrollBar *bar = view->verticalScrollBar();
+        QVERIFY(bar->maximum() > 0);
+        const QString picked = model->hit(5).path;
+        view->selectionModel()->select(model->index(5), QItemSelectionModel::ClearAndSelect);
+        view->selectionModel()->setCurrentIndex(model->index(5), QItemSelectionModel::NoUpdate);
+        bar->setValue(bar->maximum() / 2);
+        const int scroll = bar->value();
+        // More photos indexed: the same query runs again and its results replace the old ones.
+        QSignalSpy shown(m_window.get(), &MainWindow::resultsShown);
+        m_window->library()->search()->scheduleRefresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+        QCOMPARE(bar->value(), scroll);
+        const QModelIndexList selected = view->selectionModel()->selectedIndexes();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(model->pathAt(selected.first()), picked);
+        QCOMPARE(model->pathAt(view->currentIndex()), picked);
+        // A new query starts at the top again.
+        QVERIFY(typeQuery(QStringLiteral("a blue star")));
+        QCOMPARE(bar->value(), 0);
+        QVERIFY(view->selectionModel()->selectedIndexes().isEmpty());
     }
 
     void doubleClickOpensThePhoto()

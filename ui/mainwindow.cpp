@@ -40,6 +40,7 @@
 #include <QMimeData>
 #include <QPointer>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShowEvent>
 #include <QSlider>
 #include <QStackedWidget>
@@ -444,6 +445,16 @@ void MainWindow::updateSearchOptions()
 
 void MainWindow::showResults(const SearchResults &results)
 {
+    // The same query again is a refresh (more photos indexed): the user keeps their place and selection.
+    const bool refresh = !results.query.isEmpty() && results.query == m_lastResults.query;
+    const int scroll = m_view->verticalScrollBar()->value();
+    const QString current = m_model->pathAt(m_view->currentIndex());
+    QStringList selected;
+    if (refresh) {
+        for (const QModelIndex &index : m_view->selectionModel()->selectedIndexes()) {
+            selected << m_model->pathAt(index);
+        }
+    }
     m_lastResults = results;
     m_model->setHits(results.hits);
     if (!results.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
@@ -452,9 +463,23 @@ void MainWindow::showResults(const SearchResults &results)
         const QString count = results.hits.size() == 1 ? tr("1 photo")
                                                         : tr("%1 photos").arg(QLocale().toString(qint64(results.hits.size())));
         m_resultInfo->setText(tr("%1 · %2 ms").arg(count, QLocale().toString(results.timings.total, 'f', 0)));
-        m_view->scrollToTop();
-        // Current (for Enter, Space and the arrow keys) but not selected: nothing looks picked before the user picks.
-        m_view->selectionModel()->setCurrentIndex(m_model->index(0), QItemSelectionModel::NoUpdate);
+        if (refresh) {
+            for (const QString &path : selected) {
+                const QModelIndex index = m_model->indexOf(path);
+                if (index.isValid()) {
+                    m_view->selectionModel()->select(index, QItemSelectionModel::Select);
+                }
+            }
+            const QModelIndex currentIndex = m_model->indexOf(current);
+            m_view->selectionModel()->setCurrentIndex(currentIndex.isValid() ? currentIndex : m_model->index(0),
+                                                      QItemSelectionModel::NoUpdate);
+            m_view->verticalScrollBar()->setValue(scroll);
+        } else {
+            m_view->scrollToTop();
+            // Current (for Enter, Space and the arrow keys) but not selected: nothing looks picked before the user
+            // picks.
+            m_view->selectionModel()->setCurrentIndex(m_model->index(0), QItemSelectionModel::NoUpdate);
+        }
     } else {
         m_resultInfo->clear();
     }

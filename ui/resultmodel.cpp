@@ -85,6 +85,12 @@ QString ResultModel::pathAt(const QModelIndex &index) const
     return index.isValid() && index.row() < rowCount() ? m_hits[size_t(index.row())].path : QString();
 }
 
+QModelIndex ResultModel::indexOf(const QString &path) const
+{
+    const auto it = m_rowOf.constFind(path);
+    return it == m_rowOf.constEnd() ? QModelIndex() : index(it.value());
+}
+
 int ResultModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_hits.size());
@@ -181,9 +187,8 @@ Qt::DropActions ResultModel::supportedDragActions() const
 
 void ResultModel::onThumbnailReady(const QString &path)
 {
-    const auto it = m_rowOf.constFind(path);
-    if (it != m_rowOf.constEnd()) {
-        const QModelIndex changed = index(it.value());
+    const QModelIndex changed = indexOf(path);
+    if (changed.isValid()) {
         Q_EMIT dataChanged(changed, changed, {Qt::DecorationRole, Qt::ToolTipRole});
     }
 }

@@ -29,6 +29,8 @@ public:
     void setHits(const std::vector<SearchHit> &hits);
     const SearchHit &hit(int row) const { return m_hits.at(size_t(row)); }
     QString pathAt(const QModelIndex &index) const;
+    /// The row of `path`, or an invalid index.
+    QModelIndex indexOf(const QString &path) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
