@@ -8,15 +8,16 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
 #include <QFileInfo>
 
 using namespace clipfind;
 
 namespace {
 
-// --model, else $CLIPFIND_MODEL, else the settings, else the model chosen in the model dialog (or with
-// clipfind-cli models fetch --select), else the file Python's clip.load leaves in ~/.cache/clip.
+// --model, else $CLIPFIND_MODEL (both explicit choices), else Settings, else the model verified and chosen in the
+// model dialog (or with clipfind-cli models fetch --select). A file merely found on disk, such as the
+// ~/.cache/clip/ViT-B-32.pt Python's clip.load leaves, is not used until the model dialog has verified it: the
+// window then offers the dialog, which finds that file and preselects it.
 QString chooseModel(const QCommandLineParser &parser, const AppSettings &settings, const QString &dataDir)
 {
     if (parser.isSet(QStringLiteral("model"))) {
@@ -29,11 +30,7 @@ QString chooseModel(const QCommandLineParser &parser, const AppSettings &setting
         return settings.modelPath;
     }
     const QString selected = ModelStore(dataDir).selectedModel();
-    if (!selected.isEmpty() && QFileInfo::exists(selected)) {
-        return selected;
-    }
-    const QString cached = QDir::homePath() + QStringLiteral("/.cache/clip/ViT-B-32.pt");
-    return QFileInfo::exists(cached) ? cached : QString();
+    return QFileInfo::exists(selected) ? selected : QString();
 }
 
 } // namespace
@@ -52,7 +49,7 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     parser.addOption({QStringLiteral("model"),
                       QApplication::translate("main", "The CLIP checkpoint (default: $CLIPFIND_MODEL, the settings, "
-                                                      "~/.cache/clip/ViT-B-32.pt)."),
+                                                      "the model chosen in the model dialog)."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("data-dir"),
                       QApplication::translate("main", "Where the index lives (default: $CLIPFIND_DATA_DIR, "
