@@ -35,9 +35,9 @@ bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QStri
     m_root = canonical;
     m_options = options;
 
-    QSet<QString> ignored;
-    QStringList failed;
-    addTree(canonical, QString(), &ignored, &failed);
+    m_setupQueue = {{canonical, QString()}};
+    m_setupFailed.clear();
+    continueSetup();
     if (!m_parentOf.contains(canonical)) {
         if (error) {
             *error = QStringLiteral("%1: cannot watch folder (inotify watch limit fs.inotify.max_user_watches "
@@ -47,15 +47,41 @@ bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QStri
         stop();
         return false;
     }
-    if (!failed.isEmpty()) {
+    return true;
+}
+
+bool FolderWatcher::isSettingUp() const
+{
+    return !m_setupQueue.isEmpty();
+}
+
+void FolderWatcher::continueSetup()
+{
+    // Listing and watching a tree of thousands of folders takes longer than a frame (170 ms for 3,000 folders
+    // here), so it goes in slices of a few milliseconds between which the event loop runs.
+    constexpr qint64 kSliceNs = 8'000'000;
+    QElapsedTimer slice;
+    slice.start();
+    QSet<QString> ignored; // the first listing is not a change
+    while (!m_setupQueue.isEmpty() && slice.nsecsElapsed() < kSliceNs) {
+        const auto [folder, parent] = m_setupQueue.takeFirst();
+        addOne(folder, parent, &ignored, &m_setupFailed, &m_setupQueue);
+    }
+    if (!m_setupQueue.isEmpty()) {
+        QTimer::singleShot(0, this, &FolderWatcher::continueSetup);
+        return;
+    }
+    if (!m_setupFailed.isEmpty()) {
+        QStringList failed = std::exchange(m_setupFailed, {});
         failed.sort();
         Q_EMIT watchFailed(failed);
     }
-    return true;
 }
 
 void FolderWatcher::stop()
 {
+    m_setupQueue.clear();
+    m_setupFailed.clear();
     m_timer.stop();
     m_pending.clear();
     m_parentOf.clear();
@@ -136,24 +162,30 @@ void FolderWatcher::flush()
 void FolderWatcher::addTree(const QString &folder, const QString &parent, QSet<QString> *changed,
                             QStringList *failed)
 {
+    QList<QPair<QString, QString>> queue{{folder, parent}};
+    while (!queue.isEmpty()) {
+        const auto [path, parentPath] = queue.takeFirst();
+        addOne(path, parentPath, changed, failed, &queue);
+    }
+}
+
+void FolderWatcher::addOne(const QString &path, const QString &parentPath, QSet<QString> *changed, QStringList *failed,
+                           QList<QPair<QString, QString>> *queue)
+{
     // Breadth first with the watch added before the folder is listed: a subfolder created in between is
     // then either listed here or reported by an event.
-    QList<QPair<QString, QString>> queue{{folder, parent}};
-    for (qsizetype i = 0; i < queue.size(); ++i) {
-        const auto [path, parentPath] = queue.at(i);
-        if (m_parentOf.contains(path)) {
-            continue;  // already watched: a loop or a second link to it
-        }
-        if (!m_watcher->addPath(path)) {
-            failed->append(path);
-            continue;
-        }
-        m_parentOf.insert(path, parentPath);
-        changed->insert(path);
-        if (m_options.recursive) {
-            for (const QString &child : listSubfolders(path, m_options, m_root)) {
-                queue.append({child, path});
-            }
+    if (m_parentOf.contains(path)) {
+        return; // already watched: a loop, a second link to it, or found by an event during the setup
+    }
+    if (!m_watcher->addPath(path)) {
+        failed->append(path);
+        return;
+    }
+    m_parentOf.insert(path, parentPath);
+    changed->insert(path);
+    if (m_options.recursive) {
+        for (const QString &child : listSubfolders(path, m_options, m_root)) {
+            queue->append({child, path});
         }
     }
 }

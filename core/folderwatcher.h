@@ -46,6 +46,9 @@ public:
     void stop();
     /// Canonical paths, sorted.
     QStringList watchedFolders() const;
+    /// True while a large tree is still being listed after watch() (in slices, so the GUI stays responsive; a
+    /// small tree is done before watch() returns). Changes in folders already watched are reported meanwhile.
+    bool isSettingUp() const;
     /// Coalescing delays in milliseconds; defaults 1000 and 4000.
     void setDelays(int quietMs, int maxDelayMs);
 
@@ -60,6 +63,10 @@ private:
     void flush();
     // Watches `folder` and everything below it that is not watched yet; adds them to `changed`.
     void addTree(const QString &folder, const QString &parent, QSet<QString> *changed, QStringList *failed);
+    // Watches one folder and queues its subfolders.
+    void addOne(const QString &folder, const QString &parent, QSet<QString> *changed, QStringList *failed,
+                QList<QPair<QString, QString>> *queue);
+    void continueSetup();
     // Stops watching `folder` and everything found through it; adds them to `changed`.
     void dropTree(const QString &folder, QSet<QString> *changed);
     QStringList childrenOf(const QString &folder) const;
@@ -69,6 +76,8 @@ private:
     ScanOptions m_options;
     QHash<QString, QString> m_parentOf;  // watched folder -> folder it was found in (empty for the root)
     QSet<QString> m_pending;
+    QList<QPair<QString, QString>> m_setupQueue; // (folder, parent) still to watch after watch() returned
+    QStringList m_setupFailed;
     QTimer m_timer;
     QElapsedTimer m_sinceFirstChange;
     int m_quietMs = 1000;

@@ -211,6 +211,26 @@ private Q_SLOTS:
         QVERIFY(m_watcher->watchedFolders().isEmpty());
     }
 
+    void largeTreeIsWatchedCompletely()
+    {
+        // 2,000 folders take longer than one setup slice: the rest is watched from the event loop.
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath();
+        for (int i = 0; i < 2000; ++i) {
+            QVERIFY(QDir().mkpath(root + QStringLiteral("/%1/%2").arg(i / 100).arg(i)));
+        }
+        FolderWatcher watcher;
+        watcher.setDelays(100, 400);
+        QString error;
+        QVERIFY2(watcher.watch(root, {}, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!watcher.isSettingUp(), kTimeoutMs);
+        QCOMPARE(watcher.watchedFolders().size(), 1 + 20 + 2000);
+        QSignalSpy spy(&watcher, &FolderWatcher::foldersChanged);
+        makeFile(root + "/19/1999/last.jpg");
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, kTimeoutMs);
+        QCOMPARE(spy.at(0).at(0).toStringList(), QStringList{root + "/19/1999"});
+    }
+
     void hiddenAndExcludedNotWatched()
     {
         QSignalSpy spy(m_watcher, &FolderWatcher::foldersChanged);

@@ -137,6 +137,8 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot"));
     parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
+    parser.addOption({QStringLiteral("folders"), QStringLiteral("Spread the generated photos over this many subfolders."),
+                      QStringLiteral("n"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("seconds"), QStringLiteral("How long to type and scroll (stalls)."), QStringLiteral("s"), QStringLiteral("60")});
     parser.addOption({QStringLiteral("arch"), QStringLiteral("Random-weight model of this shape (stalls)."), QStringLiteral("arch"), QStringLiteral("ViT-B/32")});
     parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint instead of a random model."), QStringLiteral("path")});
@@ -163,8 +165,11 @@ int main(int argc, char **argv)
         const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
         const int count = parser.value(QStringLiteral("photos")).toInt();
         std::fprintf(stderr, "generating %d photos of %dx%d...\n", count, size.width(), size.height());
+        const int folders = std::max(1, parser.value(QStringLiteral("folders")).toInt());
         for (int i = 0; i < count; ++i) {
-            if (!writePhoto(folder + QStringLiteral("/IMG_%1.jpg").arg(i, 5, 10, QLatin1Char('0')), size, quint32(i))) {
+            const QString subfolder = folders > 1 ? QStringLiteral("/%1/%2").arg(i % folders / 100).arg(i % folders) : QString();
+            QDir().mkpath(folder + subfolder);
+            if (!writePhoto(folder + subfolder + QStringLiteral("/IMG_%1.jpg").arg(i, 5, 10, QLatin1Char('0')), size, quint32(i))) {
                 return fail(QStringLiteral("cannot write into %1").arg(folder));
             }
         }
@@ -205,9 +210,12 @@ int main(int argc, char **argv)
     if (!library->hasModel()) {
         return fail(QStringLiteral("the model did not load"));
     }
+    QElapsedTimer opening;
+    opening.start();
     if (!window.openFolder(folder)) {
         return fail(QStringLiteral("cannot open %1").arg(folder));
     }
+    const double openFolderMs = opening.nsecsElapsed() / 1e6; // on the GUI thread: watching the tree starts here
     LibraryIndexer *indexer = library->indexer();
 
     if (mode == QLatin1String("screenshot")) {
@@ -279,6 +287,7 @@ int main(int argc, char **argv)
     out.insert(QStringLiteral("photos_indexed"), progress.done);
     out.insert(QStringLiteral("photos_to_index"), progress.total);
     out.insert(QStringLiteral("platform"), QGuiApplication::platformName());
+    out.insert(QStringLiteral("open_folder_ms"), openFolderMs);
     auto stats = [](std::vector<double> values) {
         std::sort(values.begin(), values.end());
         if (values.empty()) {
