@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // clipfind-cli as other tools call it: JSON and NPY outputs checked against the reference fixtures,
 // exit codes and one-line errors.
+#include "clirunner.h"
 #include "fixturedata.h"
 
 #include "core/embeddingcache.h"
@@ -16,29 +17,14 @@ using namespace clipfind::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = CliRun;
 
-Run runCli(const QStringList &arguments, const QString &cacheHome = {})
+// Thumbnails of test photos go to `cacheHome`, not into the user's cache.
+Run runCliCachingIn(const QStringList &arguments, const QString &cacheHome)
 {
-    QProcess process;
-    if (!cacheHome.isEmpty()) { // keep thumbnails of test photos out of the user's cache
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
-        process.setProcessEnvironment(environment);
-    }
-    process.start(QStringLiteral(CLIPFIND_CLI), arguments);
-    Run run;
-    if (!process.waitForFinished(300000)) {
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
+    return runCli(arguments, environment);
 }
 
 // The tiny model's checkpoint SHA-256 as the fixture generator recorded it: the cache's model id.
@@ -187,7 +173,7 @@ private Q_SLOTS:
                                  QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data"))};
         const QString cacheHome = dir.filePath(QStringLiteral("xdg-cache"));
 
-        Run run = runCli(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
+        Run run = runCliCachingIn(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QJsonObject out = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(out.value(QStringLiteral("scanned")).toInt(), 4);
@@ -200,7 +186,7 @@ private Q_SLOTS:
         }
         QVERIFY(QDir(cacheHome + QStringLiteral("/thumbnails/large")).entryList(QDir::Files).size() == 3);
 
-        run = runCli(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
+        run = runCliCachingIn(QStringList{QStringLiteral("index"), photos} + common, cacheHome);
         out = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(out.value(QStringLiteral("unchanged")).toInt(), 4);
         QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 0);
@@ -268,7 +254,7 @@ private Q_SLOTS:
             const qint64 kept = cache->counts(canonical, modelId).indexed;
             QVERIFY2(kept >= committed && kept < kCount, qPrintable(QString::number(kept)));
         }
-        const Run rerun = runCli(arguments, dir.filePath(QStringLiteral("xdg-cache")));
+        const Run rerun = runCliCachingIn(arguments, dir.filePath(QStringLiteral("xdg-cache")));
         QVERIFY2(rerun.exitCode == 0, rerun.err.constData());
         auto cache = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
         QVERIFY2(cache, qPrintable(error));

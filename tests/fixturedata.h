@@ -8,6 +8,7 @@
 #include "core/clip/npy.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -142,6 +143,18 @@ inline double worstCosine(const float *ours, int64_t rows, int64_t dim, const st
         worst = std::min(worst, dot / std::sqrt(a * b));
     }
     return worst;
+}
+
+/// shapes-clip/labels.json as "red circle" strings by file name.
+inline QHash<QString, QString> readShapeLabels()
+{
+    QHash<QString, QString> labels;
+    const QJsonObject json = readJsonObject(dataPath(QStringLiteral("shapes-clip/labels.json")));
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const QJsonArray pair = it.value().toArray();
+        labels.insert(it.key(), pair.at(0).toString() + QLatin1Char(' ') + pair.at(1).toString());
+    }
+    return labels;
 }
 
 } // namespace clipfind::test

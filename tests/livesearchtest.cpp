@@ -53,11 +53,7 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(m_photos));
         m_names = QDir(dataPath(QStringLiteral("shapes-clip/images"))).entryList(QDir::Files, QDir::Name);
         QCOMPARE(m_names.size(), 96);
-        const QJsonObject labels = readJsonObject(dataPath(QStringLiteral("shapes-clip/labels.json")));
-        for (auto it = labels.begin(); it != labels.end(); ++it) {
-            const QJsonArray pair = it.value().toArray();
-            m_labelOf.insert(it.key(), pair.at(0).toString() + QLatin1Char(' ') + pair.at(1).toString());
-        }
+        m_labelOf = readShapeLabels();
         ClipEncoder::Settings settings;
         settings.load.device = clip::DeviceChoice::Cpu;
         QString error;

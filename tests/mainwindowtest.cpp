@@ -106,11 +106,7 @@ private Q_SLOTS:
         for (const QString &name : QDir(images).entryList(QDir::Files)) {
             QVERIFY(QFile::copy(images + name, m_photos + QLatin1Char('/') + name));
         }
-        const QJsonObject labels = readJsonObject(dataPath(QStringLiteral("shapes-clip/labels.json")));
-        for (auto it = labels.begin(); it != labels.end(); ++it) {
-            const QJsonArray pair = it.value().toArray();
-            m_labelOf.insert(it.key(), pair.at(0).toString() + QLatin1Char(' ') + pair.at(1).toString());
-        }
+        m_labelOf = readShapeLabels();
         QCOMPARE(m_labelOf.size(), 96);
         QDesktopServices::setUrlHandler(QStringLiteral("file"), &m_opened, "open");
         m_thumbnails = std::make_unique<ThumbnailStore>(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("own")));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // clipfind-cli models list|fetch|verify as people and scripts call it, against a local HTTP server on 127.0.0.1
 // started here. The CLI runs as a child process while this process's event loop serves the files.
+#include "clirunner.h"
 #include "fixturedata.h"
 #include "localhttpserver.h"
 #include "testfiles.h"
@@ -19,11 +20,7 @@ using namespace clipfind::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = CliRun;
 
 QString fixtureSha256()
 {
@@ -43,7 +40,6 @@ private:
     // Runs clipfind-cli without blocking this event loop (the local server lives in it).
     Run runCli(const QStringList &arguments)
     {
-        QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("HOME"), m_home.path());
         environment.remove(QStringLiteral("XDG_CACHE_HOME"));
@@ -53,18 +49,7 @@ private:
         for (const char *proxy : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
             environment.remove(QLatin1String(proxy));
         }
-        process.setProcessEnvironment(environment);
-        QSignalSpy finished(&process, &QProcess::finished);
-        process.start(QStringLiteral(CLIPFIND_CLI), arguments);
-        Run run;
-        if (!finished.wait(300000)) {
-            process.kill();
-            return run;
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = process.readAllStandardError();
-        return run;
+        return clipfind::test::runCli(arguments, environment);
     }
 
     static QString writeManifest(const QString &dir, const QString &url)

@@ -2,6 +2,7 @@
 // clipfind-cli search and similar as other tools call them: a folder of shapes-clip photos indexed with the CLI,
 // then --json results checked against the fixture's labels and reference scores, the model taken from
 // $CLIPFIND_MODEL, and one-line errors with the documented exit codes.
+#include "clirunner.h"
 #include "fixturedata.h"
 
 #include <QDir>
@@ -14,11 +15,7 @@ using namespace clipfind::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = CliRun;
 
 QString fixture(const QString &relative)
 {
@@ -39,28 +36,18 @@ private:
 
     Run runCli(const QStringList &arguments, bool modelFromEnvironment = false)
     {
-        QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("XDG_CACHE_HOME"), m_dir.filePath(QStringLiteral("xdg-cache")));
         environment.remove(QStringLiteral("CLIPFIND_MODEL"));
         if (modelFromEnvironment) {
             environment.insert(QStringLiteral("CLIPFIND_MODEL"), fixture(QStringLiteral("model.pt")));
         }
-        process.setProcessEnvironment(environment);
         QStringList all = arguments;
         all << QStringLiteral("--data-dir") << m_dataDir << QStringLiteral("--device") << QStringLiteral("cpu");
         if (!modelFromEnvironment) {
             all << QStringLiteral("--model") << fixture(QStringLiteral("model.pt"));
         }
-        process.start(QStringLiteral(CLIPFIND_CLI), all);
-        Run run;
-        if (!process.waitForFinished(300000)) {
-            return run;
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = process.readAllStandardError();
-        return run;
+        return clipfind::test::runCli(all, environment);
     }
 
     QString labelOf(const QString &path) const

@@ -51,9 +51,17 @@ QString dataDirOption(const QCommandLineParser &parser);
 /// search and similar: --model, --data-dir, -k, --cutoff, --sort, --json and the device options.
 void addSearchOptions(QCommandLineParser &parser);
 bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options, QString *error);
-/// Loads the model and the folder's rows, runs `query`, prints the results (text or --json); the exit code.
-int runSearchCommand(const QCommandLineParser &parser, const QString &folder,
-                     const std::function<SearchResults(SearchEngine &, const SearchOptions &)> &query);
+/// What differs between search and similar: the second positional argument and what is done with it.
+struct RankingCommand {
+    QString description;
+    QString argumentName; ///< "QUERY", "IMAGE"
+    QString argumentHelp;
+    QString usageError;   ///< when the positional arguments are not DIR and one more
+    std::function<SearchResults(SearchEngine &, const QString &argument, const SearchOptions &)> rank;
+};
+/// Parses DIR ARGUMENT and the search options, loads the model and the folder's rows, ranks, prints the results
+/// (text or --json); returns the exit code.
+int runRankingCommand(const QStringList &arguments, const RankingCommand &command);
 
 /// Parses and handles --help; returns false (with the exit code in *exitCode) when the command must stop.
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode);

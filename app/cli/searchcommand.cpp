@@ -49,9 +49,26 @@ bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options,
     return true;
 }
 
-int runSearchCommand(const QCommandLineParser &parser, const QString &folder,
-                     const std::function<SearchResults(SearchEngine &, const SearchOptions &)> &query)
+int runRankingCommand(const QStringList &arguments, const RankingCommand &command)
 {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(command.description);
+    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The indexed photo folder."), QStringLiteral("DIR"));
+    parser.addPositionalArgument(command.argumentName.toLower(), command.argumentHelp, command.argumentName);
+    addSearchOptions(parser);
+    int exitCode = 0;
+    if (!parseCommandLine(parser, arguments, &exitCode)) {
+        return exitCode;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2) {
+        return fail(command.usageError, 2);
+    }
+    const QString folder = positional.at(0);
+    const QString argument = positional.at(1);
+    const auto query = [&command, &argument](SearchEngine &engine, const SearchOptions &options) {
+        return command.rank(engine, argument, options);
+    };
     QString error;
     SearchOptions options;
     ClipEncoder::Settings settings;
@@ -112,25 +129,13 @@ int runSearchCommand(const QCommandLineParser &parser, const QString &folder,
 // clipfind-cli search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]
 int runSearch(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Ranks the indexed photos of DIR for QUERY: text, weighted terms joined by + and - (dog + snow, beach - people, "
-        "2:sunset) and image paths (./kitchen.jpg + christmas, \"/photos/my cat.jpg\")."));
-    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The indexed photo folder."), QStringLiteral("DIR"));
-    parser.addPositionalArgument(QStringLiteral("query"), QStringLiteral("The query (quote it for the shell)."), QStringLiteral("QUERY"));
-    addSearchOptions(parser);
-    int exitCode = 0;
-    if (!parseCommandLine(parser, arguments, &exitCode)) {
-        return exitCode;
-    }
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 2) {
-        return fail(QStringLiteral("search needs a folder and one query (quote a query of several words)"), 2);
-    }
-    const QString text = positional.at(1);
-    return runSearchCommand(parser, positional.at(0), [&text](SearchEngine &engine, const SearchOptions &options) {
-        return engine.search(text, options);
-    });
+    return runRankingCommand(
+        arguments,
+        {QStringLiteral("Ranks the indexed photos of DIR for QUERY: text, weighted terms joined by + and - (dog + snow, "
+                        "beach - people, 2:sunset) and image paths (./kitchen.jpg + christmas, \"/photos/my cat.jpg\")."),
+         QStringLiteral("QUERY"), QStringLiteral("The query (quote it for the shell)."),
+         QStringLiteral("search needs a folder and one query (quote a query of several words)"),
+         [](SearchEngine &engine, const QString &text, const SearchOptions &options) { return engine.search(text, options); }});
 }
 
 } // namespace clipfind::cli
