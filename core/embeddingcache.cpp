@@ -116,6 +116,14 @@ private:
     sqlite3_stmt *m_stmt;
 };
 
+// Appends a stored vector (`dim` little-endian binary16 values) to *out as floats.
+void appendHalfBlob(const QByteArray &blob, int dim, std::vector<float> *out)
+{
+    const auto *bytes = reinterpret_cast<const uchar *>(blob.constData());
+    for (int i = 0; i < dim; ++i)
+        out->push_back(halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+}
+
 void setError(QString *error, const QString &message)
 {
     if (error)
@@ -135,6 +143,26 @@ struct EmbeddingCache::Impl {
         for (auto &entry : statements)
             sqlite3_finalize(entry.second);
         sqlite3_close(db); // after finalising every statement, so it always succeeds
+    }
+
+    // Opens `path` with SQLite `flags`: extended result codes, the busy timeout. False with *error naming the file.
+    bool connect(const QString &databasePath, int flags, QString *error)
+    {
+        path = databasePath;
+        // SQLite wants UTF-8 on Windows (it converts to UTF-16 itself) and passes bytes to open() elsewhere.
+#ifdef Q_OS_WIN
+        const QByteArray fileName = databasePath.toUtf8();
+#else
+        const QByteArray fileName = QFile::encodeName(databasePath);
+#endif
+        if (sqlite3_open_v2(fileName.constData(), &db, flags, nullptr) != SQLITE_OK) {
+            setError(error, db ? sqliteError(QStringLiteral("Cannot open the cache"))
+                               : QStringLiteral("Cannot open the cache %1: out of memory").arg(databasePath));
+            return false;
+        }
+        sqlite3_extended_result_codes(db, 1);
+        sqlite3_busy_timeout(db, kBusyTimeoutMs);
+        return true;
     }
 
     QString sqliteError(const QString &what) const
@@ -236,22 +264,8 @@ std::unique_ptr<EmbeddingCache> EmbeddingCache::open(const QString &databasePath
         return nullptr;
     }
     auto impl = std::make_unique<Impl>();
-    impl->path = databasePath;
-    // SQLite wants UTF-8 on Windows (it converts to UTF-16 itself) and passes bytes to open() elsewhere.
-#ifdef Q_OS_WIN
-    const QByteArray fileName = databasePath.toUtf8();
-#else
-    const QByteArray fileName = QFile::encodeName(databasePath);
-#endif
-    const int rc = sqlite3_open_v2(fileName.constData(), &impl->db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    if (rc != SQLITE_OK) {
-        setError(error, impl->db ? impl->sqliteError(QStringLiteral("Cannot open the cache"))
-                                 : QStringLiteral("Cannot open the cache %1: out of memory").arg(databasePath));
+    if (!impl->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
         return nullptr;
-    }
-    sqlite3_extended_result_codes(impl->db, 1);
-    sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
     // The first real read is where SQLite notices a file that is not a database (SQLITE_NOTADB).
     if (sqlite3_exec(impl->db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
         setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is "
@@ -284,19 +298,8 @@ std::unique_ptr<EmbeddingCache> EmbeddingCache::openReadOnly(const QString &data
         return nullptr;
     }
     auto impl = std::make_unique<Impl>();
-    impl->path = databasePath;
-#ifdef Q_OS_WIN
-    const QByteArray fileName = databasePath.toUtf8();
-#else
-    const QByteArray fileName = QFile::encodeName(databasePath);
-#endif
-    if (sqlite3_open_v2(fileName.constData(), &impl->db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        setError(error, impl->db ? impl->sqliteError(QStringLiteral("Cannot open the cache"))
-                                 : QStringLiteral("Cannot open the cache %1: out of memory").arg(databasePath));
+    if (!impl->connect(databasePath, SQLITE_OPEN_READONLY, error))
         return nullptr;
-    }
-    sqlite3_extended_result_codes(impl->db, 1);
-    sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
     // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
     Query version(impl->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
     if (!version.valid() || version.step() != SQLITE_ROW) {
@@ -372,10 +375,8 @@ bool EmbeddingCache::embeddingFor(const QByteArray &contentHash, const QString &
         setError(error, QStringLiteral("%1: inconsistent embedding (dimension %2)").arg(m_impl->path).arg(dim));
         return false;
     }
-    const auto *bytes = reinterpret_cast<const uchar *>(vector.constData());
     embedding->reserve(size_t(dim));
-    for (int i = 0; i < dim; ++i)
-        embedding->push_back(halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+    appendHalfBlob(vector, dim, embedding);
     return true;
 }
 
@@ -546,9 +547,7 @@ bool EmbeddingCache::loadEmbeddings(const QString &root, const QString &modelId,
         }
         *dim = rowDim;
         paths->append(q.text(0));
-        const auto *bytes = reinterpret_cast<const uchar *>(vector.constData());
-        for (int i = 0; i < rowDim; ++i)
-            matrix->push_back(halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+        appendHalfBlob(vector, rowDim, matrix);
     }
     if (rc != SQLITE_DONE) {
         setError(error, m_impl->sqliteError(QStringLiteral("Cannot load embeddings")));

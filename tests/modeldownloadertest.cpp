@@ -25,18 +25,6 @@ QString fixtureSha256()
     return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
 }
 
-/// Every file and folder under `dir`, relative, sorted (to show that nothing was left behind).
-QStringList entriesUnder(const QString &dir)
-{
-    QStringList files;
-    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        files << QDir(dir).relativeFilePath(it.next());
-    }
-    files.sort();
-    return files;
-}
-
 } // namespace
 
 class ModelDownloaderTest : public QObject

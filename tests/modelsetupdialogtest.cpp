@@ -56,17 +56,6 @@ ModelManifest testManifest()
     return manifest;
 }
 
-QStringList entriesUnder(const QString &dir)
-{
-    QStringList files;
-    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        files << QDir(dir).relativeFilePath(it.next());
-    }
-    files.sort();
-    return files;
-}
-
 template <typename T>
 T *child(QObject *parent, const char *name)
 {

@@ -4,8 +4,11 @@
 // Test support: whole-file reads and writes for tests that build (broken) input files at run time.
 
 #include <QByteArray>
+#include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QString>
+#include <QStringList>
 
 namespace clipfind::test {
 
@@ -21,6 +24,18 @@ inline bool writeBytes(const QString &path, const QByteArray &bytes)
 {
     QFile file(path);
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
+}
+
+/// Every file and folder under `dir` (hidden ones too), relative, sorted: shows that nothing was left behind.
+inline QStringList entriesUnder(const QString &dir)
+{
+    QStringList entries;
+    QDirIterator it(dir, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        entries << QDir(dir).relativeFilePath(it.next());
+    }
+    entries.sort();
+    return entries;
 }
 
 } // namespace clipfind::test

@@ -75,6 +75,13 @@ QString resolveModel(const QCommandLineParser &parser, QString *error)
     return {};
 }
 
+std::unique_ptr<ClipEncoder> loadModelOption(const QCommandLineParser &parser, const ClipEncoder::Settings &settings,
+                                             QString *error)
+{
+    const QString modelPath = resolveModel(parser, error);
+    return modelPath.isEmpty() ? nullptr : ClipEncoder::load(modelPath, settings, error);
+}
+
 QString dataDirOption(const QCommandLineParser &parser)
 {
     return parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();

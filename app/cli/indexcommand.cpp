@@ -93,11 +93,7 @@ int runIndex(const QStringList &arguments)
     if (!readDeviceOptions(parser, &settings.load, &error)) {
         return fail(error, 2);
     }
-    const QString modelPath = resolveModel(parser, &error);
-    if (modelPath.isEmpty()) {
-        return fail(error);
-    }
-    auto encoder = ClipEncoder::load(modelPath, settings, &error);
+    auto encoder = loadModelOption(parser, settings, &error);
     if (!encoder) {
         return fail(error);
     }

@@ -78,11 +78,7 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
     if (!QFileInfo(folder).isDir()) {
         return fail(QStringLiteral("%1: not a folder").arg(folder));
     }
-    const QString modelPath = resolveModel(parser, &error);
-    if (modelPath.isEmpty()) {
-        return fail(error);
-    }
-    auto encoder = ClipEncoder::load(modelPath, settings, &error);
+    auto encoder = loadModelOption(parser, settings, &error);
     if (!encoder) {
         return fail(error);
     }
