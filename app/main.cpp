@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // clipfind [--model PATH] [--data-dir DIR] [FOLDER]: the desktop app. clipfind-cli is the headless tool.
-#include "core/embeddingcache.h"
-#include "core/modelstore.h"
-#include "core/thumbnailstore.h"
+#include "core/store/librarydatabase.h"
+#include "core/models/modelstore.h"
+#include "core/thumbnails/thumbnailcache.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindow.h"
 
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 
     AppSettings settings = AppSettings::load();
     const QString dataDir = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
-    const ThumbnailStore thumbnails = ThumbnailStore::standard();
+    const ThumbnailCache thumbnails = ThumbnailCache::standard();
     const QString model = chooseModel(parser, settings, dataDir);
     if (parser.isSet(QStringLiteral("model"))) {
         settings.modelPath = model; // chosen on the command line: also the model next time

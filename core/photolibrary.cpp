@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "core/photolibrary.h"
 
-#include "core/embeddingcache.h"
-#include "core/libraryindexer.h"
-#include "core/livesearch.h"
-#include "core/searchengine.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/libraryindexer.h"
+#include "core/search/livesearch.h"
+#include "core/search/searchengine.h"
 
 #include <QFileInfo>
 
 namespace clipfind {
 
-PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailStore *thumbnails, QObject *parent)
+PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
     : QObject(parent),
       m_databasePath(databasePath),
       m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
@@ -118,7 +118,7 @@ void PhotoLibrary::loadEngine()
         // The indexer may be creating the cache file right now: opening it for writing first waits for (or
         // creates) its schema, which a read-only open could otherwise see half made.
         std::unique_ptr<SearchEngine> loaded;
-        if (EmbeddingCache::open(databasePath, &loadError)) {
+        if (LibraryDatabase::open(databasePath, &loadError)) {
             loaded = SearchEngine::open(encoder.get(), databasePath, folder, &loadError);
         }
         // The engine keeps a plain pointer to the encoder: its deleter holds the encoder alive as long as it lives.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/clipencoder.h"
-#include "core/indexer.h"
+#include "core/encode/clipencoder.h"
+#include "core/index/indexer.h"
 
 #include <QObject>
 #include <QString>
@@ -14,7 +14,7 @@ namespace clipfind {
 
 class LibraryIndexer;
 class LiveSearch;
-class ThumbnailStore;
+class ThumbnailCache;
 
 /// One app session: the model, the open folder, its indexer and its live search, wired together. Lives on the
 /// GUI thread; everything slow (loading the model, loading the folder's rows) runs on a worker and reports back
@@ -25,7 +25,7 @@ class PhotoLibrary : public QObject
 
 public:
     /// `thumbnails` (may be null) must outlive this object.
-    PhotoLibrary(const QString &databasePath, const ThumbnailStore *thumbnails, QObject *parent = nullptr);
+    PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent = nullptr);
     ~PhotoLibrary() override;
 
     /// Loads a checkpoint in the background; modelReady or modelFailed follows. The open folder, if any, is then

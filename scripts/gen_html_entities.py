@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Writes core/htmlentities_table.inc from Python's html.entities.html5.
+"""Writes core/text/htmlentities_table.inc from Python's html.entities.html5.
 
 Python's table is the reference data html.unescape (and so openai/CLIP's basic_clean) uses, so
 the C++ port takes it from there instead of from a hand-copied list. Run from the repository root:
@@ -31,7 +31,7 @@ def c_string(data: bytes) -> str:
 
 def main() -> int:
     root = pathlib.Path(__file__).resolve().parent.parent
-    target = root / 'core' / 'htmlentities_table.inc'
+    target = root / 'core' / 'text' / 'htmlentities_table.inc'
     entries = sorted((name.encode('ascii'), value.encode('utf-8'))
                      for name, value in html.entities.html5.items())
     lines = [

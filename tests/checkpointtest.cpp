@@ -4,7 +4,7 @@
 #include "testfiles.h"
 #include "fixturedata.h"
 
-#include "core/clip/clipmodel.h"
+#include "core/clip/model/clipmodel.h"
 
 #include <QDir>
 #include <QTemporaryDir>

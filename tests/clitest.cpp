@@ -4,7 +4,7 @@
 #include "clirunner.h"
 #include "fixturedata.h"
 
-#include "core/embeddingcache.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -237,7 +237,7 @@ private Q_SLOTS:
                 continue;
             }
             QString error;
-            auto reader = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+            auto reader = LibraryDatabase::open(data + QStringLiteral("/cache.sqlite"), &error);
             committed = reader ? reader->counts(canonical, modelId).indexed : 0;
         }
         QVERIFY2(indexer.state() == QProcess::Running, "the run ended before it could be killed");
@@ -247,7 +247,7 @@ private Q_SLOTS:
 
         QString error;
         {
-            auto cache = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+            auto cache = LibraryDatabase::open(data + QStringLiteral("/cache.sqlite"), &error);
             QVERIFY2(cache, qPrintable(error));
             QString details;
             QVERIFY2(cache->integrityOk(&details), qPrintable(details));
@@ -256,7 +256,7 @@ private Q_SLOTS:
         }
         const Run rerun = runCliCachingIn(arguments, dir.filePath(QStringLiteral("xdg-cache")));
         QVERIFY2(rerun.exitCode == 0, rerun.err.constData());
-        auto cache = EmbeddingCache::open(data + QStringLiteral("/cache.sqlite"), &error);
+        auto cache = LibraryDatabase::open(data + QStringLiteral("/cache.sqlite"), &error);
         QVERIFY2(cache, qPrintable(error));
         QString details;
         QVERIFY2(cache->integrityOk(&details), qPrintable(details));

@@ -2,9 +2,9 @@
 // CropBatcher: 8-bit crops pushed from several threads come back as the reference features, each exactly once.
 #include "fixturedata.h"
 
-#include "core/clip/cropbatcher.h"
-#include "core/clip/imageprep.h"
-#include "core/imagedecoder.h"
+#include "core/clip/pixels/cropbatcher.h"
+#include "core/clip/pixels/imageprep.h"
+#include "core/decode/imagedecoder.h"
 
 #include <QtTest>
 

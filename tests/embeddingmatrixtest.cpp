@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // EmbeddingMatrix::topK must return what a brute-force scan in double precision returns (ties aside), whatever the
 // size, the SIMD tails, k, and the edits made to the matrix.
-#include "core/clip/embeddingmatrix.h"
-#include "core/clip/matrixkernels.h"
+#include "core/clip/matrix/embeddingmatrix.h"
+#include "core/clip/matrix/matrixkernels.h"
 
 #include <QtTest>
 

@@ -3,9 +3,9 @@
 // images on its inference thread. Both must give exactly what they give alone.
 #include "fixturedata.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexer.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexer.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -46,12 +46,12 @@ private Q_SLOTS:
         IndexOptions options;
         options.batchSize = 2;
         options.exactDecode = true;
-        auto loneCache = EmbeddingCache::open(dir.filePath(QStringLiteral("alone.sqlite")), &error);
+        auto loneCache = LibraryDatabase::open(dir.filePath(QStringLiteral("alone.sqlite")), &error);
         QVERIFY2(loneCache, qPrintable(error));
         QVERIFY(indexFolder(photos, *encoder, *loneCache, nullptr, options).indexed > 0);
 
         // Together: the indexer on its threads, text queries in a loop on this one until it is done.
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("together.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("together.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         std::atomic_bool indexing{true};
         IndexReport report;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The EXIF date reader on hand-built TIFF/JPEG bytes (both byte orders, tag precedence, time offsets) and on
 // damaged input: truncated at every length, bytes overwritten, offsets and counts pointing anywhere.
-#include "core/exifdate.h"
+#include "core/decode/exifdate.h"
 
 #include "fixturedata.h"
 #include "testfiles.h"

@@ -4,8 +4,8 @@
 // Test support: reading the reference fixtures (tests/data, made with the original OpenAI CLIP code) and
 // comparing feature rows with the fixture README's tolerance.
 
-#include "core/clip/clipmodel.h"
-#include "core/clip/npy.h"
+#include "core/clip/model/clipmodel.h"
+#include "core/clip/formats/npy.h"
 
 #include <QFile>
 #include <QHash>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/folderwatcher.h"
+#include "core/scan/folderwatcher.h"
 
 #include <QDir>
 #include <QFile>

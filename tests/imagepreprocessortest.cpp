@@ -3,9 +3,9 @@
 // reference model inputs in tests/data/preprocessed (made with OpenAI's CLIP code, see tests/data/README.md),
 // plus decoder behaviour on orientations, pixel formats and bad files.
 #include "testfiles.h"
-#include "core/clip/npy.h"
-#include "core/imagedecoder.h"
-#include "core/imagepreprocessor.h"
+#include "core/clip/formats/npy.h"
+#include "core/decode/imagedecoder.h"
+#include "core/decode/imagepreprocessor.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -4,11 +4,11 @@
 #include "fixturedata.h"
 #include "testfiles.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexcontrol.h"
-#include "core/indexer.h"
-#include "core/thumbnailstore.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexcontrol.h"
+#include "core/index/indexer.h"
+#include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -92,11 +92,11 @@ private Q_SLOTS:
         const QString canonical = QFileInfo(photos).canonicalFilePath();
 
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("data/cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("data/cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
-        const ThumbnailStore thumbnails(dir.filePath(QStringLiteral("cache")), dir.filePath(QStringLiteral("own")));
+        const ThumbnailCache thumbnails(dir.filePath(QStringLiteral("cache")), dir.filePath(QStringLiteral("own")));
         IndexOptions options;
         options.exactDecode = true; // the reference pipeline, so features can be compared with the fixtures
         options.batchSize = 2;
@@ -177,7 +177,7 @@ private Q_SLOTS:
             QVERIFY(image.save(photos + QStringLiteral("/photo_%1.png").arg(i)));
         }
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -210,9 +210,9 @@ private Q_SLOTS:
         QVERIFY(makePhotos(photos, kCount));
         const QString databasePath = dir.filePath(QStringLiteral("cache.sqlite"));
         QString error;
-        auto cache = EmbeddingCache::open(databasePath, &error);
+        auto cache = LibraryDatabase::open(databasePath, &error);
         QVERIFY2(cache, qPrintable(error));
-        auto observer = EmbeddingCache::open(databasePath, &error); // a second connection, as a search would use
+        auto observer = LibraryDatabase::open(databasePath, &error); // a second connection, as a search would use
         QVERIFY2(observer, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -261,7 +261,7 @@ private Q_SLOTS:
         const QString photos = dir.filePath(QStringLiteral("photos"));
         QVERIFY(makePhotos(photos, 12));
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -295,7 +295,7 @@ private Q_SLOTS:
         QVERIFY(makePhotos(c + QStringLiteral("/deeper"), 2, 120));
         QVERIFY(makePhotos(d, 2, 180));
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -351,7 +351,7 @@ private Q_SLOTS:
         QVERIFY(makePhotos(root, 2, 0));
         QVERIFY(makePhotos(root + QStringLiteral("/sub"), 2, 90));
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -370,7 +370,7 @@ private Q_SLOTS:
         const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
         QVERIFY(makePhotos(root, 3));
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);
@@ -389,7 +389,7 @@ private Q_SLOTS:
         const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
         QVERIFY(makePhotos(root, 5));
         QString error;
-        auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
         QVERIFY2(cache, qPrintable(error));
         auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
         QVERIFY(encoder);

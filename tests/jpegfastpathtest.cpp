@@ -3,8 +3,8 @@
 // reference fixtures: mean |diff| <= 0.01 in normalized units, the bound.
 #include "fixturedata.h"
 
-#include "core/imagedecoder.h"
-#include "core/imagepreprocessor.h"
+#include "core/decode/imagedecoder.h"
+#include "core/decode/imagepreprocessor.h"
 
 #include <QElapsedTimer>
 #include <QPainter>

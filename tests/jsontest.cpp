@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tests for the engine's dependency-free JSON parser/serializer (core/clip/json.h). QJsonDocument serves as an
 // independent parser to compare against; the expected sizes come from Python's json module.
-#include "core/clip/json.h"
+#include "core/clip/formats/json.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -3,9 +3,9 @@
 // rewritten in place, deleted), pause and resume, and committed rows reported for a live search index.
 #include "fixturedata.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/libraryindexer.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/libraryindexer.h"
 
 #include <QDir>
 #include <QImage>
@@ -96,7 +96,7 @@ private Q_SLOTS:
         QVERIFY(QFile::remove(root + QStringLiteral("/sub/p2.png")));
         const auto cacheCounts = [&] {
             QString openError;
-            auto cache = EmbeddingCache::open(databasePath, &openError);
+            auto cache = LibraryDatabase::open(databasePath, &openError);
             return cache ? cache->counts(root, m_encoder->sha256()).indexed : -1;
         };
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() && indexer.state() == LibraryIndexer::State::Idle && cacheCounts() == 4

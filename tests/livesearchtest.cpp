@@ -3,11 +3,11 @@
 // engine loads are replayed into it, and a superseded query's results are never delivered.
 #include "fixturedata.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexer.h"
-#include "core/livesearch.h"
-#include "core/searchengine.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexer.h"
+#include "core/search/livesearch.h"
+#include "core/search/searchengine.h"
 
 #include <QDir>
 #include <QSignalSpy>
@@ -65,7 +65,7 @@ private Q_SLOTS:
     {
         const QString databasePath = m_dir.filePath(QStringLiteral("cache.sqlite"));
         QString error;
-        auto cache = EmbeddingCache::open(databasePath, &error);
+        auto cache = LibraryDatabase::open(databasePath, &error);
         QVERIFY2(cache, qPrintable(error));
         // The first half is indexed before the engine loads.
         QVERIFY(copyPhotos(0, 48));

@@ -3,11 +3,11 @@
 // no-model prompt, live search, opening, dragging out, Find similar, dropping an image, keyboard-only use.
 #include "fixturedata.h"
 
-#include "core/libraryindexer.h"
-#include "core/livesearch.h"
+#include "core/index/libraryindexer.h"
+#include "core/search/livesearch.h"
 #include "core/photolibrary.h"
-#include "core/searchquery.h"
-#include "core/thumbnailstore.h"
+#include "core/search/searchquery.h"
+#include "core/thumbnails/thumbnailcache.h"
 #include "ui/mainwindow.h"
 #include "ui/messagebar.h"
 #include "ui/previewdialog.h"
@@ -56,7 +56,7 @@ private:
     QTemporaryDir m_dir;
     QString m_photos;
     QHash<QString, QString> m_labelOf; // file name -> "red circle"
-    std::unique_ptr<ThumbnailStore> m_thumbnails;
+    std::unique_ptr<ThumbnailCache> m_thumbnails;
     std::unique_ptr<MainWindow> m_window;
     UrlRecorder m_opened;
 
@@ -109,7 +109,7 @@ private Q_SLOTS:
         m_labelOf = readShapeLabels();
         QCOMPARE(m_labelOf.size(), 96);
         QDesktopServices::setUrlHandler(QStringLiteral("file"), &m_opened, "open");
-        m_thumbnails = std::make_unique<ThumbnailStore>(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("own")));
+        m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("own")));
     }
 
     void cleanupTestCase()

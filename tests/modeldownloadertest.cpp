@@ -6,8 +6,8 @@
 #include "localhttpserver.h"
 #include "testfiles.h"
 
-#include "core/modeldownloader.h"
-#include "core/modelfile.h"
+#include "core/download/modeldownloader.h"
+#include "core/store/filehash.h"
 
 #include <QDir>
 #include <QSignalSpy>

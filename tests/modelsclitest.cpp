@@ -6,7 +6,7 @@
 #include "localhttpserver.h"
 #include "testfiles.h"
 
-#include "core/modelfile.h"
+#include "core/store/filehash.h"
 
 #include <QDir>
 #include <QProcess>

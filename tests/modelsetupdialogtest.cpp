@@ -5,8 +5,8 @@
 #include "localhttpserver.h"
 #include "testfiles.h"
 
-#include "core/modelfile.h"
-#include "core/modelstore.h"
+#include "core/store/filehash.h"
+#include "core/models/modelstore.h"
 #include "ui/modelsetupdialog.h"
 
 #include <QComboBox>

@@ -4,9 +4,9 @@
 #include "fixturedata.h"
 #include "testfiles.h"
 
-#include "core/modeldiscovery.h"
-#include "core/modelmanifest.h"
-#include "core/modelstore.h"
+#include "core/models/modeldiscovery.h"
+#include "core/models/modelmanifest.h"
+#include "core/models/modelstore.h"
 
 #include <QDir>
 #include <QTemporaryDir>

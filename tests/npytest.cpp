@@ -2,7 +2,7 @@
 // Tests for the .npy reader/writer (core/clip/npy.h). Reference values come from NumPy (cited per test); the
 // tests themselves need no Python.
 #include "testfiles.h"
-#include "core/clip/npy.h"
+#include "core/clip/formats/npy.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/photoscanner.h"
+#include "core/scan/photoscanner.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 // resizeBicubicPillow and preprocessForClip against Pillow 9.4 itself: tests/data/pillow holds inputs and
 // PIL.Image.resize(..., BICUBIC) outputs made by tests/data/pillow/generate.py. Bit-exact equality required.
 #include "testfiles.h"
-#include "core/clip/imageprep.h"
+#include "core/clip/pixels/imageprep.h"
 
 #include <QElapsedTimer>
 #include <QFile>

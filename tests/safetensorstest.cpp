@@ -2,7 +2,7 @@
 // Tests for the safetensors reader (core/clip/safetensors.h): the tiny Hugging Face fixture, every dtype, and
 // hostile files built at runtime, each of which must fail with one line naming the file and the problem.
 #include "testfiles.h"
-#include "core/clip/safetensors.h"
+#include "core/clip/checkpoint/safetensors.h"
 
 #include <QFile>
 #include <QTemporaryDir>

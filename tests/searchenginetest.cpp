@@ -5,11 +5,11 @@
 // the query cache and cancellation must behave.
 #include "fixturedata.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexer.h"
-#include "core/searchengine.h"
-#include "core/searchquery.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexer.h"
+#include "core/search/searchengine.h"
+#include "core/search/searchquery.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -137,7 +137,7 @@ private Q_SLOTS:
         m_encoder = ClipEncoder::load(fixture(QStringLiteral("model.pt")), settings, &error);
         QVERIFY2(m_encoder, qPrintable(error));
         m_database = databasePathIn(m_dir.filePath(QStringLiteral("data")));
-        auto cache = EmbeddingCache::open(m_database, &error);
+        auto cache = LibraryDatabase::open(m_database, &error);
         QVERIFY2(cache, qPrintable(error));
         IndexOptions options;
         options.exactDecode = true; // the reference pipeline, as the rankings were made with it
@@ -401,7 +401,7 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(fixture(QStringLiteral("images/img_0012.jpg")), folder + QStringLiteral("/c.jpg")));
         QString error;
         const QString database = databasePathIn(dir.filePath(QStringLiteral("data")));
-        auto cache = EmbeddingCache::open(database, &error);
+        auto cache = LibraryDatabase::open(database, &error);
         QVERIFY2(cache, qPrintable(error));
         IndexOptions options;
         options.exactDecode = true;

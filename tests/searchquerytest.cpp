@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The search field's syntax: weighted text and image terms joined by + and -, quoting, and clear errors.
-#include "core/searchquery.h"
+#include "core/search/searchquery.h"
 
 #include "testfiles.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The few-row linear used for text queries on the CPU must compute what at::linear computes.
-#include "core/clip/skinnylinear.h"
+#include "core/clip/model/skinnylinear.h"
 
 #include <QtTest>
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Per-thread CPU thread counts: a search thread can drop to one thread without changing the indexer's threads or
 // the default new threads start from.
-#include "core/clip/threading.h"
+#include "core/clip/model/threading.h"
 
 #include <QtTest>
 
 #include <thread>
+
+using namespace clipfind;
 
 class ThreadingTest : public QObject
 {

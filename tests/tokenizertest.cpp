@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "core/htmlentities.h"
-#include "core/textcleaner.h"
-#include "core/tokenizer.h"
+#include "core/text/htmlentities.h"
+#include "core/text/textcleaner.h"
+#include "core/text/tokenizer.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/clipencoder.h"
-#include "core/indexer.h"
+#include "core/encode/clipencoder.h"
+#include "core/index/indexer.h"
 
 #include <QByteArray>
 #include <QString>

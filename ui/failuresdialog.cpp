@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/failuresdialog.h"
 
-#include "core/embeddingcache.h"
+#include "core/store/librarydatabase.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -39,7 +39,7 @@ FailuresDialog::FailuresDialog(const QString &databasePath, const QString &folde
     QThreadPool::globalInstance()->start([self, databasePath, folder] {
         QString error;
         std::vector<FileState> failed;
-        if (auto cache = EmbeddingCache::open(databasePath, &error)) {
+        if (auto cache = LibraryDatabase::open(databasePath, &error)) {
             for (FileState &state : cache->filesUnder(folder, &error)) {
                 if (!state.failure.isEmpty()) {
                     failed.push_back(std::move(state));

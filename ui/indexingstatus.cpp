@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/indexingstatus.h"
 
-#include "core/libraryindexer.h"
+#include "core/index/libraryindexer.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/indexer.h"
+#include "core/index/indexer.h"
 
 #include <QWidget>
 

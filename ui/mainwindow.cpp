@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "ui/mainwindow.h"
 
-#include "core/embeddingcache.h"
-#include "core/libraryindexer.h"
-#include "core/livesearch.h"
-#include "core/modeldownloader.h"
-#include "core/modelmanifest.h"
-#include "core/modelstore.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/libraryindexer.h"
+#include "core/search/livesearch.h"
+#include "core/download/modeldownloader.h"
+#include "core/models/modelmanifest.h"
+#include "core/models/modelstore.h"
 #include "core/photolibrary.h"
-#include "core/photoscanner.h"
-#include "core/searchquery.h"
+#include "core/scan/photoscanner.h"
+#include "core/search/searchquery.h"
 #include "ui/failuresdialog.h"
 #include "ui/indexingstatus.h"
 #include "ui/messagebar.h"
@@ -72,7 +72,7 @@ QString fileFromUrls(const QMimeData *mime)
 
 } // namespace
 
-MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailStore *thumbnails,
+MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailCache *thumbnails,
                        QWidget *parent)
     : QMainWindow(parent),
       m_settings(settings),
@@ -420,7 +420,7 @@ void MainWindow::refreshFailureCount()
     QThreadPool::globalInstance()->start([self, folder, databasePath = m_library->databasePath(), modelId = encoder->sha256()] {
         QString error;
         qint64 failed = 0;
-        if (auto cache = EmbeddingCache::open(databasePath, &error)) {
+        if (auto cache = LibraryDatabase::open(databasePath, &error)) {
             failed = cache->counts(folder, modelId, &error).failed;
         }
         QMetaObject::invokeMethod(

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/searchengine.h"
+#include "core/search/searchengine.h"
 #include "ui/appsettings.h"
 
 #include <QMainWindow>
@@ -23,7 +23,7 @@ class PreviewDialog;
 class ResultDelegate;
 class ResultModel;
 class ThumbnailLoader;
-class ThumbnailStore;
+class ThumbnailCache;
 
 /// The main window: the search field, the results grid and the indexing status. Shows the state of the
 /// PhotoLibrary and forwards the user's requests to it; the library decides and does the work off this thread.
@@ -33,7 +33,7 @@ class MainWindow : public QMainWindow
 
 public:
     /// `databasePath`: the embedding cache. `thumbnails` must outlive the window.
-    MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailStore *thumbnails,
+    MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailCache *thumbnails,
                QWidget *parent = nullptr);
     ~MainWindow() override;
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ui/modelsetupdialog.h"
 
-#include "core/modeldiscovery.h"
-#include "core/modeldownloader.h"
-#include "core/modelstore.h"
+#include "core/models/modeldiscovery.h"
+#include "core/download/modeldownloader.h"
+#include "core/models/modelstore.h"
 
 #include <QButtonGroup>
 #include <QComboBox>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/modelcheck.h"
-#include "core/modelmanifest.h"
+#include "core/models/modelcheck.h"
+#include "core/models/modelmanifest.h"
 
 #include <QDialog>
 

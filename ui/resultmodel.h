@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/searchengine.h"
+#include "core/search/searchengine.h"
 
 #include <QAbstractListModel>
 #include <QHash>

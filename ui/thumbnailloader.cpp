@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/thumbnailloader.h"
 
-#include "core/imagedecoder.h"
-#include "core/thumbnailstore.h"
+#include "core/decode/imagedecoder.h"
+#include "core/thumbnails/thumbnailcache.h"
 
 #include <QFileInfo>
 #include <QImageReader>
@@ -16,7 +16,7 @@ constexpr int kWorkers = 2;
 
 } // namespace
 
-ThumbnailLoader::ThumbnailLoader(const ThumbnailStore *store, QObject *parent)
+ThumbnailLoader::ThumbnailLoader(const ThumbnailCache *store, QObject *parent)
     : QObject(parent), m_store(store)
 {
     m_pool.setMaxThreadCount(kWorkers);
@@ -89,7 +89,7 @@ void ThumbnailLoader::clearQueue()
     m_queue->clear();
 }
 
-ThumbnailLoader::Loaded ThumbnailLoader::load(const ThumbnailStore *store, const QString &path)
+ThumbnailLoader::Loaded ThumbnailLoader::load(const ThumbnailCache *store, const QString &path)
 {
     Loaded loaded;
     const QFileInfo info(path);
@@ -109,7 +109,7 @@ ThumbnailLoader::Loaded ThumbnailLoader::load(const ThumbnailStore *store, const
         }
     }
     DecodeOptions options;
-    options.minShortSide = ThumbnailStore::kLargeSize; // JPEG: decode at 1/2..1/8 scale, much faster
+    options.minShortSide = ThumbnailCache::kLargeSize; // JPEG: decode at 1/2..1/8 scale, much faster
     const DecodedImage decoded = decodeImage(path, options);
     if (!decoded.ok()) {
         loaded.facts.error = decoded.error;
@@ -122,7 +122,7 @@ ThumbnailLoader::Loaded ThumbnailLoader::load(const ThumbnailStore *store, const
         QString error; // a thumbnail that cannot be saved is still shown
         store->save(path, mtime, decoded.image, &error);
     }
-    loaded.image = decoded.image.scaled(ThumbnailStore::kLargeSize, ThumbnailStore::kLargeSize, Qt::KeepAspectRatio,
+    loaded.image = decoded.image.scaled(ThumbnailCache::kLargeSize, ThumbnailCache::kLargeSize, Qt::KeepAspectRatio,
                                         Qt::SmoothTransformation);
     return loaded;
 }

@@ -16,7 +16,7 @@
 
 namespace clipfind {
 
-class ThumbnailStore;
+class ThumbnailCache;
 
 /// What the grid shows of a photo besides its score: the thumbnail and the facts for the tooltip.
 struct PhotoFacts {
@@ -37,7 +37,7 @@ class ThumbnailLoader : public QObject
 
 public:
     /// `store` may be null (decode every time); it must outlive this object.
-    explicit ThumbnailLoader(const ThumbnailStore *store, QObject *parent = nullptr);
+    explicit ThumbnailLoader(const ThumbnailCache *store, QObject *parent = nullptr);
     ~ThumbnailLoader() override;
 
     /// The thumbnail if it is ready; else a null pixmap, and the photo is queued (once) for loading.
@@ -55,10 +55,10 @@ private:
         QImage image;
         PhotoFacts facts;
     };
-    static Loaded load(const ThumbnailStore *store, const QString &path);
+    static Loaded load(const ThumbnailCache *store, const QString &path);
     void startWorkers();
 
-    const ThumbnailStore *m_store;
+    const ThumbnailCache *m_store;
     QThreadPool m_pool;
     QCache<QString, QPixmap> m_pixmaps; // cost in KiB
     QHash<QString, PhotoFacts> m_facts;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clip/benchmark.h"
+#include "core/clip/bench/benchmark.h"
 
 #include <QFile>
 #include <QTextStream>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexer.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -101,7 +101,7 @@ int runBenchIndex(const QStringList &arguments)
     for (const QFileInfo &info : QDir(photos).entryInfoList(QDir::Files)) {
         bytes += info.size();
     }
-    auto cache = EmbeddingCache::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+    auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
     if (!cache) {
         return fail(error);
     }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clip/searchbench.h"
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/searchengine.h"
+#include "core/clip/bench/searchbench.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/search/searchengine.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -38,7 +38,7 @@ bool timeCacheLoad(ClipEncoder &encoder, qint64 rows, double *firstMs, double *w
 {
     QTemporaryDir dir;
     const QString database = databasePathIn(dir.path());
-    auto cache = EmbeddingCache::open(database, error);
+    auto cache = LibraryDatabase::open(database, error);
     if (!cache) {
         return false;
     }

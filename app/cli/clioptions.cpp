@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/embeddingcache.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QFileInfo>

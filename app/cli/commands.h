@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/clip/clipmodel.h"
-#include "core/clipencoder.h"
+#include "core/clip/model/clipmodel.h"
+#include "core/encode/clipencoder.h"
 
 #include <QCommandLineParser>
 #include <QStringList>

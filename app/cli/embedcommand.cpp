@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clipencoder.h"
+#include "core/encode/clipencoder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

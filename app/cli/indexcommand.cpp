@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/indexcontrol.h"
-#include "core/indexer.h"
-#include "core/modelfile.h"
-#include "core/thumbnailstore.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/indexcontrol.h"
+#include "core/index/indexer.h"
+#include "core/store/filehash.h"
+#include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -34,9 +34,9 @@ void onInterrupt(int)
     s_interrupted = true; // the run stops after the batches in flight, which are committed
 }
 
-std::unique_ptr<EmbeddingCache> openCache(const QCommandLineParser &parser, QString *error)
+std::unique_ptr<LibraryDatabase> openCache(const QCommandLineParser &parser, QString *error)
 {
-    return EmbeddingCache::open(databasePathIn(dataDirOption(parser)), error);
+    return LibraryDatabase::open(databasePathIn(dataDirOption(parser)), error);
 }
 
 void addCommonOptions(QCommandLineParser &parser)
@@ -108,7 +108,7 @@ int runIndex(const QStringList &arguments)
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     const bool tty = isatty(STDERR_FILENO);
-    const ThumbnailStore thumbnails = ThumbnailStore::standard();
+    const ThumbnailCache thumbnails = ThumbnailCache::standard();
     IndexControl control;
     // A signal handler may only set a flag; this thread turns it into a cancel (IndexControl takes a lock).
     std::atomic_bool runDone{false};

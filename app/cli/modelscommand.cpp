@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/embeddingcache.h"
-#include "core/modeldiscovery.h"
-#include "core/modeldownloader.h"
-#include "core/modelmanifest.h"
-#include "core/modelstore.h"
+#include "core/store/librarydatabase.h"
+#include "core/models/modeldiscovery.h"
+#include "core/download/modeldownloader.h"
+#include "core/models/modelmanifest.h"
+#include "core/models/modelstore.h"
 
 #include <QDir>
 #include <QElapsedTimer>

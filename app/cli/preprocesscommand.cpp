@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clip/npy.h"
-#include "core/imagepreprocessor.h"
+#include "core/clip/formats/npy.h"
+#include "core/decode/imagepreprocessor.h"
 
 #include <QFile>
 

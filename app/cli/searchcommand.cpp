@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/searchengine.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/search/searchengine.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

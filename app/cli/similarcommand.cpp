@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/searchengine.h"
+#include "core/search/searchengine.h"
 
 namespace clipfind::cli {
 

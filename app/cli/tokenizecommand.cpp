@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/tokenizer.h"
+#include "core/text/tokenizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -4,14 +4,14 @@
 //   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms
 //               heartbeat timer on the GUI thread fires (event-loop stalls: max, 99th percentile) as JSON
 //   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb)
-#include "core/clip/clipmodel.h"
-#include "core/clip/modelconfig.h"
-#include "core/clipencoder.h"
-#include "core/embeddingcache.h"
-#include "core/libraryindexer.h"
-#include "core/livesearch.h"
+#include "core/clip/model/clipmodel.h"
+#include "core/clip/model/modelconfig.h"
+#include "core/encode/clipencoder.h"
+#include "core/store/librarydatabase.h"
+#include "core/index/libraryindexer.h"
+#include "core/search/livesearch.h"
 #include "core/photolibrary.h"
-#include "core/thumbnailstore.h"
+#include "core/thumbnails/thumbnailcache.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
 
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
     }
 
     QTemporaryDir work;
-    const ThumbnailStore thumbnails(work.filePath(QStringLiteral("cache")), work.filePath(QStringLiteral("own")));
+    const ThumbnailCache thumbnails(work.filePath(QStringLiteral("cache")), work.filePath(QStringLiteral("own")));
     QString folder = parser.value(QStringLiteral("folder"));
     // No folder, or one that does not exist yet: generate the photos (into it, so the next run can reuse them).
     if (folder.isEmpty() || !QFileInfo::exists(folder)) {

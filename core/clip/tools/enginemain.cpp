@@ -14,12 +14,12 @@
 // `check` compares features with the fixtures' expected.json (made by the original OpenAI code) and exits 1
 // when a row is off: fp32 within 1e-4 x max|ref| per row, fp16/bf16 cosine >= 0.999.
 
-#include "core/clip/benchmark.h"
-#include "core/clip/clipmodel.h"
-#include "core/clip/cropbatcher.h"
-#include "core/clip/json.h"
-#include "core/clip/npy.h"
-#include "core/clip/searchbench.h"
+#include "core/clip/bench/benchmark.h"
+#include "core/clip/model/clipmodel.h"
+#include "core/clip/pixels/cropbatcher.h"
+#include "core/clip/formats/json.h"
+#include "core/clip/formats/npy.h"
+#include "core/clip/bench/searchbench.h"
 
 #include <cmath>
 #include <cstdio>

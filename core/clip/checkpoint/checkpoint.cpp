@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: MIT
+#include "core/clip/checkpoint/checkpoint.h"
+
+#include "core/clip/formats/binaryfile.h"
+#include "core/clip/errortext.h"
+#include "core/clip/checkpoint/hfkeys.h"
+#include "core/clip/formats/json.h"
+#include "core/clip/checkpoint/safetensors.h"
+#include "core/clip/checkpoint/torchscriptarchive.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace clipfind::clip {
+
+namespace {
+
+bool startsWith(const std::string &s, const std::string &prefix)
+{
+    return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string shapeText(c10::IntArrayRef sizes)
+{
+    std::ostringstream out;
+    out << '[';
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        out << (i ? ", " : "") << sizes[i];
+    }
+    out << ']';
+    return out.str();
+}
+
+std::string joined(const std::vector<std::string> &items, const std::string &separator)
+{
+    std::string out;
+    for (const std::string &item : items) {
+        out += (out.empty() ? "" : separator) + item;
+    }
+    return out;
+}
+
+/// Hints that only a config file can give (Hugging Face / open_clip); shapes give the rest.
+struct ConfigHints {
+    int64_t visionHeads = 0; // 0 = width / 64, as build_model
+    int64_t textHeads = 0;
+    bool quickGelu = true;
+};
+
+bool readJsonFile(const fs::path &path, json::Value *value)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string ignored;
+    return json::parse(text.str(), value, &ignored);
+}
+
+// Hugging Face config.json: text_config / vision_config carry num_attention_heads and hidden_act.
+ConfigHints huggingFaceHints(const fs::path &folder)
+{
+    ConfigHints hints;
+    json::Value config;
+    if (!readJsonFile(folder / "config.json", &config)) {
+        return hints;
+    }
+    hints.textHeads = config["text_config"]["num_attention_heads"].toInt(0);
+    hints.visionHeads = config["vision_config"]["num_attention_heads"].toInt(0);
+    const std::string act = config["text_config"]["hidden_act"].toString();
+    hints.quickGelu = act.empty() || act == "quick_gelu";
+    return hints;
+}
+
+// open_clip_config.json: {"model_cfg": {"quick_gelu": true, "text_cfg": {"heads": 8, ...}, ...}}.
+ConfigHints openClipHints(const fs::path &folder)
+{
+    ConfigHints hints;
+    json::Value config;
+    if (!readJsonFile(folder / "open_clip_config.json", &config)) {
+        return hints; // no config: OpenAI key names almost always mean OpenAI weights, which use QuickGELU
+    }
+    const json::Value &model = config["model_cfg"];
+    hints.quickGelu = model["quick_gelu"].toBool(false);
+    hints.textHeads = model["text_cfg"]["heads"].toInt(0);
+    return hints;
+}
+
+// A folder resolves to the model file inside it; errors name what was looked for.
+bool resolveModelFile(const fs::path &path, fs::path *file, std::string *error)
+{
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (!fs::exists(status)) {
+        *error = "no such file";
+        return false;
+    }
+    if (!fs::is_directory(status)) {
+        *file = path;
+        return true;
+    }
+    for (const char *name : {"model.safetensors", "open_clip_model.safetensors"}) {
+        if (fs::exists(path / name, ec)) {
+            *file = path / name;
+            return true;
+        }
+    }
+    *error = "folder holds no model.safetensors or open_clip_model.safetensors";
+    return false;
+}
+
+bool readHead(const fs::path &file, std::string *head, std::string *error)
+{
+    std::ifstream in;
+    uint64_t size = 0;
+    if (!openBinaryFile(file.string(), "model file", &in, &size, error)) {
+        return false;
+    }
+    head->assign(16, '\0');
+    in.read(head->data(), 16);
+    head->resize(static_cast<size_t>(in.gcount()));
+    return true;
+}
+
+struct RawCheckpoint {
+    std::string format;
+    TensorMap tensors; // OpenAI names
+    ConfigHints hints;
+};
+
+bool readRawCheckpoint(const fs::path &file, RawCheckpoint *raw, std::string *error)
+{
+    std::string head;
+    if (!readHead(file, &head, error)) {
+        return false;
+    }
+    if (startsWith(head, std::string("PK\x03\x04", 4))) {
+        raw->format = "openai-torchscript";
+        return readTorchScriptTensors(file.string(), &raw->tensors, error);
+    }
+    if (looksLikeSafetensors(head)) {
+        SafetensorsFile st;
+        if (!readSafetensors(file.string(), &st, error)) {
+            // readSafetensors names the file itself; keep only the problem.
+            const std::string prefix = file.string() + ": ";
+            if (startsWith(*error, prefix)) {
+                error->erase(0, prefix.size());
+            }
+            return false;
+        }
+        for (auto &[name, tensor] : st.tensors) {
+            raw->tensors[startsWith(name, "module.") ? name.substr(7) : name] = tensor;
+        }
+        const fs::path folder = file.parent_path();
+        if (hasHuggingFaceKeys(raw->tensors)) {
+            raw->format = "hf-safetensors";
+            raw->hints = huggingFaceHints(folder);
+            std::vector<std::string> problems;
+            raw->tensors = openAiNamesFromHuggingFace(raw->tensors, problems);
+            if (!problems.empty()) {
+                *error = joined(problems, "; ");
+                return false;
+            }
+        } else {
+            raw->format = "open_clip-safetensors";
+            raw->hints = openClipHints(folder);
+        }
+        return true;
+    }
+    if (static_cast<unsigned char>(head[0]) == 0x80) {
+        *error = "a legacy PyTorch pickle (torch.save), not supported; use the model's .safetensors file "
+                 "or OpenAI's TorchScript .pt";
+        return false;
+    }
+    *error = "unknown format: neither a TorchScript archive (OpenAI .pt) nor a safetensors file";
+    return false;
+}
+
+int64_t countLayers(const TensorMap &tensors, const std::string &prefix)
+{
+    const std::regex pattern("^" + std::regex_replace(prefix, std::regex(R"(\.)"), R"(\.)") + R"((\d+)\.)");
+    std::set<int64_t> layers;
+    for (const auto &entry : tensors) {
+        std::smatch match;
+        if (std::regex_search(entry.first, match, pattern)) {
+            layers.insert(std::stoll(match[1].str()));
+        }
+    }
+    return static_cast<int64_t>(layers.size());
+}
+
+// openai/CLIP build_model: every hyper-parameter from tensor shapes.
+bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *config, std::string *error)
+{
+    if (t.count("visual.layer1.0.conv1.weight") || t.count("visual.attnpool.c_proj.weight")) {
+        *error = "ResNet CLIP checkpoints (RN50, RN101, RN50x4, ...) are not supported yet; use a ViT model such as ViT-B/32";
+        return false;
+    }
+    if (t.count("visual.trunk.patch_embed.proj.weight") || t.count("patch_embed.proj.weight")) {
+        *error = "a timm image-only checkpoint, not supported; use open_clip_model.safetensors from the same repository";
+        return false;
+    }
+    std::vector<std::string> missing;
+    for (const char *key : {"visual.conv1.weight", "visual.positional_embedding", "text_projection", "ln_final.weight",
+                            "positional_embedding", "token_embedding.weight"}) {
+        if (!t.count(key)) {
+            missing.push_back(key);
+        }
+    }
+    if (!missing.empty()) {
+        *error = "not a CLIP ViT checkpoint: missing " + joined(missing, ", ");
+        return false;
+    }
+    const torch::Tensor &conv1 = t.at("visual.conv1.weight");
+    const torch::Tensor &visionPositions = t.at("visual.positional_embedding");
+    const torch::Tensor &textProjection = t.at("text_projection");
+    if (conv1.dim() != 4 || visionPositions.dim() != 2 || textProjection.dim() != 2
+        || t.at("token_embedding.weight").dim() != 2 || t.at("positional_embedding").dim() != 2) {
+        *error = "not a CLIP ViT checkpoint: unexpected tensor ranks";
+        return false;
+    }
+    config->visionWidth = conv1.size(0);
+    config->visionPatchSize = conv1.size(-1);
+    config->visionLayers = countLayers(t, "visual.transformer.resblocks.");
+    const auto grid = static_cast<int64_t>(std::lround(std::sqrt(double(visionPositions.size(0) - 1))));
+    config->imageResolution = config->visionPatchSize * grid;
+    config->embedDim = textProjection.size(1);
+    config->contextLength = t.at("positional_embedding").size(0);
+    config->vocabSize = t.at("token_embedding.weight").size(0);
+    config->textWidth = t.at("ln_final.weight").size(0);
+    config->textLayers = countLayers(t, "transformer.resblocks.");
+    config->visionHeads = hints.visionHeads > 0 ? hints.visionHeads : config->visionWidth / 64;
+    config->textHeads = hints.textHeads > 0 ? hints.textHeads : config->textWidth / 64;
+    config->quickGelu = hints.quickGelu;
+    if (config->visionHeads <= 0 || config->textHeads <= 0 || config->visionWidth % config->visionHeads
+        || config->textWidth % config->textHeads || config->visionLayers == 0 || config->textLayers == 0) {
+        *error = "inconsistent architecture (widths, heads or layer counts)";
+        return false;
+    }
+    return true;
+}
+
+/// Takes tensors by name, checking shapes; collects every problem instead of stopping at the first.
+class WeightCollector
+{
+public:
+    explicit WeightCollector(const TensorMap &tensors)
+        : m_tensors(tensors)
+    {
+    }
+
+    torch::Tensor take(const std::string &key, std::vector<int64_t> shape)
+    {
+        const auto it = m_tensors.find(key);
+        if (it == m_tensors.end()) {
+            m_missing.push_back(key);
+            return {};
+        }
+        if (!it->second.sizes().equals(shape)) {
+            m_misshaped.push_back(key + " " + shapeText(it->second.sizes()) + " (expected " + shapeText(shape) + ")");
+            return {};
+        }
+        return it->second.to(torch::kFloat32).contiguous(); // fp16 → fp32 is exact (clip-reference.md §4.1)
+    }
+
+    LayerNormWeights layerNorm(const std::string &prefix, int64_t width)
+    {
+        return {take(prefix + ".weight", {width}), take(prefix + ".bias", {width})};
+    }
+
+    LinearWeights linear(const std::string &prefix, int64_t out, int64_t in)
+    {
+        return {take(prefix + ".weight", {out, in}), take(prefix + ".bias", {out})};
+    }
+
+    std::vector<BlockWeights> blocks(const std::string &prefix, int64_t layers, int64_t width)
+    {
+        std::vector<BlockWeights> result;
+        for (int64_t i = 0; i < layers; ++i) {
+            const std::string p = prefix + std::to_string(i) + ".";
+            BlockWeights b;
+            b.ln1 = layerNorm(p + "ln_1", width);
+            b.inProj = {take(p + "attn.in_proj_weight", {3 * width, width}), take(p + "attn.in_proj_bias", {3 * width})};
+            b.outProj = linear(p + "attn.out_proj", width, width);
+            b.ln2 = layerNorm(p + "ln_2", width);
+            b.fc = linear(p + "mlp.c_fc", 4 * width, width);
+            b.proj = linear(p + "mlp.c_proj", width, 4 * width);
+            result.push_back(std::move(b));
+        }
+        return result;
+    }
+
+    /// Empty when every tensor was present with the right shape.
+    std::string problems() const
+    {
+        std::vector<std::string> parts;
+        if (!m_missing.empty()) {
+            parts.push_back(std::to_string(m_missing.size()) + " missing tensor(s): " + joined(m_missing, ", "));
+        }
+        if (!m_misshaped.empty()) {
+            parts.push_back(std::to_string(m_misshaped.size()) + " mis-shaped tensor(s): " + joined(m_misshaped, ", "));
+        }
+        return joined(parts, "; ");
+    }
+
+private:
+    const TensorMap &m_tensors;
+    std::vector<std::string> m_missing;
+    std::vector<std::string> m_misshaped;
+};
+
+bool collectWeights(const TensorMap &t, const ModelConfig &c, ClipWeights *w, std::string *error)
+{
+    WeightCollector take(t);
+    w->config = c;
+    VisionWeights &v = w->vision;
+    const int64_t vw = c.visionWidth;
+    v.conv1 = take.take("visual.conv1.weight", {vw, 3, c.visionPatchSize, c.visionPatchSize});
+    v.classEmbedding = take.take("visual.class_embedding", {vw});
+    v.positionalEmbedding = take.take("visual.positional_embedding", {c.visionTokens(), vw});
+    v.lnPre = take.layerNorm("visual.ln_pre", vw);
+    v.blocks = take.blocks("visual.transformer.resblocks.", c.visionLayers, vw);
+    v.lnPost = take.layerNorm("visual.ln_post", vw);
+    v.proj = take.take("visual.proj", {vw, c.embedDim});
+
+    TextWeights &x = w->text;
+    const int64_t tw = c.textWidth;
+    x.tokenEmbedding = take.take("token_embedding.weight", {c.vocabSize, tw});
+    x.positionalEmbedding = take.take("positional_embedding", {c.contextLength, tw});
+    x.blocks = take.blocks("transformer.resblocks.", c.textLayers, tw);
+    x.lnFinal = take.layerNorm("ln_final", tw);
+    x.projection = take.take("text_projection", {tw, c.embedDim});
+
+    if (const auto it = t.find("logit_scale"); it != t.end()) {
+        w->logitScale = it->second.to(torch::kFloat32);
+    }
+    *error = take.problems();
+    return error->empty();
+}
+
+} // namespace
+
+bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error)
+{
+    fs::path file;
+    std::string problem;
+    RawCheckpoint raw;
+    bool ok = false;
+    try {
+        ok = resolveModelFile(path, &file, &problem) && readRawCheckpoint(file, &raw, &problem)
+            && inferConfig(raw.tensors, raw.hints, &out->weights.config, &problem)
+            && collectWeights(raw.tensors, out->weights.config, &out->weights, &problem);
+    } catch (const std::exception &e) { // c10::Error, std::bad_alloc, filesystem errors
+        problem = firstLine(e.what());
+        ok = false;
+    }
+    if (!ok) {
+        *error = (file.empty() ? path : file.string()) + ": " + problem;
+        out->weights = {};
+        return false;
+    }
+    out->format = raw.format;
+    out->file = file.string();
+    return true;
+}
+
+} // namespace clipfind::clip

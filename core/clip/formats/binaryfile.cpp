@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+#include "core/clip/formats/binaryfile.h"
+
+#include <filesystem>
+
+namespace clipfind::clip {
+
+bool openBinaryFile(const std::string &path, const std::string &kind, std::ifstream *in, uint64_t *size,
+                    std::string *problem)
+{
+    std::error_code ec;
+    const std::filesystem::file_status status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status)) {
+        *problem = "no such file";
+        return false;
+    }
+    if (std::filesystem::is_directory(status)) {
+        *problem = "is a directory, not a " + kind;
+        return false;
+    }
+    *size = std::filesystem::file_size(path, ec);
+    in->open(path, std::ios::binary);
+    if (ec || !*in) {
+        *problem = "cannot open file";
+        return false;
+    }
+    if (*size == 0) {
+        *problem = "file is empty";
+        return false;
+    }
+    return true;
+}
+
+} // namespace clipfind::clip

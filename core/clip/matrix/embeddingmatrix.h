@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The search side of the engine: every photo's embedding in one contiguous matrix, scored against a query vector.
+
+#include "core/clip/model/clipmodel.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clipfind::clip {
+
+/// How rows are scored.
+///  - Quantized (the CPU default): an int8 copy of every normalized row (per-row scale) is scanned with AVX2 on all
+///    cores (scalar fallback), the best candidates are rescored from the stored rows, and any row whose int8 score
+///    could still reach the k-th exact score (a proven error bound) is rescored too, so hits and scores are exact.
+///  - Torch: rows on the model's device as one tensor (fp16 on CUDA, fp32 on the CPU), matmul + topk, then the
+///    best candidates rescored in fp32. The CUDA path; on the CPU it is the plain fp32 baseline of bench-search.
+enum class ScanMethod { Auto, Quantized, Torch };
+
+/// Precision of the stored rows that exact scores come from (Quantized). Float16 is what the embedding cache holds
+/// (half the memory); Float32 keeps rows handed over in fp32 bit for bit.
+enum class RowPrecision { Float16, Float32 };
+
+struct MatrixOptions {
+    ScanMethod method = ScanMethod::Auto;      ///< Auto: Torch on CUDA, Quantized otherwise
+    DeviceChoice device = DeviceChoice::Cpu;   ///< Torch method only (Auto = CUDA when available)
+    RowPrecision precision = RowPrecision::Float16;
+    int threads = 0; ///< CPU scan threads; 0 = one per core
+};
+
+struct ScoredRow {
+    int64_t row = 0;
+    float score = 0; ///< cosine: query . row / |row| (the query is expected to be unit length)
+};
+
+struct TopKResult {
+    std::vector<ScoredRow> hits; ///< best first; ties in score keep the lower row first
+    double mean = 0;             ///< of all rows' scores (approximate, within ~1e-3): for adaptive cutoffs
+    double stddev = 0;
+    int64_t rescored = 0;        ///< rows scored exactly (diagnostics)
+    bool cancelled = false;
+    std::string error;
+};
+
+/// Rows are kept as given (unnormalized encoder output is fine); scores use each row's own norm, so a row's score is
+/// its cosine with the query. A row of zeros scores 0.
+///
+/// Threading: not synchronized. Const methods may run concurrently with each other; anything that changes rows
+/// needs exclusive access (SearchEngine wraps this in a reader/writer lock).
+class EmbeddingMatrix
+{
+public:
+    /// Null with *error when the options cannot be met (CUDA asked for but absent, dim < 1).
+    static std::unique_ptr<EmbeddingMatrix> create(int dim, const MatrixOptions &options, std::string *error);
+    ~EmbeddingMatrix();
+    EmbeddingMatrix(const EmbeddingMatrix &) = delete;
+    EmbeddingMatrix &operator=(const EmbeddingMatrix &) = delete;
+
+    int dim() const;
+    int64_t rows() const;
+    /// "quantized int8 + fp16 rows, cpu (2 threads)", "torch fp16, cuda:0 ...".
+    std::string description() const;
+
+    void reserve(int64_t rows);
+    /// Appends `count` rows of dim() floats.
+    void append(const float *values, int64_t count);
+    /// Appends `count` rows of dim() IEEE binary16 values (the cache's format), without a float round trip.
+    void appendHalf(const uint16_t *halves, int64_t count);
+    /// Overwrites one row.
+    void replace(int64_t row, const float *values);
+    /// Removes a row by moving the last row into its place (the caller updates its row -> id map).
+    void removeSwapLast(int64_t row);
+    void clear();
+
+    /// The row scaled to unit length (dim() floats; zeros for a zero row). "More like this" uses it as the query.
+    void normalizedRow(int64_t row, float *out) const;
+
+    /// The k best rows for a unit-length query of dim() floats (k > rows() gives every row). `cancelled` is polled
+    /// from the scanning threads every few thousand rows; when it returns true the result has cancelled = true.
+    TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {}) const;
+
+    /// Every row's exact score (tests and diagnostics).
+    std::vector<float> allScores(const float *query) const;
+
+    struct Private;
+
+private:
+    explicit EmbeddingMatrix(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace clipfind::clip

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/models/modelcheck.h"
+#include "core/models/modelmanifest.h"
+#include "core/models/modelstore.h"
+
+#include <QObject>
+#include <QVector>
+
+#include <functional>
+#include <memory>
+
+namespace clipfind {
+
+/// "354.0 MB", "1.71 GB", "912 B" (decimal units, as download sizes are usually given).
+QString formatBytes(qint64 bytes);
+
+struct DownloadProgress {
+    qint64 received = 0;        // bytes of the file on disk, including a resumed part
+    qint64 total = -1;          // -1 = unknown
+    double bytesPerSecond = 0;  // over the last few seconds
+    double etaSeconds = -1;     // -1 = unknown
+    int sourceIndex = 0;
+
+    /// "12.3 MB of 354.0 MB, 4.1 MB/s, 1 min 20 s left".
+    QString text() const;
+};
+
+struct DownloadResult {
+    bool ok = false;
+    bool cancelled = false;
+    QString path;       // the installed file (ok only)
+    QString url;        // the source that worked, or the last one tried
+    ModelCheck check;   // verification of the installed file (ok only)
+    QString error;      // one line per failed source, joined with "; " (not ok)
+};
+
+/// Downloads a model with QNetworkAccessManager: progress with speed and ETA, cancel, resume (HTTP Range) after a
+/// dropped connection or across runs (the part file stays until it is complete or cancelled), a disk-space check,
+/// proxies from the environment (http_proxy/https_proxy), and an atomic install: the part file is verified (SHA-256
+/// against the known or server-published hash, then read as a CLIP checkpoint) and only then renamed into place.
+/// A file that fails verification is deleted. Sources are tried in order until one works. One download at a time;
+/// lives on one thread with an event loop.
+class ModelDownloader : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ModelDownloader(const ModelManifest &manifest, QObject *parent = nullptr);
+    ~ModelDownloader() override;
+
+    /// Automatic resumes after a dropped connection (per source). Default 3.
+    void setMaxResumes(int resumes);
+    /// A transfer with no data for this long fails (QNetworkRequest::setTransferTimeout). Default 60 s.
+    void setStallTimeout(int milliseconds);
+
+    void start(const QVector<DownloadSource> &sources);
+    /// Stops the transfer and deletes the part file; finished() follows with cancelled = true.
+    void cancel();
+    bool isRunning() const;
+
+    /// Runs start() in a local event loop until finished (for the command line).
+    DownloadResult run(const QVector<DownloadSource> &sources,
+                       const std::function<void(const DownloadProgress &)> &onProgress = {});
+
+Q_SIGNALS:
+    void progress(const clipfind::DownloadProgress &progress);
+    /// "Connecting to ...", "Verifying ...": for a status line.
+    void statusChanged(const QString &status);
+    void finished(const clipfind::DownloadResult &result);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace clipfind
+
+Q_DECLARE_METATYPE(clipfind::DownloadProgress)
+Q_DECLARE_METATYPE(clipfind::DownloadResult)

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#include "core/models/modelcheck.h"
+
+#include "core/clip/checkpoint/checkpointinfo.h"
+#include "core/store/filehash.h"
+#include "core/models/modelmanifest.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace clipfind {
+
+QString ModelCheck::label() const
+{
+    if (!ok) {
+        return QStringLiteral("broken: %1").arg(error);
+    }
+    QString text = architecture + QStringLiteral(", ") + format;
+    if (!manifestModel.isEmpty()) {
+        text += QStringLiteral(", SHA-256 matches %1 in the manifest").arg(manifestModel);
+    } else if (!hashSource.isEmpty()) {
+        text += QStringLiteral(", SHA-256 matches %1").arg(hashSource);
+    } else {
+        text += QStringLiteral(", loads (hash not in the manifest)");
+    }
+    return text;
+}
+
+QJsonObject ModelCheck::toJson() const
+{
+    return {
+        {QStringLiteral("ok"), ok},
+        {QStringLiteral("path"), path},
+        {QStringLiteral("file"), file},
+        {QStringLiteral("size"), size},
+        {QStringLiteral("sha256"), sha256},
+        {QStringLiteral("format"), format},
+        {QStringLiteral("architecture"), architecture},
+        {QStringLiteral("manifest_model"), manifestModel},
+        {QStringLiteral("hash_source"), hashSource},
+        {QStringLiteral("error"), error},
+        {QStringLiteral("label"), label()},
+    };
+}
+
+ModelCheck ModelCheck::fromJson(const QJsonObject &json)
+{
+    ModelCheck check;
+    check.ok = json.value(QStringLiteral("ok")).toBool();
+    check.path = json.value(QStringLiteral("path")).toString();
+    check.file = json.value(QStringLiteral("file")).toString();
+    check.size = json.value(QStringLiteral("size")).toInteger();
+    check.sha256 = json.value(QStringLiteral("sha256")).toString();
+    check.format = json.value(QStringLiteral("format")).toString();
+    check.architecture = json.value(QStringLiteral("architecture")).toString();
+    check.manifestModel = json.value(QStringLiteral("manifest_model")).toString();
+    check.hashSource = json.value(QStringLiteral("hash_source")).toString();
+    check.error = json.value(QStringLiteral("error")).toString();
+    return check;
+}
+
+QString modelFileFor(const QString &path)
+{
+    if (!QFileInfo(path).isDir()) {
+        return path;
+    }
+    for (const char *name : {"model.safetensors", "open_clip_model.safetensors"}) {
+        const QString file = QDir(path).filePath(QLatin1String(name));
+        if (QFileInfo::exists(file)) {
+            return file;
+        }
+    }
+    return path;
+}
+
+ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, const QString &expectedSha256,
+                          const QString &hashSource)
+{
+    ModelCheck check;
+    check.path = path;
+    check.file = modelFileFor(path);
+    const QFileInfo info(check.file);
+    if (!info.exists()) {
+        check.error = QStringLiteral("%1: no such file").arg(path);
+        return check;
+    }
+    if (info.isDir()) {
+        check.error = QStringLiteral("%1: folder holds no model.safetensors or open_clip_model.safetensors").arg(path);
+        return check;
+    }
+    check.size = info.size();
+    check.sha256 = sha256OfFile(check.file, &check.error);
+    if (check.sha256.isEmpty()) {
+        return check;
+    }
+    const QString expected = expectedSha256.toLower();
+    if (!expected.isEmpty() && check.sha256 != expected) {
+        check.error = QStringLiteral("%1: SHA-256 mismatch: expected %2 (%3), got %4")
+                          .arg(check.file, expected, hashSource.isEmpty() ? QStringLiteral("given") : hashSource,
+                               check.sha256);
+        return check;
+    }
+    clip::CheckpointInfo checkpoint;
+    std::string problem;
+    if (!clip::inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
+        check.error = QString::fromStdString(problem);
+        return check;
+    }
+    check.format = QString::fromStdString(checkpoint.format);
+    check.architecture = QString::fromStdString(clip::architectureName(checkpoint.config));
+    if (const ManifestModel *model = manifest.findBySha256(check.sha256)) {
+        check.manifestModel = model->name;
+        check.hashSource = QStringLiteral("manifest");
+    } else if (!expected.isEmpty()) {
+        check.hashSource = hashSource.isEmpty() ? QStringLiteral("the given hash") : hashSource;
+    }
+    check.ok = true;
+    return check;
+}
+
+} // namespace clipfind

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/models/modelcheck.h"
+#include "core/models/modelmanifest.h"
+
+#include <QString>
+#include <QUrl>
+#include <QVector>
+
+namespace clipfind {
+
+/// One place to download a model from, and the file it is installed as.
+struct DownloadSource {
+    QUrl url;
+    QString targetPath;     // absolute; the download goes to targetPath + ".part" until verified
+    QString expectedSha256; // empty = verify against the hash the server publishes (X-Linked-Etag)
+    qint64 expectedSize = 0; // 0 = unknown; used for the disk-space check and display
+    bool sizeApproximate = false;
+};
+
+/// Where ClipFind keeps its models (<data dir>/models) and which files it has verified. A file is verified once;
+/// the record (models/verified.json) is trusted while the file's size and modification time are unchanged.
+/// Stores on several threads may share a data folder: updates of the record are serialized within the process.
+class ModelStore
+{
+public:
+    explicit ModelStore(const QString &dataDir);
+
+    QString dataDir() const { return m_dataDir; }
+    QString modelsDir() const;
+    /// Where a manifest download is installed: <models>/<install_as>.
+    QString installPath(const ModelDownload &download) const;
+    /// The manifest's downloads for `model`, in order, with the mirror applied to Hugging Face URLs.
+    QVector<DownloadSource> downloadSources(const ManifestModel &model, const QString &mirror) const;
+
+    /// The recorded check when the file is unchanged since it was verified (and matches `expectedSha256` if
+    /// given), else a fresh checkModelFile() whose success is recorded. Slow when fresh: off the GUI thread.
+    ModelCheck check(const QString &path, const ModelManifest &manifest, const QString &expectedSha256 = {},
+                     const QString &hashSource = {});
+    /// Records a successful check (e.g. of a file just downloaded and verified).
+    void record(const ModelCheck &check);
+    /// The recorded check of a file, only if its size and mtime still match; ok = false otherwise.
+    ModelCheck recorded(const QString &path) const;
+    /// The first installed, still-verified copy of a manifest model; empty when none.
+    QString installedPath(const ManifestModel &model) const;
+
+    /// The model the app uses (absolute path); empty when none was chosen.
+    QString selectedModel() const;
+    bool setSelectedModel(const QString &path, QString *error);
+
+private:
+    QJsonObject readRecords() const;
+    bool writeRecords(const QJsonObject &records, QString *error) const;
+
+    QString m_dataDir;
+};
+
+/// The download mirror: CLIPFIND_MODEL_MIRROR if set, else the "models/mirror" setting; empty = Hugging Face.
+QString modelMirror();
+void setModelMirrorSetting(const QString &mirror);
+
+} // namespace clipfind

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace clipfind {
+
+/// SHA-256 that identifies a file's content cheaply: the file size as 8 little-endian bytes, then
+/// the whole file when it is at most 128 KiB, else its first 64 KiB followed by its last 64 KiB
+/// (each byte is hashed at most once). Returns the 32-byte digest, or an empty array and sets
+/// *error when the file cannot be read or changes size while it is read.
+QByteArray contentHash(const QString &path, QString *error);
+
+/// $CLIPFIND_DATA_DIR when set, else QStandardPaths::GenericDataLocation + "/clipfind"
+/// (~/.local/share/clipfind on Linux). `--data-dir DIR` is handled by the app and wins over both.
+QString defaultDataDir();
+
+/// The cache file inside a data folder.
+QString databasePathIn(const QString &dataDir);
+
+/// IEEE 754 binary32 -> binary16, round to nearest, ties to even. Overflow gives +-inf, values
+/// below half the smallest subnormal give +-0, NaN stays a (quiet) NaN.
+quint16 floatToHalf(float value);
+/// Exact binary16 -> binary32 (every half is representable as a float).
+float halfToFloat(quint16 half);
+
+/// What the cache knows about one file. `failure` empty means the file decoded.
+struct FileState {
+    QString path;
+    qint64 size = 0;
+    qint64 mtimeNs = 0;
+    QByteArray contentHash;
+    int width = 0;
+    int height = 0;
+    QString failure;
+};
+
+/// One file to upsert. `embedding` is empty for failures, and also when the indexer reuses the
+/// embedding already stored under the same content hash (a rename, move or copy).
+struct FileUpdate {
+    FileState state;
+    std::vector<float> embedding;
+};
+
+struct FolderCounts {
+    qint64 files = 0;
+    qint64 indexed = 0; ///< decodable and an embedding exists for the model
+    qint64 failed = 0;  ///< failure recorded (independent of the model)
+    qint64 pending = 0; ///< neither
+};
+
+/// SQLite cache of per-file state and embeddings (fp16, keyed by content hash and model id).
+///
+/// Threading: one object is one SQLite connection and must be used from one thread at a time. The
+/// indexer owns one writer; searches open their own (WAL lets readers run beside the writer).
+///
+/// Durability: WAL with synchronous=NORMAL. A killed process loses nothing that writeBatch()
+/// reported as committed; a power loss may lose the last few batches but never corrupts the file.
+class LibraryDatabase
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    /// Opens or creates the database (and its folders): WAL, busy timeout, schema. A corrupt or
+    /// non-SQLite file, a foreign SQLite file, or a newer schema version gives nullptr and an
+    /// *error naming the file.
+    static std::unique_ptr<LibraryDatabase> open(const QString &databasePath, QString *error);
+    /// A read-only connection to an existing cache (search reads beside the indexer's writer). A missing file, a
+    /// file that is not a ClipFind cache or a newer schema gives nullptr and an *error naming the file.
+    static std::unique_ptr<LibraryDatabase> openReadOnly(const QString &databasePath, QString *error);
+    ~LibraryDatabase();
+    LibraryDatabase(const LibraryDatabase &) = delete;
+    LibraryDatabase &operator=(const LibraryDatabase &) = delete;
+
+    QString databasePath() const;
+
+    /// Known files equal to `root` or below it on a folder boundary (/a/b matches /a/b/x, not
+    /// /a/bc), sorted by path. An empty root or "/" means everything.
+    std::vector<FileState> filesUnder(const QString &root, QString *error = nullptr) const;
+
+    /// Whether an embedding exists for (contentHash, modelId); true lets the indexer skip decoding
+    /// a renamed, moved or copied file.
+    bool hasEmbedding(const QByteArray &contentHash, const QString &modelId,
+                      QString *error = nullptr) const;
+
+    /// The stored embedding (fp16 values as floats) of (contentHash, modelId) into *embedding. False when there is
+    /// none (*error stays empty) or the lookup failed (*error set).
+    bool embeddingFor(const QByteArray &contentHash, const QString &modelId, std::vector<float> *embedding,
+                      QString *error = nullptr) const;
+
+    /// One transaction: upsert every update (its embedding, if any, stored once under
+    /// (contentHash, modelId)) and delete `removedPaths`. All or nothing. Arguments are checked
+    /// before anything is written: non-empty modelId and paths, a content hash and a finite,
+    /// fp16-representable embedding of one dimension per model for every decodable file.
+    /// Embeddings that lose their last file are kept until dropUnreferencedEmbeddings(), so a
+    /// move whose delete and add land in different batches still reuses its embedding.
+    bool writeBatch(const QString &modelId, const std::vector<FileUpdate> &updates,
+                    const QStringList &removedPaths, QString *error);
+
+    /// Deletes embeddings (of every model) whose content no file has any more. The indexer calls
+    /// it once at the end of a complete run. Returns the number dropped, or -1 and *error.
+    qint64 dropUnreferencedEmbeddings(QString *error);
+
+    /// Counts for a folder (same prefix rule as filesUnder) and a model.
+    FolderCounts counts(const QString &root, const QString &modelId, QString *error = nullptr) const;
+
+    /// Everything search needs: decodable paths under root with an embedding for modelId (sorted),
+    /// and their row-major fp32 matrix (paths->size() x *dim). *dim is 0 when there are none.
+    bool loadEmbeddings(const QString &root, const QString &modelId, QStringList *paths,
+                        std::vector<float> *matrix, int *dim, QString *error) const;
+
+    /// loadEmbeddings() for search, streamed: `reserve` (if set) first gets an upper bound of the row count (the
+    /// decodable files under root), then `row` is called per file (in no particular order) with the stored fp16 bits (IEEE
+    /// binary16, valid during the call). No per-value conversion and no second copy of the matrix: 100k rows of
+    /// 512 load in a fraction of loadEmbeddings()' time. False with *error (rows delivered so far are then void).
+    bool readStoredEmbeddings(const QString &root, const QString &modelId, const std::function<void(qint64)> &reserve,
+                              const std::function<void(const QString &path, const quint16 *halves, int dim)> &row,
+                              QString *error) const;
+
+    /// PRAGMA integrity_check; *details gets SQLite's report when it is not "ok".
+    bool integrityOk(QString *details) const;
+
+private:
+    struct Impl;
+    explicit LibraryDatabase(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace clipfind
