@@ -2,6 +2,7 @@
 // EmbeddingMatrix::topK must return what a brute-force scan in double precision returns (ties aside), whatever the
 // size, the SIMD tails, k, and the edits made to the matrix.
 #include "core/clip/matrix/embeddingmatrix.h"
+#include "core/clip/matrix/half.h"
 #include "core/clip/matrix/matrixkernels.h"
 
 #include <QtTest>
@@ -266,7 +267,7 @@ private Q_SLOTS:
         std::vector<int8_t> codesSimd(size_t(stride), 0), codesScalar(size_t(stride), 0);
         std::vector<uint16_t> halves(static_cast<size_t>(dim));
         for (int i = 0; i < dim; ++i) {
-            halves[size_t(i)] = kernels::floatToHalf(row[size_t(i)]);
+            halves[size_t(i)] = floatToHalf(row[size_t(i)]);
         }
         std::vector<float> fromHalvesSimd(static_cast<size_t>(dim)), fromHalvesScalar(static_cast<size_t>(dim));
         const int64_t l1Simd = kernels::quantize(row.data(), dim, 60.0f, codesSimd.data());

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/store/librarydatabase.h"
 
+#include "core/clip/matrix/half.h"
+#include "core/store/filehash.h"
+
 #include <QtTest>
 
 #include <sqlite3.h> // only to tamper with and inspect the file behind the API's back
@@ -151,38 +154,6 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
-    void halfConversion()
-    {
-        QCOMPARE(floatToHalf(1.0f), quint16(0x3c00));
-        QCOMPARE(floatToHalf(-2.0f), quint16(0xc000));
-        QCOMPARE(floatToHalf(65504.0f), quint16(0x7bff));
-        QCOMPARE(floatToHalf(65519.0f), quint16(0x7bff));
-        QCOMPARE(floatToHalf(65520.0f), quint16(0x7c00)); // tie, rounds to even = inf
-        QCOMPARE(floatToHalf(std::ldexp(1.0f, -24)), quint16(0x0001));
-        QCOMPARE(floatToHalf(std::ldexp(1.0f, -25)), quint16(0x0000)); // tie, rounds to even = 0
-        QCOMPARE(floatToHalf(std::ldexp(1.5f, -25)), quint16(0x0001));
-        QCOMPARE(floatToHalf(std::ldexp(1.0f, -14)), quint16(0x0400));  // smallest normal
-        QCOMPARE(floatToHalf(std::ldexp(1023.0f, -24)), quint16(0x03ff)); // largest subnormal
-        QCOMPARE(floatToHalf(0.1f), quint16(0x2e66));
-        QCOMPARE(floatToHalf(1.0f + std::ldexp(1.0f, -11)), quint16(0x3c00));     // tie, even stays
-        QCOMPARE(floatToHalf(1.0f + 3 * std::ldexp(1.0f, -11)), quint16(0x3c02)); // tie, odd rounds up
-        QCOMPARE(floatToHalf(-0.0f), quint16(0x8000));
-        QCOMPARE(floatToHalf(std::numeric_limits<float>::infinity()), quint16(0x7c00));
-        QCOMPARE(floatToHalf(-std::numeric_limits<float>::infinity()), quint16(0xfc00));
-        const quint16 nan = floatToHalf(std::numeric_limits<float>::quiet_NaN());
-        QVERIFY((nan & 0x7c00) == 0x7c00 && (nan & 0x3ff) != 0);
-        QVERIFY(std::isnan(halfToFloat(0x7e00)));
-        QCOMPARE(halfToFloat(0x0001), std::ldexp(1.0f, -24));
-        QCOMPARE(halfToFloat(0x7bff), 65504.0f);
-        QVERIFY(std::signbit(halfToFloat(0x8000)) && halfToFloat(0x8000) == 0.0f);
-        for (quint32 h = 0; h < 0x10000; ++h) { // every non-NaN half survives half -> float -> half
-            if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0)
-                continue;
-            if (floatToHalf(halfToFloat(quint16(h))) != h)
-                QFAIL(qPrintable(QStringLiteral("round trip of 0x%1").arg(h, 4, 16, QLatin1Char('0'))));
-        }
-    }
-
     void roundTrip()
     {
         auto cache = freshCache();
@@ -308,10 +279,10 @@ private Q_SLOTS:
         QCOMPARE(paths, QStringList{QStringLiteral("/m/1.jpg")});
         QCOMPARE(dim, 16);
         QCOMPARE(matrix.size(), size_t(16));
-        QCOMPARE(matrix[3], halfToFloat(floatToHalf(embeddingFor(9, 16)[3])));
+        QCOMPARE(matrix[3], clip::halfToFloat(clip::floatToHalf(embeddingFor(9, 16)[3])));
         QVERIFY(cache->loadEmbeddings(QStringLiteral("/m"), kModelA, &paths, &matrix, &dim, &error));
         QCOMPARE(dim, 8);
-        QCOMPARE(matrix[3], halfToFloat(floatToHalf(embeddingFor(1, 8)[3])));
+        QCOMPARE(matrix[3], clip::halfToFloat(clip::floatToHalf(embeddingFor(1, 8)[3])));
         QVERIFY(cache->loadEmbeddings(QStringLiteral("/m"), QStringLiteral("cccc"), &paths, &matrix, &dim, &error));
         QVERIFY(paths.isEmpty() && matrix.empty() && dim == 0);
         // A wrong dimension for a model that already has vectors is refused.

@@ -23,19 +23,21 @@ ClipEncoder::ClipEncoder()
 
 ClipEncoder::~ClipEncoder() = default;
 
-std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const Settings &settings, QString *errorString)
+std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const Settings &settings, QString *error)
 {
     clip::LoadResult loaded = clip::ClipModel::load(QFile::encodeName(modelPath).toStdString(), settings.load);
     if (!loaded.model) {
-        *errorString = QString::fromStdString(loaded.error);
+        if (error) {
+            *error = QString::fromStdString(loaded.error);
+        }
         return nullptr;
     }
     std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
-    encoder->d->tokenizer = Tokenizer::loadBuiltin(errorString);
+    encoder->d->tokenizer = Tokenizer::loadBuiltin(error);
     if (!encoder->d->tokenizer) {
         return nullptr;
     }
-    encoder->d->sha256 = sha256OfFile(QFile::decodeName(loaded.model->file().c_str()), errorString);
+    encoder->d->sha256 = sha256OfFile(QFile::decodeName(loaded.model->file().c_str()), error);
     if (encoder->d->sha256.isEmpty()) {
         return nullptr;
     }
@@ -45,10 +47,10 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
 }
 
 std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
-                                                  QString *errorString)
+                                                  QString *error)
 {
     std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
-    encoder->d->tokenizer = Tokenizer::loadBuiltin(errorString);
+    encoder->d->tokenizer = Tokenizer::loadBuiltin(error);
     if (!encoder->d->tokenizer) {
         return nullptr;
     }

@@ -37,12 +37,12 @@ public:
         clip::LoadOptions load;
     };
 
-    /// Loads the model and the built-in vocabulary; null with *errorString (one line naming the file) on failure.
-    static std::unique_ptr<ClipEncoder> load(const QString &modelPath, const Settings &settings, QString *errorString);
+    /// Loads the model and the built-in vocabulary; null with *error (one line naming the file) on failure.
+    static std::unique_ptr<ClipEncoder> load(const QString &modelPath, const Settings &settings, QString *error);
     /// An encoder around a model already built (benchmarks: clip::ClipModel::createRandom); `modelId` stands in
     /// for the checkpoint SHA-256 that keys the cache.
     static std::unique_ptr<ClipEncoder> fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
-                                                  QString *errorString);
+                                                  QString *error);
     ~ClipEncoder();
 
     /// {"path","file","format","architecture","config":{...},"sha256"}.

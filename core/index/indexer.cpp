@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/index/indexer.h"
 
+#include "core/clip/matrix/half.h"
 #include "core/clip/pixels/cropbatcher.h"
 #include "core/clip/pixels/imageprep.h"
 #include "core/encode/clipencoder.h"
+#include "core/store/filehash.h"
 #include "core/store/librarydatabase.h"
 #include "core/decode/imagedecoder.h"
 #include "core/index/indexcontrol.h"
@@ -283,7 +285,7 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
                 if (hooks.committed) {
                     rows.paths << work.file.path;
                     for (float value : update.embedding) {
-                        rows.embeddings.push_back(halfToFloat(floatToHalf(value))); // what the cache keeps
+                        rows.embeddings.push_back(clip::halfToFloat(clip::floatToHalf(value))); // what the cache keeps
                     }
                 }
                 updates.push_back(std::move(update));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/store/librarydatabase.h"
 
+#include "core/clip/matrix/half.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -121,7 +123,7 @@ void appendHalfBlob(const QByteArray &blob, int dim, std::vector<float> *out)
 {
     const auto *bytes = reinterpret_cast<const uchar *>(blob.constData());
     for (int i = 0; i < dim; ++i)
-        out->push_back(halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+        out->push_back(clip::halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
 }
 
 void setError(QString *error, const QString &message)
@@ -133,12 +135,12 @@ void setError(QString *error, const QString &message)
 } // namespace
 
 
-struct LibraryDatabase::Impl {
+struct LibraryDatabase::Private {
     QString path;
     sqlite3 *db = nullptr;
     std::unordered_map<std::string, sqlite3_stmt *> statements;
 
-    ~Impl()
+    ~Private()
     {
         for (auto &entry : statements)
             sqlite3_finalize(entry.second);
@@ -204,7 +206,7 @@ struct LibraryDatabase::Impl {
 
 // Runs inside BEGIN IMMEDIATE so two processes creating the same cache cannot interleave, and a
 // kill during creation leaves an empty database that the next open simply creates again.
-bool LibraryDatabase::Impl::createOrCheckSchema(QString *error)
+bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
 {
     Query hasMeta(prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", error));
     Query anyObject(prepare("SELECT count(*) FROM sqlite_master", error));
@@ -249,7 +251,7 @@ bool LibraryDatabase::Impl::createOrCheckSchema(QString *error)
     return true; // version 1 is the only one so far: no migrations yet
 }
 
-LibraryDatabase::LibraryDatabase(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+LibraryDatabase::LibraryDatabase(std::unique_ptr<Private> d) : d(std::move(d)) {}
 LibraryDatabase::~LibraryDatabase() = default;
 
 std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePath, QString *error)
@@ -263,32 +265,32 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
         setError(error, QStringLiteral("Cannot create the folder %1 for the cache").arg(info.absolutePath()));
         return nullptr;
     }
-    auto impl = std::make_unique<Impl>();
-    if (!impl->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    auto d = std::make_unique<Private>();
+    if (!d->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
         return nullptr;
     // The first real read is where SQLite notices a file that is not a database (SQLITE_NOTADB).
-    if (sqlite3_exec(impl->db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (sqlite3_exec(d->db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
         setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is "
                                        "damaged; move it away or choose another --data-dir")
-                            .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(impl->db))));
+                            .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(d->db))));
         return nullptr;
     }
     // WAL: readers never block the writer; synchronous=NORMAL: a commit survives a process kill
     // (the WAL is in the OS cache) and power loss can only drop the latest commits, never corrupt.
     {
-        Query wal(impl->prepare("PRAGMA journal_mode=WAL", error));
+        Query wal(d->prepare("PRAGMA journal_mode=WAL", error));
         if (!wal.valid() || wal.step() != SQLITE_ROW || wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
-            setError(error, impl->sqliteError(QStringLiteral("Cannot switch the cache to WAL mode")));
+            setError(error, d->sqliteError(QStringLiteral("Cannot switch the cache to WAL mode")));
             return nullptr;
         }
     }
-    if (!impl->exec("PRAGMA synchronous=NORMAL", error) || !impl->exec("BEGIN IMMEDIATE", error))
+    if (!d->exec("PRAGMA synchronous=NORMAL", error) || !d->exec("BEGIN IMMEDIATE", error))
         return nullptr;
-    if (!impl->createOrCheckSchema(error) || !impl->exec("COMMIT", error)) {
-        sqlite3_exec(impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!d->createOrCheckSchema(error) || !d->exec("COMMIT", error)) {
+        sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return nullptr;
     }
-    return std::unique_ptr<LibraryDatabase>(new LibraryDatabase(std::move(impl)));
+    return std::unique_ptr<LibraryDatabase>(new LibraryDatabase(std::move(d)));
 }
 
 std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &databasePath, QString *error)
@@ -297,14 +299,14 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &da
         setError(error, QStringLiteral("Cannot open the cache %1: no such file (index a folder first)").arg(databasePath));
         return nullptr;
     }
-    auto impl = std::make_unique<Impl>();
-    if (!impl->connect(databasePath, SQLITE_OPEN_READONLY, error))
+    auto d = std::make_unique<Private>();
+    if (!d->connect(databasePath, SQLITE_OPEN_READONLY, error))
         return nullptr;
     // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
-    Query version(impl->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
+    Query version(d->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
     if (!version.valid() || version.step() != SQLITE_ROW) {
         setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is damaged")
-                            .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(impl->db))));
+                            .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(d->db))));
         return nullptr;
     }
     if (version.integer(0) > kSchemaVersion) {
@@ -313,18 +315,18 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &da
                             .arg(databasePath).arg(version.integer(0)).arg(kSchemaVersion));
         return nullptr;
     }
-    return std::unique_ptr<LibraryDatabase>(new LibraryDatabase(std::move(impl)));
+    return std::unique_ptr<LibraryDatabase>(new LibraryDatabase(std::move(d)));
 }
 
 QString LibraryDatabase::databasePath() const
 {
-    return m_impl->path;
+    return d->path;
 }
 
 std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString *error) const
 {
     std::vector<FileState> files;
-    Query q(m_impl->prepareRanged("SELECT f.path, f.size, f.mtime_ns, f.content_hash, f.width, f.height, "
+    Query q(d->prepareRanged("SELECT f.path, f.size, f.mtime_ns, f.content_hash, f.width, f.height, "
                                   "f.failure FROM files f WHERE ", " ORDER BY f.path", error));
     if (!q.valid())
         return files;
@@ -335,7 +337,7 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
                          int(q.integer(5)), q.text(6)});
     }
     if (rc != SQLITE_DONE) {
-        setError(error, m_impl->sqliteError(QStringLiteral("Cannot list files")));
+        setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
         files.clear();
     }
     return files;
@@ -343,14 +345,14 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
 
 bool LibraryDatabase::hasEmbedding(const QByteArray &contentHash, const QString &modelId, QString *error) const
 {
-    Query q(m_impl->prepare("SELECT 1 FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
+    Query q(d->prepare("SELECT 1 FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
     if (!q.valid() || contentHash.isEmpty())
         return false;
     q.bindBlobOrNull(1, contentHash);
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        setError(error, m_impl->sqliteError(QStringLiteral("Cannot look up an embedding")));
+        setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
     return rc == SQLITE_ROW;
 }
 
@@ -358,7 +360,7 @@ bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString 
                                   QString *error) const
 {
     embedding->clear();
-    Query q(m_impl->prepare("SELECT dim, vector FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
+    Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
     if (!q.valid() || contentHash.isEmpty())
         return false;
     q.bindBlobOrNull(1, contentHash);
@@ -366,13 +368,13 @@ bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString 
     const int rc = q.step();
     if (rc != SQLITE_ROW) {
         if (rc != SQLITE_DONE)
-            setError(error, m_impl->sqliteError(QStringLiteral("Cannot read an embedding")));
+            setError(error, d->sqliteError(QStringLiteral("Cannot read an embedding")));
         return false;
     }
     const int dim = int(q.integer(0));
     const QByteArray vector = q.blob(1);
     if (dim <= 0 || vector.size() != 2 * dim) {
-        setError(error, QStringLiteral("%1: inconsistent embedding (dimension %2)").arg(m_impl->path).arg(dim));
+        setError(error, QStringLiteral("%1: inconsistent embedding (dimension %2)").arg(d->path).arg(dim));
         return false;
     }
     embedding->reserve(size_t(dim));
@@ -418,7 +420,7 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
         }
     }
     if (dim != 0) {
-        Query storedDim(m_impl->prepare("SELECT dim FROM embeddings WHERE model_id = ?1 LIMIT 1", error));
+        Query storedDim(d->prepare("SELECT dim FROM embeddings WHERE model_id = ?1 LIMIT 1", error));
         if (!storedDim.valid())
             return false;
         storedDim.bind(1, modelId);
@@ -430,19 +432,19 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
     }
 
     // IMMEDIATE takes the write lock now (waiting out another writer) instead of failing at the first write.
-    if (!m_impl->exec("BEGIN IMMEDIATE", error))
+    if (!d->exec("BEGIN IMMEDIATE", error))
         return false;
     auto fail = [&](const QString &what) {
-        setError(error, m_impl->sqliteError(what));
-        for (auto &entry : m_impl->statements) // no statement may still be running during the rollback
+        setError(error, d->sqliteError(what));
+        for (auto &entry : d->statements) // no statement may still be running during the rollback
             sqlite3_reset(entry.second);
-        sqlite3_exec(m_impl->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return false;
     };
     QByteArray vector;
     for (const FileUpdate &u : updates) {
         {
-            Query q(m_impl->prepare(
+            Query q(d->prepare(
                 "INSERT INTO files(path, size, mtime_ns, content_hash, width, height, failure) "
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
                 "mtime_ns = excluded.mtime_ns, content_hash = excluded.content_hash, width = excluded.width, "
@@ -463,11 +465,11 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             continue;
         vector.resize(qsizetype(u.embedding.size() * 2));
         for (size_t i = 0; i < u.embedding.size(); ++i) {
-            const quint16 h = floatToHalf(u.embedding[i]);
+            const quint16 h = clip::floatToHalf(u.embedding[i]);
             vector[qsizetype(2 * i)] = char(h & 0xff);
             vector[qsizetype(2 * i + 1)] = char(h >> 8);
         }
-        Query q(m_impl->prepare("INSERT INTO embeddings(content_hash, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) "
+        Query q(d->prepare("INSERT INTO embeddings(content_hash, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) "
                                 "ON CONFLICT(content_hash, model_id) DO UPDATE SET dim = excluded.dim, "
                                 "vector = excluded.vector", error));
         if (!q.valid())
@@ -480,30 +482,30 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             return fail(QStringLiteral("Cannot store the embedding of %1").arg(u.state.path));
     }
     for (const QString &path : removedPaths) {
-        Query q(m_impl->prepare("DELETE FROM files WHERE path = ?1", error));
+        Query q(d->prepare("DELETE FROM files WHERE path = ?1", error));
         if (!q.valid())
             return fail(QStringLiteral("Cannot prepare the removal"));
         q.bind(1, path);
         if (q.step() != SQLITE_DONE)
             return fail(QStringLiteral("Cannot remove %1").arg(path));
     }
-    if (sqlite3_exec(m_impl->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    if (sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail(QStringLiteral("Cannot commit the batch"));
     return true;
 }
 
 qint64 LibraryDatabase::dropUnreferencedEmbeddings(QString *error)
 {
-    if (!m_impl->exec("DELETE FROM embeddings WHERE NOT EXISTS "
+    if (!d->exec("DELETE FROM embeddings WHERE NOT EXISTS "
                       "(SELECT 1 FROM files f WHERE f.content_hash = embeddings.content_hash)", error))
         return -1;
-    return sqlite3_changes64(m_impl->db);
+    return sqlite3_changes64(d->db);
 }
 
 FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId, QString *error) const
 {
     FolderCounts counts;
-    Query q(m_impl->prepareRanged(
+    Query q(d->prepareRanged(
         "SELECT count(*), total(f.failure IS NOT NULL), total(f.failure IS NULL AND EXISTS (SELECT 1 FROM "
         "embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?4)) FROM files f WHERE ", "", error));
     if (!q.valid())
@@ -511,7 +513,7 @@ FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     if (q.step() != SQLITE_ROW) {
-        setError(error, m_impl->sqliteError(QStringLiteral("Cannot count files")));
+        setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
         return counts;
     }
     counts.files = q.integer(0);
@@ -527,7 +529,7 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
     paths->clear();
     matrix->clear();
     *dim = 0;
-    Query q(m_impl->prepareRanged("SELECT f.path, e.dim, e.vector FROM files f JOIN embeddings e ON "
+    Query q(d->prepareRanged("SELECT f.path, e.dim, e.vector FROM files f JOIN embeddings e ON "
                                   "e.content_hash = f.content_hash AND e.model_id = ?4 WHERE f.failure IS NULL AND ",
                                   " ORDER BY f.path", error));
     if (!q.valid())
@@ -539,7 +541,7 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         const int rowDim = int(q.integer(1));
         const QByteArray vector = q.blob(2);
         if ((*dim != 0 && rowDim != *dim) || rowDim <= 0 || vector.size() != 2 * rowDim) {
-            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(m_impl->path, q.text(0)).arg(rowDim));
+            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, q.text(0)).arg(rowDim));
             paths->clear();
             matrix->clear();
             *dim = 0;
@@ -550,7 +552,7 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         appendHalfBlob(vector, rowDim, matrix);
     }
     if (rc != SQLITE_DONE) {
-        setError(error, m_impl->sqliteError(QStringLiteral("Cannot load embeddings")));
+        setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
         paths->clear();
         matrix->clear();
         *dim = 0;
@@ -628,16 +630,16 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
     FilesByContent files;
     {
         const PathRange range = pathRange(root);
-        Query count(m_impl->prepareRanged("SELECT count(*) FROM files f WHERE f.failure IS NULL AND ", "", error));
+        Query count(d->prepareRanged("SELECT count(*) FROM files f WHERE f.failure IS NULL AND ", "", error));
         if (!count.valid())
             return false;
         count.bindRange(range);
         if (count.step() != SQLITE_ROW) {
-            setError(error, m_impl->sqliteError(QStringLiteral("Cannot count files")));
+            setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
             return false;
         }
         files.reserve(size_t(count.integer(0)));
-        Query q(m_impl->prepareRanged("SELECT f.path, f.content_hash FROM files f WHERE f.failure IS NULL AND "
+        Query q(d->prepareRanged("SELECT f.path, f.content_hash FROM files f WHERE f.failure IS NULL AND "
                                       "f.content_hash IS NOT NULL AND ", "", error));
         if (!q.valid())
             return false;
@@ -646,7 +648,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         while ((rc = q.step()) == SQLITE_ROW)
             files.add(sqlite3_column_blob(q.statement(), 1), sqlite3_column_bytes(q.statement(), 1), q.text(0));
         if (rc != SQLITE_DONE) {
-            setError(error, m_impl->sqliteError(QStringLiteral("Cannot list files")));
+            setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
             return false;
         }
     }
@@ -656,7 +658,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         return true;
     // "+model_id" keeps SQLite off the embeddings_model index: a plain table scan reads the pages in order, where
     // the index made it jump to each row (20% slower on one model's 100k rows).
-    Query q(m_impl->prepare("SELECT content_hash, dim, vector FROM embeddings WHERE +model_id = ?1", error));
+    Query q(d->prepare("SELECT content_hash, dim, vector FROM embeddings WHERE +model_id = ?1", error));
     if (!q.valid())
         return false;
     q.bind(1, modelId);
@@ -674,7 +676,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
                 return;
             if (!converted) {
                 if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
-                    setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(m_impl->path, path).arg(rowDim));
+                    setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, path).arg(rowDim));
                     consistent = false;
                     return;
                 }
@@ -695,7 +697,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
             return false;
     }
     if (rc != SQLITE_DONE) {
-        setError(error, m_impl->sqliteError(QStringLiteral("Cannot load embeddings")));
+        setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
         return false;
     }
     return true;
@@ -703,7 +705,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
 
 bool LibraryDatabase::integrityOk(QString *details) const
 {
-    Query q(m_impl->prepare("PRAGMA integrity_check", details));
+    Query q(d->prepare("PRAGMA integrity_check", details));
     if (!q.valid())
         return false;
     QStringList lines;
@@ -711,7 +713,7 @@ bool LibraryDatabase::integrityOk(QString *details) const
     while ((rc = q.step()) == SQLITE_ROW)
         lines.append(q.text(0));
     if (rc != SQLITE_DONE) {
-        setError(details, m_impl->sqliteError(QStringLiteral("integrity_check failed")));
+        setError(details, d->sqliteError(QStringLiteral("integrity_check failed")));
         return false;
     }
     const bool ok = lines == QStringList{QStringLiteral("ok")};

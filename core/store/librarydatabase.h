@@ -12,24 +12,12 @@
 
 namespace clipfind {
 
-/// SHA-256 that identifies a file's content cheaply: the file size as 8 little-endian bytes, then
-/// the whole file when it is at most 128 KiB, else its first 64 KiB followed by its last 64 KiB
-/// (each byte is hashed at most once). Returns the 32-byte digest, or an empty array and sets
-/// *error when the file cannot be read or changes size while it is read.
-QByteArray contentHash(const QString &path, QString *error);
-
 /// $CLIPFIND_DATA_DIR when set, else QStandardPaths::GenericDataLocation + "/clipfind"
 /// (~/.local/share/clipfind on Linux). `--data-dir DIR` is handled by the app and wins over both.
 QString defaultDataDir();
 
 /// The cache file inside a data folder.
 QString databasePathIn(const QString &dataDir);
-
-/// IEEE 754 binary32 -> binary16, round to nearest, ties to even. Overflow gives +-inf, values
-/// below half the smallest subnormal give +-0, NaN stays a (quiet) NaN.
-quint16 floatToHalf(float value);
-/// Exact binary16 -> binary32 (every half is representable as a float).
-float halfToFloat(quint16 half);
 
 /// What the cache knows about one file. `failure` empty means the file decoded.
 struct FileState {
@@ -128,9 +116,9 @@ public:
     bool integrityOk(QString *details) const;
 
 private:
-    struct Impl;
-    explicit LibraryDatabase(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> m_impl;
+    struct Private;
+    explicit LibraryDatabase(std::unique_ptr<Private> d);
+    std::unique_ptr<Private> d;
 };
 
 } // namespace clipfind

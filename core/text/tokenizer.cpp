@@ -324,28 +324,28 @@ Tokenizer::Tokenizer()
 
 Tokenizer::~Tokenizer() = default;
 
-std::shared_ptr<const Tokenizer> Tokenizer::load(const QString &path, QString *errorString)
+std::shared_ptr<const Tokenizer> Tokenizer::load(const QString &path, QString *error)
 {
-    QString error;
+    QString problem;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        error = file.errorString();
+        problem = file.errorString();
     } else {
         std::string text;
-        if (inflateGzipLines(file.readAll(), kMergeCount + 1, &text, &error)) {
+        if (inflateGzipLines(file.readAll(), kMergeCount + 1, &text, &problem)) {
             std::shared_ptr<Tokenizer> tokenizer(new Tokenizer);
-            if (tokenizer->d->parse(&text, &error))
+            if (tokenizer->d->parse(&text, &problem))
                 return tokenizer;
         }
     }
-    if (errorString)
-        *errorString = QStringLiteral("Cannot load the CLIP merge table %1: %2").arg(path, error);
+    if (error)
+        *error = QStringLiteral("Cannot load the CLIP merge table %1: %2").arg(path, problem);
     return nullptr;
 }
 
-std::shared_ptr<const Tokenizer> Tokenizer::loadBuiltin(QString *errorString)
+std::shared_ptr<const Tokenizer> Tokenizer::loadBuiltin(QString *error)
 {
-    return load(QString::fromLatin1(kBuiltinPath), errorString);
+    return load(QString::fromLatin1(kBuiltinPath), error);
 }
 
 int Tokenizer::vocabularySize() const

@@ -21,9 +21,9 @@ public:
     static constexpr int kContextLength = 77;
 
     /// Loads the merge table (gzip) from `path`, default the copy compiled into the binary
-    /// (":/clip/bpe_simple_vocab_16e6.txt.gz"). Returns null and sets *errorString on failure.
-    static std::shared_ptr<const Tokenizer> load(const QString &path, QString *errorString);
-    static std::shared_ptr<const Tokenizer> loadBuiltin(QString *errorString);
+    /// (":/clip/bpe_simple_vocab_16e6.txt.gz"). Returns null and sets *error (when not null) on failure.
+    static std::shared_ptr<const Tokenizer> load(const QString &path, QString *error);
+    static std::shared_ptr<const Tokenizer> loadBuiltin(QString *error);
 
     ~Tokenizer();
 

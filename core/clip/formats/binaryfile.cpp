@@ -6,26 +6,26 @@
 namespace clipfind::clip {
 
 bool openBinaryFile(const std::string &path, const std::string &kind, std::ifstream *in, uint64_t *size,
-                    std::string *problem)
+                    std::string *error)
 {
     std::error_code ec;
     const std::filesystem::file_status status = std::filesystem::status(path, ec);
     if (!std::filesystem::exists(status)) {
-        *problem = "no such file";
+        *error = "no such file";
         return false;
     }
     if (std::filesystem::is_directory(status)) {
-        *problem = "is a directory, not a " + kind;
+        *error = "is a directory, not a " + kind;
         return false;
     }
     *size = std::filesystem::file_size(path, ec);
     in->open(path, std::ios::binary);
     if (ec || !*in) {
-        *problem = "cannot open file";
+        *error = "cannot open file";
         return false;
     }
     if (*size == 0) {
-        *problem = "file is empty";
+        *error = "file is empty";
         return false;
     }
     return true;

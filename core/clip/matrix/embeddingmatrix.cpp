@@ -3,6 +3,7 @@
 
 #include "core/clip/model/device.h"
 #include "core/clip/errortext.h"
+#include "core/clip/matrix/half.h"
 #include "core/clip/matrix/largebuffer.h"
 
 #include "core/clip/matrix/matrixkernels.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/matrix/matrixkernels.h"
 
-#include <c10/util/Half.h>
+#include "core/clip/matrix/half.h"
 
 #include <algorithm>
 #include <atomic>
@@ -17,16 +17,6 @@
 namespace clipfind::clip::kernels {
 
 namespace {
-
-float halfToFloatImpl(uint16_t h)
-{
-    return c10::detail::fp16_ieee_to_fp32_value(h);
-}
-
-uint16_t floatToHalfImpl(float f)
-{
-    return c10::detail::fp16_ieee_from_fp32_value(f);
-}
 
 std::atomic_bool s_simdEnabled{true};
 
@@ -111,7 +101,7 @@ __attribute__((target("avx2,fma,f16c"))) float dotHalfAvx2(const float *q, const
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     float sum = _mm_cvtss_f32(s);
     for (; i < n; ++i) {
-        sum += q[i] * halfToFloatImpl(x[i]);
+        sum += q[i] * halfToFloat(x[i]);
     }
     return sum;
 }
@@ -125,7 +115,7 @@ __attribute__((target("avx2,f16c"))) void halvesToFloatsF16c(const uint16_t *hal
         _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(halves + i))));
     }
     for (; i < n; ++i) {
-        out[i] = halfToFloatImpl(halves[i]);
+        out[i] = halfToFloat(halves[i]);
     }
 }
 
@@ -168,7 +158,7 @@ void halvesToFloatsImpl(const uint16_t *halves, float *out, int n)
         return;
     }
 #endif
-    std::transform(halves, halves + n, out, halfToFloatImpl);
+    std::transform(halves, halves + n, out, halfToFloat);
 }
 
 int64_t quantizeImpl(const float *x, int n, float factor, int8_t *code)
@@ -202,16 +192,6 @@ void scanScalar(const int8_t *codes, int64_t stride, const float *scales, int64_
 
 } // namespace
 
-float halfToFloat(uint16_t half)
-{
-    return halfToFloatImpl(half);
-}
-
-uint16_t floatToHalf(float value)
-{
-    return floatToHalfImpl(value);
-}
-
 void halvesToFloats(const uint16_t *halves, float *out, int n)
 {
     halvesToFloatsImpl(halves, out, n);
@@ -244,7 +224,7 @@ float dotHalf(const float *query, const uint16_t *x, int64_t n)
 #endif
     float dot = 0;
     for (int64_t i = 0; i < n; ++i) {
-        dot += query[i] * halfToFloatImpl(x[i]);
+        dot += query[i] * halfToFloat(x[i]);
     }
     return dot;
 }

@@ -11,9 +11,7 @@ namespace clipfind::clip::kernels {
 /// Int8 rows are padded with zeros to whole AVX2 registers of this many codes, and start 32-byte aligned.
 inline constexpr int64_t kCodeAlign = 32;
 
-/// IEEE binary16 <-> binary32 (round to nearest even).
-float halfToFloat(uint16_t half);
-uint16_t floatToHalf(float value);
+/// out[i] = halfToFloat(halves[i]) (half.h), with F16C where the CPU has it (same results).
 void halvesToFloats(const uint16_t *halves, float *out, int n);
 
 /// code[i] = round-to-nearest-even(x[i] * factor) clamped to +-127; returns the sum of |code[i]|.
