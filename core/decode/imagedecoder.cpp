@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/decode/imagedecoder.h"
 
+#include "core/decode/exifreader.h"
+
 #include <QBuffer>
 #include <QFile>
 #include <QFileInfo>
@@ -11,7 +13,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <exception>
 #include <utility>
 
@@ -49,120 +50,69 @@ struct HeaderInfo {
     bool animatedWebP = false; // OpenCV 4.6 cannot decode these
 };
 
-// Bounds-checked little/big-endian reads over the file bytes; out-of-range reads give 0.
-class Bytes
+// IFD0 of a TIFF file: orientation and size. Classic TIFF only; anything malformed leaves the defaults.
+void readTiffIfd0(const ByteView &bytes, HeaderInfo *info)
 {
-public:
-    Bytes(const uchar *data, qint64 size) : m_data(data), m_size(size) {}
-    qint64 size() const { return m_size; }
-    bool has(qint64 pos, qint64 count) const { return pos >= 0 && count >= 0 && pos <= m_size - count; }
-    const uchar *at(qint64 pos) const { return m_data + pos; }
-    template <size_t N> // a string literal, embedded NULs included ("II*\0")
-    bool matches(qint64 pos, const char (&text)[N]) const
-    {
-        return has(pos, qint64(N) - 1) && std::memcmp(m_data + pos, text, N - 1) == 0;
+    const TiffReader tiff(bytes);
+    const auto value = [&tiff](quint32 tag) -> qint64 {
+        const std::optional<TiffEntry> entry = tiff.find(tiff.firstIfd(), tag);
+        const std::optional<quint32> number = entry ? tiff.number(*entry) : std::nullopt;
+        return number ? qint64(*number) : 0;
+    };
+    const qint64 orientation = value(tiff::kOrientation);
+    if (orientation >= 1 && orientation <= 8) {
+        info->orientation = int(orientation);
     }
-    quint32 u8(qint64 pos) const { return has(pos, 1) ? m_data[pos] : 0; }
-    quint32 u16(qint64 pos, bool bigEndian) const
-    {
-        return bigEndian ? (u8(pos) << 8) | u8(pos + 1) : u8(pos) | (u8(pos + 1) << 8);
-    }
-    quint32 u24le(qint64 pos) const { return u8(pos) | (u8(pos + 1) << 8) | (u8(pos + 2) << 16); }
-    quint32 u32(qint64 pos, bool bigEndian) const
-    {
-        return bigEndian ? (u16(pos, true) << 16) | u16(pos + 2, true) : u16(pos, false) | (u16(pos + 2, false) << 16);
-    }
-    Bytes sub(qint64 pos, qint64 count) const
-    {
-        return has(pos, count) ? Bytes(m_data + pos, count) : Bytes(m_data, 0);
-    }
-
-private:
-    const uchar *m_data;
-    qint64 m_size;
-};
-
-// IFD0 of a TIFF structure (a TIFF file, or the payload of an EXIF block): orientation and, for TIFF
-// files, the size. Classic TIFF only; anything malformed leaves the defaults.
-void readTiffIfd0(const Bytes &tiff, HeaderInfo *info)
-{
-    const bool bigEndian = tiff.matches(0, "MM");
-    if (!bigEndian && !tiff.matches(0, "II")) {
-        return;
-    }
-    if (tiff.u16(2, bigEndian) != 42) {
-        return;
-    }
-    const qint64 ifd = tiff.u32(4, bigEndian);
-    const quint32 entries = tiff.u16(ifd, bigEndian);
-    for (quint32 i = 0; i < entries && tiff.has(ifd + 2 + 12 * qint64(i), 12); ++i) {
-        const qint64 entry = ifd + 2 + 12 * qint64(i);
-        const quint32 tag = tiff.u16(entry, bigEndian);
-        const quint32 type = tiff.u16(entry + 2, bigEndian);
-        // SHORT (3) values sit in the first two bytes of the value field, LONG (4) use all four.
-        const quint32 value = type == 3 ? tiff.u16(entry + 8, bigEndian) : type == 4 ? tiff.u32(entry + 8, bigEndian) : 0;
-        if (tag == 0x0112 && value >= 1 && value <= 8) {
-            info->orientation = int(value);
-        } else if (tag == 0x0100) {
-            info->width = value;
-        } else if (tag == 0x0101) {
-            info->height = value;
-        }
-    }
+    info->width = value(tiff::kImageWidth);
+    info->height = value(tiff::kImageHeight);
 }
 
-// An EXIF payload: "Exif\0\0" (JPEG APP1, usually WebP) followed by a TIFF structure, or the bare TIFF
-// structure (PNG eXIf, some WebP writers).
-void readExif(const Bytes &exif, HeaderInfo *info)
+// The orientation an EXIF payload gives (see tiffInExif); 1 (upright) when it has none.
+int exifOrientation(const ByteView &exif)
 {
     HeaderInfo ignoredSize;
-    const Bytes tiff = exif.matches(0, "Exif") ? exif.sub(6, exif.size() - 6) : exif;
-    readTiffIfd0(tiff, &ignoredSize);
-    info->orientation = ignoredSize.orientation;
+    readTiffIfd0(tiffInExif(exif), &ignoredSize);
+    return ignoredSize.orientation;
 }
 
-void readJpegHeader(const Bytes &bytes, HeaderInfo *info)
+void readJpegHeader(const ByteView &bytes, HeaderInfo *info)
 {
-    qint64 pos = 2;
     bool exifSeen = false;
-    while (bytes.has(pos, 4)) {
-        if (bytes.u8(pos) != 0xFF) {
-            return; // not a marker: corrupt; the decoder will say so
-        }
-        const quint32 marker = bytes.u8(pos + 1);
-        if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
-            pos += marker == 0xFF ? 1 : 2; // fill byte or a marker without a length
-            continue;
-        }
-        const qint64 length = bytes.u16(pos + 2, true);
-        if (marker == 0xDA) {
-            // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so a complete file has an
-            // end-of-image marker after the first scan; libjpeg would otherwise pad with gray and only warn.
-            const QByteArray eoi("\xFF\xD9", 2);
-            const QByteArray rest = QByteArray::fromRawData(reinterpret_cast<const char *>(bytes.at(pos)), bytes.size() - pos);
-            info->complete = rest.lastIndexOf(eoi) >= 0;
-            return;
-        }
-        if (marker == 0xE1 && !exifSeen && bytes.matches(pos + 4, "Exif")) {
-            exifSeen = true;
-            readExif(bytes.sub(pos + 4, length - 2), info);
-        } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-            info->height = bytes.u16(pos + 5, true);
-            info->width = bytes.u16(pos + 7, true);
-        }
-        pos += 2 + length;
+    qint64 scanAt = 0;
+    const JpegWalkEnd end = walkJpegSegments(
+        bytes,
+        [&](const JpegSegment &segment) {
+            if (segment.marker == 0xE1 && !exifSeen && segment.payload.matches(0, "Exif")) {
+                exifSeen = true;
+                info->orientation = exifOrientation(segment.payload);
+            } else if (isJpegStartOfFrame(segment.marker)) {
+                info->height = segment.payload.u16(1, true);
+                info->width = segment.payload.u16(3, true);
+            }
+            return true;
+        },
+        &scanAt);
+    if (end == JpegWalkEnd::StartOfScan) {
+        // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so a complete file has an end-of-image
+        // marker after the first scan; libjpeg would otherwise pad with gray and only warn.
+        const QByteArray eoi("\xFF\xD9", 2);
+        const QByteArray rest =
+            QByteArray::fromRawData(reinterpret_cast<const char *>(bytes.data() + scanAt), bytes.size() - scanAt);
+        info->complete = rest.lastIndexOf(eoi) >= 0;
+    } else if (end == JpegWalkEnd::Truncated) {
+        info->complete = false; // ran out of data before the first scan
     }
-    info->complete = false; // ran out of data before the first scan
+    // Malformed (not a marker where one belongs) or no image data: the decoder will say so.
 }
 
-void readPngHeader(const Bytes &bytes, HeaderInfo *info)
+void readPngHeader(const ByteView &bytes, HeaderInfo *info)
 {
     info->width = bytes.u32(16, true);
     info->height = bytes.u32(20, true);
     for (qint64 pos = 8; bytes.has(pos, 12);) {
         const qint64 length = bytes.u32(pos, true);
         if (bytes.matches(pos + 4, "eXIf")) {
-            readExif(bytes.sub(pos + 8, length), info);
+            info->orientation = exifOrientation(bytes.sub(pos + 8, length));
         } else if (bytes.matches(pos + 4, "IEND")) {
             break;
         }
@@ -170,7 +120,7 @@ void readPngHeader(const Bytes &bytes, HeaderInfo *info)
     }
 }
 
-void readWebPHeader(const Bytes &bytes, HeaderInfo *info)
+void readWebPHeader(const ByteView &bytes, HeaderInfo *info)
 {
     if (bytes.matches(12, "VP8 ")) {
         info->width = bytes.u16(26, false) & 0x3FFF;
@@ -187,7 +137,7 @@ void readWebPHeader(const Bytes &bytes, HeaderInfo *info)
     for (qint64 pos = 12; bytes.has(pos, 8);) {
         const qint64 length = bytes.u32(pos + 4, false);
         if (bytes.matches(pos, "EXIF")) {
-            readExif(bytes.sub(pos + 8, length), info);
+            info->orientation = exifOrientation(bytes.sub(pos + 8, length));
             break;
         }
         pos += 8 + length + (length & 1); // RIFF chunks are padded to even sizes
@@ -196,7 +146,7 @@ void readWebPHeader(const Bytes &bytes, HeaderInfo *info)
 
 // Qt's GIF reader returns a partly blank frame for a cut file instead of failing, so check that the first
 // frame's LZW data reaches its zero-length terminator block.
-bool gifFirstFrameComplete(const Bytes &bytes)
+bool gifFirstFrameComplete(const ByteView &bytes)
 {
     const auto skipSubBlocks = [&bytes](qint64 pos) -> qint64 {
         for (; bytes.has(pos, 1); pos += 1 + bytes.u8(pos)) {
@@ -223,7 +173,7 @@ bool gifFirstFrameComplete(const Bytes &bytes)
 // Identifies the format from the content (never the file name) and reads size and orientation.
 HeaderInfo readHeader(const QByteArray &data)
 {
-    const Bytes bytes(reinterpret_cast<const uchar *>(data.constData()), data.size());
+    const ByteView bytes(data);
     HeaderInfo info;
     if (bytes.matches(0, "\xFF\xD8\xFF")) {
         info.format = Format::Jpeg;
