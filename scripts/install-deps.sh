@@ -10,7 +10,8 @@ packages=(
     libopenblas0-openmp                   # fast BLAS for libtorch's matrix products, sharing its OpenMP runtime
     libopencv-dev                         # image decoding
     libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
-    libsqlite3-dev                        # embedding cache
+    libsqlite3-dev                        # library database
+    nlohmann-json3-dev                    # JSON in the engine (header-only)
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
 )
 

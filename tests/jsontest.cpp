@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Tests for the engine's dependency-free JSON parser/serializer (core/clip/json.h). QJsonDocument serves as an
-// independent parser to compare against; the expected sizes come from Python's json module.
+// Tests for the engine's JSON (core/clip/formats/json.h, on nlohmann-json). QJsonDocument serves as an independent
+// parser to compare against; the expected sizes come from Python's json module.
 #include "core/clip/formats/json.h"
 
 #include <QFile>
@@ -156,12 +156,12 @@ private Q_SLOTS:
         }
         QCOMPARE(reparsed["texts"][20].toString(), original["texts"][20].toString());
 
-        // Compact output, integers as integers, escapes for quotes, backslashes and control characters,
-        // UTF-8 passed through unescaped.
+        // Compact output, integers as integers and doubles as doubles (3e2 is "300.0", as Python's json module writes
+        // it), escapes for quotes, backslashes and control characters, UTF-8 passed through unescaped.
         const json::Value v = parseOrFail(" { \"a\" : [ 1 , 2.5 , -0.125, 3e2, \"x\\n\\\"\\\\\\u0001\\u001f/\" ] ,"
                                           " \"\xC3\xA9\" : { } , \"e\" : [ ] , \"t\" : true , \"n\" : null } ");
         QCOMPARE(json::serialize(v),
-                 std::string("{\"a\":[1,2.5,-0.125,300,\"x\\n\\\"\\\\\\u0001\\u001f/\"],\"\xC3\xA9\":{},\"e\":[],"
+                 std::string("{\"a\":[1,2.5,-0.125,300.0,\"x\\n\\\"\\\\\\u0001\\u001f/\"],\"\xC3\xA9\":{},\"e\":[],"
                              "\"t\":true,\"n\":null}"));
 
         // Shortest round-trip doubles: values that %.9g or %.15g would lose survive exactly.
@@ -183,35 +183,44 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("empty") << QByteArray("") << "unexpected end at offset 0";
-        QTest::newRow("whitespace only") << QByteArray("  \n") << "unexpected end at offset 3";
-        QTest::newRow("unclosed object") << QByteArray("{") << "unexpected end at offset 1";
-        QTest::newRow("unclosed array") << QByteArray("[1,2") << "unexpected end at offset 4";
-        QTest::newRow("trailing comma") << QByteArray("[1,]") << "unexpected character ']' at offset 3";
-        QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << "unexpected character '1' at offset 5";
-        QTest::newRow("single quotes") << QByteArray("{'a':1}") << "unexpected character ''' at offset 1";
-        QTest::newRow("leading zero") << QByteArray("[01]") << "leading zero at offset 1";
-        QTest::newRow("bare dot") << QByteArray("1.") << "after '.' at offset 2";
-        QTest::newRow("lone minus") << QByteArray("-") << "expected a digit at offset 1";
-        QTest::newRow("empty exponent") << QByteArray("1e+") << "exponent at offset 3";
-        QTest::newRow("NaN") << QByteArray("NaN") << "unexpected character 'N' at offset 0";
-        QTest::newRow("truncated literal") << QByteArray("tru") << "unexpected end at offset 3";
-        QTest::newRow("unterminated string") << QByteArray("\"abc") << "unexpected end at offset 4";
-        QTest::newRow("bad escape") << QByteArray("\"a\\x\"") << "invalid escape '\\x' at offset 2";
-        QTest::newRow("bad hex") << QByteArray("\"\\u12G4\"") << "invalid \\u escape at offset 1";
-        QTest::newRow("lone high surrogate") << QByteArray("\"\\uD800x\"") << "unpaired high surrogate in \\u escape at offset 1";
-        QTest::newRow("high + non-low") << QByteArray("\"\\uD83D\\u0041\"") << "unpaired high surrogate in \\u escape at offset 1";
-        QTest::newRow("lone low surrogate") << QByteArray("\"ab\\uDE00\"") << "unpaired low surrogate in \\u escape at offset 3";
-        QTest::newRow("raw tab in string") << QByteArray("[\"a\tb\"]") << "control character 0x09 in string at offset 3";
-        QTest::newRow("invalid UTF-8") << QByteArray("\"a\xFF\"") << "invalid UTF-8 at offset 2";
-        QTest::newRow("overlong UTF-8") << QByteArray("\"\xC0\xAF\"") << "invalid UTF-8 at offset 1";
-        QTest::newRow("UTF-8 surrogate") << QByteArray("\"\xED\xA0\x80\"") << "invalid UTF-8 at offset 1";
-        QTest::newRow("trailing data") << QByteArray("[1] 2") << "unexpected character '2' after the JSON value at offset 4";
-        QTest::newRow("two values") << QByteArray("{}{}") << "unexpected character '{' after the JSON value at offset 2";
-        QTest::newRow("duplicate key") << QByteArray("{\"a\":1,\"b\":2,\"a\":3}") << "duplicate key \"a\" at offset 13";
-        QTest::newRow("huge number") << QByteArray("[1e400]") << "number out of range at offset 1";
-        QTest::newRow("control byte") << QByteArray("\x01") << "unexpected byte 0x01 at offset 0";
-        QTest::newRow("embedded NUL") << QByteArray("[1]\0", 4) << "unexpected byte 0x00 after the JSON value at offset 3";
+        // The texts are nlohmann-json's (offsets: the byte where the problem was found); each case must stay an error.
+        const QString valueExpected = QStringLiteral("expected '[', '{', or a literal");
+        QTest::newRow("empty") << QByteArray("") << "unexpected end of input; " + valueExpected + " at offset 0";
+        QTest::newRow("whitespace only") << QByteArray("  \n") << "unexpected end of input; " + valueExpected + " at offset 3";
+        QTest::newRow("unclosed object") << QByteArray("{") << "object key - unexpected end of input; expected string literal at offset 1";
+        QTest::newRow("unclosed array") << QByteArray("[1,2") << "array - unexpected end of input; expected ']' at offset 4";
+        QTest::newRow("trailing comma") << QByteArray("[1,]") << "unexpected ']'; " + valueExpected + " at offset 3";
+        QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << "unexpected number literal; expected ':' at offset 5";
+        QTest::newRow("single quotes") << QByteArray("{'a':1}") << "object key - invalid literal; last read: '{''; expected string literal at offset 1";
+        QTest::newRow("leading zero") << QByteArray("[01]") << "unexpected number literal; expected ']' at offset 2";
+        QTest::newRow("bare dot") << QByteArray("1.") << "expected digit after '.'; last read: '1.' at offset 2";
+        QTest::newRow("lone minus") << QByteArray("-") << "expected digit after '-'; last read: '-' at offset 1";
+        QTest::newRow("empty exponent") << QByteArray("1e+") << "expected digit after exponent sign; last read: '1e+' at offset 3";
+        QTest::newRow("NaN") << QByteArray("NaN") << "invalid literal; last read: 'N' at offset 0";
+        QTest::newRow("truncated literal") << QByteArray("tru") << "invalid literal; last read: 'tru' at offset 3";
+        QTest::newRow("unterminated string") << QByteArray("\"abc") << "missing closing quote; last read: '\"abc' at offset 4";
+        QTest::newRow("bad escape") << QByteArray("\"a\\x\"") << "forbidden character after backslash; last read: '\"a\\x' at offset 3";
+        QTest::newRow("bad hex") << QByteArray("\"\\u12G4\"") << "'\\u' must be followed by 4 hex digits; last read: '\"\\u12G' at offset 5";
+        QTest::newRow("lone high surrogate") << QByteArray("\"\\uD800x\"") << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\uD800x' at offset 7";
+        QTest::newRow("high + non-low") << QByteArray("\"\\uD83D\\u0041\"") << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\uD83D\\u0041' at offset 12";
+        QTest::newRow("lone low surrogate") << QByteArray("\"ab\\uDE00\"") << "surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF; last read: '\"ab\\uDE00' at offset 8";
+        QTest::newRow("raw tab in string") << QByteArray("[\"a\tb\"]") << "control character U+0009 (HT) must be escaped to \\u0009 or \\t; last read: '\"a<U+0009>' at offset 3";
+        // Bytes that are not ASCII show as \xNN, so the message is plain ASCII whatever the input held.
+        QTest::newRow("invalid UTF-8") << QByteArray("\"a\xFF\"") << "ill-formed UTF-8 byte; last read: '\"a\\xFF' at offset 2";
+        QTest::newRow("overlong UTF-8") << QByteArray("\"\xC0\xAF\"") << "ill-formed UTF-8 byte; last read: '\"\\xC0' at offset 1";
+        QTest::newRow("UTF-8 surrogate") << QByteArray("\"\xED\xA0\x80\"") << "ill-formed UTF-8 byte; last read: '\"\\xED\\xA0' at offset 2";
+        QTest::newRow("trailing data") << QByteArray("[1] 2") << "unexpected number literal; expected end of input at offset 4";
+        QTest::newRow("two values") << QByteArray("{}{}") << "unexpected '{'; expected end of input at offset 2";
+        // Ours (nlohmann keeps the last of duplicate keys): the offset is the key's closing quote.
+        QTest::newRow("duplicate key") << QByteArray("{\"a\":1,\"b\":2,\"a\":3}") << "duplicate key \"a\" at offset 15";
+        QTest::newRow("huge number") << QByteArray("[1e400]") << "number overflow parsing '1e400' at offset 5";
+        QTest::newRow("control byte") << QByteArray("\x01") << "invalid literal; last read: '<U+0001>' at offset 0";
+        // Ours too: nlohmann's lexer would take a NUL byte for the end of the text and accept "[1]".
+        QTest::newRow("embedded NUL") << QByteArray("[1]\0", 4) << "unexpected byte 0x00 at offset 3";
+        QTest::newRow("NUL in a string") << QByteArray("[\"a\0b\"]", 7) << "unexpected byte 0x00 at offset 3";
+        // A long offending token is cut to its last bytes: the message stays one short line.
+        QTest::newRow("unterminated long string") << QByteArray("[\"" + QByteArray(100000, 'x'))
+                                                  << "missing closing quote; last read: '..." + QString(32, QLatin1Char('x')) + "' at offset 100002";
     }
 
     void rejectsMalformedInput()
@@ -222,6 +231,7 @@ private Q_SLOTS:
         std::string error;
         QVERIFY(!json::parse(text.toStdString(), &v, &error));
         QVERIFY2(QString::fromStdString(error).contains(expected), error.c_str());
+        QVERIFY2(error.find('\n') == std::string::npos && error.size() < 200, error.c_str()); // one short line
         QCOMPARE(v.toString(), std::string("untouched")); // failure leaves the output alone
         QVERIFY(!json::parse(text.toStdString(), nullptr, nullptr)); // null out-parameters are allowed
     }
@@ -277,10 +287,10 @@ private Q_SLOTS:
         QCOMPARE(v[4].toInt(-1), int64_t(-1)); // a fraction is not silently truncated
         QVERIFY(!v[5].isInteger());
         QCOMPARE(v[5].toInt(-1), int64_t(1000)); // but an integral double converts
-        // Integers print as integers, digit for digit. (2^63 prints in whatever shortest form the standard library
+        // Integers print as integers, digit for digit, and an integral double as a double. (2^63 prints in whatever shortest form the standard library
         // picks, "9223372036854775808" or "9.223372036854776e+18"; both parse back to the same double.)
         QCOMPARE(json::serialize(json::Value::makeArray({v[0], v[1], v[2], v[4], v[5], v[6]})),
-                 std::string("[9007199254740993,9223372036854775807,-9223372036854775808,2.5,1000,0]"));
+                 std::string("[9007199254740993,9223372036854775807,-9223372036854775808,2.5,1000.0,0]"));
         QCOMPARE(parseOrFail(json::serialize(v[3])).toDouble(), 9223372036854775808.0);
         QCOMPARE(json::serialize(json::Value::makeNumber(0, 9007199254740993LL, true)), std::string("9007199254740993"));
     }

@@ -206,10 +206,11 @@ private Q_SLOTS:
         QTest::newRow("header length absurd") << le64(quint64(1) << 63) + "{}" << "exceeds the 100 MB limit";
         QTest::newRow("header length 1") << le64(1) + "{" << "header length 1 is too small";
         QTest::newRow("header not JSON") << safetensors("{\"a.b\":", "")
-                                         << "header is not valid JSON (unexpected end at offset 7)";
+                                         << "header is not valid JSON (syntax error while parsing value - unexpected end of input; "
+                                            "expected '[', '{', or a literal at offset 7)";
         QTest::newRow("header not object") << safetensors("[1, 2]", "") << "header is not a JSON object";
         QTest::newRow("duplicate tensor") << safetensors(R"({"a":{},"a":{}})", "")
-                                          << "header is not valid JSON (duplicate key \"a\" at offset 8)";
+                                          << "header is not valid JSON (duplicate key \"a\" at offset 10)";
         QTest::newRow("offsets out of bounds")
             << safetensors(one(R"({"dtype":"F32","shape":[2,3],"data_offsets":[1000,1024]})"), six)
             << "truncated: header declares 1024 bytes of tensor data but only 24 follow (tensor 'a.b' ends at byte 1024)";

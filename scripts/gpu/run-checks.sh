@@ -4,6 +4,8 @@
 # fixtures on CUDA (fp16, bf16, fp32) and benchmarks ViT-B/32 next to the Hugging Face baseline, then search latency
 # at 10k/100k/1M rows (bench-search), in one run.
 # Usage there: bash scripts/gpu/run-checks.sh OUTDIR
+# The JSON headers come from .nlohmann/ (the machine has no nlohmann package): run scripts/gpu/vendor-nlohmann.sh here
+# first and carry .nlohmann with the tree.
 set -uo pipefail
 out=${1:-/tmp/clipfind-gpu}
 mkdir -p "$out"
@@ -14,8 +16,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
 prefix=$(python3 -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
 gen=""; command -v ninja >/dev/null && gen="-G Ninja"
+[ -f .nlohmann/nlohmann/json.hpp ] || { echo "no .nlohmann/nlohmann/json.hpp: run scripts/gpu/vendor-nlohmann.sh and carry .nlohmann"; exit 1; }
 time cmake -S . -B build-gpu $gen -DCLIPFIND_ENGINE_ONLY=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CUDA_ARCHITECTURES=90 > "$out/cmake.txt" 2>&1 || { tail -40 "$out/cmake.txt"; exit 1; }
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CUDA_ARCHITECTURES=90 -DCLIPFIND_NLOHMANN_INCLUDE_DIR="$PWD/.nlohmann" \
+    > "$out/cmake.txt" 2>&1 || { tail -40 "$out/cmake.txt"; exit 1; }
 time cmake --build build-gpu --parallel 16 --target clipfind-engine > "$out/build.txt" 2>&1 || { grep -m20 -B2 -A8 error "$out/build.txt"; exit 1; }
 engine=build-gpu/core/clip/clipfind-engine
 

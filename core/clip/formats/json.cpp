@@ -1,25 +1,24 @@
 // SPDX-License-Identifier: MIT
-// json::Value and json::serialize.
+// json::Value, and parse/serialize on nlohmann-json: its lexer and parser (iterative, RFC 8259, UTF-8 checked,
+// locale-independent numbers) feed a SAX handler that builds our Value directly, with a depth limit and duplicate
+// keys refused; its serializer writes the text. nlohmann's types stay in this file.
 #include "core/clip/formats/json.h"
 
-#include "core/clip/formats/jsontext.h"
+#include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <limits>
-#include <locale>
-#include <sstream>
-#include <string_view>
 #include <unordered_set>
 
 namespace clipfind::clip::json {
 
 namespace {
 
-using detail::parseDouble;
-using detail::utf8Length;
+constexpr size_t kMaxDepth = 256;
+constexpr size_t kMaxQuotedToken = 32; // bytes of the offending token an error message shows
 
 const std::string &emptyString()
 {
@@ -33,105 +32,204 @@ const Value &nullValue()
     return v;
 }
 
-void serializeNumber(double d, std::string *out)
+// Hands the text to nlohmann's lexer and records how far it has read, so the errors found by ValueBuilder (depth,
+// duplicate keys) name an offset the way the lexer's own errors do: that of the last byte read.
+class TrackingIterator
 {
-    if (!std::isfinite(d)) {
-        out->append("null"); // JSON has no NaN/Infinity; null is what JavaScript's JSON.stringify writes too
-        return;
+public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = char;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const char *;
+    using reference = const char &;
+
+    TrackingIterator(const char *at, const char **furthest) : m_at(at), m_furthest(furthest) {}
+    reference operator*() const { return *m_at; }
+    TrackingIterator &operator++()
+    {
+        *m_furthest = ++m_at;
+        return *this;
     }
-#ifdef CLIPFIND_JSON_FLOAT_CHARCONV
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, d); // shortest form that parses back to the same double
-    out->append(buf, res.ptr);
-#else
-    for (int precision = 15; precision <= 17; ++precision) {
-        std::ostringstream s;
-        s.imbue(std::locale::classic());
-        s.precision(precision);
-        s << d;
-        double back = 0;
-        const std::string text = s.str();
-        if (precision == 17 || (parseDouble(text.data(), text.data() + text.size(), &back) && back == d)) {
-            out->append(text);
-            return;
-        }
+    bool operator==(const TrackingIterator &other) const { return m_at == other.m_at; }
+    bool operator!=(const TrackingIterator &other) const { return m_at != other.m_at; }
+
+private:
+    const char *m_at;
+    const char **m_furthest;
+};
+
+// A byte for an error message: "character 'x'" when printable, else "byte 0xNN".
+std::string describeByte(unsigned char c)
+{
+    char buf[32];
+    if (c >= 0x20 && c < 0x7F) {
+        std::snprintf(buf, sizeof buf, "character '%c'", c);
+    } else {
+        std::snprintf(buf, sizeof buf, "byte 0x%02X", c);
     }
-#endif
+    return buf;
 }
 
-void serializeString(const std::string &s, std::string *out)
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1, column 4: " prefix (we
+// give a byte offset instead), with the offending token cut to its last bytes and non-ASCII bytes as \xNN, so the
+// message stays one short ASCII line whatever the input was.
+std::string describeParseError(const std::string &what, const std::string &lastToken)
 {
-    static const char hex[] = "0123456789abcdef";
-    out->push_back('"');
-    for (size_t i = 0; i < s.size();) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            // Valid UTF-8 passes through; invalid bytes become U+FFFD so the output is always valid JSON.
-            const size_t n = utf8Length(s, i);
-            if (n == 0) {
-                out->append("\xEF\xBF\xBD");
-                ++i;
-            } else {
-                out->append(s, i, n);
-                i += n;
-            }
-            continue;
-        }
-        constexpr std::string_view kBytes = "\"\\\b\f\n\r\t", kEscapes = "\"\\bfnrt";
-        if (const size_t k = kBytes.find(static_cast<char>(c)); k != std::string_view::npos) {
-            out->push_back('\\');
-            out->push_back(kEscapes[k]);
-        } else if (c < 0x20) {
-            out->append("\\u00");
-            out->push_back(hex[c >> 4]);
-            out->push_back(hex[c & 0xF]);
+    std::string message = what;
+    if (message.rfind("[json.exception.", 0) == 0 && message.find("] ") != std::string::npos) {
+        message.erase(0, message.find("] ") + 2);
+    }
+    if (message.rfind("parse error at line ", 0) == 0 && message.find(": ") != std::string::npos) {
+        message.erase(0, message.find(": ") + 2);
+    }
+    std::string token = lastToken.size() > kMaxQuotedToken ? "..." + lastToken.substr(lastToken.size() - kMaxQuotedToken)
+                                                            : lastToken;
+    std::string shown;
+    for (const char c : token) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned char>(c));
+            shown += buf;
         } else {
-            out->push_back(static_cast<char>(c));
+            shown += c;
         }
-        ++i;
     }
-    out->push_back('"');
+    const std::string quotedToken = "'" + lastToken + "'";
+    if (const size_t at = message.find(quotedToken); !lastToken.empty() && at != std::string::npos) {
+        message.replace(at, quotedToken.size(), "'" + shown + "'");
+    }
+    for (char &c : message) { // nlohmann escapes control characters in tokens; this is a last guard
+        if (c == '\n' || c == '\r') {
+            c = ' ';
+        }
+    }
+    return message;
 }
 
-void serializeInto(const Value &v, std::string *out)
+// nlohmann's SAX interface, building a Value. Open arrays and objects wait on a stack (no recursion); returning
+// false stops the parse with m_error set.
+class ValueBuilder
+{
+public:
+    using Json = nlohmann::json;
+
+    ValueBuilder(const char *begin, const char *const *furthest) : m_begin(begin), m_furthest(furthest) {}
+
+    bool null() { return add(Value::makeNull()); }
+    bool boolean(bool value) { return add(Value::makeBool(value)); }
+    bool number_integer(Json::number_integer_t value) { return add(Value::makeNumber(double(value), value, true)); }
+    bool number_unsigned(Json::number_unsigned_t value)
+    {
+        if (value <= uint64_t(std::numeric_limits<int64_t>::max())) {
+            return add(Value::makeNumber(double(value), int64_t(value), true));
+        }
+        return add(Value::makeNumber(double(value), 0, false)); // beyond int64: a (rounded) double, as elsewhere
+    }
+    bool number_float(Json::number_float_t value, const std::string &) { return add(Value::makeNumber(value, 0, false)); }
+    bool string(std::string &value) { return add(Value::makeString(std::move(value))); }
+    bool binary(Json::binary_t &) { return fail("unexpected binary value"); } // only binary formats have these
+    bool start_object(size_t) { return open(true); }
+    bool start_array(size_t) { return open(false); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+
+    bool key(std::string &key)
+    {
+        Open &object = m_open.back();
+        // Duplicate keys are legal-but-ambiguous JSON (RFC 8259 section 4); in a safetensors header they would let
+        // two tensors share a name, so they are refused rather than one silently winning.
+        if (!object.keys.insert(key).second) {
+            return fail("duplicate key " + serialize(Value::makeString(key.substr(0, 64))));
+        }
+        object.pendingKey = std::move(key);
+        return true;
+    }
+
+    bool parse_error(size_t position, const std::string &lastToken, const nlohmann::detail::exception &e)
+    {
+        m_error = describeParseError(e.what(), lastToken) + " at offset " + std::to_string(position > 0 ? position - 1 : 0);
+        return false;
+    }
+
+    Value takeRoot() { return std::move(m_root); }
+    const std::string &error() const { return m_error; }
+
+private:
+    struct Open {
+        bool isObject = false;
+        std::vector<Value> items;
+        std::vector<std::pair<std::string, Value>> members;
+        std::unordered_set<std::string> keys;
+        std::string pendingKey;
+    };
+
+    bool fail(const std::string &what)
+    {
+        const size_t consumed = size_t(*m_furthest - m_begin);
+        m_error = what + " at offset " + std::to_string(consumed > 0 ? consumed - 1 : 0);
+        return false;
+    }
+
+    bool add(Value value)
+    {
+        if (m_open.empty()) {
+            m_root = std::move(value);
+        } else if (m_open.back().isObject) {
+            m_open.back().members.emplace_back(std::move(m_open.back().pendingKey), std::move(value));
+        } else {
+            m_open.back().items.push_back(std::move(value));
+        }
+        return true;
+    }
+
+    bool open(bool isObject)
+    {
+        // Value's destructor and serialize() recurse, so hostile nesting ([[[[... 100k deep) stops here.
+        if (m_open.size() >= kMaxDepth) {
+            return fail("nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+        }
+        m_open.emplace_back();
+        m_open.back().isObject = isObject;
+        return true;
+    }
+
+    bool close()
+    {
+        Open done = std::move(m_open.back());
+        m_open.pop_back();
+        return add(done.isObject ? Value::makeObject(std::move(done.members)) : Value::makeArray(std::move(done.items)));
+    }
+
+    const char *m_begin;
+    const char *const *m_furthest;
+    std::vector<Open> m_open;
+    Value m_root;
+    std::string m_error;
+};
+
+nlohmann::ordered_json toNlohmann(const Value &v)
 {
     switch (v.type()) {
-    case Value::Type::Null: out->append("null"); break;
-    case Value::Type::Bool: out->append(v.toBool() ? "true" : "false"); break;
-    case Value::Type::Number:
-        if (v.isInteger())
-            out->append(std::to_string(v.toInt()));
-        else
-            serializeNumber(v.toDouble(), out);
-        break;
-    case Value::Type::String: serializeString(v.toString(), out); break;
+    case Value::Type::Null: return nullptr;
+    case Value::Type::Bool: return v.toBool();
+    case Value::Type::Number: return v.isInteger() ? nlohmann::ordered_json(v.toInt()) : nlohmann::ordered_json(v.toDouble());
+    case Value::Type::String: return v.toString();
     case Value::Type::Array: {
-        out->push_back('[');
-        bool first = true;
+        nlohmann::ordered_json array = nlohmann::ordered_json::array();
         for (const Value &item : v.array()) {
-            if (!first)
-                out->push_back(',');
-            first = false;
-            serializeInto(item, out);
+            array.push_back(toNlohmann(item));
         }
-        out->push_back(']');
-        break;
+        return array;
     }
     case Value::Type::Object: {
-        out->push_back('{');
-        bool first = true;
+        nlohmann::ordered_json object = nlohmann::ordered_json::object(); // keeps the members' order
         for (const auto &[key, item] : v.members()) {
-            if (!first)
-                out->push_back(',');
-            first = false;
-            serializeString(key, out);
-            out->push_back(':');
-            serializeInto(item, out);
+            object[key] = toNlohmann(item);
         }
-        out->push_back('}');
-        break;
+        return object;
     }
     }
+    return nullptr;
 }
 
 } // namespace
@@ -247,12 +345,45 @@ Value Value::makeObject(std::vector<std::pair<std::string, Value>> members)
     return v;
 }
 
+bool parse(const std::string &text, Value *out, std::string *error)
+{
+    std::string problem;
+    // nlohmann's lexer takes a NUL byte for the end of the input; JSON allows none outside strings (and inside only
+    // escaped), so one anywhere is an error rather than a silent end.
+    if (const size_t nul = text.find('\0'); nul != std::string::npos) {
+        problem = "unexpected " + describeByte(0) + " at offset " + std::to_string(nul);
+    } else {
+        try {
+            const char *furthest = text.data();
+            ValueBuilder builder(text.data(), &furthest);
+            if (nlohmann::json::sax_parse(TrackingIterator(text.data(), &furthest),
+                                          TrackingIterator(text.data() + text.size(), &furthest), &builder)) {
+                if (out) {
+                    *out = builder.takeRoot();
+                }
+                return true;
+            }
+            problem = builder.error();
+        } catch (const std::exception &e) { // std::bad_alloc; nlohmann reports parse errors through the SAX handler
+            problem = std::string("cannot parse JSON: ") + e.what();
+        }
+    }
+    if (error) {
+        *error = problem;
+    }
+    return false;
+}
 
 std::string serialize(const Value &value)
 {
-    std::string out;
-    serializeInto(value, &out);
-    return out;
+    try {
+        // Invalid UTF-8 in a string becomes U+FFFD, so the output is always valid JSON; NaN and infinities become
+        // null (JSON has neither; JavaScript's JSON.stringify does the same). Doubles print in the shortest form
+        // that reads back to the same double, with ".0" on integral ones ("300.0", as Python writes them).
+        return toNlohmann(value).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    } catch (const std::exception &) { // std::bad_alloc
+        return "null";
+    }
 }
 
 } // namespace clipfind::clip::json

@@ -9,8 +9,9 @@
 
 namespace clipfind::clip::json {
 
-/// A parsed JSON value. Small and dependency-free on purpose: the engine must build without Qt or other
-/// libraries (safetensors headers, Hugging Face config.json, fixture files for the GPU check driver).
+/// A parsed JSON value (safetensors headers, Hugging Face config.json, fixture files for the GPU check driver). The
+/// engine builds without Qt, so this is its JSON type; parsing and writing go through nlohmann-json (header-only),
+/// whose types stay out of this header.
 class Value
 {
 public:
@@ -60,11 +61,15 @@ private:
     std::shared_ptr<std::vector<std::pair<std::string, Value>>> m_object;
 };
 
-/// Parses a complete JSON text (RFC 8259; \uXXXX escapes incl. surrogate pairs to UTF-8). On failure returns
-/// false and sets `error` to e.g. "unexpected character 'x' at offset 12".
+/// Parses a complete JSON text (RFC 8259: strict UTF-8, \uXXXX escapes incl. surrogate pairs to UTF-8, numbers
+/// independent of the C locale; a UTF-8 byte order mark is skipped). Nesting deeper than 256 arrays/objects and
+/// duplicate keys in an object are errors too. On failure returns false, leaves *out alone and sets *error (when not
+/// null) to one line ending in the byte offset where the problem was found, e.g. "syntax error while parsing value -
+/// unexpected ']'; expected '[', '{', or a literal at offset 3".
 bool parse(const std::string &text, Value *out, std::string *error);
 
-/// Serializes compactly (used by the drivers to print results). Numbers use the shortest round-trip form.
+/// Serializes compactly (used by the drivers to print results). Integers print as integers, doubles in the shortest
+/// form that reads back to the same double ("0.1", "300.0"); NaN and infinities as null.
 std::string serialize(const Value &value);
 
 } // namespace clipfind::clip::json
