@@ -96,7 +96,7 @@ struct ModelDownloader::Private {
     ModelManifest manifest;
     QNetworkAccessManager network;
     int maxResumes = 3;
-    int stallTimeoutMs = 60000;
+    int stallTimeoutMs = 60000; // a transfer with no data for this long fails (QNetworkRequest::setTransferTimeout)
 
     QVector<DownloadSource> sources;
     int index = -1;
@@ -553,11 +553,6 @@ ModelDownloader::~ModelDownloader()
 void ModelDownloader::setMaxResumes(int resumes)
 {
     d->maxResumes = resumes;
-}
-
-void ModelDownloader::setStallTimeout(int milliseconds)
-{
-    d->stallTimeoutMs = milliseconds;
 }
 
 void ModelDownloader::start(const QVector<DownloadSource> &sources)

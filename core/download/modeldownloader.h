@@ -52,8 +52,6 @@ public:
 
     /// Automatic resumes after a dropped connection (per source). Default 3.
     void setMaxResumes(int resumes);
-    /// A transfer with no data for this long fails (QNetworkRequest::setTransferTimeout). Default 60 s.
-    void setStallTimeout(int milliseconds);
 
     void start(const QVector<DownloadSource> &sources);
     /// Stops the transfer and deletes the part file; finished() follows with cancelled = true.

@@ -28,11 +28,11 @@ LiveSearch::LiveSearch(QObject *parent)
     m_pool.setObjectName(QStringLiteral("clipfind-search"));
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(80);
-    connect(&m_debounce, &QTimer::timeout, this, [this] { start({m_query, false}); });
+    connect(&m_debounce, &QTimer::timeout, this, [this] { start(m_query); });
     m_refresh.setSingleShot(true);
     m_refresh.setInterval(1000);
     connect(&m_refresh, &QTimer::timeout, this, [this] {
-        if (!m_current.text.isEmpty() && !m_debounce.isActive()) {
+        if (!m_current.isEmpty() && !m_debounce.isActive()) {
             start(m_current);
         }
     });
@@ -57,7 +57,7 @@ void LiveSearch::setEngine(std::shared_ptr<SearchEngine> engine)
         m_buffering = false;
         m_engine = std::move(engine);
     }
-    if (!m_current.text.isEmpty()) {
+    if (!m_current.isEmpty()) {
         start(m_current);
     } else {
         Q_EMIT resultsReady({});
@@ -99,27 +99,16 @@ void LiveSearch::searchNow(const QString &query)
 {
     m_query = query;
     m_debounce.stop();
-    start({query, false});
-}
-
-void LiveSearch::searchSimilar(const QString &imagePath)
-{
-    m_debounce.stop();
-    start({imagePath, true});
+    start(query);
 }
 
 void LiveSearch::setOptions(const SearchOptions &options)
 {
     m_options = options;
     m_options.generation = nullptr;
-    if (!m_current.text.isEmpty()) {
+    if (!m_current.isEmpty()) {
         start(m_current);
     }
-}
-
-void LiveSearch::setDebounce(int debounceMs)
-{
-    m_debounce.setInterval(debounceMs);
 }
 
 void LiveSearch::setRefreshInterval(int refreshIntervalMs)
@@ -139,40 +128,38 @@ void LiveSearch::setIndexingActive(bool active)
     m_indexingActive = active;
 }
 
-void LiveSearch::start(const Request &request)
+void LiveSearch::start(const QString &query)
 {
-    m_current = request;
+    m_current = query;
     ++m_generation;
     if (m_running) {
-        m_pending = request; // replaces any older waiting request: at most one waits
+        m_pending = query; // replaces any older waiting query: at most one waits
         m_hasPending = true;
         return;
     }
-    launch(request);
+    launch(query);
 }
 
-void LiveSearch::launch(const Request &request)
+void LiveSearch::launch(const QString &query)
 {
     const quint64 generation = m_generation.load();
     const std::shared_ptr<SearchEngine> engine = this->engine();
-    if (!engine || request.text.trimmed().isEmpty()) {
+    if (!engine || query.trimmed().isEmpty()) {
         SearchResults empty;
-        empty.query = request.text;
-        if (!engine && !request.text.trimmed().isEmpty()) {
+        empty.query = query;
+        if (!engine && !query.trimmed().isEmpty()) {
             empty.error = tr("No photos are indexed yet");
         }
         Q_EMIT resultsReady(empty);
         return;
     }
     m_running = true;
-    Q_EMIT busyChanged(true);
     SearchOptions options = m_options;
     options.generation = &m_generation;
     options.startGeneration = generation;
-    m_pool.start([this, engine, request, options, generation] {
+    m_pool.start([this, engine, query, options, generation] {
         clip::setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
-        const SearchResults results =
-            request.similar ? engine->similar(request.text, options) : engine->search(request.text, options);
+        const SearchResults results = engine->search(query, options);
         QMetaObject::invokeMethod(this, [this, results, generation] { finished(results, generation); },
                                   Qt::QueuedConnection);
     });
@@ -184,9 +171,8 @@ void LiveSearch::finished(const SearchResults &results, quint64 generation)
     if (m_hasPending) {
         m_hasPending = false;
         launch(m_pending);
-        return; // the pending request is newer: this result is stale
+        return; // the pending query is newer: this result is stale
     }
-    Q_EMIT busyChanged(false);
     if (!results.cancelled && generation == m_generation.load()) {
         Q_EMIT resultsReady(results);
     }

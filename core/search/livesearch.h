@@ -41,17 +41,14 @@ public:
     /// Thread-safe: the indexer's committed hook.
     void applyRows(const IndexedRows &rows);
 
-    /// Debounced (debounceMs, default 80): the search starts when typing pauses briefly.
+    /// Debounced (80 ms): the search starts when typing pauses briefly.
     void setQuery(const QString &query);
     /// No debounce (Enter in the field, "Find similar").
     void searchNow(const QString &query);
-    /// "More like this" for one photo.
-    void searchSimilar(const QString &imagePath);
     QString query() const { return m_query; }
 
     void setOptions(const SearchOptions &options);
     SearchOptions options() const { return m_options; }
-    void setDebounce(int debounceMs);
     void setRefreshInterval(int refreshIntervalMs);
 
     /// Re-runs the current query soon (rows changed), at most once per refresh interval.
@@ -64,15 +61,10 @@ public:
 Q_SIGNALS:
     /// The latest query's results (never a superseded one's).
     void resultsReady(const clipfind::SearchResults &results);
-    void busyChanged(bool busy);
 
 private:
-    struct Request {
-        QString text;
-        bool similar = false;
-    };
-    void start(const Request &request);
-    void launch(const Request &request);
+    void start(const QString &query);
+    void launch(const QString &query);
     void finished(const SearchResults &results, quint64 generation);
 
     QThreadPool m_pool;
@@ -83,11 +75,11 @@ private:
 
     std::atomic<quint64> m_generation{0};
     std::atomic_bool m_indexingActive{false};
-    QString m_query;
-    Request m_current;
+    QString m_query;   // the text of the search field
+    QString m_current; // the query searched last (what a refresh re-runs)
     bool m_running = false;
     bool m_hasPending = false;
-    Request m_pending;
+    QString m_pending;
     SearchOptions m_options;
     QTimer m_debounce;
     QTimer m_refresh;

@@ -459,12 +459,6 @@ QString SearchEngine::root() const
     return d->root;
 }
 
-QString SearchEngine::matrixDescription() const
-{
-    std::shared_lock lock(d->rowsLock);
-    return QString::fromStdString(d->matrix->description());
-}
-
 SearchResults SearchEngine::search(const QString &query, const SearchOptions &options)
 {
     QElapsedTimer total;

@@ -101,8 +101,6 @@ public:
     void removePaths(const QStringList &paths);
     qint64 rowCount() const;
     QString root() const;
-    /// How rows are scanned ("int8 scan (AVX2, 2 threads) + exact rescoring from fp16 rows, cpu").
-    QString matrixDescription() const;
 
     /// Runs a query in the search field's syntax (see searchquery.h). A blank query gives no hits and no error.
     SearchResults search(const QString &query, const SearchOptions &options);

@@ -586,19 +586,4 @@ TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::funct
     }
 }
 
-std::vector<float> EmbeddingMatrix::allScores(const float *query) const
-{
-    std::vector<float> scores(size_t(d->rows));
-    std::vector<float> row(size_t(d->dim));
-    for (int64_t r = 0; r < d->rows; ++r) {
-        d->rowAsFloat(r, row.data());
-        float dot = 0;
-        for (int i = 0; i < d->dim; ++i) {
-            dot += query[i] * row[size_t(i)];
-        }
-        scores[size_t(r)] = dot;
-    }
-    return scores;
-}
-
 } // namespace clipfind::clip

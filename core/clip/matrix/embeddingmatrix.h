@@ -83,9 +83,6 @@ public:
     /// from the scanning threads every few thousand rows; when it returns true the result has cancelled = true.
     TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {}) const;
 
-    /// Every row's exact score (tests and diagnostics).
-    std::vector<float> allScores(const float *query) const;
-
     struct Private;
 
 private:
