@@ -282,6 +282,30 @@ private Q_SLOTS:
         QVERIFY(text.value(QStringLiteral("5")).toDouble() > 0);
         QVERIFY(text.value(QStringLiteral("77")).toDouble() > 0);
     }
+
+    // --batches (bench) and --rows (bench-search) share one list parser: a bad item is a usage error naming it.
+    void benchRejectsBadLists_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("letter") << "bench" << "--batches" << "1,x";
+        QTest::newRow("zero") << "bench" << "--batches" << "0";
+        QTest::newRow("negative") << "bench-search" << "--rows" << "10,-5";
+        QTest::newRow("fraction") << "bench-search" << "--rows" << "1.5";
+        QTest::newRow("overflow") << "bench-search" << "--rows" << "99999999999999999999";
+    }
+
+    void benchRejectsBadLists()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        const Run run = runCli({command, QStringLiteral("--arch"), QStringLiteral("ViT-B/32"), option, value});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(option.toUtf8() + " needs positive numbers separated by commas"), run.err.constData());
+        QCOMPARE(run.err.count('\n'), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

@@ -34,13 +34,10 @@ int runBench(const QStringList &arguments)
         return fail(error, 2);
     }
     clip::BenchOptions bench;
-    for (const QString &item : parser.value(QStringLiteral("batches")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int batch = item.toInt(&ok);
-        if (!ok || batch < 1) {
-            return fail(QStringLiteral("--batches needs positive numbers separated by commas"), 2);
-        }
-        bench.imageBatches.push_back(batch);
+    std::string listError;
+    if (!clip::parseCountList("--batches", parser.value(QStringLiteral("batches")).toStdString(), &bench.imageBatches,
+                              &listError)) {
+        return fail(QString::fromStdString(listError), 2);
     }
     bench.secondsPerCase = parser.value(QStringLiteral("seconds")).toDouble();
 

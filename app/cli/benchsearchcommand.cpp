@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "core/clip/bench/benchmark.h"
 #include "core/clip/bench/searchbench.h"
 #include "core/encode/clipencoder.h"
 #include "core/store/librarydatabase.h"
@@ -122,14 +123,10 @@ int runBenchSearch(const QStringList &arguments)
         return fail(error, 2);
     }
     clip::SearchBenchOptions bench;
-    bench.rowCounts.clear();
-    for (const QString &item : parser.value(QStringLiteral("rows")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const qint64 rows = item.toLongLong(&ok);
-        if (!ok || rows < 1) {
-            return fail(QStringLiteral("--rows needs positive numbers separated by commas"), 2);
-        }
-        bench.rowCounts.push_back(rows);
+    std::string listError;
+    if (!clip::parseCountList("--rows", parser.value(QStringLiteral("rows")).toStdString(), &bench.rowCounts,
+                              &listError)) {
+        return fail(QString::fromStdString(listError), 2);
     }
     bench.queries = parser.value(QStringLiteral("queries")).toInt();
     const qint64 loadRows = parser.value(QStringLiteral("load-rows")).toLongLong();

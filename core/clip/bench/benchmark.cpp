@@ -4,8 +4,10 @@
 #include "core/clip/model/clipmodelprivate.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace clipfind::clip {
@@ -68,6 +70,29 @@ double timeText(ClipModel &model, int64_t contentTokens, double seconds)
 }
 
 } // namespace
+
+bool parseCountList(const std::string &option, const std::string &text, std::vector<int64_t> *counts,
+                    std::string *error)
+{
+    std::vector<int64_t> parsed;
+    for (size_t start = 0; start <= text.size();) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        start = comma + 1;
+        if (item.empty()) {
+            continue;
+        }
+        errno = 0;
+        const long long value = std::strtoll(item.c_str(), nullptr, 10);
+        if (item.find_first_not_of("0123456789") != std::string::npos || errno == ERANGE || value < 1) {
+            *error = option + " needs positive numbers separated by commas ('" + item + "' is not one)";
+            return false;
+        }
+        parsed.push_back(value);
+    }
+    *counts = std::move(parsed);
+    return true;
+}
 
 BenchResult runBenchmark(ClipModel &model, const std::string &modelName, const BenchOptions &options)
 {

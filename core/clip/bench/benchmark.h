@@ -28,6 +28,11 @@ struct BenchResult {
 /// Times the image tower per batch size and the text tower per query length. Thread: the caller's.
 BenchResult runBenchmark(ClipModel &model, const std::string &modelName, const BenchOptions &options);
 
+/// The command-line lists of clipfind-cli and clipfind-engine ("--batches 1,8,32", "--rows 10000,100000"): positive
+/// integers separated by commas, empty items skipped. False with *error naming `option` when an item is not one.
+bool parseCountList(const std::string &option, const std::string &text, std::vector<int64_t> *counts,
+                    std::string *error);
+
 std::string formatBenchTable(const BenchResult &result);
 /// {"device","threads","precision","model","image_img_per_s":{"1":..},"text_ms":{"5":..,"77":..}}
 json::Value benchToJson(const BenchResult &result);

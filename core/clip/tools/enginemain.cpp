@@ -329,9 +329,10 @@ int runBench(const Arguments &args)
         return 1;
     }
     BenchOptions bench;
-    std::stringstream batches(args.get("--batches"));
-    for (std::string item; std::getline(batches, item, ',');) {
-        bench.imageBatches.push_back(std::stoll(item));
+    std::string error;
+    if (!parseCountList("--batches", args.get("--batches"), &bench.imageBatches, &error)) {
+        std::fprintf(stderr, "bench: %s\n", error.c_str());
+        return 2;
     }
     bench.secondsPerCase = std::atof(args.get("--seconds", "2").c_str());
     const BenchResult result = runBenchmark(*model, name, bench);
@@ -351,12 +352,10 @@ int runBenchSearch(const Arguments &args)
         return 1;
     }
     SearchBenchOptions options;
-    if (args.has("--rows")) {
-        options.rowCounts.clear();
-        std::stringstream rows(args.get("--rows"));
-        for (std::string item; std::getline(rows, item, ',');) {
-            options.rowCounts.push_back(std::stoll(item));
-        }
+    std::string error;
+    if (args.has("--rows") && !parseCountList("--rows", args.get("--rows"), &options.rowCounts, &error)) {
+        std::fprintf(stderr, "bench-search: %s\n", error.c_str());
+        return 2;
     }
     options.queries = std::max(1, std::atoi(args.get("--queries", "25").c_str()));
     options.baseline = !args.has("--no-baseline");
@@ -371,7 +370,6 @@ int runBenchSearch(const Arguments &args)
         Features f = model->encodeTexts({ids});
         return f.values;
     };
-    std::string error;
     const SearchBenchResult result =
         runSearchBenchmark(static_cast<int>(model->config().embedDim), encode, options, &error);
     if (!error.empty()) {
