@@ -303,7 +303,8 @@ private Q_SLOTS:
         QFETCH(QString, value);
         const Run run = runCli({command, QStringLiteral("--arch"), QStringLiteral("ViT-B/32"), option, value});
         QCOMPARE(run.exitCode, 2);
-        QVERIFY2(run.err.contains(option.toUtf8() + " needs positive numbers separated by commas"), run.err.constData());
+        QVERIFY2(run.err.contains(option.toUtf8() + " needs positive numbers separated by commas"),
+                 run.err.constData());
         QCOMPARE(run.err.count('\n'), 1);
     }
 };

@@ -186,30 +186,52 @@ private Q_SLOTS:
         // The texts are nlohmann-json's (offsets: the byte where the problem was found); each case must stay an error.
         const QString valueExpected = QStringLiteral("expected '[', '{', or a literal");
         QTest::newRow("empty") << QByteArray("") << "unexpected end of input; " + valueExpected + " at offset 0";
-        QTest::newRow("whitespace only") << QByteArray("  \n") << "unexpected end of input; " + valueExpected + " at offset 3";
-        QTest::newRow("unclosed object") << QByteArray("{") << "object key - unexpected end of input; expected string literal at offset 1";
-        QTest::newRow("unclosed array") << QByteArray("[1,2") << "array - unexpected end of input; expected ']' at offset 4";
+        QTest::newRow("whitespace only") << QByteArray("  \n")
+                                         << "unexpected end of input; " + valueExpected + " at offset 3";
+        QTest::newRow("unclosed object") << QByteArray("{")
+                                         << "object key - unexpected end of input; expected string literal at offset 1";
+        QTest::newRow("unclosed array") << QByteArray("[1,2")
+                                        << "array - unexpected end of input; expected ']' at offset 4";
         QTest::newRow("trailing comma") << QByteArray("[1,]") << "unexpected ']'; " + valueExpected + " at offset 3";
-        QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << "unexpected number literal; expected ':' at offset 5";
-        QTest::newRow("single quotes") << QByteArray("{'a':1}") << "object key - invalid literal; last read: '{''; expected string literal at offset 1";
+        QTest::newRow("missing colon") << QByteArray("{\"a\" 1}")
+                                       << "unexpected number literal; expected ':' at offset 5";
+        QTest::newRow("single quotes") << QByteArray("{'a':1}")
+                                       << "object key - invalid literal; "
+                                          "last read: '{''; expected string literal at offset 1";
         QTest::newRow("leading zero") << QByteArray("[01]") << "unexpected number literal; expected ']' at offset 2";
         QTest::newRow("bare dot") << QByteArray("1.") << "expected digit after '.'; last read: '1.' at offset 2";
         QTest::newRow("lone minus") << QByteArray("-") << "expected digit after '-'; last read: '-' at offset 1";
-        QTest::newRow("empty exponent") << QByteArray("1e+") << "expected digit after exponent sign; last read: '1e+' at offset 3";
+        QTest::newRow("empty exponent") << QByteArray("1e+")
+                                        << "expected digit after exponent sign; last read: '1e+' at offset 3";
         QTest::newRow("NaN") << QByteArray("NaN") << "invalid literal; last read: 'N' at offset 0";
         QTest::newRow("truncated literal") << QByteArray("tru") << "invalid literal; last read: 'tru' at offset 3";
-        QTest::newRow("unterminated string") << QByteArray("\"abc") << "missing closing quote; last read: '\"abc' at offset 4";
-        QTest::newRow("bad escape") << QByteArray("\"a\\x\"") << "forbidden character after backslash; last read: '\"a\\x' at offset 3";
-        QTest::newRow("bad hex") << QByteArray("\"\\u12G4\"") << "'\\u' must be followed by 4 hex digits; last read: '\"\\u12G' at offset 5";
-        QTest::newRow("lone high surrogate") << QByteArray("\"\\uD800x\"") << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\uD800x' at offset 7";
-        QTest::newRow("high + non-low") << QByteArray("\"\\uD83D\\u0041\"") << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; last read: '\"\\uD83D\\u0041' at offset 12";
-        QTest::newRow("lone low surrogate") << QByteArray("\"ab\\uDE00\"") << "surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF; last read: '\"ab\\uDE00' at offset 8";
-        QTest::newRow("raw tab in string") << QByteArray("[\"a\tb\"]") << "control character U+0009 (HT) must be escaped to \\u0009 or \\t; last read: '\"a<U+0009>' at offset 3";
+        QTest::newRow("unterminated string") << QByteArray("\"abc")
+                                             << "missing closing quote; last read: '\"abc' at offset 4";
+        QTest::newRow("bad escape") << QByteArray("\"a\\x\"")
+                                    << "forbidden character after backslash; last read: '\"a\\x' at offset 3";
+        QTest::newRow("bad hex") << QByteArray("\"\\u12G4\"")
+                                 << "'\\u' must be followed by 4 hex digits; last read: '\"\\u12G' at offset 5";
+        QTest::newRow("lone high surrogate") << QByteArray("\"\\uD800x\"")
+                                             << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; "
+                                                "last read: '\"\\uD800x' at offset 7";
+        QTest::newRow("high + non-low") << QByteArray("\"\\uD83D\\u0041\"")
+                                        << "surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF; "
+                                           "last read: '\"\\uD83D\\u0041' at offset 12";
+        QTest::newRow("lone low surrogate") << QByteArray("\"ab\\uDE00\"")
+                                            << "surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF; "
+                                               "last read: '\"ab\\uDE00' at offset 8";
+        QTest::newRow("raw tab in string") << QByteArray("[\"a\tb\"]")
+                                           << "control character U+0009 (HT) must be escaped to \\u0009 or \\t; "
+                                              "last read: '\"a<U+0009>' at offset 3";
         // Bytes that are not ASCII show as \xNN, so the message is plain ASCII whatever the input held.
-        QTest::newRow("invalid UTF-8") << QByteArray("\"a\xFF\"") << "ill-formed UTF-8 byte; last read: '\"a\\xFF' at offset 2";
-        QTest::newRow("overlong UTF-8") << QByteArray("\"\xC0\xAF\"") << "ill-formed UTF-8 byte; last read: '\"\\xC0' at offset 1";
-        QTest::newRow("UTF-8 surrogate") << QByteArray("\"\xED\xA0\x80\"") << "ill-formed UTF-8 byte; last read: '\"\\xED\\xA0' at offset 2";
-        QTest::newRow("trailing data") << QByteArray("[1] 2") << "unexpected number literal; expected end of input at offset 4";
+        QTest::newRow("invalid UTF-8") << QByteArray("\"a\xFF\"")
+                                       << "ill-formed UTF-8 byte; last read: '\"a\\xFF' at offset 2";
+        QTest::newRow("overlong UTF-8") << QByteArray("\"\xC0\xAF\"")
+                                        << "ill-formed UTF-8 byte; last read: '\"\\xC0' at offset 1";
+        QTest::newRow("UTF-8 surrogate") << QByteArray("\"\xED\xA0\x80\"")
+                                         << "ill-formed UTF-8 byte; last read: '\"\\xED\\xA0' at offset 2";
+        QTest::newRow("trailing data") << QByteArray("[1] 2")
+                                       << "unexpected number literal; expected end of input at offset 4";
         QTest::newRow("two values") << QByteArray("{}{}") << "unexpected '{'; expected end of input at offset 2";
         // Ours (nlohmann keeps the last of duplicate keys): the offset is the key's closing quote.
         QTest::newRow("duplicate key") << QByteArray("{\"a\":1,\"b\":2,\"a\":3}") << "duplicate key \"a\" at offset 15";
@@ -219,8 +241,9 @@ private Q_SLOTS:
         QTest::newRow("embedded NUL") << QByteArray("[1]\0", 4) << "unexpected byte 0x00 at offset 3";
         QTest::newRow("NUL in a string") << QByteArray("[\"a\0b\"]", 7) << "unexpected byte 0x00 at offset 3";
         // A long offending token is cut to its last bytes: the message stays one short line.
-        QTest::newRow("unterminated long string") << QByteArray("[\"" + QByteArray(100000, 'x'))
-                                                  << "missing closing quote; last read: '..." + QString(32, QLatin1Char('x')) + "' at offset 100002";
+        QTest::newRow("unterminated long string")
+            << QByteArray("[\"" + QByteArray(100000, 'x'))
+            << "missing closing quote; last read: '..." + QString(32, QLatin1Char('x')) + "' at offset 100002";
     }
 
     void rejectsMalformedInput()
@@ -287,8 +310,9 @@ private Q_SLOTS:
         QCOMPARE(v[4].toInt(-1), int64_t(-1)); // a fraction is not silently truncated
         QVERIFY(!v[5].isInteger());
         QCOMPARE(v[5].toInt(-1), int64_t(1000)); // but an integral double converts
-        // Integers print as integers, digit for digit, and an integral double as a double. (2^63 prints in whatever shortest form the standard library
-        // picks, "9223372036854775808" or "9.223372036854776e+18"; both parse back to the same double.)
+        // Integers print as integers, digit for digit, and an integral double as a double. (2^63 prints in whatever
+        // shortest form the writer picks, "9223372036854775808" or "9.223372036854776e+18"; both parse back to the
+        // same double.)
         QCOMPARE(json::serialize(json::Value::makeArray({v[0], v[1], v[2], v[4], v[5], v[6]})),
                  std::string("[9007199254740993,9223372036854775807,-9223372036854775808,2.5,1000.0,0]"));
         QCOMPARE(parseOrFail(json::serialize(v[3])).toDouble(), 9223372036854775808.0);

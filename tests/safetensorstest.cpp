@@ -205,9 +205,10 @@ private Q_SLOTS:
                                                  << "truncated: header length is 10504 bytes but only 992 follow";
         QTest::newRow("header length absurd") << le64(quint64(1) << 63) + "{}" << "exceeds the 100 MB limit";
         QTest::newRow("header length 1") << le64(1) + "{" << "header length 1 is too small";
-        QTest::newRow("header not JSON") << safetensors("{\"a.b\":", "")
-                                         << "header is not valid JSON (syntax error while parsing value - unexpected end of input; "
-                                            "expected '[', '{', or a literal at offset 7)";
+        QTest::newRow("header not JSON")
+            << safetensors("{\"a.b\":", "")
+            << "header is not valid JSON (syntax error while parsing value - unexpected end of input; "
+               "expected '[', '{', or a literal at offset 7)";
         QTest::newRow("header not object") << safetensors("[1, 2]", "") << "header is not a JSON object";
         QTest::newRow("duplicate tensor") << safetensors(R"({"a":{},"a":{}})", "")
                                           << "header is not valid JSON (duplicate key \"a\" at offset 10)";

@@ -71,7 +71,8 @@ void printProgress(const IndexProgress &p, bool tty)
 int runIndex(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Indexes the photos of DIR into the embedding cache; prints a JSON summary."));
+    parser.setApplicationDescription(
+        QStringLiteral("Indexes the photos of DIR into the library database; prints a JSON summary."));
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 32 on the CPU, 512 on CUDA)."),

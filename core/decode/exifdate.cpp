@@ -67,11 +67,12 @@ QDateTime dateFromTiff(const ByteView &bytes)
         return entry ? tiff.ascii(*entry, kMaxDateBytes) : std::nullopt;
     };
     const quint32 ifd0 = tiff.firstIfd();
-    const std::optional<TiffEntry> exifPointer = tiff.find(ifd0, tiff::kExifIfd);
+    const std::optional<TiffEntry> exifPointer = tiff.find(ifd0, tifftag::kExifIfd);
     const std::optional<quint32> exif = exifPointer ? tiff.offset(*exifPointer) : std::nullopt;
     if (exif) {
-        for (const auto &[dateTag, offsetTag] : {std::pair{tiff::kDateTimeOriginal, tiff::kOffsetTimeOriginal},
-                                                 std::pair{tiff::kDateTimeDigitized, tiff::kOffsetTimeDigitized}}) {
+        const std::pair<quint32, quint32> dateTags[] = {{tifftag::kDateTimeOriginal, tifftag::kOffsetTimeOriginal},
+                                                        {tifftag::kDateTimeDigitized, tifftag::kOffsetTimeDigitized}};
+        for (const auto &[dateTag, offsetTag] : dateTags) {
             if (const std::optional<QByteArray> date = text(*exif, dateTag)) {
                 const QDateTime taken = parseExifDate(*date, text(*exif, offsetTag));
                 if (taken.isValid()) {
@@ -80,8 +81,8 @@ QDateTime dateFromTiff(const ByteView &bytes)
             }
         }
     }
-    if (const std::optional<QByteArray> date = text(ifd0, tiff::kDateTime)) {
-        return parseExifDate(*date, exif ? text(*exif, tiff::kOffsetTime) : std::nullopt);
+    if (const std::optional<QByteArray> date = text(ifd0, tifftag::kDateTime)) {
+        return parseExifDate(*date, exif ? text(*exif, tifftag::kOffsetTime) : std::nullopt);
     }
     return {};
 }

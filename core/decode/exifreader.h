@@ -47,7 +47,10 @@ public:
         return bigEndian ? (u16(pos, true) << 16) | u16(pos + 2, true) : u16(pos, false) | (u16(pos + 2, false) << 16);
     }
     /// The `count` bytes at `pos`, or an empty view when they are not all inside this one.
-    ByteView sub(qint64 pos, qint64 count) const { return has(pos, count) ? ByteView(m_data + pos, count) : ByteView(); }
+    ByteView sub(qint64 pos, qint64 count) const
+    {
+        return has(pos, count) ? ByteView(m_data + pos, count) : ByteView();
+    }
 
 private:
     const uchar *m_data = nullptr;
@@ -120,7 +123,7 @@ private:
 };
 
 /// EXIF/TIFF tags both readers use.
-namespace tiff {
+namespace tifftag {
 inline constexpr quint32 kImageWidth = 0x0100;
 inline constexpr quint32 kImageHeight = 0x0101;
 inline constexpr quint32 kOrientation = 0x0112;
@@ -131,6 +134,6 @@ inline constexpr quint32 kDateTimeDigitized = 0x9004;
 inline constexpr quint32 kOffsetTime = 0x9010;
 inline constexpr quint32 kOffsetTimeOriginal = 0x9011;
 inline constexpr quint32 kOffsetTimeDigitized = 0x9012;
-} // namespace tiff
+} // namespace tifftag
 
 } // namespace clipfind

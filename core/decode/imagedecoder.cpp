@@ -59,12 +59,12 @@ void readTiffIfd0(const ByteView &bytes, HeaderInfo *info)
         const std::optional<quint32> number = entry ? tiff.number(*entry) : std::nullopt;
         return number ? qint64(*number) : 0;
     };
-    const qint64 orientation = value(tiff::kOrientation);
+    const qint64 orientation = value(tifftag::kOrientation);
     if (orientation >= 1 && orientation <= 8) {
         info->orientation = int(orientation);
     }
-    info->width = value(tiff::kImageWidth);
-    info->height = value(tiff::kImageHeight);
+    info->width = value(tifftag::kImageWidth);
+    info->height = value(tifftag::kImageHeight);
 }
 
 // The orientation an EXIF payload gives (see tiffInExif); 1 (upright) when it has none.

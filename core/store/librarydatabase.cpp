@@ -541,7 +541,9 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         const int rowDim = int(q.integer(1));
         const QByteArray vector = q.blob(2);
         if ((*dim != 0 && rowDim != *dim) || rowDim <= 0 || vector.size() != 2 * rowDim) {
-            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, q.text(0)).arg(rowDim));
+            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
+                                .arg(d->path, q.text(0))
+                                .arg(rowDim));
             paths->clear();
             matrix->clear();
             *dim = 0;
@@ -676,7 +678,9 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
                 return;
             if (!converted) {
                 if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
-                    setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, path).arg(rowDim));
+                    setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
+                                        .arg(d->path, path)
+                                        .arg(rowDim));
                     consistent = false;
                     return;
                 }

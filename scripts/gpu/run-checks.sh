@@ -16,7 +16,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
 python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'
 prefix=$(python3 -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
 gen=""; command -v ninja >/dev/null && gen="-G Ninja"
-[ -f .nlohmann/nlohmann/json.hpp ] || { echo "no .nlohmann/nlohmann/json.hpp: run scripts/gpu/vendor-nlohmann.sh and carry .nlohmann"; exit 1; }
+if [ ! -f .nlohmann/nlohmann/json.hpp ]; then
+    echo "no .nlohmann/nlohmann/json.hpp: run scripts/gpu/vendor-nlohmann.sh and carry .nlohmann"
+    exit 1
+fi
 time cmake -S . -B build-gpu $gen -DCLIPFIND_ENGINE_ONLY=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CUDA_ARCHITECTURES=90 -DCLIPFIND_NLOHMANN_INCLUDE_DIR="$PWD/.nlohmann" \
     > "$out/cmake.txt" 2>&1 || { tail -40 "$out/cmake.txt"; exit 1; }

@@ -10,7 +10,8 @@ if [ ! -x build-gpu/core/clip/clipfind-engine ]; then
     prefix=$(python3 -c 'import torch.utils; print(torch.utils.cmake_prefix_path)')
     gen=""; command -v ninja >/dev/null && gen="-G Ninja"
     cmake -S . -B build-gpu $gen -DCLIPFIND_ENGINE_ONLY=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release \
-        -DCMAKE_PREFIX_PATH="$prefix" -DCLIPFIND_NLOHMANN_INCLUDE_DIR="$PWD/.nlohmann" > "$out/cmake-feed.txt" 2>&1 || { tail -40 "$out/cmake-feed.txt"; exit 1; }
+        -DCMAKE_PREFIX_PATH="$prefix" -DCLIPFIND_NLOHMANN_INCLUDE_DIR="$PWD/.nlohmann" > "$out/cmake-feed.txt" 2>&1 \
+        || { tail -40 "$out/cmake-feed.txt"; exit 1; }
     cmake --build build-gpu --parallel 16 --target clipfind-engine > "$out/build-feed.txt" 2>&1 \
         || { grep -m20 -B2 -A8 error "$out/build-feed.txt"; exit 1; }
 fi

@@ -82,8 +82,8 @@ std::string describeParseError(const std::string &what, const std::string &lastT
     if (message.rfind("parse error at line ", 0) == 0 && message.find(": ") != std::string::npos) {
         message.erase(0, message.find(": ") + 2);
     }
-    std::string token = lastToken.size() > kMaxQuotedToken ? "..." + lastToken.substr(lastToken.size() - kMaxQuotedToken)
-                                                            : lastToken;
+    const std::string token =
+        lastToken.size() > kMaxQuotedToken ? "..." + lastToken.substr(lastToken.size() - kMaxQuotedToken) : lastToken;
     std::string shown;
     for (const char c : token) {
         if (static_cast<unsigned char>(c) >= 0x80) {
@@ -125,7 +125,10 @@ public:
         }
         return add(Value::makeNumber(double(value), 0, false)); // beyond int64: a (rounded) double, as elsewhere
     }
-    bool number_float(Json::number_float_t value, const std::string &) { return add(Value::makeNumber(value, 0, false)); }
+    bool number_float(Json::number_float_t value, const std::string &)
+    {
+        return add(Value::makeNumber(value, 0, false));
+    }
     bool string(std::string &value) { return add(Value::makeString(std::move(value))); }
     bool binary(Json::binary_t &) { return fail("unexpected binary value"); } // only binary formats have these
     bool start_object(size_t) { return open(true); }
@@ -147,7 +150,8 @@ public:
 
     bool parse_error(size_t position, const std::string &lastToken, const nlohmann::detail::exception &e)
     {
-        m_error = describeParseError(e.what(), lastToken) + " at offset " + std::to_string(position > 0 ? position - 1 : 0);
+        m_error = describeParseError(e.what(), lastToken) + " at offset "
+                  + std::to_string(position > 0 ? position - 1 : 0);
         return false;
     }
 
@@ -197,7 +201,8 @@ private:
     {
         Open done = std::move(m_open.back());
         m_open.pop_back();
-        return add(done.isObject ? Value::makeObject(std::move(done.members)) : Value::makeArray(std::move(done.items)));
+        return add(done.isObject ? Value::makeObject(std::move(done.members))
+                                 : Value::makeArray(std::move(done.items)));
     }
 
     const char *m_begin;
@@ -212,7 +217,8 @@ nlohmann::ordered_json toNlohmann(const Value &v)
     switch (v.type()) {
     case Value::Type::Null: return nullptr;
     case Value::Type::Bool: return v.toBool();
-    case Value::Type::Number: return v.isInteger() ? nlohmann::ordered_json(v.toInt()) : nlohmann::ordered_json(v.toDouble());
+    case Value::Type::Number:
+        return v.isInteger() ? nlohmann::ordered_json(v.toInt()) : nlohmann::ordered_json(v.toDouble());
     case Value::Type::String: return v.toString();
     case Value::Type::Array: {
         nlohmann::ordered_json array = nlohmann::ordered_json::array();

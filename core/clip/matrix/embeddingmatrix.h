@@ -21,8 +21,8 @@ namespace clipfind::clip {
 ///    best candidates rescored in fp32. The CUDA path; on the CPU it is the plain fp32 baseline of bench-search.
 enum class ScanMethod { Auto, Quantized, Torch };
 
-/// Precision of the stored rows that exact scores come from (Quantized). Float16 is what the embedding cache holds
-/// (half the memory); Float32 keeps rows handed over in fp32 bit for bit.
+/// Precision of the stored rows that exact scores come from (Quantized). Float16 is what the library database stores
+/// (half the memory; converted by half.h, as the database does); Float32 keeps rows handed over in fp32 bit for bit.
 enum class RowPrecision { Float16, Float32 };
 
 struct MatrixOptions {
@@ -68,7 +68,7 @@ public:
     void reserve(int64_t rows);
     /// Appends `count` rows of dim() floats.
     void append(const float *values, int64_t count);
-    /// Appends `count` rows of dim() IEEE binary16 values (the cache's format), without a float round trip.
+    /// Appends `count` rows of dim() IEEE binary16 values (the library database's format), without a float round trip.
     void appendHalf(const uint16_t *halves, int64_t count);
     /// Overwrites one row.
     void replace(int64_t row, const float *values);

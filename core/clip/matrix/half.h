@@ -21,7 +21,8 @@ inline uint16_t floatToHalf(float value)
     const uint16_t sign = uint16_t((bits >> 16) & 0x8000u);
     const uint32_t absBits = bits & 0x7fffffffu;
     if (absBits >= 0x7f800000u) { // inf or NaN
-        return absBits == 0x7f800000u ? uint16_t(sign | 0x7c00u) : uint16_t(sign | 0x7e00u | ((absBits >> 13) & 0x3ffu));
+        return absBits == 0x7f800000u ? uint16_t(sign | 0x7c00u)
+                                      : uint16_t(sign | 0x7e00u | ((absBits >> 13) & 0x3ffu));
     }
     if (absBits >= 0x477ff000u) { // >= 65520, which rounds (ties to even) past 65504
         return uint16_t(sign | 0x7c00u);
