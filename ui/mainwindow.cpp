@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "ui/mainwindow.h"
 
-#include "core/store/librarydatabase.h"
 #include "core/index/libraryindexer.h"
 #include "core/search/livesearch.h"
 #include "core/download/modeldownloader.h"
@@ -18,7 +17,6 @@
 #include "ui/resultdelegate.h"
 #include "ui/resultmodel.h"
 #include "ui/settingsdialog.h"
-#include "ui/thumbnailloader.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -29,7 +27,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QImageReader>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,14 +35,12 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
-#include <QPointer>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShowEvent>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QToolBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -78,8 +73,7 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
       m_settings(settings),
       m_dataDir(QFileInfo(databasePath).absolutePath()),
       m_library(new PhotoLibrary(databasePath, thumbnails, this)),
-      m_thumbnails(new ThumbnailLoader(thumbnails, this)),
-      m_model(new ResultModel(m_thumbnails, this)),
+      m_model(new ResultModel(m_library->thumbnails(), this)),
       m_delegate(new ResultDelegate(this))
 {
     setWindowTitle(tr("ClipFind"));
@@ -93,6 +87,7 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     statusBar()->addWidget(m_resultInfo, 1);
     statusBar()->addPermanentWidget(m_indexingStatus);
     connect(m_indexingStatus, &IndexingStatus::showFailuresRequested, this, &MainWindow::showFailures);
+    connect(&m_copying, &QFutureWatcher<DecodedImage>::finished, this, &MainWindow::putImageOnClipboard);
 
     connect(m_library, &PhotoLibrary::modelLoading, this, [this](const QString &path) {
         m_modelError.clear();
@@ -121,6 +116,7 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     connect(m_library, &PhotoLibrary::searchFailed, this, [this](const QString &error) {
         m_messages->showMessage(tr("Cannot search this folder: %1").arg(error), MessageBar::Kind::Error);
     });
+    connect(m_library, &PhotoLibrary::unreadableCountChanged, m_indexingStatus, &IndexingStatus::setFailureCount);
     connect(m_library->search(), &LiveSearch::resultsReady, this, &MainWindow::showResults);
     connect(m_library->indexer(), &LibraryIndexer::rowsChanged, this, [this] {
         if (const auto engine = m_library->search()->engine()) {
@@ -134,7 +130,6 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
         if (!report.error.isEmpty()) {
             m_messages->showMessage(tr("Indexing stopped: %1").arg(report.error), MessageBar::Kind::Error);
         }
-        refreshFailureCount();
     });
     connect(m_library->indexer(), &LibraryIndexer::watchProblem, this, [this](const QString &message) {
         m_messages->showMessage(message, MessageBar::Kind::Warning);
@@ -335,7 +330,6 @@ bool MainWindow::openFolder(const QString &folder)
     m_settings.rememberFolder(m_library->folder());
     m_settings.save();
     updateRecentMenu();
-    refreshFailureCount();
     return true;
 }
 
@@ -403,35 +397,9 @@ void MainWindow::showFailures()
     if (m_library->folder().isEmpty()) {
         return;
     }
-    auto *dialog = new FailuresDialog(m_library->databasePath(), m_library->folder(), this);
+    auto *dialog = new FailuresDialog(m_library->unreadablePhotos(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
-}
-
-void MainWindow::refreshFailureCount()
-{
-    const QString folder = m_library->folder();
-    const auto encoder = m_library->encoder();
-    if (folder.isEmpty() || !encoder) {
-        m_indexingStatus->setFailureCount(0);
-        return;
-    }
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, folder, databasePath = m_library->databasePath(), modelId = encoder->sha256()] {
-        QString error;
-        qint64 failed = 0;
-        if (auto cache = LibraryDatabase::open(databasePath, &error)) {
-            failed = cache->counts(folder, modelId, &error).failed;
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, failed] {
-                if (self) {
-                    self->m_indexingStatus->setFailureCount(failed);
-                }
-            },
-            Qt::QueuedConnection);
-    });
 }
 
 void MainWindow::updateSearchOptions()
@@ -618,28 +586,22 @@ void MainWindow::copyImage()
     if (paths.isEmpty()) {
         return;
     }
-    const QString path = paths.first();
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, path] { // a 12 MP decode must not stall the window
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QImage image = reader.read();
-        const QString error = reader.errorString();
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, path, image, error] {
-                if (!self) {
-                    return;
-                }
-                if (image.isNull()) {
-                    self->m_messages->showMessage(tr("Cannot copy %1: %2").arg(path, error), MessageBar::Kind::Warning);
-                    return;
-                }
-                QApplication::clipboard()->setImage(image);
-                self->m_resultInfo->setText(tr("Copied the image of %1").arg(QFileInfo(path).fileName()));
-            },
-            Qt::QueuedConnection);
-    });
+    m_copyingPath = paths.first();
+    m_copying.setFuture(m_library->decodePhoto(m_copyingPath)); // a 12 MP decode must not stall the window
+}
+
+void MainWindow::putImageOnClipboard()
+{
+    if (!m_copying.future().isFinished()) {
+        return; // the end of a copy replaced since, reported late
+    }
+    const DecodedImage decoded = m_copying.result();
+    if (!decoded.ok()) {
+        m_messages->showMessage(tr("Cannot copy %1: %2").arg(m_copyingPath, decoded.error), MessageBar::Kind::Warning);
+        return;
+    }
+    QApplication::clipboard()->setImage(decoded.image);
+    m_resultInfo->setText(tr("Copied the image of %1").arg(QFileInfo(m_copyingPath).fileName()));
 }
 
 void MainWindow::togglePreview()
@@ -649,7 +611,7 @@ void MainWindow::togglePreview()
         return;
     }
     if (!m_preview) {
-        m_preview = new PreviewDialog(this);
+        m_preview = new PreviewDialog(m_library, this);
         connect(m_preview, &PreviewDialog::neighbourRequested, this, [this](int step) {
             const int row = m_view->currentIndex().row() + step;
             if (row >= 0 && row < m_model->rowCount()) {

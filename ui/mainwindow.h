@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/decode/imagedecoder.h"
 #include "core/search/searchengine.h"
 #include "ui/appsettings.h"
 
+#include <QFutureWatcher>
 #include <QMainWindow>
 
 class QLabel;
@@ -22,7 +24,6 @@ class PhotoLibrary;
 class PreviewDialog;
 class ResultDelegate;
 class ResultModel;
-class ThumbnailLoader;
 class ThumbnailCache;
 
 /// The main window: the search field, the results grid and the indexing status. Shows the state of the
@@ -82,15 +83,14 @@ private:
     void showContextMenu(const QPoint &position);
     void copyPaths();
     void copyImage();
+    void putImageOnClipboard();
     void togglePreview();
-    void refreshFailureCount();
     QStringList selectedPaths() const;
     void updateSearchOptions();
 
     AppSettings m_settings;
     QString m_dataDir; // the cache's folder; models go to <it>/models
     PhotoLibrary *m_library;
-    ThumbnailLoader *m_thumbnails;
     ResultModel *m_model;
     ResultDelegate *m_delegate;
 
@@ -111,6 +111,8 @@ private:
     QString m_modelError;
     qint64 m_rows = -1; // searchable photos; -1 while the folder's rows load
     SearchResults m_lastResults;
+    QString m_copyingPath;
+    QFutureWatcher<DecodedImage> m_copying; // Copy Image: decoded off the GUI thread
 };
 
 } // namespace clipfind
