@@ -45,10 +45,10 @@ void FailuresDialog::showList()
         items << item;
     }
     m_list->addTopLevelItems(items);
+    const QString count = list.photos.size() == 1 ? tr("1 photo") : tr("%1 photos").arg(list.photos.size());
     m_summary->setText(!list.error.isEmpty()
                            ? tr("Cannot read the list: %1").arg(list.error)
-                           : tr("%1 photos could not be read. They are tried again when they change.")
-                                 .arg(list.photos.size()));
+                           : tr("%1 could not be read. They are tried again when they change.").arg(count));
 }
 
 int FailuresDialog::count() const
