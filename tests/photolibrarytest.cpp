@@ -89,7 +89,8 @@ private Q_SLOTS:
 
     void opensIndexesAndSearches()
     {
-        m_library = std::make_unique<PhotoLibrary>(m_dir.filePath(QStringLiteral("data/cache.sqlite")), m_thumbnails.get());
+        m_library = std::make_unique<PhotoLibrary>(m_dir.filePath(QStringLiteral("data/cache.sqlite")),
+                                                   m_thumbnails.get());
         QSignalSpy ready(m_library.get(), &PhotoLibrary::modelReady);
         QSignalSpy searchReady(m_library.get(), &PhotoLibrary::searchReady);
         QSignalSpy finished(m_library->indexer(), &LibraryIndexer::runFinished);
@@ -125,14 +126,15 @@ private Q_SLOTS:
         QVERIFY2(list.error.isEmpty(), qPrintable(list.error));
         QCOMPARE(list.photos.size(), size_t(1));
         QCOMPARE(list.photos.front().path, m_unreadable);
-        QVERIFY2(list.photos.front().reason.startsWith(QStringLiteral("scan.jpg:")), qPrintable(list.photos.front().reason));
+        const QString reason = list.photos.front().reason;
+        QVERIFY2(reason.startsWith(QStringLiteral("scan.jpg:")), qPrintable(reason));
         // The same from the value-in, value-out functions, for this folder and for one without failures.
         QCOMPARE(listUnreadablePhotos(m_library->databasePath(), m_photos).photos.size(), size_t(1));
         QString error;
         QCOMPARE(countUnreadablePhotos(m_library->databasePath(), m_photos, &error), qint64(1));
-        QCOMPARE(countUnreadablePhotos(m_library->databasePath(), m_dir.filePath(QStringLiteral("elsewhere")), &error),
-                 qint64(0));
-        QVERIFY(listUnreadablePhotos(m_library->databasePath(), m_dir.filePath(QStringLiteral("elsewhere"))).photos.empty());
+        const QString elsewhere = m_dir.filePath(QStringLiteral("elsewhere"));
+        QCOMPARE(countUnreadablePhotos(m_library->databasePath(), elsewhere, &error), qint64(0));
+        QVERIFY(listUnreadablePhotos(m_library->databasePath(), elsewhere).photos.empty());
     }
 
     void aPreviewIsUprightLikeItsThumbnail()

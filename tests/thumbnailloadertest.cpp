@@ -114,13 +114,15 @@ private Q_SLOTS:
     void loadFitsTheLargeSizeUpright()
     {
         // Stored 1600 x 1200 with EXIF orientation 6: upright it is 1200 x 1600.
-        const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, photo(QStringLiteral("portrait_exif6_1600x1200.jpg")));
+        const QString portrait = photo(QStringLiteral("portrait_exif6_1600x1200.jpg"));
+        const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, portrait);
         QVERIFY2(thumbnail.ok(), qPrintable(thumbnail.facts.error));
         QCOMPARE(thumbnail.image.size(), QSize(192, 256));
         QCOMPARE(thumbnail.facts.size, QSize(1200, 1600));
-        QCOMPARE(thumbnail.facts.bytes, QFileInfo(photo(QStringLiteral("portrait_exif6_1600x1200.jpg"))).size());
+        QCOMPARE(thumbnail.facts.bytes, QFileInfo(portrait).size());
         // Small photos are not enlarged.
-        QCOMPARE(ThumbnailLoader::load(nullptr, photo(QStringLiteral("small_120x90.png"))).image.size(), QSize(120, 90));
+        const Thumbnail small = ThumbnailLoader::load(nullptr, photo(QStringLiteral("small_120x90.png")));
+        QCOMPARE(small.image.size(), QSize(120, 90));
     }
 
     void visibleFirstNewestRequestFirst()

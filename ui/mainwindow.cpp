@@ -130,7 +130,8 @@ void MainWindow::createCentralArea()
     m_stack->addWidget(m_placeholder);
 
     m_view = new ResultsView(m_library, m_stack);
-    connect(m_view, &ResultsView::thumbnailSizeChanged, this, [this](int pixels) { m_settings.thumbnailSize = pixels; });
+    connect(m_view, &ResultsView::thumbnailSizeChanged, this,
+            [this](int pixels) { m_settings.thumbnailSize = pixels; });
     connect(m_view, &ResultsView::leaveRequested, this, [this] { m_search->setFocus(Qt::ShortcutFocusReason); });
     connect(m_view, &ResultsView::findSimilarRequested, this, &MainWindow::findSimilar);
     connect(m_view, &ResultsView::status, this, [this](const QString &text) { m_resultInfo->setText(text); });
