@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "core/photolibrary.h"
 
-#include "core/store/librarydatabase.h"
+#include "core/decode/displaydecode.h"
 #include "core/index/libraryindexer.h"
 #include "core/search/livesearch.h"
 #include "core/search/searchengine.h"
+#include "core/store/librarydatabase.h"
+#include "core/thumbnails/thumbnailloader.h"
 
 #include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace clipfind {
 
@@ -14,12 +19,20 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *th
     : QObject(parent),
       m_databasePath(databasePath),
       m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
-      m_search(new LiveSearch(this))
+      m_search(new LiveSearch(this)),
+      m_thumbnails(new ThumbnailLoader(thumbnails, 2, this))
 {
     m_pool.setMaxThreadCount(2);
     m_pool.setObjectName(QStringLiteral("clipfind-loading"));
+    m_showingPool.setMaxThreadCount(2);
+    m_showingPool.setObjectName(QStringLiteral("clipfind-showing"));
     m_indexer->setCommittedHook([search = m_search](const IndexedRows &rows) { search->applyRows(rows); });
     connect(m_indexer, &LibraryIndexer::rowsChanged, m_search, &LiveSearch::scheduleRefresh);
+    connect(m_indexer, &LibraryIndexer::rowsChanged, this, [this] {
+        if (const auto engine = m_search->engine()) {
+            setRows(engine->rowCount());
+        }
+    });
     connect(m_indexer, &LibraryIndexer::stateChanged, this, [this](LibraryIndexer::State state) {
         m_search->setIndexingActive(state == LibraryIndexer::State::Running);
     });
@@ -28,6 +41,7 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *th
         if (!m_engineLoaded && m_encoder && !m_folder.isEmpty()) {
             loadEngine();
         }
+        countUnreadable();
     });
 }
 
@@ -35,7 +49,9 @@ PhotoLibrary::~PhotoLibrary()
 {
     ++m_modelRequest;
     ++m_folderRequest;
+    ++m_countRequest;
     m_pool.waitForDone();
+    m_showingPool.waitForDone();
     // The indexer and the search die with this object (children); the indexer waits for its run.
 }
 
@@ -89,16 +105,18 @@ bool PhotoLibrary::openFolder(const QString &folder, const IndexOptions &options
     }
     m_folder = canonical;
     m_options = options;
+    setRows(-1);
     Q_EMIT folderOpened(canonical);
     if (m_encoder) {
         startFolder();
     }
+    countUnreadable();
     return true;
 }
 
 void PhotoLibrary::startFolder()
 {
-    const quint64 request = ++m_folderRequest;
+    ++m_folderRequest; // rows of an engine still loading for the previous folder or model are dropped
     // Rows the indexer commits from now on are kept until the engine below is loaded, then replayed into it.
     m_search->beginRows();
     QString error;
@@ -136,9 +154,51 @@ void PhotoLibrary::loadEngine()
                 m_engineLoaded = true;
                 m_search->setEngine(engine);
                 Q_EMIT searchReady(engine->rowCount());
+                setRows(engine->rowCount());
             },
             Qt::QueuedConnection);
     });
+}
+
+void PhotoLibrary::setRows(qint64 rows)
+{
+    if (rows != m_rows) {
+        m_rows = rows;
+        Q_EMIT searchableRowsChanged(rows);
+    }
+}
+
+void PhotoLibrary::countUnreadable()
+{
+    const quint64 request = ++m_countRequest;
+    if (m_folder.isEmpty() || !m_encoder) {
+        Q_EMIT unreadableCountChanged(0); // nothing is indexed without a model
+        return;
+    }
+    m_showingPool.start([this, request, databasePath = m_databasePath, folder = m_folder] {
+        QString error; // an unreadable cache is reported by the indexer and the search; the count shows none
+        const qint64 count = std::max<qint64>(0, countUnreadablePhotos(databasePath, folder, &error));
+        QMetaObject::invokeMethod(
+            this,
+            [this, request, count] {
+                if (request == m_countRequest) {
+                    Q_EMIT unreadableCountChanged(count);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+QFuture<UnreadablePhotos> PhotoLibrary::unreadablePhotos()
+{
+    return QtConcurrent::run(&m_showingPool, [databasePath = m_databasePath, folder = m_folder] {
+        return folder.isEmpty() ? UnreadablePhotos{} : listUnreadablePhotos(databasePath, folder);
+    });
+}
+
+QFuture<DecodedImage> PhotoLibrary::decodePhoto(const QString &path, const QSize &bound)
+{
+    return QtConcurrent::run(&m_showingPool, [path, bound] { return decodeForDisplay(path, bound); });
 }
 
 } // namespace clipfind

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/decode/imagedecoder.h"
 #include "core/encode/clipencoder.h"
 #include "core/index/indexer.h"
+#include "core/index/unreadablephotos.h"
 
+#include <QFuture>
 #include <QObject>
+#include <QSize>
 #include <QString>
 #include <QThreadPool>
 
@@ -15,10 +19,12 @@ namespace clipfind {
 class LibraryIndexer;
 class LiveSearch;
 class ThumbnailCache;
+class ThumbnailLoader;
 
-/// One app session: the model, the open folder, its indexer and its live search, wired together. Lives on the
-/// GUI thread; everything slow (loading the model, loading the folder's rows) runs on a worker and reports back
-/// through signals, so a window only shows state and forwards the user's requests.
+/// One app session: the model, the open folder, its indexer, its live search and the results' thumbnails, wired
+/// together. Lives on the GUI thread; everything slow (loading the model, the folder's rows, decoding a photo,
+/// reading the cache) runs on pools this object owns and comes back as a signal or as a QFuture, so a window only
+/// shows state and forwards the user's requests.
 class PhotoLibrary : public QObject
 {
     Q_OBJECT
@@ -43,9 +49,21 @@ public:
     QString folder() const { return m_folder; }
     IndexOptions indexOptions() const { return m_options; }
 
+    /// The photos of the open folder that searches see; -1 while its rows load (and before a folder is open).
+    qint64 searchableRows() const { return m_rows; }
+
     QString databasePath() const { return m_databasePath; }
     LibraryIndexer *indexer() const { return m_indexer; }
     LiveSearch *search() const { return m_search; }
+    /// Thumbnails for showing results, from the thumbnail cache given to the constructor.
+    ThumbnailLoader *thumbnails() const { return m_thumbnails; }
+
+    /// The open folder's unreadable photos with their reasons (listUnreadablePhotos(), on a worker). No folder:
+    /// an empty list.
+    QFuture<UnreadablePhotos> unreadablePhotos();
+    /// A photo decoded to be shown (decodeForDisplay(), on a worker): with the indexer's decoder, upright, fitted
+    /// into `bound` when it is valid (a preview), else at full resolution (the clipboard).
+    QFuture<DecodedImage> decodePhoto(const QString &path, const QSize &bound = {});
 
 Q_SIGNALS:
     void modelLoading(const QString &path);
@@ -55,20 +73,30 @@ Q_SIGNALS:
     /// The folder's cached rows are loaded: searches see them (more follow while indexing).
     void searchReady(qint64 rows);
     void searchFailed(const QString &error);
+    /// searchableRows() changed: the folder's rows loaded, indexing added or removed photos, another folder opened.
+    void searchableRowsChanged(qint64 rows);
+    /// How many photos of the open folder could not be read: after a folder opens and after each indexing run.
+    void unreadableCountChanged(qint64 count);
 
 private:
     void startFolder();
     void loadEngine();
+    void countUnreadable();
+    void setRows(qint64 rows);
 
     QString m_databasePath;
-    QThreadPool m_pool; // model and row loading
+    QThreadPool m_pool;        // model and row loading
+    QThreadPool m_showingPool; // what a window shows: previews, the clipboard, the unreadable photos
     LibraryIndexer *m_indexer = nullptr;
     LiveSearch *m_search = nullptr;
+    ThumbnailLoader *m_thumbnails = nullptr;
     std::shared_ptr<ClipEncoder> m_encoder;
     bool m_loadingModel = false;
     quint64 m_modelRequest = 0;  // the latest loadModel(); older loads that finish later are dropped
     quint64 m_folderRequest = 0; // the same for row loading
+    quint64 m_countRequest = 0;  // and for counting the unreadable photos
     QString m_folder;
+    qint64 m_rows = -1;
     IndexOptions m_options;
     bool m_engineLoaded = false;
 };

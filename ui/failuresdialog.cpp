@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "ui/failuresdialog.h"
 
-#include "core/store/librarydatabase.h"
-
 #include <QApplication>
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
-#include <QThreadPool>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace clipfind {
 
-FailuresDialog::FailuresDialog(const QString &databasePath, const QString &folder, QWidget *parent)
+FailuresDialog::FailuresDialog(const QFuture<UnreadablePhotos> &list, QWidget *parent)
     : QDialog(parent), m_list(new QTreeWidget(this)), m_summary(new QLabel(tr("Reading the list…"), this))
 {
     setWindowTitle(tr("Photos that could not be read"));
@@ -35,37 +31,24 @@ FailuresDialog::FailuresDialog(const QString &databasePath, const QString &folde
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(copy, &QPushButton::clicked, this, &FailuresDialog::copyAll);
 
-    QPointer<FailuresDialog> self(this);
-    QThreadPool::globalInstance()->start([self, databasePath, folder] {
-        QString error;
-        std::vector<FileState> failed;
-        if (auto cache = LibraryDatabase::open(databasePath, &error)) {
-            for (FileState &state : cache->filesUnder(folder, &error)) {
-                if (!state.failure.isEmpty()) {
-                    failed.push_back(std::move(state));
-                }
-            }
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, failed, error] {
-                if (!self) {
-                    return;
-                }
-                QList<QTreeWidgetItem *> items;
-                for (const FileState &state : failed) {
-                    auto *item = new QTreeWidgetItem({state.path, state.failure});
-                    item->setToolTip(1, state.failure);
-                    items << item;
-                }
-                self->m_list->addTopLevelItems(items);
-                self->m_summary->setText(!error.isEmpty() ? tr("Cannot read the list: %1").arg(error)
-                                                          : tr("%1 photos could not be read. They are tried again "
-                                                               "when they change.")
-                                                                .arg(failed.size()));
-            },
-            Qt::QueuedConnection);
-    });
+    connect(&m_reading, &QFutureWatcher<UnreadablePhotos>::finished, this, &FailuresDialog::showList);
+    m_reading.setFuture(list);
+}
+
+void FailuresDialog::showList()
+{
+    const UnreadablePhotos list = m_reading.result();
+    QList<QTreeWidgetItem *> items;
+    for (const UnreadablePhoto &photo : list.photos) {
+        auto *item = new QTreeWidgetItem({photo.path, photo.reason});
+        item->setToolTip(1, photo.reason);
+        items << item;
+    }
+    m_list->addTopLevelItems(items);
+    const QString count = list.photos.size() == 1 ? tr("1 photo") : tr("%1 photos").arg(list.photos.size());
+    m_summary->setText(!list.error.isEmpty()
+                           ? tr("Cannot read the list: %1").arg(list.error)
+                           : tr("%1 could not be read. They are tried again when they change.").arg(count));
 }
 
 int FailuresDialog::count() const

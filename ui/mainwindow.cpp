@@ -1,53 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "ui/mainwindow.h"
 
-#include "core/store/librarydatabase.h"
 #include "core/index/libraryindexer.h"
-#include "core/search/livesearch.h"
-#include "core/download/modeldownloader.h"
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
 #include "core/photolibrary.h"
-#include "core/scan/photoscanner.h"
+#include "core/search/livesearch.h"
 #include "core/search/searchquery.h"
 #include "ui/failuresdialog.h"
 #include "ui/indexingstatus.h"
 #include "ui/messagebar.h"
 #include "ui/modelsetupdialog.h"
-#include "ui/previewdialog.h"
-#include "ui/resultdelegate.h"
+#include "ui/photodroptarget.h"
+#include "ui/placeholderpage.h"
 #include "ui/resultmodel.h"
+#include "ui/resultsview.h"
+#include "ui/searchfield.h"
 #include "ui/settingsdialog.h"
-#include "ui/thumbnailloader.h"
 
 #include <QAction>
-#include <QActionGroup>
-#include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
-#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QImageReader>
-#include <QKeyEvent>
 #include <QLabel>
-#include <QLineEdit>
-#include <QListView>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMimeData>
-#include <QPointer>
-#include <QPushButton>
-#include <QScrollBar>
 #include <QShowEvent>
-#include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QToolBar>
-#include <QUrl>
 #include <QVBoxLayout>
 
 namespace clipfind {
@@ -55,20 +38,6 @@ namespace clipfind {
 namespace {
 
 constexpr int kResultLimit = 1000; // thousands scroll smoothly; beyond that nobody looks
-constexpr int kZoomStep = 32;
-
-QString fileFromUrls(const QMimeData *mime)
-{
-    if (!mime || !mime->hasUrls()) {
-        return {};
-    }
-    for (const QUrl &url : mime->urls()) {
-        if (url.isLocalFile() && isPhotoFileName(url.toLocalFile())) {
-            return url.toLocalFile();
-        }
-    }
-    return {};
-}
 
 } // namespace
 
@@ -77,14 +46,11 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     : QMainWindow(parent),
       m_settings(settings),
       m_dataDir(QFileInfo(databasePath).absolutePath()),
-      m_library(new PhotoLibrary(databasePath, thumbnails, this)),
-      m_thumbnails(new ThumbnailLoader(thumbnails, this)),
-      m_model(new ResultModel(m_thumbnails, this)),
-      m_delegate(new ResultDelegate(this))
+      m_library(new PhotoLibrary(databasePath, thumbnails, this))
 {
     setWindowTitle(tr("ClipFind"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("clipfind"), QIcon(QStringLiteral(":/icons/clipfind.svg"))));
-    setAcceptDrops(true);
+    connect(new PhotoDropTarget(this), &PhotoDropTarget::photoDropped, this, &MainWindow::findSimilar);
     createCentralArea();
     createActions();
 
@@ -93,7 +59,24 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     statusBar()->addWidget(m_resultInfo, 1);
     statusBar()->addPermanentWidget(m_indexingStatus);
     connect(m_indexingStatus, &IndexingStatus::showFailuresRequested, this, &MainWindow::showFailures);
+    connectLibrary();
 
+    updateSearchOptions();
+    m_view->setThumbnailSize(m_settings.thumbnailSize);
+    if (!m_settings.windowGeometry.isEmpty()) {
+        restoreGeometry(m_settings.windowGeometry);
+    } else {
+        resize(1100, 760);
+    }
+    restoreState(m_settings.windowState);
+    updateRecentMenu();
+    updatePlaceholder();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::connectLibrary()
+{
     connect(m_library, &PhotoLibrary::modelLoading, this, [this](const QString &path) {
         m_modelError.clear();
         m_resultInfo->setText(tr("Loading the model %1…").arg(QFileInfo(path).fileName()));
@@ -110,49 +93,24 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     });
     connect(m_library, &PhotoLibrary::folderOpened, this, [this](const QString &folder) {
         setWindowTitle(tr("%1 — ClipFind").arg(QDir(folder).dirName()));
-        m_rows = -1;
-        m_model->setHits({});
+        m_view->showHits({}, false);
         updatePlaceholder();
     });
-    connect(m_library, &PhotoLibrary::searchReady, this, [this](qint64 rows) {
-        m_rows = rows;
-        updatePlaceholder();
-    });
+    connect(m_library, &PhotoLibrary::searchableRowsChanged, this, &MainWindow::updatePlaceholder);
     connect(m_library, &PhotoLibrary::searchFailed, this, [this](const QString &error) {
         m_messages->showMessage(tr("Cannot search this folder: %1").arg(error), MessageBar::Kind::Error);
     });
+    connect(m_library, &PhotoLibrary::unreadableCountChanged, m_indexingStatus, &IndexingStatus::setFailureCount);
     connect(m_library->search(), &LiveSearch::resultsReady, this, &MainWindow::showResults);
-    connect(m_library->indexer(), &LibraryIndexer::rowsChanged, this, [this] {
-        if (const auto engine = m_library->search()->engine()) {
-            m_rows = engine->rowCount();
-            if (m_search->text().trimmed().isEmpty()) {
-                updatePlaceholder();
-            }
-        }
-    });
     connect(m_library->indexer(), &LibraryIndexer::runFinished, this, [this](const IndexReport &report, bool) {
         if (!report.error.isEmpty()) {
             m_messages->showMessage(tr("Indexing stopped: %1").arg(report.error), MessageBar::Kind::Error);
         }
-        refreshFailureCount();
     });
     connect(m_library->indexer(), &LibraryIndexer::watchProblem, this, [this](const QString &message) {
         m_messages->showMessage(message, MessageBar::Kind::Warning);
     });
-
-    updateSearchOptions();
-    setThumbnailSize(m_settings.thumbnailSize);
-    if (!m_settings.windowGeometry.isEmpty()) {
-        restoreGeometry(m_settings.windowGeometry);
-    } else {
-        resize(1100, 760);
-    }
-    restoreState(m_settings.windowState);
-    updateRecentMenu();
-    updatePlaceholder();
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::createCentralArea()
 {
@@ -166,48 +124,19 @@ void MainWindow::createCentralArea()
 
     m_stack = new QStackedWidget(central);
     layout->addWidget(m_stack, 1);
+    m_placeholder = new PlaceholderPage(m_stack);
+    connect(m_placeholder, &PlaceholderPage::modelSetupRequested, this, &MainWindow::showModelSetup);
+    connect(m_placeholder, &PlaceholderPage::chooseFolderRequested, this, &MainWindow::chooseFolder);
+    m_stack->addWidget(m_placeholder);
 
-    auto *page = new QWidget(m_stack);
-    auto *pageLayout = new QVBoxLayout(page);
-    pageLayout->addStretch(2);
-    m_placeholder = new QLabel(page);
-    m_placeholder->setAlignment(Qt::AlignCenter);
-    m_placeholder->setWordWrap(true);
-    m_placeholder->setTextFormat(Qt::RichText);
-    QFont large = m_placeholder->font();
-    large.setPointSizeF(large.pointSizeF() * 1.25);
-    m_placeholder->setFont(large);
-    pageLayout->addWidget(m_placeholder);
-    auto *buttons = new QHBoxLayout;
-    buttons->addStretch();
-    m_setupButton = new QPushButton(tr("Set up a &model…"), page);
-    m_chooseButton = new QPushButton(tr("&Choose a folder…"), page);
-    buttons->addWidget(m_setupButton);
-    buttons->addWidget(m_chooseButton);
-    buttons->addStretch();
-    pageLayout->addLayout(buttons);
-    pageLayout->addStretch(3);
-    connect(m_setupButton, &QPushButton::clicked, this, &MainWindow::showModelSetup);
-    connect(m_chooseButton, &QPushButton::clicked, this, &MainWindow::chooseFolder);
-    m_stack->addWidget(page);
-
-    m_view = new QListView(m_stack);
-    m_view->setViewMode(QListView::IconMode);
-    m_view->setUniformItemSizes(true); // one size for all: layout of thousands of items is instant
-    m_view->setResizeMode(QListView::Adjust);
-    m_view->setMovement(QListView::Static);
-    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_view->setDragEnabled(true);
-    m_view->setDragDropMode(QAbstractItemView::DragOnly);
-    m_view->setDefaultDropAction(Qt::CopyAction);
-    m_view->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->setModel(m_model);
-    m_view->setItemDelegate(m_delegate);
-    m_view->installEventFilter(this);
-    m_view->setAccessibleName(tr("Results"));
-    connect(m_view, &QListView::activated, this, &MainWindow::openResult); // double-click, Enter
-    connect(m_view, &QListView::customContextMenuRequested, this, &MainWindow::showContextMenu);
+    m_view = new ResultsView(m_library, m_stack);
+    connect(m_view, &ResultsView::thumbnailSizeChanged, this,
+            [this](int pixels) { m_settings.thumbnailSize = pixels; });
+    connect(m_view, &ResultsView::leaveRequested, this, [this] { m_search->setFocus(Qt::ShortcutFocusReason); });
+    connect(m_view, &ResultsView::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(m_view, &ResultsView::status, this, [this](const QString &text) { m_resultInfo->setText(text); });
+    connect(m_view, &ResultsView::problem, this,
+            [this](const QString &text) { m_messages->showMessage(text, MessageBar::Kind::Warning); });
     m_stack->addWidget(m_view);
 
     setCentralWidget(central);
@@ -229,30 +158,13 @@ void MainWindow::createActions()
     open->setMenu(m_recentMenu);
     bar->addAction(open);
 
-    m_search = new QLineEdit(bar);
-    m_search->setPlaceholderText(tr("Describe a photo: “sunset at the beach”, “dog + snow”, “beach - people”"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setAccessibleName(tr("Search"));
-    m_search->installEventFilter(this);
-    m_search->setMinimumWidth(320);
+    m_search = new SearchField(bar);
     bar->addWidget(m_search);
-    connect(m_search, &QLineEdit::textEdited, m_library->search(), &LiveSearch::setQuery);
-    connect(m_search, &QLineEdit::returnPressed, this, [this] { m_library->search()->searchNow(m_search->text()); });
-    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        if (text.isEmpty()) {
-            m_library->search()->searchNow(QString()); // the clear button and Esc
-        }
-    });
+    connect(m_search, &SearchField::queryEdited, m_library->search(), &LiveSearch::setQuery);
+    connect(m_search, &SearchField::searchNowRequested, m_library->search(), &LiveSearch::searchNow);
+    connect(m_search, &SearchField::downRequested, m_view, &ResultsView::enterFromAbove);
 
-    m_zoom = new QSlider(Qt::Horizontal, bar);
-    m_zoom->setRange(AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
-    m_zoom->setSingleStep(16);
-    m_zoom->setPageStep(kZoomStep);
-    m_zoom->setMaximumWidth(140);
-    m_zoom->setToolTip(tr("Thumbnail size (Ctrl+Plus / Ctrl+Minus)"));
-    m_zoom->setAccessibleName(tr("Thumbnail size"));
-    bar->addWidget(m_zoom);
-    connect(m_zoom, &QSlider::valueChanged, this, &MainWindow::setThumbnailSize);
+    bar->addWidget(m_view->createZoomSlider(bar));
 
     auto *settings = new QAction(QIcon::fromTheme(QStringLiteral("configure")), tr("&Settings…"), this);
     settings->setShortcut(QKeySequence::Preferences);
@@ -280,21 +192,13 @@ void MainWindow::createActions()
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
     });
-    auto *copyPath = edit->addAction(tr("Copy &Path"));
-    copyPath->setShortcut(QKeySequence::Copy);
-    copyPath->setShortcutContext(Qt::WidgetShortcut); // on the grid only; Ctrl+C in the field copies text
-    m_view->addAction(copyPath);
-    connect(copyPath, &QAction::triggered, this, &MainWindow::copyPaths);
+    edit->addAction(m_view->copyPathAction());
     edit->addSeparator();
     edit->addAction(settings);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    auto *zoomIn = view->addAction(QIcon::fromTheme(QStringLiteral("zoom-in")), tr("Zoom &In"));
-    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    connect(zoomIn, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize + kZoomStep); });
-    auto *zoomOut = view->addAction(QIcon::fromTheme(QStringLiteral("zoom-out")), tr("Zoom &Out"));
-    zoomOut->setShortcut(QKeySequence::ZoomOut);
-    connect(zoomOut, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize - kZoomStep); });
+    view->addAction(m_view->zoomInAction());
+    view->addAction(m_view->zoomOutAction());
     view->addSeparator();
     m_cutoffAction = view->addAction(tr("Only &Close Matches"));
     m_cutoffAction->setCheckable(true);
@@ -307,13 +211,8 @@ void MainWindow::createActions()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     auto *syntax = help->addAction(tr("&Search Syntax"));
-    connect(syntax, &QAction::triggered, this, [this] {
-        m_messages->showMessage(
-            tr("Describe what you look for: <i>a dog in the snow</i>. Combine with + and -: <i>beach - people</i>. "
-               "Weigh a term: <i>2:sunset + beach</i>. Use a photo as a term: drop it on the window, or type its "
-               "path: <i>\"/photos/kitchen.jpg\" + christmas</i>."),
-            MessageBar::Kind::Information);
-    });
+    connect(syntax, &QAction::triggered, this,
+            [this] { m_messages->showMessage(SearchField::syntaxHelp(), MessageBar::Kind::Information); });
 }
 
 void MainWindow::loadModel(const QString &path)
@@ -335,7 +234,6 @@ bool MainWindow::openFolder(const QString &folder)
     m_settings.rememberFolder(m_library->folder());
     m_settings.save();
     updateRecentMenu();
-    refreshFailureCount();
     return true;
 }
 
@@ -371,7 +269,7 @@ void MainWindow::showSettings()
     const AppSettings before = m_settings;
     m_settings = dialog.settings();
     m_settings.save();
-    setThumbnailSize(m_settings.thumbnailSize);
+    m_view->setThumbnailSize(m_settings.thumbnailSize);
     if (m_settings.modelPath != before.modelPath || m_settings.device != before.device) {
         loadModel(m_settings.modelPath); // the open folder is reindexed with it
     } else if ((m_settings.includeSubfolders != before.includeSubfolders
@@ -403,35 +301,9 @@ void MainWindow::showFailures()
     if (m_library->folder().isEmpty()) {
         return;
     }
-    auto *dialog = new FailuresDialog(m_library->databasePath(), m_library->folder(), this);
+    auto *dialog = new FailuresDialog(m_library->unreadablePhotos(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
-}
-
-void MainWindow::refreshFailureCount()
-{
-    const QString folder = m_library->folder();
-    const auto encoder = m_library->encoder();
-    if (folder.isEmpty() || !encoder) {
-        m_indexingStatus->setFailureCount(0);
-        return;
-    }
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, folder, databasePath = m_library->databasePath(), modelId = encoder->sha256()] {
-        QString error;
-        qint64 failed = 0;
-        if (auto cache = LibraryDatabase::open(databasePath, &error)) {
-            failed = cache->counts(folder, modelId, &error).failed;
-        }
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, failed] {
-                if (self) {
-                    self->m_indexingStatus->setFailureCount(failed);
-                }
-            },
-            Qt::QueuedConnection);
-    });
 }
 
 void MainWindow::updateSearchOptions()
@@ -447,39 +319,15 @@ void MainWindow::showResults(const SearchResults &results)
 {
     // The same query again is a refresh (more photos indexed): the user keeps their place and selection.
     const bool refresh = !results.query.isEmpty() && results.query == m_lastResults.query;
-    const int scroll = m_view->verticalScrollBar()->value();
-    const QString current = m_model->pathAt(m_view->currentIndex());
-    QStringList selected;
-    if (refresh) {
-        for (const QModelIndex &index : m_view->selectionModel()->selectedIndexes()) {
-            selected << m_model->pathAt(index);
-        }
-    }
     m_lastResults = results;
-    m_model->setHits(results.hits);
+    m_view->showHits(results.hits, refresh);
     if (!results.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
         m_resultInfo->setText(results.error);
     } else if (!results.hits.empty()) {
-        const QString count = results.hits.size() == 1 ? tr("1 photo")
-                                                        : tr("%1 photos").arg(QLocale().toString(qint64(results.hits.size())));
+        const QString count = results.hits.size() == 1
+            ? tr("1 photo")
+            : tr("%1 photos").arg(QLocale().toString(qint64(results.hits.size())));
         m_resultInfo->setText(tr("%1 · %2 ms").arg(count, QLocale().toString(results.timings.total, 'f', 0)));
-        if (refresh) {
-            for (const QString &path : selected) {
-                const QModelIndex index = m_model->indexOf(path);
-                if (index.isValid()) {
-                    m_view->selectionModel()->select(index, QItemSelectionModel::Select);
-                }
-            }
-            const QModelIndex currentIndex = m_model->indexOf(current);
-            m_view->selectionModel()->setCurrentIndex(currentIndex.isValid() ? currentIndex : m_model->index(0),
-                                                      QItemSelectionModel::NoUpdate);
-            m_view->verticalScrollBar()->setValue(scroll);
-        } else {
-            m_view->scrollToTop();
-            // Current (for Enter, Space and the arrow keys) but not selected: nothing looks picked before the user
-            // picks.
-            m_view->selectionModel()->setCurrentIndex(m_model->index(0), QItemSelectionModel::NoUpdate);
-        }
     } else {
         m_resultInfo->clear();
     }
@@ -489,103 +337,41 @@ void MainWindow::showResults(const SearchResults &results)
 
 void MainWindow::updatePlaceholder()
 {
-    QString text;
-    bool offerSetup = false;
-    bool offerFolder = false;
-    const bool hasQuery = !m_search->text().trimmed().isEmpty();
-    if (m_library->isLoadingModel()) {
-        text = tr("Loading the model…");
-    } else if (!m_library->hasModel()) {
-        const ModelManifest manifest = ModelManifest::builtIn();
-        const ManifestModel *standard = manifest.defaultModel();
-        text = tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>Download one (%1, %2), or use a "
-                  "checkpoint you already have, such as <i>~/.cache/clip/ViT-B-32.pt</i>.")
-                   .arg(standard ? standard->name : QStringLiteral("ViT-B/32"),
-                        standard ? formatBytes(standard->downloadSize()) : QStringLiteral("about 600 MB"));
-        if (!m_modelError.isEmpty()) {
-            text += QStringLiteral("<br><br>") + m_modelError.toHtmlEscaped();
-        }
-        offerSetup = true;
-    } else if (m_library->folder().isEmpty()) {
-        text = tr("<b>Choose a folder of photos.</b><br>ClipFind indexes it in the background; you can search "
-                  "right away.");
-        offerFolder = true;
-    } else if (m_rows < 0) {
-        text = tr("Opening %1…").arg(m_library->folder().toHtmlEscaped());
-    } else if (!hasQuery) {
-        text = m_rows == 0 ? tr("No photos indexed yet: indexing is under way.")
-                           : tr("<b>%1 photos ready.</b><br>Type what you look for.").arg(QLocale().toString(m_rows));
-    } else if (m_model->rowCount() == 0) {
-        text = m_lastResults.error.isEmpty() ? tr("No matching photos.") : m_lastResults.error.toHtmlEscaped();
-    }
-    m_placeholder->setText(text);
-    m_setupButton->setVisible(offerSetup);
-    m_chooseButton->setVisible(offerFolder);
-    m_stack->setCurrentIndex(text.isEmpty() ? 1 : 0);
+    PlaceholderState state;
+    state.loadingModel = m_library->isLoadingModel();
+    state.hasModel = m_library->hasModel();
+    state.modelError = m_modelError;
+    state.folder = m_library->folder();
+    state.rows = m_library->searchableRows();
+    state.hasQuery = !m_search->text().trimmed().isEmpty();
+    state.results = resultModel()->rowCount();
+    state.searchError = m_lastResults.error;
+    m_stack->setCurrentWidget(m_placeholder->showState(state) ? static_cast<QWidget *>(m_placeholder) : m_view);
+}
+
+QLineEdit *MainWindow::searchField() const
+{
+    return m_search;
+}
+
+QListView *MainWindow::resultView() const
+{
+    return m_view;
+}
+
+ResultModel *MainWindow::resultModel() const
+{
+    return m_view->resultModel();
 }
 
 QString MainWindow::placeholderText() const
 {
-    return m_stack->currentIndex() == 0 ? m_placeholder->text() : QString();
+    return m_stack->currentWidget() == m_placeholder ? m_placeholder->text() : QString();
 }
 
-void MainWindow::setThumbnailSize(int pixels)
+QPushButton *MainWindow::modelSetupButton() const
 {
-    pixels = std::clamp(pixels, AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
-    m_settings.thumbnailSize = pixels;
-    m_delegate->setThumbnailSize(pixels);
-    QStyleOptionViewItem option;
-    option.initFrom(m_view);
-    m_view->setGridSize(m_delegate->sizeHint(option, {})); // relayout with the new cell size
-    if (m_zoom->value() != pixels) {
-        QSignalBlocker block(m_zoom);
-        m_zoom->setValue(pixels);
-    }
-}
-
-void MainWindow::openResult(const QModelIndex &index)
-{
-    const QString path = m_model->pathAt(index);
-    if (!path.isEmpty() && !QDesktopServices::openUrl(QUrl::fromLocalFile(path))) {
-        m_messages->showMessage(tr("No application opens %1").arg(path), MessageBar::Kind::Warning);
-    }
-}
-
-QStringList MainWindow::selectedPaths() const
-{
-    QModelIndexList indexes = m_view->selectionModel()->selectedIndexes();
-    std::sort(indexes.begin(), indexes.end());
-    QStringList paths;
-    for (const QModelIndex &index : indexes) {
-        paths << m_model->pathAt(index);
-    }
-    if (paths.isEmpty() && m_view->currentIndex().isValid()) {
-        paths << m_model->pathAt(m_view->currentIndex());
-    }
-    return paths;
-}
-
-void MainWindow::showContextMenu(const QPoint &position)
-{
-    const QModelIndex index = m_view->indexAt(position);
-    if (!index.isValid()) {
-        return;
-    }
-    if (!m_view->selectionModel()->isSelected(index)) {
-        m_view->setCurrentIndex(index);
-    }
-    const QString path = m_model->pathAt(index);
-    QMenu menu(this);
-    menu.addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open"), this, [this, index] { openResult(index); });
-    menu.addAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Open Containing &Folder"), this, [path] {
-        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
-    });
-    menu.addSeparator();
-    menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy &Path"), this, &MainWindow::copyPaths);
-    menu.addAction(tr("Copy &Image"), this, &MainWindow::copyImage);
-    menu.addSeparator();
-    menu.addAction(QIcon::fromTheme(QStringLiteral("edit-find")), tr("Find &Similar"), this, [this, path] { findSimilar(path); });
-    menu.exec(m_view->viewport()->mapToGlobal(position));
+    return m_placeholder->modelSetupButton();
 }
 
 void MainWindow::findSimilar(const QString &path)
@@ -593,125 +379,6 @@ void MainWindow::findSimilar(const QString &path)
     // The image term goes into the field where the user sees it and can add words ("+ snow").
     m_search->setText(formatImageTerm(path));
     m_library->search()->searchNow(m_search->text());
-}
-
-void MainWindow::copyPaths()
-{
-    const QStringList paths = selectedPaths();
-    if (paths.isEmpty()) {
-        return;
-    }
-    auto *mime = new QMimeData;
-    QList<QUrl> urls;
-    for (const QString &path : paths) {
-        urls << QUrl::fromLocalFile(path);
-    }
-    mime->setUrls(urls);
-    mime->setText(paths.join(QLatin1Char('\n')));
-    QApplication::clipboard()->setMimeData(mime);
-    m_resultInfo->setText(paths.size() == 1 ? tr("Copied the path") : tr("Copied %1 paths").arg(paths.size()));
-}
-
-void MainWindow::copyImage()
-{
-    const QStringList paths = selectedPaths();
-    if (paths.isEmpty()) {
-        return;
-    }
-    const QString path = paths.first();
-    QPointer<MainWindow> self(this);
-    QThreadPool::globalInstance()->start([self, path] { // a 12 MP decode must not stall the window
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QImage image = reader.read();
-        const QString error = reader.errorString();
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, path, image, error] {
-                if (!self) {
-                    return;
-                }
-                if (image.isNull()) {
-                    self->m_messages->showMessage(tr("Cannot copy %1: %2").arg(path, error), MessageBar::Kind::Warning);
-                    return;
-                }
-                QApplication::clipboard()->setImage(image);
-                self->m_resultInfo->setText(tr("Copied the image of %1").arg(QFileInfo(path).fileName()));
-            },
-            Qt::QueuedConnection);
-    });
-}
-
-void MainWindow::togglePreview()
-{
-    const QModelIndex index = m_view->currentIndex();
-    if (!index.isValid()) {
-        return;
-    }
-    if (!m_preview) {
-        m_preview = new PreviewDialog(this);
-        connect(m_preview, &PreviewDialog::neighbourRequested, this, [this](int step) {
-            const int row = m_view->currentIndex().row() + step;
-            if (row >= 0 && row < m_model->rowCount()) {
-                m_view->setCurrentIndex(m_model->index(row));
-                togglePreview();
-            }
-        });
-    }
-    const SearchHit &hit = m_model->hit(index.row());
-    m_preview->showPhoto(hit.path, tr("%1 · score %2").arg(QFileInfo(hit.path).fileName()).arg(double(hit.score), 0, 'f', 3));
-    m_preview->show();
-    m_preview->raise();
-    m_preview->activateWindow();
-}
-
-bool MainWindow::eventFilter(QObject *watched, QEvent *event)
-{
-    if (event->type() == QEvent::KeyPress) {
-        auto *key = static_cast<QKeyEvent *>(event);
-        if (watched == m_search) {
-            if (key->key() == Qt::Key_Escape && !m_search->text().isEmpty()) {
-                m_search->clear();
-                return true;
-            }
-            if ((key->key() == Qt::Key_Down || key->key() == Qt::Key_PageDown) && m_model->rowCount() > 0) {
-                m_view->setFocus(Qt::TabFocusReason); // from typing straight into the results
-                m_view->setCurrentIndex(m_view->currentIndex().isValid() ? m_view->currentIndex() : m_model->index(0));
-                return true;
-            }
-        } else if (watched == m_view) {
-            if (key->key() == Qt::Key_Space) {
-                togglePreview();
-                return true;
-            }
-            if (key->key() == Qt::Key_Escape) {
-                m_search->setFocus(Qt::ShortcutFocusReason);
-                return true;
-            }
-            if (key->key() == Qt::Key_Up && m_view->currentIndex().row() == 0) {
-                m_search->setFocus(Qt::ShortcutFocusReason);
-                return true;
-            }
-        }
-    }
-    return QMainWindow::eventFilter(watched, event);
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent *event)
-{
-    // Our own drags (results dragged out) must not search when they come back over the window.
-    if (event->source() == nullptr && !fileFromUrls(event->mimeData()).isEmpty()) {
-        event->acceptProposedAction();
-    }
-}
-
-void MainWindow::dropEvent(QDropEvent *event)
-{
-    const QString path = fileFromUrls(event->mimeData());
-    if (!path.isEmpty()) {
-        event->acceptProposedAction();
-        findSimilar(path);
-    }
 }
 
 void MainWindow::showEvent(QShowEvent *event)

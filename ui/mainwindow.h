@@ -11,7 +11,6 @@ class QLineEdit;
 class QListView;
 class QMenu;
 class QPushButton;
-class QSlider;
 class QStackedWidget;
 
 namespace clipfind {
@@ -19,14 +18,15 @@ namespace clipfind {
 class IndexingStatus;
 class MessageBar;
 class PhotoLibrary;
-class PreviewDialog;
-class ResultDelegate;
+class PlaceholderPage;
 class ResultModel;
-class ThumbnailLoader;
+class ResultsView;
+class SearchField;
 class ThumbnailCache;
 
-/// The main window: the search field, the results grid and the indexing status. Shows the state of the
-/// PhotoLibrary and forwards the user's requests to it; the library decides and does the work off this thread.
+/// The main window: the search field, the results grid (or a placeholder page) and the indexing status. Assembles
+/// the widgets, shows the state of the PhotoLibrary and forwards the user's requests to it; the library decides
+/// and does the work off this thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -46,14 +46,14 @@ public:
 
     // For tests and the screenshot tool.
     PhotoLibrary *library() const { return m_library; }
-    QLineEdit *searchField() const { return m_search; }
-    QListView *resultView() const { return m_view; }
-    ResultModel *resultModel() const { return m_model; }
+    QLineEdit *searchField() const;
+    QListView *resultView() const;
+    ResultModel *resultModel() const;
     MessageBar *messageBar() const { return m_messages; }
     /// The text of the page shown instead of the grid (no model, no folder, no results), empty when the grid shows.
     QString placeholderText() const;
     /// The "no model" page's button that opens the model setup.
-    QPushButton *modelSetupButton() const { return m_setupButton; }
+    QPushButton *modelSetupButton() const;
     AppSettings settings() const { return m_settings; }
 
 Q_SIGNALS:
@@ -63,11 +63,9 @@ Q_SIGNALS:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
-    void dragEnterEvent(QDragEnterEvent *event) override;
-    void dropEvent(QDropEvent *event) override;
-    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void connectLibrary();
     void createActions();
     void createCentralArea();
     void chooseFolder();
@@ -77,39 +75,23 @@ private:
     void showFailures();
     void showResults(const SearchResults &results);
     void updatePlaceholder();
-    void setThumbnailSize(int pixels);
-    void openResult(const QModelIndex &index);
-    void showContextMenu(const QPoint &position);
-    void copyPaths();
-    void copyImage();
-    void togglePreview();
-    void refreshFailureCount();
-    QStringList selectedPaths() const;
     void updateSearchOptions();
 
     AppSettings m_settings;
     QString m_dataDir; // the cache's folder; models go to <it>/models
     PhotoLibrary *m_library;
-    ThumbnailLoader *m_thumbnails;
-    ResultModel *m_model;
-    ResultDelegate *m_delegate;
 
-    QLineEdit *m_search = nullptr;
-    QSlider *m_zoom = nullptr;
+    SearchField *m_search = nullptr;
     QStackedWidget *m_stack = nullptr;
-    QLabel *m_placeholder = nullptr;
-    QPushButton *m_setupButton = nullptr;
-    QPushButton *m_chooseButton = nullptr;
-    QListView *m_view = nullptr;
+    PlaceholderPage *m_placeholder = nullptr;
+    ResultsView *m_view = nullptr;
     MessageBar *m_messages = nullptr;
     IndexingStatus *m_indexingStatus = nullptr;
     QLabel *m_resultInfo = nullptr;
     QMenu *m_recentMenu = nullptr;
-    PreviewDialog *m_preview = nullptr;
     QAction *m_cutoffAction = nullptr;
     QAction *m_sortByDateAction = nullptr;
     QString m_modelError;
-    qint64 m_rows = -1; // searchable photos; -1 while the folder's rows load
     SearchResults m_lastResults;
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/modelsetupdialog.h"
 
-#include "core/models/modeldiscovery.h"
 #include "core/download/modeldownloader.h"
+#include "core/models/modelchecker.h"
 #include "core/models/modelstore.h"
 
 #include <QButtonGroup>
@@ -17,9 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QThreadPool>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace clipfind {
 
@@ -61,7 +59,7 @@ struct ModelSetupDialog::Private {
     QDialogButtonBox *buttons = nullptr;
 
     ModelDownloader *downloader = nullptr;
-    QThreadPool workers; // discovery and file checks: slow file reads kept off the GUI thread
+    std::unique_ptr<ModelChecker> checker; // discovery and file checks: slow file reads, off the GUI thread
     QFutureWatcher<QVector<DiscoveredModel>> discovery;
     QFutureWatcher<ModelCheck> fileCheck;
     QVector<DiscoveredModel> discovered;
@@ -222,13 +220,8 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
         }
     });
     connect(&d->discovery, &QFutureWatcher<QVector<DiscoveredModel>>::finished, this, [this] { showDiscovered(); });
-    const QString storeDir = d->dataDir;
-    const ModelManifest manifestCopy = manifest;
-    d->workers.setMaxThreadCount(2);
-    d->discovery.setFuture(QtConcurrent::run(&d->workers, [storeDir, manifestCopy] {
-        ModelStore store(storeDir); // one store per thread
-        return discoverModels(store, manifestCopy);
-    }));
+    d->checker = std::make_unique<ModelChecker>(d->dataDir, manifest);
+    d->discovery.setFuture(d->checker->discover());
     updateOkButton();
 }
 
@@ -351,12 +344,7 @@ void ModelSetupDialog::verifyFile(const QString &path)
     setBusy(true);
     d->progressBar->setRange(0, 0);
     d->statusLabel->setText(QStringLiteral("Checking %1").arg(path));
-    const QString storeDir = d->dataDir;
-    const ModelManifest manifestCopy = d->manifest;
-    d->fileCheck.setFuture(QtConcurrent::run(&d->workers, [storeDir, manifestCopy, path] {
-        ModelStore store(storeDir);
-        return store.check(path, manifestCopy);
-    }));
+    d->fileCheck.setFuture(d->checker->check(path));
 }
 
 void ModelSetupDialog::useVerified(const ModelCheck &check)

@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "ui/previewdialog.h"
 
+#include "core/photolibrary.h"
+
 #include <QGuiApplication>
-#include <QImageReader>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPixmap>
-#include <QPointer>
 #include <QScreen>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace clipfind {
 
-PreviewDialog::PreviewDialog(QWidget *parent)
-    : QDialog(parent), m_image(new QLabel(this)), m_caption(new QLabel(this))
+PreviewDialog::PreviewDialog(PhotoLibrary *library, QWidget *parent)
+    : QDialog(parent), m_library(library), m_image(new QLabel(this)), m_caption(new QLabel(this))
 {
     setWindowTitle(tr("Preview"));
     auto *layout = new QVBoxLayout(this);
@@ -28,6 +27,7 @@ PreviewDialog::PreviewDialog(QWidget *parent)
     const QScreen *screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
     const QSize available = screen ? screen->availableSize() : QSize(1280, 800);
     resize(available * 0.7);
+    connect(&m_decoding, &QFutureWatcher<DecodedImage>::finished, this, &PreviewDialog::showDecoded);
 }
 
 PreviewDialog::~PreviewDialog() = default;
@@ -38,34 +38,23 @@ void PreviewDialog::showPhoto(const QString &path, const QString &caption)
     m_caption->setText(caption);
     m_loaded = {};
     m_image->setText(tr("Loading…"));
-    const quint64 request = ++m_request;
     const QScreen *screen = this->screen();
     const QSize bound = (screen ? screen->size() : QSize(1920, 1080)) * (screen ? screen->devicePixelRatio() : 1.0);
-    QPointer<PreviewDialog> self(this);
-    QThreadPool::globalInstance()->start([self, request, path, bound] {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);
-        const QSize size = reader.size();
-        if (size.isValid() && (size.width() > bound.width() || size.height() > bound.height())) {
-            reader.setScaledSize(size.scaled(bound, Qt::KeepAspectRatio)); // JPEG decodes at reduced scale
-        }
-        QImage image = reader.read();
-        const QString error = image.isNull() ? reader.errorString() : QString();
-        QMetaObject::invokeMethod(
-            QGuiApplication::instance(),
-            [self, request, image, error] {
-                if (!self || request != self->m_request) {
-                    return;
-                }
-                self->m_loaded = image;
-                if (image.isNull()) {
-                    self->m_image->setText(tr("Cannot show this photo: %1").arg(error));
-                } else {
-                    self->updatePixmap();
-                }
-            },
-            Qt::QueuedConnection);
-    });
+    m_decoding.setFuture(m_library->decodePhoto(path, bound)); // JPEG decodes at reduced scale
+}
+
+void PreviewDialog::showDecoded()
+{
+    if (!m_decoding.future().isFinished()) {
+        return; // the end of a photo replaced since, reported late
+    }
+    const DecodedImage decoded = m_decoding.result();
+    m_loaded = decoded.image;
+    if (m_loaded.isNull()) {
+        m_image->setText(tr("Cannot show this photo: %1").arg(decoded.error));
+    } else {
+        updatePixmap();
+    }
 }
 
 void PreviewDialog::updatePixmap()

@@ -15,17 +15,15 @@ constexpr int kPadding = 6;
 
 } // namespace
 
-QPixmap ResultDelegate::scaled(const QString &path, const QPixmap &pixmap, const QSize &size) const
+QPixmap ResultDelegate::scaled(const QString &path, const QImage &image, const QSize &size) const
 {
-    if (pixmap.size() == size || path.isEmpty()) {
-        return pixmap;
-    }
     // The key holds the source's cache key too: a placeholder and the real thumbnail never share an entry.
-    const QString key = QStringLiteral("%1|%2x%3|%4").arg(path).arg(size.width()).arg(size.height()).arg(pixmap.cacheKey());
+    const QString key = QStringLiteral("%1|%2x%3|%4").arg(path).arg(size.width()).arg(size.height()).arg(image.cacheKey());
     if (const QPixmap *hit = m_scaled.object(key)) {
         return *hit;
     }
-    auto *made = new QPixmap(pixmap.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    auto *made = new QPixmap(QPixmap::fromImage(
+        image.size() == size ? image : image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)));
     const QPixmap result = *made;
     m_scaled.insert(key, made, std::max(1, size.width() * size.height() * 4 / 1024));
     return result;
@@ -49,13 +47,13 @@ void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget); // selection and hover
 
     const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size, m_size);
-    const QPixmap pixmap = index.data(Qt::DecorationRole).value<QPixmap>();
-    if (!pixmap.isNull()) {
-        const QSize fitted = pixmap.size().scaled(square.size(), Qt::KeepAspectRatio);
+    const QImage image = index.data(Qt::DecorationRole).value<QImage>();
+    if (!image.isNull()) {
+        const QSize fitted = image.size().scaled(square.size(), Qt::KeepAspectRatio);
         const QRect target(square.x() + (square.width() - fitted.width()) / 2,
                            square.y() + (square.height() - fitted.height()) / 2, fitted.width(), fitted.height());
         const QString path = index.data(ResultModel::PathRole).toString();
-        painter->drawPixmap(target, scaled(path, pixmap, target.size()));
+        painter->drawPixmap(target, scaled(path, image, target.size()));
     }
 
     const QRect textRect(option.rect.x() + kPadding, square.bottom() + kPadding, option.rect.width() - 2 * kPadding,

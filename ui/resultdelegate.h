@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QCache>
+#include <QImage>
 #include <QPixmap>
 #include <QStyledItemDelegate>
 
@@ -29,7 +30,7 @@ public:
 private:
     // The thumbnail scaled to the cell, made once per photo and size: smooth scaling on every paint of every
     // visible cell cost a frame's worth of time while scrolling.
-    QPixmap scaled(const QString &path, const QPixmap &pixmap, const QSize &size) const;
+    QPixmap scaled(const QString &path, const QImage &image, const QSize &size) const;
 
     int m_size = 160;
     mutable QCache<QString, QPixmap> m_scaled{64 * 1024}; // cost in KiB

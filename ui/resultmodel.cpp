@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "ui/resultmodel.h"
 
-#include "ui/thumbnailloader.h"
+#include "core/decode/displaydecode.h"
+#include "core/thumbnails/thumbnailloader.h"
 
 #include <QFileInfo>
-#include <QImage>
-#include <QImageReader>
 #include <QLocale>
 #include <QMimeData>
 #include <QPainter>
@@ -37,9 +36,7 @@ protected:
     QVariant retrieveData(const QString &mimeType, QMetaType type) const override
     {
         if (!m_imagePath.isEmpty() && (mimeType == QLatin1String("application/x-qt-image") || mimeType.startsWith(QLatin1String("image/")))) {
-            QImageReader reader(m_imagePath);
-            reader.setAutoTransform(true);
-            return reader.read();
+            return decodeForDisplay(m_imagePath).image; // null when it does not decode: the drop gets no image
         }
         return QMimeData::retrieveData(mimeType, type);
     }
@@ -48,22 +45,31 @@ private:
     QString m_imagePath;
 };
 
-QPixmap makePlaceholder()
+// A gray rounded square while the thumbnail loads; crossed out for a photo that cannot be read.
+QImage makePlaceholder(bool crossed)
 {
-    QPixmap pixmap(256, 256);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
+    QImage image(256, 256, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(Qt::NoPen);
     painter.setBrush(QColor(128, 128, 128, 60));
     painter.drawRoundedRect(QRectF(8, 8, 240, 240), 12, 12);
-    return pixmap;
+    if (crossed) {
+        painter.setPen(QPen(QColor(128, 128, 128, 160), 8, Qt::SolidLine, Qt::RoundCap));
+        painter.drawLine(QPointF(88, 88), QPointF(168, 168));
+        painter.drawLine(QPointF(168, 88), QPointF(88, 168));
+    }
+    return image;
 }
 
 } // namespace
 
 ResultModel::ResultModel(ThumbnailLoader *thumbnails, QObject *parent)
-    : QAbstractListModel(parent), m_thumbnails(thumbnails), m_placeholder(makePlaceholder())
+    : QAbstractListModel(parent),
+      m_thumbnails(thumbnails),
+      m_placeholder(makePlaceholder(false)),
+      m_unreadable(makePlaceholder(true))
 {
     connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &ResultModel::onThumbnailReady);
 }
@@ -76,7 +82,7 @@ void ResultModel::setHits(const std::vector<SearchHit> &hits)
     for (size_t i = 0; i < m_hits.size(); ++i) {
         m_rowOf.insert(m_hits[i].path, int(i));
     }
-    m_thumbnails->clearQueue(); // the old list's pending thumbnails are not needed first any more
+    m_thumbnails->clear(); // the old list's pending thumbnails are not needed any more
     endResetModel();
 }
 
@@ -106,8 +112,11 @@ QVariant ResultModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return QFileInfo(hit.path).fileName();
     case Qt::DecorationRole: {
-        const QPixmap pixmap = m_thumbnails->thumbnail(hit.path);
-        return pixmap.isNull() ? m_placeholder : pixmap;
+        const std::optional<Thumbnail> thumbnail = m_thumbnails->thumbnail(hit.path);
+        if (!thumbnail) {
+            return m_placeholder;
+        }
+        return thumbnail->image.isNull() ? m_unreadable : thumbnail->image;
     }
     case Qt::ToolTipRole:
         return toolTip(hit);

@@ -5,7 +5,7 @@
 
 #include <QAbstractListModel>
 #include <QHash>
-#include <QPixmap>
+#include <QImage>
 
 #include <vector>
 
@@ -13,8 +13,9 @@ namespace clipfind {
 
 class ThumbnailLoader;
 
-/// The ranked photos of the latest search, for the results grid. Thumbnails come from a ThumbnailLoader as the
-/// view asks for them (visible items only), with a placeholder until they arrive. Dragging items out gives the
+/// The ranked photos of the latest search, for the results grid. Thumbnails (Qt::DecorationRole, a QImage) come
+/// from a ThumbnailLoader as the view asks for them (visible items only), with a placeholder until they arrive and
+/// a "cannot be read" image for a photo that does not decode. Dragging items out gives the
 /// files as text/uri-list (file managers, browsers' upload fields) and, for one photo, the image itself (image
 /// editors); the image is read only when a drop target asks for it.
 class ResultModel : public QAbstractListModel
@@ -46,7 +47,8 @@ private:
     ThumbnailLoader *m_thumbnails;
     std::vector<SearchHit> m_hits;
     QHash<QString, int> m_rowOf;
-    QPixmap m_placeholder;
+    QImage m_placeholder;
+    QImage m_unreadable;
 };
 
 } // namespace clipfind

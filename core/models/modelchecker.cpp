@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#include "core/models/modelchecker.h"
+
+#include "core/models/modelstore.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace clipfind {
+
+ModelChecker::ModelChecker(const QString &dataDir, const ModelManifest &manifest)
+    : m_dataDir(dataDir), m_manifest(manifest)
+{
+    m_pool.setMaxThreadCount(2);
+    m_pool.setObjectName(QStringLiteral("clipfind-model-checks"));
+}
+
+ModelChecker::~ModelChecker()
+{
+    m_pool.waitForDone();
+}
+
+QFuture<QVector<DiscoveredModel>> ModelChecker::discover()
+{
+    return QtConcurrent::run(&m_pool, [dataDir = m_dataDir, manifest = m_manifest] {
+        ModelStore store(dataDir); // one store per thread
+        return discoverModels(store, manifest);
+    });
+}
+
+QFuture<ModelCheck> ModelChecker::check(const QString &path)
+{
+    return QtConcurrent::run(&m_pool, [dataDir = m_dataDir, manifest = m_manifest, path] {
+        ModelStore store(dataDir);
+        return store.check(path, manifest);
+    });
+}
+
+} // namespace clipfind

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+// PhotoLibrary without any widget, as a window uses it: the trained shapes model, a folder of its rendered photos
+// plus an EXIF-rotated photo and a file that is no image. Indexing, searching, the unreadable photos with their
+// reasons, and a preview decoded upright like its thumbnail.
+#include "fixturedata.h"
+#include "testfiles.h"
+
+#include "core/index/libraryindexer.h"
+#include "core/photolibrary.h"
+#include "core/search/livesearch.h"
+#include "core/thumbnails/thumbnailcache.h"
+#include "core/thumbnails/thumbnailloader.h"
+
+#include <QDir>
+#include <QImageReader>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+// Mean absolute difference per channel (0..255) of two images of the same size.
+double meanDifference(const QImage &a, const QImage &b)
+{
+    const QImage x = a.convertToFormat(QImage::Format_RGB888);
+    const QImage y = b.convertToFormat(QImage::Format_RGB888);
+    if (x.size() != y.size() || x.isNull()) {
+        return 255;
+    }
+    double sum = 0;
+    for (int row = 0; row < x.height(); ++row) {
+        const uchar *p = x.constScanLine(row);
+        const uchar *q = y.constScanLine(row);
+        for (int i = 0; i < 3 * x.width(); ++i) {
+            sum += std::abs(int(p[i]) - int(q[i]));
+        }
+    }
+    return sum / (3.0 * x.width() * x.height());
+}
+
+QImage scaledTo(const QImage &image, const QSize &size)
+{
+    return image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+}
+
+} // namespace
+
+class PhotoLibraryTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_photos;
+    QString m_rotated;    // portrait_exif6_1600x1200.jpg: 1200 x 1600 upright
+    QString m_unreadable; // bytes that are no image
+    QHash<QString, QString> m_labelOf;
+    std::unique_ptr<ThumbnailCache> m_thumbnails;
+    std::unique_ptr<PhotoLibrary> m_library;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_photos = QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(QDir().mkpath(m_photos));
+        const QString shapes = dataPath(QStringLiteral("shapes-clip/images/"));
+        for (const QString &name : QDir(shapes).entryList(QDir::Files)) {
+            QVERIFY(QFile::copy(shapes + name, m_photos + QLatin1Char('/') + name));
+        }
+        m_labelOf = readShapeLabels();
+        QCOMPARE(m_labelOf.size(), 96);
+        m_rotated = m_photos + QStringLiteral("/portrait_exif6_1600x1200.jpg");
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("images/portrait_exif6_1600x1200.jpg")), m_rotated));
+        m_unreadable = m_photos + QStringLiteral("/scan.jpg");
+        QVERIFY(writeBytes(m_unreadable, QByteArray("%PDF-1.4 not a photo")));
+        m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")),
+                                                        m_dir.filePath(QStringLiteral("own")));
+    }
+
+    void cleanupTestCase() { m_library.reset(); }
+
+    void opensIndexesAndSearches()
+    {
+        m_library = std::make_unique<PhotoLibrary>(m_dir.filePath(QStringLiteral("data/cache.sqlite")),
+                                                   m_thumbnails.get());
+        QSignalSpy ready(m_library.get(), &PhotoLibrary::modelReady);
+        QSignalSpy searchReady(m_library.get(), &PhotoLibrary::searchReady);
+        QSignalSpy finished(m_library->indexer(), &LibraryIndexer::runFinished);
+        QSignalSpy unreadable(m_library.get(), &PhotoLibrary::unreadableCountChanged);
+        ClipEncoder::Settings settings;
+        settings.load.device = clip::DeviceChoice::Cpu;
+        m_library->loadModel(dataPath(QStringLiteral("shapes-clip/model.pt")), settings);
+        QString error;
+        QVERIFY2(m_library->openFolder(m_photos, IndexOptions{}, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 2 * kTimeoutMs);
+        const IndexReport report = finished.first().at(0).value<IndexReport>();
+        QCOMPARE(report.indexed, 97); // the shapes and the rotated photo
+        QCOMPARE(report.failed.size(), size_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(!searchReady.isEmpty(), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_library->searchableRows(), qint64(97), kTimeoutMs);
+        // The count follows the run.
+        QTRY_VERIFY_WITH_TIMEOUT(!unreadable.isEmpty() && unreadable.last().at(0).toLongLong() == 1, kTimeoutMs);
+
+        QSignalSpy results(m_library->search(), &LiveSearch::resultsReady);
+        m_library->search()->searchNow(QStringLiteral("a red circle"));
+        QTRY_VERIFY_WITH_TIMEOUT(!results.isEmpty() && !results.last().at(0).value<SearchResults>().hits.empty(),
+                                 kTimeoutMs);
+        const SearchResults found = results.last().at(0).value<SearchResults>();
+        QCOMPARE(found.query, QStringLiteral("a red circle"));
+        QCOMPARE(m_labelOf.value(QFileInfo(found.hits.front().path).fileName()), QStringLiteral("red circle"));
+    }
+
+    void listsTheUnreadablePhotosWithTheirReasons()
+    {
+        QVERIFY(m_library);
+        const UnreadablePhotos list = m_library->unreadablePhotos().result();
+        QVERIFY2(list.error.isEmpty(), qPrintable(list.error));
+        QCOMPARE(list.photos.size(), size_t(1));
+        QCOMPARE(list.photos.front().path, m_unreadable);
+        const QString reason = list.photos.front().reason;
+        QVERIFY2(reason.startsWith(QStringLiteral("scan.jpg:")), qPrintable(reason));
+        // The same from the value-in, value-out functions, for this folder and for one without failures.
+        QCOMPARE(listUnreadablePhotos(m_library->databasePath(), m_photos).photos.size(), size_t(1));
+        QString error;
+        QCOMPARE(countUnreadablePhotos(m_library->databasePath(), m_photos, &error), qint64(1));
+        const QString elsewhere = m_dir.filePath(QStringLiteral("elsewhere"));
+        QCOMPARE(countUnreadablePhotos(m_library->databasePath(), elsewhere, &error), qint64(0));
+        QVERIFY(listUnreadablePhotos(m_library->databasePath(), elsewhere).photos.empty());
+    }
+
+    void aPreviewIsUprightLikeItsThumbnail()
+    {
+        QVERIFY(m_library);
+        // Qt's own decoder with its EXIF handling: an opinion on "upright" independent of the indexer's decoder.
+        QImageReader reader(m_rotated);
+        reader.setAutoTransform(true);
+        const QImage upright = reader.read();
+        QCOMPARE(upright.size(), QSize(1200, 1600));
+        QImageReader rawReader(m_rotated);
+        rawReader.setAutoTransform(false);
+        const QImage sideways = rawReader.read();
+
+        // Full resolution (the clipboard).
+        const DecodedImage full = m_library->decodePhoto(m_rotated).result();
+        QVERIFY2(full.ok(), qPrintable(full.error));
+        QCOMPARE(full.image.size(), QSize(1200, 1600));
+        QVERIFY(meanDifference(full.image, upright) < 3);
+        // Fitted into a bound (a preview on a screen): never larger, the same picture.
+        const DecodedImage preview = m_library->decodePhoto(m_rotated, QSize(600, 600)).result();
+        QVERIFY2(preview.ok(), qPrintable(preview.error));
+        QCOMPARE(preview.image.size(), QSize(450, 600));
+        const double previewDifference = meanDifference(preview.image, scaledTo(upright, preview.image.size()));
+        QVERIFY2(previewDifference < 4, qPrintable(QString::number(previewDifference)));
+        // The comparison can tell: the photo as stored, stretched to the same size, is far off.
+        QVERIFY(meanDifference(preview.image, scaledTo(sideways, preview.image.size())) > 4 * previewDifference);
+
+        // The thumbnail the grid shows has the preview's orientation.
+        ThumbnailLoader *thumbnails = m_library->thumbnails();
+        QSignalSpy thumbnailReady(thumbnails, &ThumbnailLoader::thumbnailReady);
+        std::optional<Thumbnail> thumbnail = thumbnails->thumbnail(m_rotated);
+        if (!thumbnail) {
+            QTRY_VERIFY_WITH_TIMEOUT(!thumbnailReady.isEmpty(), kTimeoutMs);
+            thumbnail = thumbnails->thumbnail(m_rotated);
+        }
+        QVERIFY(thumbnail && thumbnail->ok());
+        QCOMPARE(thumbnail->image.size(), QSize(192, 256));
+        const double thumbnailDifference = meanDifference(thumbnail->image, scaledTo(preview.image, QSize(192, 256)));
+        QVERIFY2(thumbnailDifference < 4, qPrintable(QString::number(thumbnailDifference)));
+
+        // A photo that does not decode: its reason, not an image.
+        const DecodedImage broken = m_library->decodePhoto(m_unreadable, QSize(600, 600)).result();
+        QVERIFY(!broken.ok());
+        QVERIFY(broken.image.isNull());
+        QVERIFY(broken.error.startsWith(QStringLiteral("scan.jpg:")));
+    }
+};
+
+QTEST_GUILESS_MAIN(PhotoLibraryTest)
+#include "photolibrarytest.moc"

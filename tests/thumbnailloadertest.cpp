@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+// ThumbnailLoader on fixture photos: requests are served newest first, a photo that does not decode gives its
+// reason instead of a crash, a second request is answered from memory (and a later loader from the thumbnail
+// cache), and what was asked for before a clear() is not announced.
+#include "fixturedata.h"
+#include "testfiles.h"
+
+#include "core/thumbnails/thumbnailcache.h"
+#include "core/thumbnails/thumbnailloader.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace clipfind;
+using namespace clipfind::test;
+
+namespace {
+
+constexpr int kTimeoutMs = 30000;
+
+// Holds the loader's only worker until released, so requests pile up in its queue.
+class PoolGate
+{
+public:
+    explicit PoolGate(QThreadPool *pool)
+    {
+        pool->start([this] {
+            m_started.release();
+            m_open.acquire();
+        });
+        m_started.acquire();
+    }
+    ~PoolGate() { open(); }
+    void open()
+    {
+        if (!m_opened) {
+            m_opened = true;
+            m_open.release();
+        }
+    }
+
+private:
+    QSemaphore m_started;
+    QSemaphore m_open;
+    bool m_opened = false;
+};
+
+// A named pipe stands in for a photo that takes as long to read as the test wants: the loader's worker blocks in
+// opening it until the test opens the other end. Answers every open with an empty "file" until the pool is idle;
+// `whileReading` runs once, while the worker is certainly inside its load.
+bool serveEmptyPipe(const QString &pipe, QThreadPool *pool, const std::function<void()> &whileReading)
+{
+    bool reading = false;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kTimeoutMs) {
+        const int fd = ::open(QFile::encodeName(pipe).constData(), O_WRONLY | O_NONBLOCK); // fails without a reader
+        if (fd >= 0) {
+            if (!reading) {
+                reading = true;
+                whileReading();
+            }
+            ::close(fd);
+        } else if (reading && pool->waitForDone(1)) {
+            return true;
+        }
+        QThread::msleep(2);
+    }
+    return false;
+}
+
+} // namespace
+
+class ThumbnailLoaderTest : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QStringList m_photos; // fixture images copied into m_dir
+
+    QString photo(const QString &name) const { return m_dir.filePath(QStringLiteral("photos/") + name); }
+
+    // Lets the pool finish and the loader's queued deliveries run.
+    static void settle(ThumbnailLoader *loader)
+    {
+        loader->pool()->waitForDone();
+        QTest::qWait(50);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("photos"))));
+        const QString images = dataPath(QStringLiteral("images/"));
+        for (const QString &name : QDir(images).entryList(QDir::Files, QDir::Name)) {
+            QVERIFY(QFile::copy(images + name, photo(name)));
+            m_photos << photo(name);
+        }
+        QCOMPARE(m_photos.size(), 13);
+    }
+
+    void loadFitsTheLargeSizeUpright()
+    {
+        // Stored 1600 x 1200 with EXIF orientation 6: upright it is 1200 x 1600.
+        const QString portrait = photo(QStringLiteral("portrait_exif6_1600x1200.jpg"));
+        const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, portrait);
+        QVERIFY2(thumbnail.ok(), qPrintable(thumbnail.facts.error));
+        QCOMPARE(thumbnail.image.size(), QSize(192, 256));
+        QCOMPARE(thumbnail.facts.size, QSize(1200, 1600));
+        QCOMPARE(thumbnail.facts.bytes, QFileInfo(portrait).size());
+        // Small photos are not enlarged.
+        const Thumbnail small = ThumbnailLoader::load(nullptr, photo(QStringLiteral("small_120x90.png")));
+        QCOMPARE(small.image.size(), QSize(120, 90));
+    }
+
+    void visibleFirstNewestRequestFirst()
+    {
+        ThumbnailLoader loader(nullptr, 1);
+        QSignalSpy ready(&loader, &ThumbnailLoader::thumbnailReady);
+        PoolGate gate(loader.pool());
+        const QStringList asked = m_photos.mid(0, 6); // in the order the grid painted them
+        for (const QString &path : asked) {
+            QVERIFY(!loader.thumbnail(path).has_value());
+        }
+        QVERIFY(!loader.thumbnail(asked.first()).has_value()); // asked again while queued: still queued once
+        gate.open();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), asked.size(), kTimeoutMs);
+        settle(&loader);
+        QStringList order;
+        for (const QList<QVariant> &signal : std::as_const(ready)) {
+            order << signal.at(0).toString();
+        }
+        QStringList newestFirst = asked;
+        std::reverse(newestFirst.begin(), newestFirst.end());
+        QCOMPARE(order, newestFirst);
+    }
+
+    void aPhotoThatDoesNotDecodeGivesItsReason()
+    {
+        const QString garbage = photo(QStringLiteral("garbage.jpg"));
+        QVERIFY(writeBytes(garbage, QByteArray("this is not a JPEG file at all")));
+        const QString truncated = photo(QStringLiteral("truncated.jpg"));
+        const QByteArray whole = readBytes(photo(QStringLiteral("landscape_2000x1500.jpg")));
+        QVERIFY(writeBytes(truncated, whole.left(whole.size() / 2)));
+
+        ThumbnailLoader loader(nullptr);
+        QSignalSpy ready(&loader, &ThumbnailLoader::thumbnailReady);
+        for (const QString &path : {garbage, truncated}) {
+            QVERIFY(!loader.thumbnail(path).has_value());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 2, kTimeoutMs);
+        for (const QString &path : {garbage, truncated}) {
+            const std::optional<Thumbnail> thumbnail = loader.thumbnail(path);
+            QVERIFY(thumbnail.has_value()); // answered, and not queued again
+            QVERIFY(!thumbnail->ok());
+            QVERIFY(thumbnail->image.isNull());
+            QVERIFY2(thumbnail->facts.error.startsWith(QFileInfo(path).fileName() + QLatin1Char(':')),
+                     qPrintable(thumbnail->facts.error));
+            QVERIFY(!thumbnail->facts.size.isValid());
+            QCOMPARE(loader.facts(path)->error, thumbnail->facts.error);
+        }
+        settle(&loader);
+        QCOMPARE(ready.size(), 2);
+    }
+
+    void aSecondRequestHitsTheCache()
+    {
+        const ThumbnailCache store(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("own")));
+        const QString path = photo(QStringLiteral("rotated_exif8_900x700.jpg"));
+        QImage first;
+        {
+            ThumbnailLoader loader(&store);
+            QSignalSpy ready(&loader, &ThumbnailLoader::thumbnailReady);
+            QVERIFY(!loader.thumbnail(path).has_value());
+            QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kTimeoutMs);
+            const std::optional<Thumbnail> again = loader.thumbnail(path); // from memory, at once
+            QVERIFY(again.has_value() && again->ok());
+            first = again->image;
+            // Stored 900 x 700 with EXIF orientation 8: upright it is 700 x 900.
+            QCOMPARE(first.size(), QSize(199, 256));
+            settle(&loader);
+            QCOMPARE(ready.size(), 1); // nothing was loaded a second time
+        }
+        // A new loader finds the thumbnail saved in the freedesktop cache: the photo's bytes are not decoded again
+        // (they are garbage now; only the modification time, which the cache checks, is kept).
+        const QDateTime mtime = QFileInfo(path).lastModified();
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("garbage");
+        QVERIFY(file.flush()); // before the time is set: a write at close() would change it again
+        QVERIFY(file.setFileTime(mtime, QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(!store.load(path, mtime.toSecsSinceEpoch()).isNull());
+        const Thumbnail cached = ThumbnailLoader::load(&store, path);
+        QVERIFY2(cached.ok(), qPrintable(cached.facts.error));
+        QCOMPARE(cached.image.size(), first.size());
+        QVERIFY(!ThumbnailLoader::load(nullptr, path).ok()); // without the cache it is the garbage it now holds
+        QVERIFY(QFile::remove(path));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("images/rotated_exif8_900x700.jpg")), path));
+    }
+
+    void aStaleRequestAfterAClearIsNotDelivered()
+    {
+        ThumbnailLoader loader(nullptr, 1);
+        QSignalSpy ready(&loader, &ThumbnailLoader::thumbnailReady);
+        // Queued behind a busy worker, then cleared: never loaded, never announced.
+        {
+            PoolGate gate(loader.pool());
+            QVERIFY(!loader.thumbnail(m_photos.at(0)).has_value());
+            QVERIFY(!loader.thumbnail(m_photos.at(1)).has_value());
+            loader.clear();
+            gate.open();
+            settle(&loader);
+        }
+        QCOMPARE(ready.size(), 0);
+        QVERIFY(!loader.facts(m_photos.at(0)));
+        // Being read when cleared: kept, but not announced.
+        const QString pipe = photo(QStringLiteral("slow.jpg"));
+        QCOMPARE(::mkfifo(QFile::encodeName(pipe).constData(), 0600), 0);
+        QVERIFY(!loader.thumbnail(pipe).has_value());
+        QVERIFY(serveEmptyPipe(pipe, loader.pool(), [&loader] { loader.clear(); }));
+        settle(&loader);
+        QCOMPARE(ready.size(), 0);
+        QVERIFY(loader.facts(pipe)); // the work is kept: asked for again, it is answered at once
+        QVERIFY(QFile::remove(pipe));
+        // Asked for again after the clear: announced once.
+        QVERIFY(!loader.thumbnail(m_photos.at(0)).has_value());
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kTimeoutMs);
+        QCOMPARE(ready.first().at(0).toString(), m_photos.at(0));
+        settle(&loader);
+        QCOMPARE(ready.size(), 1);
+    }
+
+    void aClearedLoadAskedForAgainIsAnnouncedOnce()
+    {
+        ThumbnailLoader loader(nullptr, 1);
+        QSignalSpy ready(&loader, &ThumbnailLoader::thumbnailReady);
+        const QString path = m_photos.at(3);
+        {
+            PoolGate gate(loader.pool());
+            QVERIFY(!loader.thumbnail(path).has_value());
+            loader.clear();
+            QVERIFY(!loader.thumbnail(path).has_value()); // the new result list has the same photo
+            gate.open();
+            settle(&loader);
+        }
+        QCOMPARE(ready.size(), 1);
+        QVERIFY(loader.thumbnail(path).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(ThumbnailLoaderTest)
+#include "thumbnailloadertest.moc"

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include "ui/placeholderpage.h"
+
+#include "core/download/modeldownloader.h"
+#include "core/models/modelmanifest.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace clipfind {
+
+PlaceholderPage::PlaceholderPage(QWidget *parent)
+    : QWidget(parent),
+      m_text(new QLabel(this)),
+      m_setupButton(new QPushButton(tr("Set up a &model…"), this)),
+      m_chooseButton(new QPushButton(tr("&Choose a folder…"), this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch(2);
+    m_text->setAlignment(Qt::AlignCenter);
+    m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::RichText);
+    QFont large = m_text->font();
+    large.setPointSizeF(large.pointSizeF() * 1.25);
+    m_text->setFont(large);
+    layout->addWidget(m_text);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_setupButton);
+    buttons->addWidget(m_chooseButton);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    layout->addStretch(3);
+    connect(m_setupButton, &QPushButton::clicked, this, &PlaceholderPage::modelSetupRequested);
+    connect(m_chooseButton, &QPushButton::clicked, this, &PlaceholderPage::chooseFolderRequested);
+}
+
+QString PlaceholderPage::textFor(const PlaceholderState &state)
+{
+    if (state.loadingModel) {
+        return tr("Loading the model…");
+    }
+    if (!state.hasModel) {
+        const ModelManifest manifest = ModelManifest::builtIn();
+        const ManifestModel *standard = manifest.defaultModel();
+        QString text = tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>Download one (%1, %2), "
+                          "or use a checkpoint you already have, such as <i>~/.cache/clip/ViT-B-32.pt</i>.")
+                           .arg(standard ? standard->name : QStringLiteral("ViT-B/32"),
+                                standard ? formatBytes(standard->downloadSize()) : QStringLiteral("about 600 MB"));
+        if (!state.modelError.isEmpty()) {
+            text += QStringLiteral("<br><br>") + state.modelError.toHtmlEscaped();
+        }
+        return text;
+    }
+    if (state.folder.isEmpty()) {
+        return tr("<b>Choose a folder of photos.</b><br>ClipFind indexes it in the background; you can search "
+                  "right away.");
+    }
+    if (state.rows < 0) {
+        return tr("Opening %1…").arg(state.folder.toHtmlEscaped());
+    }
+    if (!state.hasQuery) {
+        return state.rows == 0 ? tr("No photos indexed yet: indexing is under way.")
+                               : tr("<b>%1 photos ready.</b><br>Type what you look for.")
+                                     .arg(QLocale().toString(state.rows));
+    }
+    if (state.results == 0) {
+        return state.searchError.isEmpty() ? tr("No matching photos.") : state.searchError.toHtmlEscaped();
+    }
+    return {};
+}
+
+bool PlaceholderPage::showState(const PlaceholderState &state)
+{
+    const QString text = textFor(state);
+    m_text->setText(text);
+    m_setupButton->setVisible(!state.loadingModel && !state.hasModel);
+    m_chooseButton->setVisible(!state.loadingModel && state.hasModel && state.folder.isEmpty());
+    return !text.isEmpty();
+}
+
+QString PlaceholderPage::text() const
+{
+    return m_text->text();
+}
+
+} // namespace clipfind
