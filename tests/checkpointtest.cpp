@@ -233,6 +233,8 @@ private Q_SLOTS:
                                                 << "shape [0, 1099511627776, 1099511627776] is too large";
         QTest::newRow("absurd embed dim") << "absurd-embed-dim.safetensors"
                                           << "inconsistent architecture: embed dim 1099511627776 is outside 1..65536";
+        QTest::newRow("JSON error quoting a newline") << "json-error-newline.safetensors"
+                                                     << "header is not valid JSON (";
         QTest::newRow("TorchScript __setstate__ (read as tensors only)")
             << "setstate-dict.pt" << "not a CLIP ViT checkpoint: missing visual.conv1.weight";
         QTest::newRow("TorchScript __setstate__ with a tuple state")

@@ -48,10 +48,10 @@ struct Entry {
     int64_t end = 0;
 };
 
-/// A name fit for a one-line message: control characters escaped, long names shortened.
-std::string quoted(const std::string &name)
+/// Text fit for a one-line message: control characters escaped, long texts shortened.
+std::string escaped(const std::string &name)
 {
-    std::string out = "'";
+    std::string out;
     for (size_t i = 0; i < name.size() && i < 200; ++i) {
         const unsigned char c = static_cast<unsigned char>(name[i]);
         if (c < 0x20 || c == 0x7F) {
@@ -64,7 +64,13 @@ std::string quoted(const std::string &name)
     }
     if (name.size() > 200)
         out += "...";
-    return out + "'";
+    return out;
+}
+
+/// A name fit for a one-line message, in quotes.
+std::string quoted(const std::string &name)
+{
+    return "'" + escaped(name) + "'";
 }
 
 std::string listText(const std::vector<int64_t> &values)
@@ -190,7 +196,7 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
     json::Value root;
     std::string jsonError;
     if (!json::parse(header, &root, &jsonError))
-        return fail(error, path, "header is not valid JSON (" + jsonError + ")");
+        return fail(error, path, "header is not valid JSON (" + escaped(jsonError) + ")"); // it may quote the input
     header = std::string(); // a large header is no longer needed; the data section may be huge
     if (!root.isObject())
         return fail(error, path, "header is not a JSON object");

@@ -147,6 +147,10 @@ bool loadStorage(ByteSource &source, const ZipDirectory &zip, const std::string 
     if (!entry) {
         return corrupt(error, "data.pkl refers to record " + name + ", which the archive lacks");
     }
+    std::string problem;
+    if (!isStoredEntry(*entry, &problem)) {
+        return corrupt(error, problem);
+    }
     const uint64_t needed = static_cast<uint64_t>(storage.numel) * static_cast<uint64_t>(storage.itemSize);
     if (entry->size < needed) {
         return corrupt(error, "record " + name + " holds " + std::to_string(entry->size) + " bytes but its "
@@ -154,13 +158,12 @@ bool loadStorage(ByteSource &source, const ZipDirectory &zip, const std::string 
                                   + std::to_string(needed));
     }
     const auto options = torch::TensorOptions().dtype(storage.dtype);
-    // entry->size is bounded by the file's size (ZipDirectory checks stored records against it).
+    // A stored entry's size is bounded by the file's (ZipDirectory checked it against the directory's offset).
     const auto byteOptions = torch::TensorOptions().dtype(torch::kUInt8);
     torch::Tensor bytes = torch::empty({static_cast<int64_t>(entry->size)}, byteOptions);
     // No CRC pass over tensor data, as libtorch (whose miniz is built without reader CRC checks): it would add
     // half a second to every start with ViT-B/32. Nothing in tensor data is parsed; the file's SHA-256 vouches for
     // the weights of known models, and data.pkl, which is parsed, is CRC-checked.
-    std::string problem;
     if (!readStoredEntry(source, *entry, bytes.data_ptr(), &problem, CrcCheck::Skip)) {
         return corrupt(error, problem);
     }
@@ -196,6 +199,9 @@ bool readArchive(ByteSource &source, TensorMap *out, std::string *error)
     if (!zip.find(prefix + "constants.pkl")) {
         return fail(error, "a PyTorch state-dict archive (torch.save), not a TorchScript release; "
                            "use the model's .safetensors file or OpenAI's TorchScript .pt");
+    }
+    if (!isStoredEntry(*pickleEntry, &problem)) {
+        return corrupt(error, problem);
     }
     if (pickleEntry->size > kMaxPickleBytes) {
         return corrupt(error, "data.pkl of " + std::to_string(pickleEntry->size) + " bytes is too large");

@@ -266,8 +266,7 @@ const ZipEntry *ZipDirectory::find(const std::string &name) const
     return it == m_index.end() ? nullptr : &m_entries[it->second];
 }
 
-bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
-                     CrcCheck crc)
+bool isStoredEntry(const ZipEntry &entry, std::string *problem)
 {
     const std::string name = printable(entry.name);
     if (entry.flags & 1) {
@@ -280,6 +279,16 @@ bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destinatio
     if (entry.compressedSize != entry.size) {
         return fail(problem, "record " + name + " is stored but its two sizes differ");
     }
+    return true;
+}
+
+bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
+                     CrcCheck crc)
+{
+    if (!isStoredEntry(entry, problem)) {
+        return false;
+    }
+    const std::string name = printable(entry.name);
     unsigned char header[kLocalHeaderSize];
     if (!source.read(entry.localHeaderOffset, header, sizeof header) || le32(header) != kLocalHeaderSignature) {
         return fail(problem, "record " + name + " has no local header where the directory says");
@@ -298,6 +307,9 @@ bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destinatio
     if (!rangeInside(dataOffset, entry.size, source.size()) || !source.read(dataOffset, destination, entry.size)) {
         return fail(problem, "record " + name + " runs past the end of the file (truncated?)");
     }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    crc = CrcCheck::Skip; // the libFuzzer convention: let mutated records reach the parsers behind the checksum
+#endif
     if (crc == CrcCheck::Check && crc32Update(0, destination, static_cast<size_t>(entry.size)) != entry.crc32) {
         return fail(problem, "record " + name + " fails its CRC-32 check (corrupt file)");
     }

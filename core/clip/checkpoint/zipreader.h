@@ -40,10 +40,14 @@ private:
     std::unordered_map<std::string, size_t> m_index;
 };
 
+/// True when the entry is stored (uncompressed, unencrypted), so that its size is bounded by the file's (checked when
+/// the directory was read) and can be allocated; false with *problem naming the entry otherwise.
+bool isStoredEntry(const ZipEntry &entry, std::string *problem);
+
 enum class CrcCheck { Check, Skip };
 
-/// Reads a stored (uncompressed, unencrypted) entry: exactly entry.size bytes into `destination`, then checks the
-/// CRC-32 unless told to skip it. False with *problem naming the entry otherwise.
+/// Reads a stored entry (see isStoredEntry; check it before allocating `destination`): exactly entry.size bytes into
+/// `destination`, then checks the CRC-32 unless told to skip it. False with *problem naming the entry otherwise.
 bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
                      CrcCheck crc = CrcCheck::Check);
 

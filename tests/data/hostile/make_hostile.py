@@ -201,6 +201,10 @@ def crafted_safetensors():
     absurd = clip_like()
     absurd["text_projection"] = ([0, 2**40], 0)  # an embedding width of 2^40, in zero bytes
     write_safetensors("absurd-embed-dim.safetensors", absurd)
+    # A JSON error whose message quotes the offending input: a raw newline after a backslash (found by fuzzing).
+    header = b'{"a\\\n": 1}'
+    with open("json-error-newline.safetensors", "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header)
 
 
 if __name__ == "__main__":
