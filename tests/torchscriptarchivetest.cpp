@@ -177,6 +177,7 @@ private Q_SLOTS:
                                              "needs 4000";
         QTest::newRow("storage key traversal") << "storage-key-traversal.pt" << "storage key is not 1-64 letters";
         QTest::newRow("missing record") << "missing-record.pt" << "refers to record data/7, which the archive lacks";
+        QTest::newRow("big-endian data") << "big-endian.pt" << "tensor data is stored in byte order 'big'";
         QTest::newRow("deep modules") << "deep-modules.pt" << "modules nested deeper than 64";
         QTest::newRow("deep marks") << "deep-marks.pt" << "MARKs nested deeper than 1024";
         QTest::newRow("huge string") << "huge-string.pt" << "a string of 4294967280 bytes";

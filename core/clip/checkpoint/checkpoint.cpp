@@ -243,6 +243,10 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
         *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " is not a square patch kernel";
         return false;
     }
+    if (conv1.size(3) > (int64_t(1) << 12)) { // bounded before patch * grid is computed
+        *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " has an absurd patch size";
+        return false;
+    }
     if (visionPositions.size(0) < 2 || visionPositions.size(0) > (int64_t(1) << 20)) {
         *error = "visual.positional_embedding " + shapeText(visionPositions.sizes())
             + " does not hold a class token and a grid of patches";
@@ -251,12 +255,7 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
     config->visionWidth = conv1.size(0);
     config->visionPatchSize = conv1.size(-1);
     config->visionLayers = countLayers(t, "visual.transformer.resblocks.");
-    const auto grid = static_cast<int64_t>(std::lround(std::sqrt(double(visionPositions.size(0) - 1))));
-    if (conv1.size(-1) > (int64_t(1) << 12) || grid > (int64_t(1) << 10)) {
-        *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " and visual.positional_embedding "
-            + shapeText(visionPositions.sizes()) + " imply an absurd image size";
-        return false;
-    }
+    const auto grid = static_cast<int64_t>(std::lround(std::sqrt(double(visionPositions.size(0) - 1)))); // <= 1024
     config->imageResolution = config->visionPatchSize * grid;
     config->embedDim = textProjection.size(1);
     config->contextLength = t.at("positional_embedding").size(0);

@@ -200,6 +200,18 @@ bool readArchive(ByteSource &source, TensorMap *out, std::string *error)
         return fail(error, "a PyTorch state-dict archive (torch.save), not a TorchScript release; "
                            "use the model's .safetensors file or OpenAI's TorchScript .pt");
     }
+    // Newer PyTorch records the byte order of tensor data; ClipFind reads it as little-endian (x86-64, arm64).
+    if (const ZipEntry *order = zip.find(prefix + "byteorder")) {
+        std::string text(16, '\0');
+        if (!isStoredEntry(*order, &problem) || order->size > text.size()
+            || !readStoredEntry(source, *order, text.data(), &problem)) {
+            return corrupt(error, problem.empty() ? "byteorder record is damaged" : problem);
+        }
+        text.resize(static_cast<size_t>(order->size));
+        if (text != "little") {
+            return fail(error, "tensor data is stored in byte order '" + printable(text) + "', not little-endian");
+        }
+    }
     if (!isStoredEntry(*pickleEntry, &problem)) {
         return corrupt(error, problem);
     }

@@ -59,10 +59,12 @@ def pickle_bytes(body):
 
 # --- archives --------------------------------------------------------------------------------------------------
 
-def write_archive(path, data_pkl, records=None, code=None):
+def write_archive(path, data_pkl, records=None, code=None, extra=None):
     """A zip laid out as torch.jit.save lays it out: <name>/data.pkl, constants.pkl, version, data/<key>, code/."""
     name = path[:-3]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        for record, payload in (extra or {}).items():
+            z.writestr(zipfile.ZipInfo(f"{name}/{record}", (1980, 1, 1, 0, 0, 0)), payload)
         for key, payload in (records or {"0": struct.pack("<2f", 1.5, -2.0)}).items():
             z.writestr(zipfile.ZipInfo(f"{name}/data/{key}", (1980, 1, 1, 0, 0, 0)), payload)
         z.writestr(zipfile.ZipInfo(f"{name}/data.pkl", (1980, 1, 1, 0, 0, 0)), data_pkl)
@@ -97,6 +99,8 @@ def crafted_archives():
     write_archive("storage-key-traversal.pt", pickle_bytes(module("Net", [
         ("weight", tensor("../../../etc/passwd", 2, [2], [1]))])))
     write_archive("missing-record.pt", pickle_bytes(module("Net", [("weight", tensor("7", 2, [2], [1]))])))
+    write_archive("big-endian.pt", pickle_bytes(module("Net", [("weight", good_weight())])),
+                  extra={"byteorder": b"big"})
     deep = good_weight()
     for depth in range(100):
         deep = module("Net", [("child", deep)])
