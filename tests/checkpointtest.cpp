@@ -214,6 +214,52 @@ private Q_SLOTS:
         QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
     }
 
+    void craftedFilesEndWithOneLine_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        // tests/data/hostile/README.md says how each was made and what it did before issue 11.
+        QTest::newRow("0x0 patch kernel (was SIGFPE)")
+            << "zero-patch.safetensors" << "visual.conv1.weight [64, 3, 0, 0] has an empty patch kernel";
+        QTest::newRow("200 KB Hugging Face key (was a stack overflow)")
+            << "long-name-hf.safetensors" << "missing tensor(s): visual.class_embedding";
+        QTest::newRow("200,000-digit layer number (was a stack overflow)")
+            << "long-layer-number.safetensors" << "missing tensor(s): visual.class_embedding";
+        QTest::newRow("negative shape") << "negative-shape.safetensors"
+                                        << "tensor 'visual.conv1.weight': shape is not a list of non-negative integers";
+        QTest::newRow("absurd shape") << "absurd-shape.safetensors"
+                                      << "shape [4611686018427387904, 4611686018427387904] is too large";
+        QTest::newRow("overflow behind a zero") << "overflow-with-zero.safetensors"
+                                                << "shape [0, 1099511627776, 1099511627776] is too large";
+        QTest::newRow("absurd embed dim") << "absurd-embed-dim.safetensors"
+                                          << "inconsistent architecture: embed dim 1099511627776 is outside 1..65536";
+        QTest::newRow("JSON error quoting a newline") << "json-error-newline.safetensors"
+                                                     << "header is not valid JSON (";
+        QTest::newRow("TorchScript __setstate__ (read as tensors only)")
+            << "setstate-dict.pt" << "not a CLIP ViT checkpoint: missing visual.conv1.weight";
+        QTest::newRow("TorchScript __setstate__ with a tuple state")
+            << "setstate-tuple.pt" << "has a custom __setstate__";
+        QTest::newRow("os.system") << "os-system.pt" << "data.pkl byte 2: the Python global os.system is neither";
+        QTest::newRow("builtins.eval") << "builtins-eval.pt" << "the Python global builtins.eval is neither";
+    }
+
+    void craftedFilesEndWithOneLine()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        const QString path = dataPath(QStringLiteral("hostile/") + file);
+        QTemporaryDir scratch; // the working directory, where the payloads would create their marker
+        QString error;
+        {
+            const WorkingDirectoryScope inScratch(scratch.path());
+            error = loadError(path);
+        }
+        QVERIFY(!QFileInfo::exists(scratch.filePath(QStringLiteral("clipfind-hostile-marker"))));
+        QVERIFY2(error.startsWith(path + QStringLiteral(": ")), qPrintable(error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+    }
+
     void reportsMissingFileAndFolder()
     {
         QTemporaryDir dir;

@@ -3,6 +3,7 @@
 // exit codes and one-line errors.
 #include "clirunner.h"
 #include "fixturedata.h"
+#include "testfiles.h"
 
 #include "core/store/librarydatabase.h"
 
@@ -155,6 +156,26 @@ private Q_SLOTS:
         QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(runCli({QStringLiteral("embed"), QStringLiteral("--device"), QStringLiteral("tpu"), QStringLiteral("--model"),
                          missing}).exitCode, 2);
+    }
+
+    void craftedModelFilesExitWithOneLine()
+    {
+        // Issue 11: every crafted file ends with exit code 1 and one line naming it: no signal (SIGFPE, stack
+        // overflow), no hang, and no code from the file run (the marker some of them create stays absent).
+        const QDir hostile(dataPath(QStringLiteral("hostile")));
+        const QStringList files =
+            hostile.entryList({QStringLiteral("*.pt"), QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name);
+        QVERIFY(files.size() >= 20);
+        QTemporaryDir scratch;
+        const WorkingDirectoryScope inScratch(scratch.path()); // the child's, where a payload would create the marker
+        for (const QString &file : files) {
+            const QString path = hostile.filePath(file);
+            const Run run = runCli({QStringLiteral("embed"), QStringLiteral("--model"), path, QStringLiteral("--text"),
+                                    QStringLiteral("x")});
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.count('\n') == 1 && run.err.contains(path.toUtf8() + ": "), run.err.constData());
+            QVERIFY2(!QFileInfo::exists(scratch.filePath(QStringLiteral("clipfind-hostile-marker"))), qPrintable(file));
+        }
     }
 
     void indexAndStatus()

@@ -157,6 +157,33 @@ private Q_SLOTS:
                  run.out.constData());
     }
 
+    void listNeverRunsCodeFromFilesOnDisk()
+    {
+        // Issue 11: archives whose TorchScript __setstate__ or pickle would create a marker file, lying in
+        // ~/.cache/clip where `models list` (and the model dialog) look: listed as broken, the marker never appears.
+        QTemporaryDir data;
+        QTemporaryDir scratch;
+        const QString cache = m_home.filePath(QStringLiteral(".cache/clip"));
+        QVERIFY(QDir().mkpath(cache));
+        const QStringList crafted{QStringLiteral("builtins-eval.pt"), QStringLiteral("os-system.pt"),
+                                  QStringLiteral("setstate-dict.pt"), QStringLiteral("setstate-tuple.pt")};
+        for (const QString &file : crafted) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("hostile/") + file), cache + QLatin1Char('/') + file));
+        }
+        Run run;
+        {
+            const WorkingDirectoryScope inScratch(scratch.path()); // the child's working directory
+            run = runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--data-dir"), data.path()});
+        }
+        QDir(cache).removeRecursively();
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(!QFileInfo::exists(scratch.filePath(QStringLiteral("clipfind-hostile-marker"))));
+        for (const QString &file : crafted) {
+            QVERIFY2(QString::fromUtf8(run.out).contains(file + QStringLiteral("  (~/.cache/clip)  broken: ")),
+                     run.out.constData());
+        }
+    }
+
     void fetchFailuresAreOneLineAndLeaveNothing()
     {
         LocalHttpServer server;

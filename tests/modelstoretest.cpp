@@ -8,6 +8,7 @@
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -22,8 +23,9 @@ QString fixtureSha256(const QString &model)
     return readExpected(model).json.value(QStringLiteral("sha256")).toString();
 }
 
-/// A manifest that knows the tiny OpenAI fixture model by its hash, as the real one knows OpenAI's ViT-B-32.pt.
-QByteArray testManifestJson()
+/// A manifest that knows the tiny OpenAI fixture model by its hash, as the real one knows OpenAI's ViT-B-32.pt
+/// (or, given, another hash for its known ViT-B-32.pt).
+QByteArray testManifestJson(const QString &knownSha256 = fixtureSha256(QStringLiteral("tiny-openai")))
 {
     const QJsonObject download{{QStringLiteral("url"), QStringLiteral("https://huggingface.co/test/tiny/resolve/main/model.pt")},
                                {QStringLiteral("install_as"), QStringLiteral("tiny/model.pt")},
@@ -33,7 +35,7 @@ QByteArray testManifestJson()
     const QJsonObject known{{QStringLiteral("file"), QStringLiteral("ViT-B-32.pt")},
                             {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
                             {QStringLiteral("size"), 27882006},
-                            {QStringLiteral("sha256"), fixtureSha256(QStringLiteral("tiny-openai"))}};
+                            {QStringLiteral("sha256"), knownSha256}};
     const QJsonObject model{{QStringLiteral("name"), QStringLiteral("tiny")},
                             {QStringLiteral("architecture"), QStringLiteral("custom ViT")},
                             {QStringLiteral("license"), QStringLiteral("MIT")},
@@ -230,6 +232,84 @@ private Q_SLOTS:
         const ModelCheck again = store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
         QVERIFY(!again.ok);
         QVERIFY2(again.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(again.error));
+    }
+
+    void discoveryReadsUnknownFilesAsDataOnly()
+    {
+        // Issue 11: ~/.cache/clip/*.pt is read when the model dialog opens and by `models list`. Crafted archives
+        // whose code (TorchScript __setstate__) or pickle (os.system, builtins.eval) would create a marker file
+        // are refused or read as tensors only; the marker never appears.
+        QTemporaryDir home;
+        QTemporaryDir data;
+        QTemporaryDir scratch;
+        qputenv("HOME", home.path().toUtf8());
+        qunsetenv("XDG_CACHE_HOME");
+        const QString clipCache = home.filePath(QStringLiteral(".cache/clip"));
+        QVERIFY(QDir().mkpath(clipCache));
+        const QStringList crafted{QStringLiteral("builtins-eval.pt"), QStringLiteral("os-system.pt"),
+                                  QStringLiteral("setstate-dict.pt"), QStringLiteral("setstate-tuple.pt")};
+        for (const QString &file : crafted) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("hostile/") + file), clipCache + QLatin1Char('/') + file));
+        }
+        ModelStore store(data.path());
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &manifest, &error));
+
+        QVector<DiscoveredModel> found;
+        {
+            const WorkingDirectoryScope inScratch(scratch.path());
+            found = discoverModels(store, manifest);
+        }
+        QVERIFY(!QFileInfo::exists(scratch.filePath(QStringLiteral("clipfind-hostile-marker"))));
+        QCOMPARE(found.size(), crafted.size());
+        const QStringList expected{QStringLiteral("the Python global builtins.eval"),
+                                   QStringLiteral("the Python global os.system"),
+                                   QStringLiteral("not a CLIP ViT checkpoint"), // its one tensor, read as data
+                                   QStringLiteral("has a custom __setstate__")};
+        for (int i = 0; i < found.size(); ++i) {
+            const ModelCheck &check = found[i].check;
+            QVERIFY2(!check.ok, qPrintable(crafted[i]));
+            QVERIFY2(check.error.startsWith(clipCache + QLatin1Char('/') + crafted[i] + QStringLiteral(": ")),
+                     qPrintable(check.error));
+            QVERIFY2(check.error.contains(expected[i]), qPrintable(check.error));
+            QVERIFY2(!check.error.contains(QLatin1Char('\n')), qPrintable(check.error));
+        }
+    }
+
+    void knownHashIsComparedBeforeAnyParser()
+    {
+        // A file the manifest knows by its SHA-256 is recognised without being parsed: here its bytes are no model
+        // at all, which any parser would refuse, and it still checks out as the manifest's model.
+        QTemporaryDir home;
+        QTemporaryDir data;
+        qputenv("HOME", home.path().toUtf8());
+        qunsetenv("XDG_CACHE_HOME");
+        const QString clipCache = home.filePath(QStringLiteral(".cache/clip"));
+        QVERIFY(QDir().mkpath(clipCache));
+        const QByteArray bytes("hello, I am not a model\n");
+        QVERIFY(writeBytes(clipCache + QStringLiteral("/ViT-B-32.pt"), bytes));
+        const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        ModelManifest manifest;
+        QString error;
+        QVERIFY(ModelManifest::parse(testManifestJson(sha256), QStringLiteral("test"), &manifest, &error));
+        ModelStore store(data.path());
+
+        const QVector<DiscoveredModel> found = discoverModels(store, manifest);
+        QCOMPARE(found.size(), 1);
+        const ModelCheck &check = found[0].check;
+        QVERIFY2(check.ok, qPrintable(check.error));
+        QCOMPARE(check.sha256, sha256);
+        QCOMPARE(check.manifestModel, QStringLiteral("tiny"));
+        QCOMPARE(check.format, QStringLiteral("openai-torchscript")); // from the manifest's known_files entry
+        QCOMPARE(check.architecture, QStringLiteral("custom ViT"));
+
+        // The same bytes under a manifest that does not know them go to the parser, which refuses them.
+        ModelManifest other;
+        QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &other, &error));
+        const ModelCheck unknown = checkModelFile(clipCache + QStringLiteral("/ViT-B-32.pt"), other);
+        QVERIFY(!unknown.ok);
+        QVERIFY2(unknown.error.contains(QStringLiteral("unknown format")), qPrintable(unknown.error));
     }
 
     void remembersTheSelectedModel()

@@ -38,4 +38,22 @@ inline QStringList entriesUnder(const QString &dir)
     return entries;
 }
 
+/// Makes `dir` the working directory until the end of the scope (also when a QVERIFY returns early). Tests of
+/// crafted model files use it: the payloads create their marker file relative to the working directory.
+class WorkingDirectoryScope
+{
+public:
+    explicit WorkingDirectoryScope(const QString &dir)
+        : m_previous(QDir::currentPath())
+    {
+        QDir::setCurrent(dir);
+    }
+    ~WorkingDirectoryScope() { QDir::setCurrent(m_previous); }
+    WorkingDirectoryScope(const WorkingDirectoryScope &) = delete;
+    WorkingDirectoryScope &operator=(const WorkingDirectoryScope &) = delete;
+
+private:
+    QString m_previous;
+};
+
 } // namespace clipfind::test

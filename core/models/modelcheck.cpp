@@ -73,6 +73,26 @@ QString modelFileFor(const QString &path)
     return path;
 }
 
+namespace {
+
+/// The format the manifest records for the file with this hash (a known file or a pinned download).
+QString manifestFormat(const ManifestModel &model, const QString &sha256)
+{
+    for (const KnownModelFile &known : model.knownFiles) {
+        if (known.sha256 == sha256) {
+            return known.format;
+        }
+    }
+    for (const ModelDownload &download : model.downloads) {
+        if (download.sha256 == sha256) {
+            return download.format;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, const QString &expectedSha256,
                           const QString &hashSource)
 {
@@ -100,6 +120,17 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
                                check.sha256);
         return check;
     }
+    // Hash before parse: a file the manifest knows by its SHA-256 is the very file that was checked when the hash
+    // was pinned, so no parser needs to touch it (and a forged file cannot pass for it). Unknown files go through
+    // the checkpoint readers, which read data only (no TorchScript, no pickled code).
+    if (const ManifestModel *model = manifest.findBySha256(check.sha256)) {
+        check.format = manifestFormat(*model, check.sha256);
+        check.architecture = model->architecture.isEmpty() ? model->name : model->architecture;
+        check.manifestModel = model->name;
+        check.hashSource = QStringLiteral("manifest");
+        check.ok = true;
+        return check;
+    }
     clip::CheckpointInfo checkpoint;
     std::string problem;
     if (!clip::inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
@@ -108,10 +139,7 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     }
     check.format = QString::fromStdString(checkpoint.format);
     check.architecture = QString::fromStdString(clip::architectureName(checkpoint.config));
-    if (const ManifestModel *model = manifest.findBySha256(check.sha256)) {
-        check.manifestModel = model->name;
-        check.hashSource = QStringLiteral("manifest");
-    } else if (!expected.isEmpty()) {
+    if (!expected.isEmpty()) {
         check.hashSource = hashSource.isEmpty() ? QStringLiteral("the given hash") : hashSource;
     }
     check.ok = true;

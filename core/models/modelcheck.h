@@ -28,8 +28,10 @@ struct ModelCheck {
     static ModelCheck fromJson(const QJsonObject &json);
 };
 
-/// Verifies a model file. `expectedSha256` (lower-case hex) is required to match when given; `hashSource` says
-/// where it came from. Reads the whole file twice (hash, then every tensor): call off the GUI thread.
+/// Verifies a model file, hash before parse: its SHA-256 is computed first; `expectedSha256` (lower-case hex) is
+/// required to match when given (`hashSource` says where it came from); a hash the manifest knows identifies the
+/// file without any parser touching it (format and architecture from the manifest); any other file is read by the
+/// checkpoint readers, which treat it as data only. Reads the whole file once or twice: call off the GUI thread.
 ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, const QString &expectedSha256 = {},
                           const QString &hashSource = {});
 

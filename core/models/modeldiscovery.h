@@ -28,9 +28,9 @@ struct DiscoveredModel {
 /// only, each once, in that order.
 QVector<DiscoveredModel> findModelCandidates(const QString &modelsDir, const QStringList &extraPaths = {});
 
-/// findModelCandidates() with each candidate verified (by hash against the manifest where it is known, and by
-/// reading it as a checkpoint) through the store, so an unchanged file is only checked once. Slow the first time:
-/// off the GUI thread.
+/// findModelCandidates() with each candidate verified through the store (checkModelFile: the SHA-256 is compared
+/// with the manifest before any parser reads the file; unknown files are read as data only, never compiled or
+/// unpickled into code), so an unchanged file is only checked once. Slow the first time: off the GUI thread.
 QVector<DiscoveredModel> discoverModels(ModelStore &store, const ModelManifest &manifest,
                                         const QStringList &extraPaths = {});
 

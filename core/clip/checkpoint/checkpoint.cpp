@@ -11,7 +11,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -184,14 +183,21 @@ bool readRawCheckpoint(const fs::path &file, RawCheckpoint *raw, std::string *er
     return false;
 }
 
+/// The number of distinct layer indices i in keys "<prefix><i>.<rest>". Plain parsing, no regex: keys are
+/// untrusted and std::regex recurses per character (a 200 KB key overflowed the stack).
 int64_t countLayers(const TensorMap &tensors, const std::string &prefix)
 {
-    const std::regex pattern("^" + std::regex_replace(prefix, std::regex(R"(\.)"), R"(\.)") + R"((\d+)\.)");
     std::set<int64_t> layers;
-    for (const auto &entry : tensors) {
-        std::smatch match;
-        if (std::regex_search(entry.first, match, pattern)) {
-            layers.insert(std::stoll(match[1].str()));
+    for (auto it = tensors.lower_bound(prefix); it != tensors.end() && startsWith(it->first, prefix); ++it) {
+        const std::string &key = it->first;
+        size_t end = prefix.size();
+        int64_t index = 0;
+        while (end < key.size() && end - prefix.size() < 9 && key[end] >= '0' && key[end] <= '9') {
+            index = index * 10 + (key[end] - '0');
+            ++end;
+        }
+        if (end > prefix.size() && end < key.size() && key[end] == '.') {
+            layers.insert(index);
         }
     }
     return static_cast<int64_t>(layers.size());
@@ -227,10 +233,29 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
         *error = "not a CLIP ViT checkpoint: unexpected tensor ranks";
         return false;
     }
+    // Shapes are untrusted: a 0x0 patch kernel or a positional table without the class token must be an error
+    // here, not a division by zero or a negative square root further on.
+    if (conv1.size(2) < 1 || conv1.size(3) < 1) {
+        *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " has an empty patch kernel";
+        return false;
+    }
+    if (conv1.size(2) != conv1.size(3)) {
+        *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " is not a square patch kernel";
+        return false;
+    }
+    if (conv1.size(3) > (int64_t(1) << 12)) { // bounded before patch * grid is computed
+        *error = "visual.conv1.weight " + shapeText(conv1.sizes()) + " has an absurd patch size";
+        return false;
+    }
+    if (visionPositions.size(0) < 2 || visionPositions.size(0) > (int64_t(1) << 20)) {
+        *error = "visual.positional_embedding " + shapeText(visionPositions.sizes())
+            + " does not hold a class token and a grid of patches";
+        return false;
+    }
     config->visionWidth = conv1.size(0);
     config->visionPatchSize = conv1.size(-1);
     config->visionLayers = countLayers(t, "visual.transformer.resblocks.");
-    const auto grid = static_cast<int64_t>(std::lround(std::sqrt(double(visionPositions.size(0) - 1))));
+    const auto grid = static_cast<int64_t>(std::lround(std::sqrt(double(visionPositions.size(0) - 1)))); // <= 1024
     config->imageResolution = config->visionPatchSize * grid;
     config->embedDim = textProjection.size(1);
     config->contextLength = t.at("positional_embedding").size(0);
@@ -240,9 +265,9 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
     config->visionHeads = hints.visionHeads > 0 ? hints.visionHeads : config->visionWidth / 64;
     config->textHeads = hints.textHeads > 0 ? hints.textHeads : config->textWidth / 64;
     config->quickGelu = hints.quickGelu;
-    if (config->visionHeads <= 0 || config->textHeads <= 0 || config->visionWidth % config->visionHeads
-        || config->textWidth % config->textHeads || config->visionLayers == 0 || config->textLayers == 0) {
-        *error = "inconsistent architecture (widths, heads or layer counts)";
+    std::string problem;
+    if (!checkModelConfig(*config, &problem)) {
+        *error = "inconsistent architecture: " + problem;
         return false;
     }
     return true;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint/hfkeys.h"
 
-#include <regex>
 
 namespace clipfind::clip {
 
@@ -46,6 +45,51 @@ const std::map<std::string, std::string> &layerRenames()
     return renames;
 }
 
+/// A key "<tower>_model.encoder.layers.<i>.<rest>" split into the OpenAI prefix for layer i and <rest>. Plain
+/// string parsing: keys are untrusted, and std::regex recursed once per character (a 200 KB key overflowed the
+/// stack). False for any other key.
+bool splitLayerKey(const std::string &key, std::string *openAiPrefix, std::string *rest)
+{
+    static const std::pair<const char *, const char *> towers[] = {
+        {"text_model.encoder.layers.", "transformer.resblocks."},
+        {"vision_model.encoder.layers.", "visual.transformer.resblocks."},
+    };
+    for (const auto &[huggingFace, openAi] : towers) {
+        const std::string prefix = huggingFace;
+        if (!startsWith(key, prefix)) {
+            continue;
+        }
+        size_t end = prefix.size();
+        while (end < key.size() && end - prefix.size() < 9 && key[end] >= '0' && key[end] <= '9') {
+            ++end;
+        }
+        if (end == prefix.size() || end + 1 >= key.size() || key[end] != '.') {
+            return false;
+        }
+        *openAiPrefix = openAi + key.substr(prefix.size(), end - prefix.size()) + ".";
+        *rest = key.substr(end + 1);
+        return true;
+    }
+    return false;
+}
+
+/// "self_attn.{q,k,v}_proj.{weight,bias}" → the projection letter and "weight" / "bias".
+bool splitQkvKey(const std::string &rest, char *projection, std::string *kind)
+{
+    const std::string head = "self_attn.";
+    if (rest.size() < head.size() + 7 || !startsWith(rest, head)) {
+        return false;
+    }
+    const char letter = rest[head.size()];
+    const std::string tail = rest.substr(head.size() + 1);
+    if ((letter != 'q' && letter != 'k' && letter != 'v') || (tail != "_proj.weight" && tail != "_proj.bias")) {
+        return false;
+    }
+    *projection = letter;
+    *kind = tail.substr(6);
+    return true;
+}
+
 } // namespace
 
 bool hasHuggingFaceKeys(const TensorMap &tensors)
@@ -60,7 +104,6 @@ bool hasHuggingFaceKeys(const TensorMap &tensors)
 
 TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::string> &problems)
 {
-    static const std::regex layerKey(R"(^(text|vision)_model\.encoder\.layers\.(\d+)\.(.+)$)");
     TensorMap result;
     // q/k/v parts per OpenAI in_proj key, collected then concatenated in q, k, v order.
     std::map<std::string, std::map<char, torch::Tensor>> inProjParts;
@@ -81,20 +124,17 @@ TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::
             result[fixed->second] = tensor;
             continue;
         }
-        std::smatch match;
-        if (std::regex_match(key, match, layerKey)) {
-            const std::string prefix = (match[1] == "text" ? std::string("transformer.resblocks.")
-                                                            : std::string("visual.transformer.resblocks."))
-                + match[2].str() + ".";
-            const std::string rest = match[3];
+        std::string prefix;
+        std::string rest;
+        if (splitLayerKey(key, &prefix, &rest)) {
             if (const auto renamed = layerRenames().find(rest); renamed != layerRenames().end()) {
                 result[prefix + renamed->second] = tensor;
                 continue;
             }
-            static const std::regex qkv(R"(^self_attn\.([qkv])_proj\.(weight|bias)$)");
-            std::smatch part;
-            if (std::regex_match(rest, part, qkv)) {
-                inProjParts[prefix + "attn.in_proj_" + part[2].str()][part[1].str()[0]] = tensor;
+            char projection = 0;
+            std::string kind;
+            if (splitQkvKey(rest, &projection, &kind)) {
+                inProjParts[prefix + "attn.in_proj_" + kind][projection] = tensor;
                 continue;
             }
         }

@@ -24,6 +24,8 @@ constexpr uint64_t kMaxHeaderLength = 100'000'000;
 // Each JSON value costs ~100 bytes in json::Value, so a 100 MB header of "[0,0,0,..." would need ~5 GB.
 // Real headers need ~10 values per tensor: 4M allows 400k tensors and bounds the parse to a few hundred MB.
 constexpr size_t kMaxJsonValues = 4'000'000;
+// torch's own limit is 64 dimensions; model tensors have at most 4.
+constexpr size_t kMaxRank = 16;
 
 struct Dtype {
     const char *name;
@@ -46,10 +48,10 @@ struct Entry {
     int64_t end = 0;
 };
 
-/// A name fit for a one-line message: control characters escaped, long names shortened.
-std::string quoted(const std::string &name)
+/// Text fit for a one-line message: control characters escaped, long texts shortened.
+std::string escaped(const std::string &name)
 {
-    std::string out = "'";
+    std::string out;
     for (size_t i = 0; i < name.size() && i < 200; ++i) {
         const unsigned char c = static_cast<unsigned char>(name[i]);
         if (c < 0x20 || c == 0x7F) {
@@ -62,7 +64,13 @@ std::string quoted(const std::string &name)
     }
     if (name.size() > 200)
         out += "...";
-    return out + "'";
+    return out;
+}
+
+/// A name fit for a one-line message, in quotes.
+std::string quoted(const std::string &name)
+{
+    return "'" + escaped(name) + "'";
 }
 
 std::string listText(const std::vector<int64_t> &values)
@@ -118,11 +126,18 @@ bool parseEntry(const std::string &name, const json::Value &v, Entry *entry, std
     if (entry->begin > entry->end)
         return setProblem(problem, tensor + ": data_offsets " + listText(offsets) + " end before they begin");
 
-    // Byte size from the shape, with overflow checks: hostile dims such as [2^62, 2^62] must not wrap around.
+    // Byte size from the shape, with overflow checks: hostile dims such as [2^62, 2^62] must not wrap around,
+    // and neither may [2^40, 2^40, 0], whose product only looks small because of the zero.
+    if (entry->shape.size() > kMaxRank) {
+        return setProblem(problem, tensor + ": shape has " + std::to_string(entry->shape.size()) + " dimensions");
+    }
     int64_t bytes = entry->dtype->itemSize;
+    int64_t bound = entry->dtype->itemSize;
     for (int64_t dim : entry->shape) {
-        if (dim != 0 && bytes > std::numeric_limits<int64_t>::max() / dim)
+        if (dim > 1 && bound > std::numeric_limits<int64_t>::max() / dim) {
             return setProblem(problem, tensor + ": shape " + listText(entry->shape) + " is too large");
+        }
+        bound *= dim > 1 ? dim : 1;
         bytes *= dim;
     }
     if (entry->end - entry->begin != bytes)
@@ -181,7 +196,7 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
     json::Value root;
     std::string jsonError;
     if (!json::parse(header, &root, &jsonError))
-        return fail(error, path, "header is not valid JSON (" + jsonError + ")");
+        return fail(error, path, "header is not valid JSON (" + escaped(jsonError) + ")"); // it may quote the input
     header = std::string(); // a large header is no longer needed; the data section may be huge
     if (!root.isObject())
         return fail(error, path, "header is not a JSON object");

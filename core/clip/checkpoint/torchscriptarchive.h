@@ -3,14 +3,23 @@
 
 #include <torch/torch.h>
 
+#include <cstddef>
 #include <map>
 #include <string>
 
 namespace clipfind::clip {
 
-/// Reads the parameters and buffers of a TorchScript archive (OpenAI's CLIP releases) by name. Never runs the
-/// archive's code: the traced graphs hard-code CUDA devices and fp16 casts. Tensors keep their stored dtype.
-/// On failure returns false with *error describing the problem (without the file name).
+/// Reads the tensors of a TorchScript archive (OpenAI's CLIP releases) by their module path, e.g.
+/// "visual.conv1.weight", as data only: the zip directory, data.pkl through a restricted unpickler that rebuilds
+/// tensors and TorchScript objects as plain attribute holders, and the data/<key> records. Nothing in the archive
+/// is compiled or run (its code/ folder is never read); a pickle that names any other global (os.system,
+/// builtins.eval, ...) or a class with its own __setstate__ is refused. Every tensor is a view checked to lie
+/// inside its record; tensors keep their stored dtype. On failure returns false with *error: one line, without
+/// the file name.
 bool readTorchScriptTensors(const std::string &path, std::map<std::string, torch::Tensor> *out, std::string *error);
+
+/// The same over `size` bytes in memory (a fuzzer's input); the tensors are copies, independent of `data`.
+bool readTorchScriptTensorsFromMemory(const void *data, size_t size, std::map<std::string, torch::Tensor> *out,
+                                      std::string *error);
 
 } // namespace clipfind::clip

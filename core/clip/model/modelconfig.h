@@ -23,9 +23,14 @@ struct ModelConfig {
     /// QuickGELU (x * sigmoid(1.702 x)) as in every OpenAI checkpoint; false = exact erf GELU (most LAION models).
     bool quickGelu = true;
 
-    int64_t visionGrid() const { return imageResolution / visionPatchSize; }
+    int64_t visionGrid() const { return visionPatchSize > 0 ? imageResolution / visionPatchSize : 0; }
     int64_t visionTokens() const { return visionGrid() * visionGrid() + 1; }
 };
+
+/// Checks that every value is positive and within the bounds of any real CLIP model, so that the sizes derived
+/// from it (grid, tokens, 3 * width, 4 * width) can neither divide by zero nor overflow: a checkpoint's shapes are
+/// untrusted (a 0x0 patch kernel implies patch size 0). False with *problem naming the first bad value.
+bool checkModelConfig(const ModelConfig &config, std::string *problem);
 
 /// The published OpenAI architectures, by name as OpenAI writes them ("ViT-B/32", "ViT-B/16",
 /// "ViT-L/14", "ViT-L/14@336px"). Returns false for an unknown name.
