@@ -146,10 +146,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-    }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void sentenceTransformersTextFeatures_data()
     {
@@ -162,8 +159,8 @@ private Q_SLOTS:
     void sentenceTransformersTextFeatures()
     {
         QFETCH(int, kernels);
-        const BertClipLoadResult loaded =
-            BertClipModel::load(fixture(QStringLiteral("tiny-st-multilingual")).toStdString(), cpuOptions(Kernels(kernels)));
+        const BertClipLoadResult loaded = BertClipModel::load(
+            fixture(QStringLiteral("tiny-st-multilingual")).toStdString(), cpuOptions(Kernels(kernels)));
         QVERIFY2(loaded.model, loaded.error.c_str());
         BertClipModel &model = *loaded.model;
         QCOMPARE(model.kind(), BertClipKind::SentenceTransformers);
@@ -196,16 +193,13 @@ private Q_SLOTS:
         QVERIFY2(worstBatch >= 0 && worstBatch <= kTolerance, qPrintable(QString::number(worstBatch)));
     }
 
-    void chineseClipFeatures_data()
-    {
-        sentenceTransformersTextFeatures_data();
-    }
+    void chineseClipFeatures_data() { sentenceTransformersTextFeatures_data(); }
 
     void chineseClipFeatures()
     {
         QFETCH(int, kernels);
-        const BertClipLoadResult loaded =
-            BertClipModel::load(fixture(QStringLiteral("tiny-chinese-clip")).toStdString(), cpuOptions(Kernels(kernels)));
+        const BertClipLoadResult loaded = BertClipModel::load(
+            fixture(QStringLiteral("tiny-chinese-clip")).toStdString(), cpuOptions(Kernels(kernels)));
         QVERIFY2(loaded.model, loaded.error.c_str());
         BertClipModel &model = *loaded.model;
         QCOMPARE(model.kind(), BertClipKind::ChineseClip);
@@ -296,9 +290,9 @@ private Q_SLOTS:
         QVERIFY2(loaded.model, loaded.error.c_str());
         BertClipModel &model = *loaded.model;
         QVERIFY(model.encodeTexts({}).ok());
-        for (const std::vector<int64_t> &row : {std::vector<int64_t>{}, std::vector<int64_t>{0, 0},
-                                                std::vector<int64_t>{101, 3053, 102}, std::vector<int64_t>{101, -1, 102},
-                                                std::vector<int64_t>(513, 101)}) {
+        for (const std::vector<int64_t> &row :
+             {std::vector<int64_t>{}, std::vector<int64_t>{0, 0}, std::vector<int64_t>{101, 3053, 102},
+              std::vector<int64_t>{101, -1, 102}, std::vector<int64_t>(513, 101)}) {
             const Features f = model.encodeTexts({{101, 102}, row});
             QVERIFY(!f.ok());
             QVERIFY2(QString::fromStdString(f.error).startsWith(QLatin1String("text 1: ")), f.error.c_str());
@@ -308,8 +302,9 @@ private Q_SLOTS:
     void brokenFolders()
     {
         // sentence-transformers
-        expectLoadError(copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("no-dense"), {QStringLiteral("2_Dense")}),
-                        {QStringLiteral("2_Dense/config.json"), QStringLiteral("no such file")});
+        expectLoadError(
+            copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("no-dense"), {QStringLiteral("2_Dense")}),
+            {QStringLiteral("2_Dense/config.json"), QStringLiteral("no such file")});
 
         QString folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("cut-weights"));
         const QByteArray weights = readAll(folder + QStringLiteral("/model.safetensors"));
@@ -321,24 +316,32 @@ private Q_SLOTS:
             QJsonObject t = header.value(QStringLiteral("transformer.layer.1.ffn.lin1.weight")).toObject();
             t.insert(QStringLiteral("shape"), QJsonArray{64, 128});
             header.insert(QStringLiteral("transformer.layer.1.ffn.lin1.weight"), t);
-            renameTensor(header, QStringLiteral("embeddings.LayerNorm.bias"), QStringLiteral("embeddings.LayerNorm.beta"));
+            renameTensor(header, QStringLiteral("embeddings.LayerNorm.bias"),
+                         QStringLiteral("embeddings.LayerNorm.beta"));
         }));
-        expectLoadError(folder, {QStringLiteral("misshaped-st/model.safetensors: "),
-                                 QStringLiteral("1 missing tensor(s): embeddings.LayerNorm.bias"),
-                                 QStringLiteral("1 mis-shaped tensor(s): transformer.layer.1.ffn.lin1.weight [64, 128] "
-                                                "(expected [128, 64])")});
+        expectLoadError(folder,
+                        {QStringLiteral("misshaped-st/model.safetensors: "),
+                         QStringLiteral("1 missing tensor(s): embeddings.LayerNorm.bias"),
+                         QStringLiteral("1 mis-shaped tensor(s): transformer.layer.1.ffn.lin1.weight [64, 128] "
+                                        "(expected [128, 64])")});
 
         folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("dense-shape"));
-        QVERIFY(writeAll(folder + QStringLiteral("/2_Dense/config.json"),
-                         R"({"in_features": 64, "out_features": 16, "bias": false, "activation_function": "torch.nn.modules.linear.Identity"})"));
-        expectLoadError(folder, {QStringLiteral("2_Dense/model.safetensors: "), QStringLiteral("linear.weight [32, 64] (expected [16, 64])")});
+        QVERIFY(writeAll(
+            folder + QStringLiteral("/2_Dense/config.json"),
+            R"({"in_features": 64, "out_features": 16, "bias": false, )"
+            R"("activation_function": "torch.nn.modules.linear.Identity"})"));
+        expectLoadError(folder,
+                        {QStringLiteral("2_Dense/model.safetensors: "),
+                         QStringLiteral("linear.weight [32, 64] (expected [16, 64])")});
 
         folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("max-pooling"));
         QVERIFY(writeAll(folder + QStringLiteral("/1_Pooling/config.json"),
                          R"({"word_embedding_dimension": 64, "pooling_mode_max_tokens": true})"));
-        expectLoadError(folder, {QStringLiteral("1_Pooling/config.json: "), QStringLiteral("pooling max_tokens is not supported")});
+        expectLoadError(
+            folder, {QStringLiteral("1_Pooling/config.json: "), QStringLiteral("pooling max_tokens is not supported")});
 
-        folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("no-weights"), {QStringLiteral("model.safetensors")});
+        folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("no-weights"),
+                        {QStringLiteral("model.safetensors")});
         expectLoadError(folder, {QStringLiteral("no model.safetensors")});
 
         // Chinese-CLIP
@@ -351,10 +354,12 @@ private Q_SLOTS:
             header.remove(QStringLiteral("vision_model.encoder.layers.1.self_attn.k_proj.weight"));
             header.remove(QStringLiteral("visual_projection.weight"));
         }));
-        expectLoadError(folder, {QStringLiteral("misshaped-cn/model.safetensors: "),
-                                 QStringLiteral("text_model.encoder.layer.0.intermediate.dense.weight [32, 128] (expected [128, 32])"),
-                                 QStringLiteral("2 missing tensor(s): vision_model.encoder.layers.1.self_attn.k_proj.weight, "
-                                                "visual_projection.weight")});
+        expectLoadError(
+            folder,
+            {QStringLiteral("misshaped-cn/model.safetensors: "),
+             QStringLiteral("text_model.encoder.layer.0.intermediate.dense.weight [32, 128] (expected [128, 32])"),
+             QStringLiteral("2 missing tensor(s): vision_model.encoder.layers.1.self_attn.k_proj.weight, "
+                            "visual_projection.weight")});
 
         expectLoadError(copyOf(QStringLiteral("tiny-chinese-clip"), QStringLiteral("no-preprocessor"),
                                {QStringLiteral("preprocessor_config.json")}),
@@ -372,8 +377,9 @@ private Q_SLOTS:
         QVERIFY(writeAll(folder + QStringLiteral("/config.json"), config));
         expectLoadError(folder, {QStringLiteral("bad-config/config.json: "), QStringLiteral("do not divide")});
 
-        expectLoadError(copyOf(QStringLiteral("tiny-chinese-clip"), QStringLiteral("no-config"), {QStringLiteral("config.json")}),
-                        {QStringLiteral("config.json: no such file"), QStringLiteral("neither a sentence-transformers")});
+        expectLoadError(
+            copyOf(QStringLiteral("tiny-chinese-clip"), QStringLiteral("no-config"), {QStringLiteral("config.json")}),
+            {QStringLiteral("config.json: no such file"), QStringLiteral("neither a sentence-transformers")});
         expectLoadError(m_dir.filePath(QStringLiteral("absent")), {QStringLiteral("no such folder")});
     }
 

@@ -37,9 +37,10 @@ private Q_SLOTS:
         ChineseClipImageConfig config;
         config.height = 1;
         std::string error;
-        QVERIFY2(readChineseClipImageConfig(fixture(QStringLiteral("tiny-chinese-clip/preprocessor_config.json")).toStdString(),
-                                            &config, &error),
-                 error.c_str());
+        QVERIFY2(
+            readChineseClipImageConfig(
+                fixture(QStringLiteral("tiny-chinese-clip/preprocessor_config.json")).toStdString(), &config, &error),
+            error.c_str());
         QCOMPARE(config.height, 224);
         QCOMPARE(config.width, 224);
         QVERIFY(config.doResize && config.doRescale && config.doNormalize);
@@ -59,7 +60,7 @@ private Q_SLOTS:
         QCOMPARE(images.size(), 4);
         QCOMPARE(npys.size(), images.size());
         for (int i = 0; i < images.size(); ++i) {
-            // Paths relative to tests/data/multilingual: "../images/x.jpg" is the CLIP fixtures' tests/data/images/x.jpg.
+            // Relative to tests/data/multilingual: "../images/x.jpg" is the CLIP fixtures' tests/data/images/x.jpg.
             QTest::newRow(qPrintable(images.at(i).toString()))
                 << fixture(images.at(i).toString()) << fixture(npys.at(i).toString());
         }
@@ -75,8 +76,8 @@ private Q_SLOTS:
         const RgbView view{rgb.constBits(), rgb.width(), rgb.height(), rgb.bytesPerLine()};
         ChineseClipImageConfig config;
         std::string error;
-        QVERIFY(readChineseClipImageConfig(fixture(QStringLiteral("tiny-chinese-clip/preprocessor_config.json")).toStdString(),
-                                           &config, &error));
+        QVERIFY(readChineseClipImageConfig(
+            fixture(QStringLiteral("tiny-chinese-clip/preprocessor_config.json")).toStdString(), &config, &error));
         std::vector<float> ours;
         preprocessForChineseClip(view, config, ours);
 
@@ -93,7 +94,8 @@ private Q_SLOTS:
         }
         const double meanDiff = sumDiff / double(ours.size());
         qInfo("%s: max |diff| %.3g, mean %.3g", qPrintable(image.section(QLatin1Char('/'), -1)), maxDiff, meanDiff);
-        QVERIFY2(maxDiff <= 0.02 && meanDiff <= 0.001, qPrintable(QStringLiteral("max %1 mean %2").arg(maxDiff).arg(meanDiff)));
+        QVERIFY2(maxDiff <= 0.02 && meanDiff <= 0.001,
+                 qPrintable(QStringLiteral("max %1 mean %2").arg(maxDiff).arg(meanDiff)));
     }
 
     void unsupportedConfigs_data()
@@ -108,7 +110,8 @@ private Q_SLOTS:
                                        << QStringLiteral("size needs height and width");
         QTest::newRow("huge") << QByteArray(R"({"size": {"height": 100000, "width": 224}})")
                               << QStringLiteral("image size out of range");
-        QTest::newRow("bad std") << QByteArray(R"({"image_std": [0.2, 0, 0.2]})") << QStringLiteral("image_std must be positive");
+        QTest::newRow("bad std") << QByteArray(R"({"image_std": [0.2, 0, 0.2]})")
+                                 << QStringLiteral("image_std must be positive");
         QTest::newRow("not json") << QByteArray("{\"size\": ") << QStringLiteral("not a JSON object");
     }
 

@@ -119,7 +119,8 @@ private Q_SLOTS:
 
     void settingsFromTheFolders()
     {
-        const WordPieceSettings &a = m_tokenizers.value(QStringLiteral("multilingual-cased tokenizer.json"))->settings();
+        const WordPieceSettings &a =
+            m_tokenizers.value(QStringLiteral("multilingual-cased tokenizer.json"))->settings();
         QVERIFY(!a.lowercase && !a.stripAccents && a.cleanText && a.handleChineseChars);
         QCOMPARE(a.maxLength, 128); // sentence_bert_config.json max_seq_length, not model_max_length 512
         const WordPieceSettings &b = m_tokenizers.value(QStringLiteral("chinese-clip vocab.txt"))->settings();
@@ -139,7 +140,8 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("tokens");
         int count = 0;
         for (const Configuration &c : kConfigurations) {
-            const QJsonArray cases = readJson(dataPath(QLatin1String(c.cases))).value(QStringLiteral("cases")).toArray();
+            const QJsonArray cases =
+                readJson(dataPath(QLatin1String(c.cases))).value(QStringLiteral("cases")).toArray();
             QCOMPARE(cases.size(), 73);
             for (const char *source : {"tokenizer.json", "vocab.txt"}) {
                 for (int i = 0; i < cases.size(); ++i) {
@@ -212,7 +214,8 @@ private Q_SLOTS:
         int64_t checked = 0;
         for (const Configuration &c : kConfigurations) {
             const auto t = m_tokenizers.value(QLatin1String(c.name) + QStringLiteral(" tokenizer.json"));
-            const QJsonArray ranges = json.value(QLatin1String(c.name)).toObject().value(QStringLiteral("ranges")).toArray();
+            const QJsonArray ranges =
+                json.value(QLatin1String(c.name)).toObject().value(QStringLiteral("ranges")).toArray();
             QVERIFY(ranges.size() > 700);
             int64_t points = 0;
             for (const QJsonValue &value : ranges) {
@@ -242,7 +245,8 @@ private Q_SLOTS:
                     const QStringList words = t->words(text);
                     if (words != expected) {
                         QFAIL(qPrintable(QStringLiteral("%1 U+%2 (%3): got [%4], Rust gives [%5]")
-                                             .arg(QLatin1String(c.name)).arg(cp, 4, 16, QLatin1Char('0'))
+                                             .arg(QLatin1String(c.name))
+                                             .arg(cp, 4, 16, QLatin1Char('0'))
                                              .arg(range.at(2).toString(), words.join(QLatin1Char('|')),
                                                   expected.join(QLatin1Char('|')))));
                     }
@@ -264,9 +268,12 @@ private Q_SLOTS:
         while (text.size() < 1024 * 1024) {
             text += sentence;
         }
-        const QStringList inputs = {text, QString(1024 * 1024, QLatin1Char('a')), QString(1024 * 1024, QChar(0x4E00)),
+        const QStringList inputs = {text,
+                                    QString(1024 * 1024, QLatin1Char('a')),
+                                    QString(1024 * 1024, QChar(0x4E00)),
                                     QString(1024 * 1024, QLatin1Char(' ')) + QStringLiteral("cat"),
-                                    QString(1024 * 1024, QChar(0x0301)), QString(512 * 1024, QLatin1Char('[')) + QStringLiteral("[SEP]")};
+                                    QString(1024 * 1024, QChar(0x0301)),
+                                    QString(512 * 1024, QLatin1Char('[')) + QStringLiteral("[SEP]")};
         for (const QString &input : inputs) {
             QElapsedTimer timer;
             timer.start();
@@ -295,7 +302,8 @@ private Q_SLOTS:
             const QString folder = base + QLatin1Char('/') + name;
             QDir().mkpath(folder);
             copyFile(source + QStringLiteral("/config.json"), folder + QStringLiteral("/config.json"));
-            copyFile(source + QStringLiteral("/tokenizer_config.json"), folder + QStringLiteral("/tokenizer_config.json"));
+            copyFile(source + QStringLiteral("/tokenizer_config.json"),
+                     folder + QStringLiteral("/tokenizer_config.json"));
             return folder;
         };
         auto expectError = [](const QString &folder, const QString &part) {
@@ -340,8 +348,9 @@ private Q_SLOTS:
         expectError(folder, QStringLiteral("normalizer 'NFKC' is not supported"));
 
         folder = fresh(QStringLiteral("bad-modules"));
-        QVERIFY(writeFile(folder + QStringLiteral("/modules.json"),
-                          R"([{"idx": 0, "name": "0", "path": "../x", "type": "sentence_transformers.models.Transformer"}])"));
+        QVERIFY(writeFile(
+            folder + QStringLiteral("/modules.json"),
+            R"([{"idx": 0, "name": "0", "path": "../x", "type": "sentence_transformers.models.Transformer"}])"));
         expectError(folder, QStringLiteral("leaves the model folder"));
     }
 };

@@ -26,7 +26,8 @@ bool readSmallFile(const QString &path, QByteArray *bytes, QString *error)
         return false;
     }
     if (file.size() > kMaxTokenizerFileBytes) {
-        *error = path + QStringLiteral(": file too large (%1 bytes, at most %2)").arg(file.size()).arg(kMaxTokenizerFileBytes);
+        *error = path
+            + QStringLiteral(": file too large (%1 bytes, at most %2)").arg(file.size()).arg(kMaxTokenizerFileBytes);
         return false;
     }
     *bytes = file.read(kMaxTokenizerFileBytes + 1);
@@ -165,7 +166,12 @@ bool readPostProcessor(const QString &path, const QJsonObject &processor, WordPi
     if (type == QLatin1String("TemplateProcessing")) {
         const QJsonArray single = processor.value(QStringLiteral("single")).toArray();
         const auto special = [&](int i) {
-            return single.at(i).toObject().value(QStringLiteral("SpecialToken")).toObject().value(QStringLiteral("id")).toString();
+            return single.at(i)
+                .toObject()
+                .value(QStringLiteral("SpecialToken"))
+                .toObject()
+                .value(QStringLiteral("id"))
+                .toString();
         };
         const bool sequenceInMiddle = single.at(1).toObject().contains(QStringLiteral("Sequence"));
         if (single.size() == 3 && sequenceInMiddle && !special(0).isEmpty() && !special(2).isEmpty()) {
@@ -188,19 +194,23 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
     if (!readBertNormalizer(path, json.value(QStringLiteral("normalizer")).toObject(), s, error)) {
         return false;
     }
-    const QString preTokenizer = json.value(QStringLiteral("pre_tokenizer")).toObject().value(QStringLiteral("type")).toString();
+    const QString preTokenizer =
+        json.value(QStringLiteral("pre_tokenizer")).toObject().value(QStringLiteral("type")).toString();
     if (preTokenizer != QLatin1String("BertPreTokenizer")) {
-        *error = path + QStringLiteral(": pre_tokenizer '%1' is not supported (only BertPreTokenizer)").arg(preTokenizer);
+        *error =
+            path + QStringLiteral(": pre_tokenizer '%1' is not supported (only BertPreTokenizer)").arg(preTokenizer);
         return false;
     }
     const QJsonObject model = json.value(QStringLiteral("model")).toObject();
     if (model.value(QStringLiteral("type")).toString() != QLatin1String("WordPiece")) {
-        *error = path + QStringLiteral(": model '%1' is not supported (only WordPiece)")
-                            .arg(model.value(QStringLiteral("type")).toString());
+        *error = path
+            + QStringLiteral(": model '%1' is not supported (only WordPiece)")
+                  .arg(model.value(QStringLiteral("type")).toString());
         return false;
     }
     s->unkToken = model.value(QStringLiteral("unk_token")).toString(QStringLiteral("[UNK]")).toStdString();
-    s->continuingSubwordPrefix = model.value(QStringLiteral("continuing_subword_prefix")).toString(QStringLiteral("##")).toStdString();
+    s->continuingSubwordPrefix =
+        model.value(QStringLiteral("continuing_subword_prefix")).toString(QStringLiteral("##")).toStdString();
     const int64_t maxChars = lengthValue(model.value(QStringLiteral("max_input_chars_per_word")));
     s->maxInputCharsPerWord = maxChars > 0 ? int(std::min<int64_t>(maxChars, 10'000)) : 100;
     if (!readPostProcessor(path, json.value(QStringLiteral("post_processor")).toObject(), s, error)) {
@@ -209,14 +219,17 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
 
     const QJsonObject vocab = model.value(QStringLiteral("vocab")).toObject();
     if (vocab.isEmpty() || vocab.size() > kMaxVocabularySize) {
-        *error = path + QStringLiteral(": the WordPiece vocabulary has %1 entries (1 to %2 expected)")
-                            .arg(vocab.size()).arg(kMaxVocabularySize);
+        *error = path
+            + QStringLiteral(": the WordPiece vocabulary has %1 entries (1 to %2 expected)")
+                  .arg(vocab.size())
+                  .arg(kMaxVocabularySize);
         return false;
     }
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         const std::string piece = it.key().toStdString();
         const double id = it.value().toDouble(-1);
-        if (piece.size() > size_t(kMaxPieceBytes) || id != double(int64_t(id)) || !addPiece(vocabulary, piece, int64_t(id))) {
+        if (piece.size() > size_t(kMaxPieceBytes) || id != double(int64_t(id))
+            || !addPiece(vocabulary, piece, int64_t(id))) {
             *error = path + QStringLiteral(": bad vocabulary entry '%1'").arg(it.key().left(40));
             return false;
         }
@@ -227,12 +240,15 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
         const QJsonObject token = value.toObject();
         const QString content = token.value(QStringLiteral("content")).toString();
         const double id = token.value(QStringLiteral("id")).toDouble(-1);
-        const bool plain = !token.value(QStringLiteral("normalized")).toBool(false) && !token.value(QStringLiteral("lstrip")).toBool()
-            && !token.value(QStringLiteral("rstrip")).toBool() && !token.value(QStringLiteral("single_word")).toBool();
+        const bool plain = !token.value(QStringLiteral("normalized")).toBool(false)
+            && !token.value(QStringLiteral("lstrip")).toBool() && !token.value(QStringLiteral("rstrip")).toBool()
+            && !token.value(QStringLiteral("single_word")).toBool();
         if (content.isEmpty() || content.size() > kMaxPieceBytes || id < 0 || id >= double(kMaxVocabularySize)
             || id != double(int64_t(id)) || !plain) {
-            *error = path + QStringLiteral(": added token '%1' is not supported (needs an id and normalized, lstrip, "
-                                           "rstrip, single_word all false)").arg(content.left(40));
+            *error = path
+                + QStringLiteral(": added token '%1' is not supported (needs an id and normalized, lstrip, "
+                                 "rstrip, single_word all false)")
+                      .arg(content.left(40));
             return false;
         }
         s->specialTokens.emplace_back(content.toStdString(), int64_t(id));
@@ -318,7 +334,8 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
     QJsonObject sentenceConfig;
     if (!readOptionalJsonObject(files.filePath(QStringLiteral("tokenizer_config.json")), &tokenizerConfig, error)
         || !readOptionalJsonObject(files.filePath(QStringLiteral("config.json")), &modelConfig, error)
-        || !readOptionalJsonObject(files.filePath(QStringLiteral("sentence_bert_config.json")), &sentenceConfig, error)) {
+        || !readOptionalJsonObject(files.filePath(QStringLiteral("sentence_bert_config.json")), &sentenceConfig,
+                                   error)) {
         return false;
     }
 
@@ -337,8 +354,9 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
         }
         // BertConverter adds the special tokens as unnormalized added tokens with their vocabulary ids.
         const std::pair<const char *, const char *> specials[] = {
-            {"pad_token", "[PAD]"}, {"unk_token", "[UNK]"}, {"cls_token", "[CLS]"}, {"sep_token", "[SEP]"},
-            {"mask_token", "[MASK]"}};
+            {"pad_token", "[PAD]"}, {"unk_token", "[UNK]"}, {"cls_token", "[CLS]"},
+            {"sep_token", "[SEP]"}, {"mask_token", "[MASK]"},
+        };
         for (const auto &[key, fallback] : specials) {
             const std::string token = tokenText(tokenizerConfig.value(QLatin1String(key)), fallback);
             if (const auto it = v.ids.find(token); it != v.ids.end()) {
@@ -352,8 +370,10 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
     s.lowercaseInputFirst = sentenceTransformers && sentenceConfig.value(QStringLiteral("do_lower_case")).toBool(false);
 
     // The length the model sees, [CLS] and [SEP] included.
-    const bool chineseClip = modelConfig.value(QStringLiteral("model_type")).toString() == QLatin1String("chinese_clip");
-    const QJsonObject textConfig = chineseClip ? modelConfig.value(QStringLiteral("text_config")).toObject() : modelConfig;
+    const bool chineseClip =
+        modelConfig.value(QStringLiteral("model_type")).toString() == QLatin1String("chinese_clip");
+    const QJsonObject textConfig =
+        chineseClip ? modelConfig.value(QStringLiteral("text_config")).toObject() : modelConfig;
     const int64_t positions = lengthValue(textConfig.value(QStringLiteral("max_position_embeddings")));
     int64_t length = sentenceTransformers ? lengthValue(sentenceConfig.value(QStringLiteral("max_seq_length"))) : 0;
     if (length == 0 && chineseClip) {

@@ -56,9 +56,9 @@ QString lowerWholeText(const QString &text)
     std::u16string out(size_t(text.size()) + 16, u'\0');
     for (int attempt = 0; attempt < 2; ++attempt) {
         UErrorCode status = U_ZERO_ERROR;
-        const int32_t length = u_strToLower(reinterpret_cast<UChar *>(out.data()), int32_t(out.size()),
-                                            reinterpret_cast<const UChar *>(text.utf16()), int32_t(text.size()), "",
-                                            &status);
+        const int32_t length =
+            u_strToLower(reinterpret_cast<UChar *>(out.data()), int32_t(out.size()),
+                         reinterpret_cast<const UChar *>(text.utf16()), int32_t(text.size()), "", &status);
         if (status == U_BUFFER_OVERFLOW_ERROR) {
             out.resize(size_t(length));
             continue;
@@ -151,10 +151,7 @@ struct WordPieceTokenizer::Private {
 
     // An ideograph becomes a word of its own (handle_chinese_chars surrounds it with spaces), so it can be normalized
     // as a chunk of its own.
-    bool isLoneChunk(char32_t c) const
-    {
-        return normalizer.handleChineseChars && wordpiece::isChineseChar(c);
-    }
+    bool isLoneChunk(char32_t c) const { return normalizer.handleChineseChars && wordpiece::isChineseChar(c); }
 
     // Normalizes, pre-tokenizes and word-pieces text without special tokens, one chunk between whitespace (or one
     // ideograph) at a time, until `out` holds `limit` ids.
@@ -169,7 +166,8 @@ struct WordPieceTokenizer::Private {
             }
             size_t end = pos + 1;
             if (!isLoneChunk(text[pos])) {
-                while (end < text.size() && !wordpiece::isChunkBoundary(text[end], normalizer) && !isLoneChunk(text[end])) {
+                while (end < text.size() && !wordpiece::isChunkBoundary(text[end], normalizer)
+                       && !isLoneChunk(text[end])) {
                     ++end;
                 }
             }
@@ -249,8 +247,8 @@ std::shared_ptr<const WordPieceTokenizer> WordPieceTokenizer::create(WordPieceSe
     d->clsId = idOf(settings.clsToken);
     d->sepId = idOf(settings.sepToken);
     d->padId = std::max<int64_t>(0, idOf(settings.padToken));
-    for (const auto &[name, id] : {std::pair{settings.unkToken, d->unkId}, {settings.clsToken, d->clsId},
-                                   {settings.sepToken, d->sepId}}) {
+    for (const auto &[name, id] :
+         {std::pair{settings.unkToken, d->unkId}, {settings.clsToken, d->clsId}, {settings.sepToken, d->sepId}}) {
         if (id < 0) {
             *error = QStringLiteral("the vocabulary has no '%1' piece").arg(QString::fromStdString(name));
             return nullptr;
@@ -286,7 +284,9 @@ std::vector<int64_t> WordPieceTokenizer::encode(const QString &text, QString *er
 {
     if (text.size() > kMaxTextLength) {
         if (error) {
-            *error = QStringLiteral("text too long to tokenize (%1 characters, at most %2)").arg(text.size()).arg(kMaxTextLength);
+            *error = QStringLiteral("text too long to tokenize (%1 characters, at most %2)")
+                         .arg(text.size())
+                         .arg(kMaxTextLength);
         }
         return {};
     }
@@ -322,9 +322,7 @@ QStringList WordPieceTokenizer::pieces(const std::vector<int64_t> &ids) const
 
 QStringList WordPieceTokenizer::words(const QString &text) const
 {
-    const auto toQString = [](std::u32string_view s) {
-        return QString::fromUcs4(s.data(), qsizetype(s.size()));
-    };
+    const auto toQString = [](std::u32string_view s) { return QString::fromUcs4(s.data(), qsizetype(s.size())); };
     QStringList out;
     d->splitSpecial(
         d->prepared(text),

@@ -39,9 +39,9 @@ Features failure(const std::string &message)
 std::string describe(const BertClipWeights &w)
 {
     const BertTextConfig &t = w.textConfig;
-    std::string text = std::string(t.family == BertFamily::DistilBert ? "DistilBERT " : "BERT ") + std::to_string(t.hidden)
-        + "x" + std::to_string(t.layers) + " (" + std::to_string(t.heads) + " heads, vocabulary "
-        + std::to_string(t.vocabSize) + ")";
+    std::string text = std::string(t.family == BertFamily::DistilBert ? "DistilBERT " : "BERT ")
+        + std::to_string(t.hidden) + "x" + std::to_string(t.layers) + " (" + std::to_string(t.heads)
+        + " heads, vocabulary " + std::to_string(t.vocabSize) + ")";
     if (w.kind == BertClipKind::SentenceTransformers) {
         text = "sentence-transformers: " + text + (w.pooling == TextPooling::Mean ? ", mean pooling" : ", CLS pooling");
         for (const DenseWeights &d : w.dense) {

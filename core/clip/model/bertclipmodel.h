@@ -77,7 +77,7 @@ public:
 
     /// Rows of WordPiece ids, [CLS] ... [SEP], each at most maxTextLength() long. Trailing [PAD] ids are padding; a
     /// Chinese-CLIP row masks every [PAD] id as the reference does. Rows of different lengths are padded together;
-    /// a single row runs at its own length. Features unnormalized (after a Normalize module only if the folder has one).
+    /// a single row runs at its own length. Features unnormalized (unless the folder has a Normalize module).
     Features encodeTexts(const std::vector<std::vector<int64_t>> &tokens);
 
     /// `count` images of 3 x imageHeight() x imageWidth() float32 (CHW, normalized as preprocessForChineseClip does).

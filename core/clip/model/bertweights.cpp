@@ -32,13 +32,14 @@ void convertNorm(LayerNormWeights &w, torch::Device device, torch::ScalarType dt
 void convertBertWeights(BertClipWeights &w, torch::Device device, torch::ScalarType dtype)
 {
     BertTextWeights &t = w.text;
-    for (torch::Tensor *tensor : {&t.wordEmbeddings, &t.positionEmbeddings, &t.tokenTypeEmbeddings, &w.textProjection}) {
+    for (torch::Tensor *tensor :
+         {&t.wordEmbeddings, &t.positionEmbeddings, &t.tokenTypeEmbeddings, &w.textProjection}) {
         convert(*tensor, device, dtype);
     }
     convertNorm(t.embeddingNorm, device, dtype);
     for (BertLayerWeights &layer : t.layers) {
-        for (LinearWeights *linear : {&layer.query, &layer.key, &layer.value, &layer.attentionOutput, &layer.intermediate,
-                                      &layer.output}) {
+        for (LinearWeights *linear :
+             {&layer.query, &layer.key, &layer.value, &layer.attentionOutput, &layer.intermediate, &layer.output}) {
             convertLinear(*linear, device, dtype);
         }
         convertNorm(layer.attentionNorm, device, dtype);

@@ -22,14 +22,14 @@ enum class BertActivation { Gelu, Relu };
 
 struct BertTextConfig {
     BertFamily family = BertFamily::Bert;
-    int64_t hidden = 768;       // dim / hidden_size
-    int64_t layers = 12;        // n_layers / num_hidden_layers
-    int64_t heads = 12;         // n_heads / num_attention_heads
+    int64_t hidden = 768;        // dim / hidden_size
+    int64_t layers = 12;         // n_layers / num_hidden_layers
+    int64_t heads = 12;          // n_heads / num_attention_heads
     int64_t intermediate = 3072; // hidden_dim / intermediate_size
     int64_t vocabSize = 30522;
     int64_t maxPositions = 512;
-    int64_t typeVocabSize = 2;  // BERT only
-    int64_t padId = 0;          // pad_token_id
+    int64_t typeVocabSize = 2; // BERT only
+    int64_t padId = 0;         // pad_token_id
     double layerNormEps = 1e-12;
     BertActivation activation = BertActivation::Gelu;
 };

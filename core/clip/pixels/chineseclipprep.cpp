@@ -62,7 +62,8 @@ bool readChineseClipImageConfig(const std::string &path, ChineseClipImageConfig 
         return fail(path, "do_center_crop is not supported (Chinese-CLIP resizes to the full size)", error);
     }
     if (root.contains("resample") && root["resample"].toInt(-1) != 3) {
-        return fail(path, "resample " + json::serialize(root["resample"]) + " is not supported (only 3, bicubic)", error);
+        return fail(path, "resample " + json::serialize(root["resample"]) + " is not supported (only 3, bicubic)",
+                    error);
     }
     const json::Value &sizeValue = root["size"];
     if (sizeValue.isObject()) {
