@@ -283,6 +283,69 @@ private Q_SLOTS:
         QVERIFY(relativeRowError(f.row(0), reference[1]) <= kTolerance);
     }
 
+    // The module chain, checked against the reference's intermediate values: without the Dense module the features
+    // are the mean-pooled states ("pooled"); with CLS pooling the first row of the last hidden state; a Normalize
+    // module divides by the norm.
+    void sentenceTransformersModules()
+    {
+        const QJsonObject expected = readJsonObject(fixture(QStringLiteral("tiny-st-multilingual/expected.json")));
+        const auto tokens = tokenRows(expected.value(QStringLiteral("token_ids")).toArray());
+        const auto pooled = matrix(expected.value(QStringLiteral("pooled")).toArray());
+        const auto hidden = matrix(expected.value(QStringLiteral("last_hidden_state_text0")).toArray());
+        QCOMPARE(pooled.size(), tokens.size());
+        QCOMPARE(hidden.size(), tokens[0].size());
+
+        const QByteArray transformer =
+            R"({"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"})";
+        const QByteArray pooling =
+            R"({"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"})";
+        const QByteArray normalize =
+            R"({"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"})";
+        auto load = [&](const QString &name, const QByteArray &modules) -> std::unique_ptr<BertClipModel> {
+            const QString folder = copyOf(QStringLiteral("tiny-st-multilingual"), name);
+            if (folder.isEmpty() || !writeAll(folder + QStringLiteral("/modules.json"), modules)) {
+                return nullptr;
+            }
+            if (name == QLatin1String("cls")) {
+                writeAll(folder + QStringLiteral("/1_Pooling/config.json"),
+                         R"({"word_embedding_dimension": 64, "pooling_mode_cls_token": true})");
+            }
+            BertClipLoadResult loaded = BertClipModel::load(folder.toStdString(), cpuOptions(Kernels::Auto));
+            if (!loaded.model) {
+                qWarning("%s", loaded.error.c_str());
+            }
+            return std::move(loaded.model);
+        };
+
+        const auto mean = load(QStringLiteral("mean"), "[" + transformer + "," + pooling + "]");
+        QVERIFY(mean);
+        QCOMPARE(mean->embeddingDim(), 64);
+        const Features means = mean->encodeTexts(tokens);
+        QVERIFY2(means.ok(), means.error.c_str());
+        QVERIFY(worstRelativeError(means.values.data(), means.rows, means.dim, pooled) <= kTolerance);
+
+        const auto cls = load(QStringLiteral("cls"), "[" + transformer + "," + pooling + "]");
+        QVERIFY(cls);
+        const Features first = cls->encodeTexts({tokens[0]});
+        QVERIFY2(first.ok(), first.error.c_str());
+        QVERIFY(relativeRowError(first.row(0), hidden[0]) <= kTolerance);
+
+        const auto normalized =
+            load(QStringLiteral("normalized"), "[" + transformer + "," + pooling + "," + normalize + "]");
+        QVERIFY(normalized);
+        const Features unit = normalized->encodeTexts({tokens[3]});
+        QVERIFY2(unit.ok(), unit.error.c_str());
+        double norm = 0;
+        for (const double v : pooled[3]) {
+            norm += v * v;
+        }
+        std::vector<double> expectedUnit;
+        for (const double v : pooled[3]) {
+            expectedUnit.push_back(v / std::sqrt(norm));
+        }
+        QVERIFY(relativeRowError(unit.row(0), expectedUnit) <= kTolerance);
+    }
+
     void badTokenRows()
     {
         const BertClipLoadResult loaded =
@@ -326,10 +389,9 @@ private Q_SLOTS:
                                         "(expected [128, 64])")});
 
         folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("dense-shape"));
-        QVERIFY(writeAll(
-            folder + QStringLiteral("/2_Dense/config.json"),
-            R"({"in_features": 64, "out_features": 16, "bias": false, )"
-            R"("activation_function": "torch.nn.modules.linear.Identity"})"));
+        QVERIFY(writeAll(folder + QStringLiteral("/2_Dense/config.json"),
+                         R"({"in_features": 64, "out_features": 16, "bias": false, )"
+                         R"("activation_function": "torch.nn.modules.linear.Identity"})"));
         expectLoadError(folder,
                         {QStringLiteral("2_Dense/model.safetensors: "),
                          QStringLiteral("linear.weight [32, 64] (expected [16, 64])")});

@@ -259,6 +259,28 @@ private Q_SLOTS:
         QVERIFY(checked > 1'600'000);
     }
 
+    // sentence-transformers' do_lower_case runs Python's str.lower() on the whole text first, final sigma included:
+    // 'ΟΔΟΣ Straße İstanbul'.lower() == 'οδος straße i̇stanbul' (Python 3.11).
+    void sentenceTransformersLowerCase()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("st-lower"));
+        QDir().mkpath(folder);
+        for (const char *name : {"modules.json", "config.json", "tokenizer.json", "tokenizer_config.json"}) {
+            QVERIFY(copyFile(dataPath(QStringLiteral("tiny-st-multilingual/") + QLatin1String(name)),
+                             folder + QLatin1Char('/') + QLatin1String(name)));
+        }
+        QVERIFY(writeFile(folder + QStringLiteral("/sentence_bert_config.json"),
+                          R"({"max_seq_length": 16, "do_lower_case": true})"));
+        QString error;
+        const auto t = WordPieceTokenizer::load(folder, &error);
+        QVERIFY2(t, qPrintable(error));
+        QCOMPARE(t->maxLength(), 16);
+        QCOMPARE(t->words(QStringLiteral("ΟΔΟΣ Straße İstanbul [SEP]")),
+                 QStringList({QStringLiteral("\u03bf\u03b4\u03bf\u03c2"), QStringLiteral("straße"),
+                              QStringLiteral("i\u0307stanbul"), QStringLiteral("["), QStringLiteral("sep"),
+                              QStringLiteral("]")}));
+    }
+
     // Only the text up to the last kept piece is worked on; whatever the input, a query answers quickly.
     void hugeInputsAnswerQuickly()
     {
