@@ -254,6 +254,43 @@ private Q_SLOTS:
         QVERIFY2(worstImage >= 0 && worstImage <= kTolerance, qPrintable(QString::number(worstImage)));
     }
 
+    // Low precision on the CPU: bfloat16 weights and activations, LayerNorm in float32 (the fixture README's bar for
+    // half precision is a cosine of at least 0.999 with the reference rows).
+    void bfloat16OnTheCpu()
+    {
+        LoadOptions options = cpuOptions(Kernels::Auto);
+        options.precision = Precision::BFloat16;
+        for (const char *name : {"tiny-st-multilingual", "tiny-chinese-clip"}) {
+            const BertClipLoadResult loaded = BertClipModel::load(fixture(QLatin1String(name)).toStdString(), options);
+            QVERIFY2(loaded.model, loaded.error.c_str());
+            QCOMPARE(loaded.model->precisionName(), std::string("bfloat16"));
+            const QJsonObject expected =
+                readJsonObject(fixture(QLatin1String(name) + QStringLiteral("/expected.json")));
+            const auto tokens = tokenRows(expected.value(QStringLiteral("token_ids")).toArray());
+            const Features text = loaded.model->encodeTexts(tokens);
+            QVERIFY2(text.ok(), text.error.c_str());
+            const double textCosine = worstCosine(text.values.data(), text.rows, text.dim,
+                                                  matrix(expected.value(QStringLiteral("text_features")).toArray()));
+            double imageCosine = 1;
+            if (loaded.model->hasImageTower()) {
+                std::vector<float> pixels;
+                for (const QJsonValue &path : expected.value(QStringLiteral("preprocessed")).toArray()) {
+                    NpyArray array;
+                    std::string error;
+                    QVERIFY2(readNpy(fixture(path.toString()).toStdString(), &array, &error), error.c_str());
+                    pixels.insert(pixels.end(), array.values.begin(), array.values.end());
+                }
+                const Features images = loaded.model->encodeImages(pixels.data(), 4);
+                QVERIFY2(images.ok(), images.error.c_str());
+                imageCosine = worstCosine(images.values.data(), images.rows, images.dim,
+                                          matrix(expected.value(QStringLiteral("image_features")).toArray()));
+            }
+            qInfo("%s bfloat16: worst cosine text %.6f, images %.6f", name, textCosine, imageCosine);
+            QVERIFY(textCosine >= 0.999);
+            QVERIFY(imageCosine >= 0.999);
+        }
+    }
+
     // A Transformer saved from a task model (a "distilbert." prefix) with an int64 position_ids buffer loads the same.
     void prefixedCheckpointWithBuffers()
     {
