@@ -106,7 +106,7 @@ bool readTextConfig(const json::Value &json, BertFamily family, int64_t vocabFal
     c->maxPositions = r.integer("max_position_embeddings", 512, 2, 100'000);
     c->typeVocabSize = distil ? 0 : r.integer("type_vocab_size", 2, 1, 1000);
     c->padId = r.integer("pad_token_id", 0, 0, c->vocabSize - 1);
-    c->layerNormEps = distil ? 1e-12 : r.number("layer_norm_eps", 1e-12); // DistilBERT hard-codes 1e-12
+    c->layerNormEps = distil ? 1e-12 : r.epsilon("layer_norm_eps", 1e-12); // DistilBERT hard-codes 1e-12
     const std::string act = r.string(distil ? "activation" : "hidden_act", "gelu");
     if (!activationFor(act, &c->activation)) {
         r.fail("activation '" + act + "' (gelu or relu)");

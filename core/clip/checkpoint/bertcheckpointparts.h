@@ -58,7 +58,8 @@ public:
         return v.toInt();
     }
 
-    double number(const std::string &key, double fallback)
+    /// A small positive number such as a LayerNorm epsilon: in (0, 1].
+    double epsilon(const std::string &key, double fallback)
     {
         const json::Value &v = m_config[key];
         if (v.isNull()) {

@@ -24,7 +24,7 @@ bool readVisionConfig(const json::Value &json, int64_t projection, ModelConfig *
         r.fail("hidden_act '" + act + "' (quick_gelu or gelu)");
     }
     // The CLIP image tower's LayerNorms use eps 1e-5 (transformer.h).
-    if (std::fabs(r.number("layer_norm_eps", 1e-5) - 1e-5) > 1e-12) {
+    if (std::fabs(r.epsilon("layer_norm_eps", 1e-5) - 1e-5) > 1e-12) {
         r.fail("layer_norm_eps (the image tower supports 1e-5 only)");
     }
     if (c->visionWidth % c->visionHeads != 0 || c->imageResolution % c->visionPatchSize != 0) {
