@@ -207,6 +207,8 @@ private Q_SLOTS:
         QVERIFY(model.hasImageTower());
         QCOMPARE(model.imageHeight(), 224);
         QCOMPARE(model.imageWidth(), 224);
+        QCOMPARE(model.imageConfig().height, 224);
+        QCOMPARE(model.imageConfig().std[1], 0.26130258f);
 
         const QJsonObject expected = readJsonObject(fixture(QStringLiteral("tiny-chinese-clip/expected.json")));
         const auto padded = tokenRows(expected.value(QStringLiteral("token_ids")).toArray());

@@ -324,6 +324,11 @@ int BertClipModel::imageWidth() const
     return imageHeight(); // the CLIP image tower takes squares
 }
 
+const ChineseClipImageConfig &BertClipModel::imageConfig() const
+{
+    return d->weights.imageConfig;
+}
+
 std::string BertClipModel::deviceDescription() const
 {
     return d->setup.description;

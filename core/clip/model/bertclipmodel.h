@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/clip/model/clipmodel.h"
+#include "core/clip/pixels/chineseclipprep.h"
 
 #include <cstdint>
 #include <memory>
@@ -69,6 +70,8 @@ public:
     /// The image size encodeImages() takes (0 without an image tower).
     int imageHeight() const;
     int imageWidth() const;
+    /// How images are prepared for encodeImages() (preprocessor_config.json): pass it to preprocessForChineseClip().
+    const ChineseClipImageConfig &imageConfig() const;
 
     std::string deviceDescription() const;
     bool isCuda() const;
