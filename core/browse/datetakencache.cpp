@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+#include "core/browse/datetakencache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <sqlite3.h>
+
+#include <functional>
+
+namespace clipfind {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr int kApplicationId = 0x43464454; // "CFDT": tells this file from any other SQLite file
+constexpr int kSchemaVersion = 1;
+
+constexpr const char *kSchemaSql = R"sql(
+CREATE TABLE dates(
+    path TEXT PRIMARY KEY NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    taken_ms INTEGER) WITHOUT ROWID;
+PRAGMA application_id = 1128678484;
+PRAGMA user_version = 1;
+)sql";
+
+static_assert(kApplicationId == 1128678484, "the schema's application_id");
+
+QString sqliteError(sqlite3 *db, const QString &path)
+{
+    return QStringLiteral("%1: %2").arg(path, QString::fromUtf8(db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// A prepared statement, finalized when it goes out of scope.
+class Statement
+{
+public:
+    Statement(sqlite3 *db, const char *sql) { sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+
+    bool valid() const { return m_stmt != nullptr; }
+    void bind(int i, const QByteArray &utf8) { sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT); }
+    void bind(int i, qint64 value) { sqlite3_bind_int64(m_stmt, i, value); }
+    void bindNull(int i) { sqlite3_bind_null(m_stmt, i); }
+    int step() { return sqlite3_step(m_stmt); }
+    void reset() { sqlite3_reset(m_stmt); }
+    qint64 integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    bool isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+    QString text(int column) const
+    {
+        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column)),
+                                 sqlite3_column_bytes(m_stmt, column));
+    }
+
+private:
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+bool execute(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+qint64 pragma(sqlite3 *db, const char *sql, bool *ok)
+{
+    Statement statement(db, sql);
+    *ok = statement.valid() && statement.step() == SQLITE_ROW;
+    return *ok ? statement.integer(0) : 0;
+}
+
+// Opens the file and makes sure it is a dates cache of this version; false (file left as it is) when it is not
+// one, cannot be read, or is damaged.
+bool openCache(const QString &path, sqlite3 **out, QString *error)
+{
+    sqlite3 *db = nullptr;
+    const QByteArray name = QFile::encodeName(path);
+    if (sqlite3_open_v2(name.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        *error = sqliteError(db, path);
+        sqlite3_close(db);
+        return false;
+    }
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    bool ok = false;
+    const qint64 id = pragma(db, "PRAGMA application_id", &ok);
+    const qint64 version = ok ? pragma(db, "PRAGMA user_version", &ok) : 0;
+    const qint64 tables = ok ? pragma(db, "SELECT count(*) FROM sqlite_master", &ok) : 0;
+    if (ok && id == 0 && tables == 0) {
+        ok = execute(db, kSchemaSql);
+    } else if (ok && (id != kApplicationId || version != kSchemaVersion)) {
+        ok = false;
+        *error = QStringLiteral("%1: not a ClipFind dates cache of version %2").arg(path).arg(kSchemaVersion);
+    }
+    if (ok) {
+        ok = execute(db, "PRAGMA journal_mode=WAL") && execute(db, "PRAGMA synchronous=NORMAL");
+    }
+    if (!ok) {
+        if (error->isEmpty()) {
+            *error = sqliteError(db, path);
+        }
+        sqlite3_close(db);
+        return false;
+    }
+    *out = db;
+    return true;
+}
+
+// Every path equal to root or below it: root itself, or in ["root/", "root0") ('0' is the byte after '/').
+struct PathRange {
+    QByteArray exact, low, high;
+};
+
+PathRange rangeOf(const QString &root)
+{
+    QString r = root;
+    while (r.size() > 1 && r.endsWith(QLatin1Char('/'))) {
+        r.chop(1);
+    }
+    const QByteArray prefix = r.endsWith(QLatin1Char('/')) ? r.toUtf8() : (r + QLatin1Char('/')).toUtf8();
+    QByteArray high = prefix;
+    high.back() = '0';
+    return {r.toUtf8(), prefix, high};
+}
+
+} // namespace
+
+struct DateTakenCache::Private {
+    QString path;
+    sqlite3 *db = nullptr;
+
+    ~Private() { sqlite3_close(db); }
+
+    bool transaction(const std::function<bool()> &work, QString *error)
+    {
+        if (!execute(db, "BEGIN IMMEDIATE")) {
+            *error = sqliteError(db, path);
+            return false;
+        }
+        if (!work() || !execute(db, "COMMIT")) {
+            *error = sqliteError(db, path);
+            execute(db, "ROLLBACK");
+            return false;
+        }
+        return true;
+    }
+};
+
+DateTakenCache::DateTakenCache(std::unique_ptr<Private> d) : d(std::move(d)) {}
+DateTakenCache::~DateTakenCache() = default;
+
+std::unique_ptr<DateTakenCache> DateTakenCache::open(const QString &path, QString *error)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    sqlite3 *db = nullptr;
+    QString problem;
+    if (!openCache(path, &db, &problem)) {
+        // Only a cache: whatever is in the way goes, and a new one starts empty.
+        for (const QString &file : {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
+            QFile::remove(file);
+        }
+        problem.clear();
+        if (!openCache(path, &db, &problem)) {
+            if (error) {
+                *error = problem;
+            }
+            return nullptr;
+        }
+    }
+    auto d = std::make_unique<Private>();
+    d->path = path;
+    d->db = db;
+    return std::unique_ptr<DateTakenCache>(new DateTakenCache(std::move(d)));
+}
+
+bool DateTakenCache::load(const QString &root, QHash<QString, KnownDate> *dates, QString *error) const
+{
+    Statement select(d->db, "SELECT path, size, mtime_ns, taken_ms FROM dates WHERE path = ?1 OR (path >= ?2 AND path < ?3)");
+    if (!select.valid()) {
+        *error = sqliteError(d->db, d->path);
+        return false;
+    }
+    const PathRange range = rangeOf(root);
+    select.bind(1, range.exact);
+    select.bind(2, range.low);
+    select.bind(3, range.high);
+    int status = SQLITE_ROW;
+    while ((status = select.step()) == SQLITE_ROW) {
+        KnownDate known;
+        known.size = select.integer(1);
+        known.mtimeNs = select.integer(2);
+        known.taken = !select.isNull(3);
+        known.takenMs = known.taken ? select.integer(3) : 0;
+        dates->insert(select.text(0), known);
+    }
+    if (status != SQLITE_DONE) {
+        *error = sqliteError(d->db, d->path);
+        return false;
+    }
+    return true;
+}
+
+bool DateTakenCache::store(const std::vector<std::pair<QString, KnownDate>> &dates, QString *error)
+{
+    if (dates.empty()) {
+        return true;
+    }
+    return d->transaction(
+        [&] {
+            Statement insert(d->db, "INSERT OR REPLACE INTO dates(path, size, mtime_ns, taken_ms) VALUES(?1, ?2, ?3, ?4)");
+            if (!insert.valid()) {
+                return false;
+            }
+            for (const auto &[path, known] : dates) {
+                insert.bind(1, path.toUtf8());
+                insert.bind(2, known.size);
+                insert.bind(3, known.mtimeNs);
+                if (known.taken) {
+                    insert.bind(4, known.takenMs);
+                } else {
+                    insert.bindNull(4);
+                }
+                if (insert.step() != SQLITE_DONE) {
+                    return false;
+                }
+                insert.reset();
+            }
+            return true;
+        },
+        error);
+}
+
+bool DateTakenCache::forget(const QStringList &paths, QString *error)
+{
+    if (paths.isEmpty()) {
+        return true;
+    }
+    return d->transaction(
+        [&] {
+            Statement remove(d->db, "DELETE FROM dates WHERE path = ?1");
+            if (!remove.valid()) {
+                return false;
+            }
+            for (const QString &path : paths) {
+                remove.bind(1, path.toUtf8());
+                if (remove.step() != SQLITE_DONE) {
+                    return false;
+                }
+                remove.reset();
+            }
+            return true;
+        },
+        error);
+}
+
+} // namespace clipfind
