@@ -12,13 +12,14 @@
 #include "ui/messagebar.h"
 #include "ui/previewdialog.h"
 #include "ui/resultmodel.h"
+#include "ui/resultsview.h"
+#include "ui/searchfield.h"
 
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QImageReader>
 #include <QDir>
 #include <QLineEdit>
-#include <QListView>
 #include <QMimeData>
 #include <QPushButton>
 #include <QScrollBar>
@@ -189,7 +190,7 @@ private Q_SLOTS:
     void aRefreshKeepsTheUsersPlace()
     {
         QVERIFY(typeQuery(QStringLiteral("a red circle")));
-        QListView *view = m_window->resultView();
+        ResultsView *view = m_window->resultView();
         ResultModel *model = m_window->resultModel();
         QScrollBar *bar = view->verticalScrollBar();
         QVERIFY(bar->maximum() > 0);
@@ -216,7 +217,7 @@ private Q_SLOTS:
     void doubleClickOpensThePhoto()
     {
         QVERIFY(typeQuery(QStringLiteral("a red circle")));
-        QListView *view = m_window->resultView();
+        ResultsView *view = m_window->resultView();
         const QModelIndex first = m_window->resultModel()->index(0);
         const QRect rect = view->visualRect(first);
         QVERIFY(rect.isValid());
@@ -241,7 +242,7 @@ private Q_SLOTS:
                                  kTimeoutMs);
         QVERIFY(model->data(model->index(0), Qt::ToolTipRole).toString().contains(QStringLiteral("Score 0.")));
         // Space on the grid shows the large preview of the current photo; Space closes it.
-        QListView *view = m_window->resultView();
+        ResultsView *view = m_window->resultView();
         view->setFocus();
         view->setCurrentIndex(model->index(0));
         QTest::keyClick(view, Qt::Key_Space);
@@ -266,7 +267,7 @@ private Q_SLOTS:
     void dragCarriesTheSelectedFiles()
     {
         QVERIFY(typeQuery(QStringLiteral("a red circle")));
-        QListView *view = m_window->resultView();
+        ResultsView *view = m_window->resultView();
         ResultModel *model = m_window->resultModel();
         view->selectionModel()->clear();
         for (int row : {2, 0, 1}) {

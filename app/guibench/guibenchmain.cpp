@@ -14,6 +14,8 @@
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
+#include "ui/resultsview.h"
+#include "ui/searchfield.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,7 +26,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
-#include <QListView>
 #include <QPainter>
 #include <QRandomGenerator>
 #include <QScreen>

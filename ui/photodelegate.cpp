@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "ui/resultdelegate.h"
+#include "ui/photodelegate.h"
 
-#include "ui/resultmodel.h"
+#include "ui/photomodel.h"
 
 #include <QApplication>
 #include <QPainter>
@@ -15,7 +15,7 @@ constexpr int kPadding = 6;
 
 } // namespace
 
-QPixmap ResultDelegate::scaled(const QString &path, const QImage &image, const QSize &size) const
+QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QSize &size) const
 {
     // The key holds the source's cache key too: a placeholder and the real thumbnail never share an entry.
     const QString key = QStringLiteral("%1|%2x%3|%4").arg(path).arg(size.width()).arg(size.height()).arg(image.cacheKey());
@@ -29,12 +29,12 @@ QPixmap ResultDelegate::scaled(const QString &path, const QImage &image, const Q
     return result;
 }
 
-QSize ResultDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+QSize PhotoDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
     return {m_size + 2 * kPadding, m_size + 3 * kPadding + option.fontMetrics.height()};
 }
 
-void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -48,12 +48,22 @@ void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
 
     const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size, m_size);
     const QImage image = index.data(Qt::DecorationRole).value<QImage>();
+    // A result Only Close Matches would drop: still there, but it reads as "past the cut".
+    const QVariant close = index.data(PhotoModel::CloseMatchRole);
+    const bool dimmed = close.isValid() && !close.toBool() && !(option.state & QStyle::State_MouseOver);
     if (!image.isNull()) {
         const QSize fitted = image.size().scaled(square.size(), Qt::KeepAspectRatio);
         const QRect target(square.x() + (square.width() - fitted.width()) / 2,
                            square.y() + (square.height() - fitted.height()) / 2, fitted.width(), fitted.height());
-        const QString path = index.data(ResultModel::PathRole).toString();
+        const QString path = index.data(PhotoModel::PathRole).toString();
+        painter->save();
+        painter->setOpacity(dimmed ? 0.45 : 1.0);
         painter->drawPixmap(target, scaled(path, image, target.size()));
+        painter->restore();
+        const QVariant score = index.data(PhotoModel::ScoreRole);
+        if (score.isValid() && (option.state & QStyle::State_MouseOver)) {
+            paintScore(painter, target, score.toDouble());
+        }
     }
 
     const QRect textRect(option.rect.x() + kPadding, square.bottom() + kPadding, option.rect.width() - 2 * kPadding,
@@ -68,6 +78,27 @@ void ResultDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
         focus.rect = option.rect.adjusted(1, 1, -1, -1);
         style->drawPrimitive(QStyle::PE_FrameFocusRect, &focus, painter, widget);
     }
+}
+
+void PhotoDelegate::paintScore(QPainter *painter, const QRect &thumbnail, double score) const
+{
+    // A small dark label in the thumbnail's top right corner: readable on any photo.
+    const QString text = QString::number(score, 'f', 3);
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 0.9);
+    font.setBold(true);
+    const QFontMetrics metrics(font);
+    const QSize size(metrics.horizontalAdvance(text) + 10, metrics.height() + 4);
+    const QRect badge(thumbnail.right() - size.width() - 3, thumbnail.top() + 3, size.width(), size.height());
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(0, 0, 0, 170));
+    painter->drawRoundedRect(badge, 4, 4);
+    painter->setFont(font);
+    painter->setPen(Qt::white);
+    painter->drawText(badge, Qt::AlignCenter, text);
+    painter->restore();
 }
 
 } // namespace clipfind
