@@ -19,6 +19,7 @@ BrowseView::BrowseView(PhotoLibrary *library, QWidget *parent)
       m_model(static_cast<BrowseModel *>(photoModel()))
 {
     setAccessibleName(tr("Photos"));
+    setTiles(true);
 }
 
 void BrowseView::showListing(std::shared_ptr<const PhotoListing> listing)

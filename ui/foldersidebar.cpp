@@ -64,7 +64,11 @@ void FolderSidebar::showListing(const std::shared_ptr<const PhotoListing> &listi
     m_model->setTree(listing ? listing->folders : FolderTree{});
     m_root = listing ? listing->root : QString();
     if (!sameRoot && !m_model->tree().nodes.empty()) {
+        // A new folder opens with its top two levels showing.
         expanded.insert(m_root);
+        for (const int child : m_model->tree().nodes.front().children) {
+            expanded.insert(m_model->tree().nodes[size_t(child)].path);
+        }
     }
     for (const QString &path : std::as_const(expanded)) {
         m_view->setExpanded(m_model->indexOf(path), true);

@@ -12,18 +12,29 @@ namespace clipfind {
 namespace {
 
 constexpr int kPadding = 6;
+constexpr int kTileGap = 4; // between two tiles
 
 } // namespace
 
-QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QSize &size) const
+QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QSize &size, bool crop) const
 {
     // The key holds the source's cache key too: a placeholder and the real thumbnail never share an entry.
-    const QString key = QStringLiteral("%1|%2x%3|%4").arg(path).arg(size.width()).arg(size.height()).arg(image.cacheKey());
+    const QString key = QStringLiteral("%1|%2x%3|%4|%5")
+                            .arg(path)
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(image.cacheKey())
+                            .arg(crop ? 'c' : 'f');
     if (const QPixmap *hit = m_scaled.object(key)) {
         return *hit;
     }
+    QImage source = image;
+    if (crop) {
+        const QSize middle = size.scaled(image.size(), Qt::KeepAspectRatio);
+        source = image.copy(QRect(QPoint((image.width() - middle.width()) / 2, (image.height() - middle.height()) / 2), middle));
+    }
     auto *made = new QPixmap(QPixmap::fromImage(
-        image.size() == size ? image : image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)));
+        source.size() == size ? source : source.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)));
     const QPixmap result = *made;
     m_scaled.insert(key, made, std::max(1, size.width() * size.height() * 4 / 1024));
     return result;
@@ -31,11 +42,45 @@ QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QS
 
 QSize PhotoDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
 {
+    if (m_style == Style::Tiles) {
+        return {m_size + kTileGap, m_size + kTileGap};
+    }
     return {m_size + 2 * kPadding, m_size + 3 * kPadding + option.fontMetrics.height()};
+}
+
+void PhotoDelegate::paintTile(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    // The tile fills its cell (the view may stretch cells to the width) less half the gap on each side.
+    const QRect tile = option.rect.adjusted(kTileGap / 2, kTileGap / 2, -kTileGap / 2, -kTileGap / 2);
+    const QImage image = index.data(Qt::DecorationRole).value<QImage>();
+    painter->save();
+    painter->fillRect(tile, option.palette.color(QPalette::AlternateBase));
+    if (!image.isNull()) {
+        painter->drawPixmap(tile, scaled(index.data(PhotoModel::PathRole).toString(), image, tile.size(), true));
+    }
+    const QColor highlight = option.palette.color(QPalette::Highlight);
+    if (option.state & QStyle::State_Selected) {
+        QColor veil = highlight;
+        veil.setAlpha(70);
+        painter->fillRect(tile, veil);
+        painter->setPen(QPen(highlight, 4));
+        painter->drawRect(tile.adjusted(2, 2, -2, -2));
+    } else if (option.state & QStyle::State_MouseOver) {
+        painter->fillRect(tile, QColor(255, 255, 255, 40));
+    }
+    if (option.state & QStyle::State_HasFocus) {
+        painter->setPen(QPen(option.palette.color(QPalette::Base), 1, Qt::DashLine));
+        painter->drawRect(tile.adjusted(5, 5, -6, -6));
+    }
+    painter->restore();
 }
 
 void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
+    if (m_style == Style::Tiles) {
+        paintTile(painter, option, index);
+        return;
+    }
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
     const QWidget *widget = option.widget;
@@ -58,7 +103,7 @@ void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         const QString path = index.data(PhotoModel::PathRole).toString();
         painter->save();
         painter->setOpacity(dimmed ? 0.45 : 1.0);
-        painter->drawPixmap(target, scaled(path, image, target.size()));
+        painter->drawPixmap(target, scaled(path, image, target.size(), false));
         painter->restore();
         const QVariant score = index.data(PhotoModel::ScoreRole);
         if (score.isValid() && (option.state & QStyle::State_MouseOver)) {

@@ -48,6 +48,13 @@ void PhotoGridView::setThumbnailSize(int pixels)
     setCellSize(m_delegate->sizeHint(option, {}));
 }
 
+void PhotoGridView::setTiles(bool tiles)
+{
+    m_delegate->setStyle(tiles ? PhotoDelegate::Style::Tiles : PhotoDelegate::Style::Captioned);
+    setStretchCells(tiles);
+    setThumbnailSize(thumbnailSize());
+}
+
 int PhotoGridView::thumbnailSize() const
 {
     return m_delegate->thumbnailSize();

@@ -28,6 +28,9 @@ public:
     PhotoModel *photoModel() const { return m_model; }
     /// The thumbnails' edge in pixels; the cells follow.
     void setThumbnailSize(int pixels);
+    /// Square tiles filling the width, photos cropped to their middle, no names (browsing); else each photo whole
+    /// with its name under it.
+    void setTiles(bool tiles);
     int thumbnailSize() const;
     /// Focus from the search field: the current photo (else the first) takes the keyboard; nothing when empty.
     void enterFromAbove();

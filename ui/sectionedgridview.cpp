@@ -8,6 +8,7 @@
 #include <QScrollBar>
 
 #include <algorithm>
+#include <cmath>
 
 namespace clipfind {
 
@@ -70,6 +71,14 @@ void SectionedGridView::setCellSize(const QSize &size)
     viewport()->update();
 }
 
+void SectionedGridView::setStretchCells(bool stretch)
+{
+    m_stretch = stretch;
+    m_dirty = true;
+    updateGeometries();
+    viewport()->update();
+}
+
 void SectionedGridView::invalidateLayout()
 {
     m_dirty = true;
@@ -100,7 +109,7 @@ int SectionedGridView::headerHeight(GridSection::Kind kind) const
 {
     switch (kind) {
     case GridSection::Kind::Header:
-        return QFontMetrics(titleFont(font())).height() + 22;
+        return QFontMetrics(titleFont(font())).height() + 18;
     case GridSection::Kind::Divider:
         return fontMetrics().height() + 14;
     case GridSection::Kind::Plain:
@@ -142,6 +151,8 @@ void SectionedGridView::ensureLayout() const
     }
     m_columns = std::max(1, (width - 2 * kMargin) / std::max(1, m_cell.width()));
     m_stride = std::max(m_cell.width(), (width - 2 * kMargin) / m_columns);
+    m_layoutCell = m_stretch ? QSize(m_stride, int(std::lround(double(m_cell.height()) * m_stride / m_cell.width())))
+                             : m_cell;
     m_top.resize(m_sections.size());
     m_itemsTop.resize(m_sections.size());
     int y = kMargin;
@@ -149,7 +160,7 @@ void SectionedGridView::ensureLayout() const
         m_top[s] = y;
         y += headerHeight(m_sections[s].kind);
         m_itemsTop[s] = y;
-        y += gridRows(int(s)) * m_cell.height() + kSectionGap;
+        y += gridRows(int(s)) * m_layoutCell.height() + kSectionGap;
     }
     m_contentHeight = m_sections.empty() ? 0 : y - kSectionGap + kMargin;
 }
@@ -182,9 +193,9 @@ QRect SectionedGridView::contentRect(int row) const
         return {};
     }
     const int local = row - m_sections[size_t(s)].first;
-    const int x = kMargin + (local % m_columns) * m_stride + (m_stride - m_cell.width()) / 2;
-    const int y = m_itemsTop[size_t(s)] + (local / m_columns) * m_cell.height();
-    return {QPoint(x, y), m_cell};
+    const int x = kMargin + (local % m_columns) * m_stride + (m_stride - m_layoutCell.width()) / 2;
+    const int y = m_itemsTop[size_t(s)] + (local / m_columns) * m_layoutCell.height();
+    return {QPoint(x, y), m_layoutCell};
 }
 
 std::vector<GridSection> SectionedGridView::sections() const
@@ -242,7 +253,7 @@ QModelIndex SectionedGridView::indexAt(const QPoint &point) const
     const int y = point.y() + verticalOffset();
     const int s = sectionAtY(y);
     const GridSection &section = m_sections[size_t(s)];
-    const int r = floorDiv(y - m_itemsTop[size_t(s)], m_cell.height());
+    const int r = floorDiv(y - m_itemsTop[size_t(s)], m_layoutCell.height());
     const int c = floorDiv(point.x() - kMargin, m_stride);
     if (r < 0 || r >= gridRows(s) || c < 0 || c >= m_columns) {
         return {};
@@ -301,7 +312,7 @@ int SectionedGridView::topRow(int *offset) const
     }
     const int y = verticalOffset() + pinnedHeight();
     int s = sectionAtY(y);
-    int r = std::max(0, floorDiv(y - m_itemsTop[size_t(s)], m_cell.height()));
+    int r = std::max(0, floorDiv(y - m_itemsTop[size_t(s)], m_layoutCell.height()));
     if (r >= gridRows(s)) { // in the gap after a section: the next one's first row
         if (size_t(s + 1) >= m_sections.size()) {
             r = gridRows(s) - 1;
@@ -347,7 +358,7 @@ int SectionedGridView::rowNear(int x, int y) const
     y = std::clamp(y, 0, std::max(0, m_contentHeight - 1));
     const int s = sectionAtY(y);
     const GridSection &section = m_sections[size_t(s)];
-    const int r = std::clamp(floorDiv(y - m_itemsTop[size_t(s)], m_cell.height()), 0, gridRows(s) - 1);
+    const int r = std::clamp(floorDiv(y - m_itemsTop[size_t(s)], m_layoutCell.height()), 0, gridRows(s) - 1);
     const int c = std::clamp(floorDiv(x - kMargin, m_stride), 0, m_columns - 1);
     return section.first + std::min(r * m_columns + c, section.count - 1);
 }
@@ -445,8 +456,8 @@ void SectionedGridView::setSelection(const QRect &rect, QItemSelectionModel::Sel
     int lastEnd = -2; // the last range's end row, to merge adjacent ranges
     for (int s = std::max(0, sectionAtY(area.top())); size_t(s) < m_sections.size() && m_top[size_t(s)] <= area.bottom(); ++s) {
         const GridSection &section = m_sections[size_t(s)];
-        const int r0 = std::max(0, floorDiv(area.top() - m_itemsTop[size_t(s)], m_cell.height()));
-        const int r1 = std::min(gridRows(s) - 1, floorDiv(area.bottom() - m_itemsTop[size_t(s)], m_cell.height()));
+        const int r0 = std::max(0, floorDiv(area.top() - m_itemsTop[size_t(s)], m_layoutCell.height()));
+        const int r1 = std::min(gridRows(s) - 1, floorDiv(area.bottom() - m_itemsTop[size_t(s)], m_layoutCell.height()));
         for (int r = r0; r <= r1; ++r) {
             const int from = section.first + r * m_columns + c0;
             const int to = std::min(section.first + r * m_columns + c1, section.first + section.count - 1);
@@ -489,7 +500,7 @@ void SectionedGridView::updateGeometries()
     const int height = viewport()->height();
     verticalScrollBar()->setRange(0, std::max(0, m_contentHeight - height));
     verticalScrollBar()->setPageStep(height);
-    verticalScrollBar()->setSingleStep(std::max(8, m_cell.height() / 3)); // a wheel notch (3 steps): one row
+    verticalScrollBar()->setSingleStep(std::max(8, m_layoutCell.height() / 3)); // a wheel notch (3 steps): one row
     horizontalScrollBar()->setRange(0, 0);
     QAbstractItemView::updateGeometries();
 }
@@ -574,8 +585,8 @@ void SectionedGridView::paintEvent(QPaintEvent *event)
         if (bottom < m_itemsTop[size_t(s)]) {
             continue;
         }
-        const int r0 = std::max(0, floorDiv(top - m_itemsTop[size_t(s)], m_cell.height()));
-        const int r1 = std::min(gridRows(s) - 1, floorDiv(bottom - m_itemsTop[size_t(s)], m_cell.height()));
+        const int r0 = std::max(0, floorDiv(top - m_itemsTop[size_t(s)], m_layoutCell.height()));
+        const int r1 = std::min(gridRows(s) - 1, floorDiv(bottom - m_itemsTop[size_t(s)], m_layoutCell.height()));
         for (int r = r0; r <= r1; ++r) {
             for (int c = 0; c < m_columns && r * m_columns + c < section.count; ++c) {
                 const int row = section.first + r * m_columns + c;

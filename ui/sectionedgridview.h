@@ -29,6 +29,9 @@ public:
     /// The size of every cell; the layout follows at once.
     void setCellSize(const QSize &size);
     QSize gridSize() const { return m_cell; }
+    /// Cells grow to spread the columns over the whole width, keeping their aspect (tiles without gaps of
+    /// different sizes); else they keep their size and the spare width goes between them.
+    void setStretchCells(bool stretch);
 
     /// The sections as laid out now.
     std::vector<GridSection> sections() const;
@@ -81,6 +84,7 @@ private:
     int rowBelow(int row) const;
 
     QSize m_cell{176, 200};
+    bool m_stretch = false;
     QPersistentModelIndex m_hover;
 
     // The layout, made again when rows, sections, the cell size or the width change.
@@ -89,6 +93,7 @@ private:
     mutable std::vector<GridSection> m_sections;
     mutable std::vector<int> m_top;      // content y of each section's header (its items when plain)
     mutable std::vector<int> m_itemsTop; // content y of each section's first row of cells
+    mutable QSize m_layoutCell{176, 200}; // m_cell, or stretched to the stride
     mutable int m_columns = 1;
     mutable int m_stride = 1; // horizontal distance between cells: the width spread over the columns
     mutable int m_contentHeight = 0;
