@@ -19,7 +19,7 @@ namespace clipfind {
 PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
     : QObject(parent),
       m_databasePath(databasePath),
-      m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/photo-dates.sqlite"), this)),
+      m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/browse.sqlite"), this)),
       m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
       m_search(new LiveSearch(this)),
       m_thumbnails(new ThumbnailLoader(thumbnails, 2, this))

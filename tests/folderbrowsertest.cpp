@@ -97,7 +97,7 @@ private Q_SLOTS:
 
     void listsNewestFirstByMonth()
     {
-        FolderBrowser browser(m_dir.filePath(QStringLiteral("dates.sqlite")));
+        FolderBrowser browser(m_dir.filePath(QStringLiteral("browse.sqlite")));
         QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
         browser.open(m_root, ScanOptions{});
         const auto listing = settledListing(browser, changed);
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString root = QFileInfo(dir.path()).canonicalFilePath();
         const QString path = root + QStringLiteral("/kept.jpg");
-        const QString datesFile = dir.filePath(QStringLiteral("state/dates.sqlite"));
+        const QString datesFile = dir.filePath(QStringLiteral("state/browse.sqlite"));
         QVERIFY(writeJpegTakenAt(path, m_jpeg, "2024:11:20 10:00:00"));
         const QDateTime written = local(2026, 1, 5);
         QVERIFY(setModificationTime(path, written));
@@ -214,6 +214,48 @@ private Q_SLOTS:
             QCOMPARE(settledListing(browser, changed)->photos.at(0).dateMs, local(2022, 2, 2, 10).toMSecsSinceEpoch());
         }
         QVERIFY(!readBytes(datesFile).startsWith(QByteArray(16, 'x')));
+    }
+
+    void theLastSessionsListingComesFirst()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        const QString cacheFile = dir.filePath(QStringLiteral("browse.sqlite"));
+        QVERIFY(QDir().mkpath(root));
+        QVERIFY(writeBytes(root + QStringLiteral("/kept.jpg"), m_jpeg));
+        QVERIFY(setModificationTime(root + QStringLiteral("/kept.jpg"), local(2024, 5, 1)));
+        QVERIFY(writeBytes(root + QStringLiteral("/deleted.jpg"), m_jpeg));
+        QVERIFY(setModificationTime(root + QStringLiteral("/deleted.jpg"), local(2024, 6, 1)));
+        {
+            FolderBrowser browser(cacheFile);
+            QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
+            browser.open(root, ScanOptions{});
+            QVERIFY(settledListing(browser, changed));
+            QVERIFY(!changed.first().at(0).value<std::shared_ptr<const PhotoListing>>()->fromCache); // nothing known
+        }
+        // Between sessions one photo goes, one comes.
+        QVERIFY(QFile::remove(root + QStringLiteral("/deleted.jpg")));
+        QVERIFY(writeBytes(root + QStringLiteral("/new.jpg"), m_jpeg));
+        QVERIFY(setModificationTime(root + QStringLiteral("/new.jpg"), local(2025, 1, 1)));
+        FolderBrowser browser(cacheFile);
+        QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
+        browser.open(root, ScanOptions{});
+        const auto settled = settledListing(browser, changed);
+        // First what the last session saw, at once; then what the walk found.
+        const auto first = changed.first().at(0).value<std::shared_ptr<const PhotoListing>>();
+        QVERIFY(first->fromCache);
+        QVERIFY(!first->datesComplete);
+        QCOMPARE(namesOf(*first), (QStringList{QStringLiteral("deleted.jpg"), QStringLiteral("kept.jpg")}));
+        QVERIFY(!settled->fromCache);
+        QCOMPARE(namesOf(*settled), (QStringList{QStringLiteral("new.jpg"), QStringLiteral("kept.jpg")}));
+        // Excluded folders: the cache cannot tell what the walk would leave out, so the walk comes first.
+        FolderBrowser excluding(cacheFile);
+        QSignalSpy excluded(&excluding, &FolderBrowser::listingChanged);
+        ScanOptions options;
+        options.excludePatterns << QStringLiteral("raw");
+        excluding.open(root, options);
+        QVERIFY(settledListing(excluding, excluded));
+        QVERIFY(!excluded.first().at(0).value<std::shared_ptr<const PhotoListing>>()->fromCache);
     }
 
     void aFolderThatCannotBeRead()

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "core/browse/folderbrowser.h"
 
-#include "core/browse/datetakencache.h"
+#include "core/browse/listingcache.h"
 #include "core/decode/exifdate.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
-#include <QSet>
 
 #include <algorithm>
 
@@ -16,19 +15,14 @@ namespace clipfind {
 
 namespace {
 
-constexpr int kFirstListingDatesMs = 150; // a small folder's dates are read before it is first shown
+constexpr int kSmallFolder = 2000;        // up to this many unread photos: their dates before the first listing
+constexpr int kFirstListingDatesMs = 150; // ... for at most this long
 constexpr int kDatesSliceMs = 250;        // then in slices, so a scope change or a refresh waits at most this long
 constexpr int kRedeliverMs = 1000;        // photos moving to their dates: at most one new listing a second
 
 double elapsedMs(const QElapsedTimer &timer)
 {
     return double(timer.nsecsElapsed()) / 1e6;
-}
-
-QString parentOf(const QString &path)
-{
-    const int slash = path.lastIndexOf(QLatin1Char('/'));
-    return slash <= 0 ? QStringLiteral("/") : path.left(slash);
 }
 
 // Formats whose files never carry an EXIF block that readExifDateTaken() reads: not worth opening.
@@ -40,12 +34,66 @@ bool mayHaveExifDate(const QString &path)
                         [&path](const QString &suffix) { return path.endsWith(suffix, Qt::CaseInsensitive); });
 }
 
+bool byPath(const KnownPhoto &a, const KnownPhoto &b)
+{
+    return a.path < b.path;
+}
+
+// The photos of `photos` (sorted by path) equal to `folder` or below it: one contiguous run, found by bisection.
+std::pair<std::vector<KnownPhoto>::iterator, std::vector<KnownPhoto>::iterator> runUnder(std::vector<KnownPhoto> &photos,
+                                                                                       const QString &folder)
+{
+    if (folder == QLatin1String("/")) {
+        return {photos.begin(), photos.end()};
+    }
+    // Paths below "f" sort in ["f/", "f0"): '0' is the character after '/'.
+    const QString low = folder + QLatin1Char('/');
+    const QString high = folder + QLatin1Char('0');
+    const auto first = std::lower_bound(photos.begin(), photos.end(), low,
+                                        [](const KnownPhoto &photo, const QString &path) { return photo.path < path; });
+    const auto last = std::lower_bound(first, photos.end(), high,
+                                       [](const KnownPhoto &photo, const QString &path) { return photo.path < path; });
+    return {first, last};
+}
+
+bool isDirectlyIn(const QString &path, const QString &folder)
+{
+    const int slash = path.lastIndexOf(QLatin1Char('/'));
+    return slash == (folder == QLatin1String("/") ? 0 : int(folder.size()));
+}
+
+// What the scan found, with the dates already known for files that did not change (`known`: sorted by path).
+// Files that are new or changed go to *changed.
+std::vector<KnownPhoto> mergeKnown(const std::vector<ScannedFile> &files, const std::vector<KnownPhoto> &known,
+                                   std::vector<KnownPhoto> *changed)
+{
+    std::vector<KnownPhoto> merged;
+    merged.reserve(files.size());
+    auto at = known.begin();
+    for (const ScannedFile &file : files) { // sorted by path, as the scanner returns them
+        at = std::lower_bound(at, known.end(), file.path,
+                              [](const KnownPhoto &photo, const QString &path) { return photo.path < path; });
+        if (at != known.end() && at->path == file.path && at->size == file.size && at->mtimeNs == file.mtimeNs) {
+            merged.push_back(*at);
+            continue;
+        }
+        KnownPhoto photo;
+        photo.path = file.path;
+        photo.size = file.size;
+        photo.mtimeNs = file.mtimeNs;
+        photo.looked = !mayHaveExifDate(file.path);
+        merged.push_back(photo);
+        changed->push_back(photo);
+    }
+    return merged;
+}
+
 } // namespace
 
 // The state of the open folder. Only the pool's tasks touch it, one at a time.
 struct FolderBrowser::Worker {
-    QString datesPath;
-    std::unique_ptr<DateTakenCache> cache;
+    QString cachePath;
+    std::unique_ptr<ListingCache> cache;
     bool cacheTried = false;
     std::atomic_bool stopScan{false}; // set from the GUI thread when a newer open makes the running walk useless
 
@@ -54,39 +102,46 @@ struct FolderBrowser::Worker {
     QString scope;
     ScanOptions options;
     QString error;
-    QHash<QString, std::vector<ScannedFile>> byFolder; // folder -> the photos directly in it
-    QHash<QString, KnownDate> known;                   // path -> date taken, while size and mtime match
-    std::vector<ScannedFile> toRead;                   // EXIF never looked at; back() is read next (newest)
-    bool filling = false;                              // a fill task is queued
-    bool datesMoved = false;                           // a date taken arrived since the last delivery
+    std::vector<KnownPhoto> photos;  // every photo under the root, sorted by path
+    std::vector<QString> toRead;     // photos whose EXIF was never looked at; back() is read next (the newest)
+    bool filling = false;            // a fill task is queued
+    bool datesMoved = false;         // a date taken arrived since the last delivery
     QElapsedTimer sinceDelivery;
-
-    const KnownDate *knownFor(const ScannedFile &file) const
-    {
-        const auto it = known.constFind(file.path);
-        return it != known.constEnd() && it->size == file.size && it->mtimeNs == file.mtimeNs ? &it.value() : nullptr;
-    }
 
     void openCache()
     {
-        if (cacheTried || datesPath.isEmpty()) {
+        if (cacheTried || cachePath.isEmpty()) {
             return;
         }
         cacheTried = true;
-        QString error; // without the file, dates are kept for this session only
-        cache = DateTakenCache::open(datesPath, &error);
+        QString error; // without the file, what is learned is kept for this session only
+        cache = ListingCache::open(cachePath, &error);
     }
 
-    // Queues the photos of `files` whose date taken is not known yet, newest file first.
-    void queueUnknown(const std::vector<ScannedFile> &files)
+    void store(const std::vector<KnownPhoto> &changed)
     {
-        for (const ScannedFile &file : files) {
-            if (!knownFor(file) && mayHaveExifDate(file.path)) {
-                toRead.push_back(file);
+        QString error; // not kept: learned again next session
+        if (cache) {
+            cache->store(changed, &error);
+        }
+    }
+
+    // Queues the photos whose date taken was never looked for, newest file first.
+    void queueUnread()
+    {
+        std::vector<const KnownPhoto *> unread;
+        for (const KnownPhoto &photo : photos) {
+            if (!photo.looked) {
+                unread.push_back(&photo);
             }
         }
-        std::sort(toRead.begin(), toRead.end(),
-                  [](const ScannedFile &a, const ScannedFile &b) { return a.mtimeNs < b.mtimeNs; });
+        std::sort(unread.begin(), unread.end(),
+                  [](const KnownPhoto *a, const KnownPhoto *b) { return a->mtimeNs < b->mtimeNs; });
+        toRead.clear();
+        toRead.reserve(unread.size());
+        for (const KnownPhoto *photo : unread) {
+            toRead.push_back(photo->path);
+        }
     }
 
     // Reads dates taken for up to `budgetMs` (or until `stale` says stop) and stores them.
@@ -94,30 +149,26 @@ struct FolderBrowser::Worker {
     {
         QElapsedTimer timer;
         timer.start();
-        std::vector<std::pair<QString, KnownDate>> found;
+        std::vector<KnownPhoto> found;
         while (!toRead.empty() && timer.elapsed() < budgetMs && !stale()) {
-            const ScannedFile file = toRead.back();
+            const QString path = toRead.back();
             toRead.pop_back();
-            if (knownFor(file)) {
-                continue; // queued twice (a refresh of its folder)
+            const auto at = std::lower_bound(photos.begin(), photos.end(), path,
+                                             [](const KnownPhoto &photo, const QString &p) { return photo.path < p; });
+            if (at == photos.end() || at->path != path || at->looked) {
+                continue; // gone since, or queued twice
             }
-            const QDateTime taken = readExifDateTaken(file.path);
-            KnownDate date;
-            date.size = file.size;
-            date.mtimeNs = file.mtimeNs;
-            date.taken = taken.isValid();
-            date.takenMs = date.taken ? taken.toMSecsSinceEpoch() : 0;
-            known.insert(file.path, date);
-            found.emplace_back(file.path, date);
-            datesMoved = datesMoved || (date.taken && date.takenMs != file.mtimeNs / 1000000);
+            const QDateTime taken = readExifDateTaken(path);
+            at->looked = true;
+            at->taken = taken.isValid();
+            at->takenMs = at->taken ? taken.toMSecsSinceEpoch() : 0;
+            datesMoved = datesMoved || (at->taken && at->takenMs != at->mtimeNs / 1000000);
+            found.push_back(*at);
         }
-        if (cache) {
-            QString error; // not kept: read again next session
-            cache->store(found, &error);
-        }
+        store(found);
     }
 
-    std::shared_ptr<PhotoListing> build(const PhotoListing::Timings &timings) const
+    std::shared_ptr<PhotoListing> build(const PhotoListing::Timings &timings)
     {
         QElapsedTimer timer;
         timer.start();
@@ -125,21 +176,33 @@ struct FolderBrowser::Worker {
         listing->root = root;
         listing->scope = scope;
         listing->error = error;
-        QHash<QString, qint64> perFolder;
-        perFolder.reserve(byFolder.size());
-        for (auto it = byFolder.cbegin(); it != byFolder.cend(); ++it) {
-            perFolder.insert(it.key(), qint64(it->size()));
-            if (!isPathUnder(it.key(), scope)) {
-                continue;
-            }
-            for (const ScannedFile &file : it.value()) {
-                const KnownDate *date = knownFor(file);
-                const bool taken = date && date->taken;
-                listing->photos.push_back({file.path, taken ? date->takenMs : file.mtimeNs / 1000000, taken});
-            }
+        const auto [first, last] = runUnder(photos, scope);
+        listing->photos.reserve(size_t(last - first));
+        for (auto it = first; it != last; ++it) {
+            listing->photos.push_back({it->path, it->dateMs(), it->taken});
         }
         sortNewestFirst(&listing->photos);
         listing->sections = monthSections(listing->photos);
+        // Photos per folder: sorted by path, a folder's photos come in a few runs (its subfolders' photos between
+        // them), so the hash is touched once per run, not once per photo.
+        QHash<QString, qint64> perFolder;
+        QString folder;
+        qint64 count = 0;
+        for (const KnownPhoto &photo : photos) {
+            const int slash = photo.path.lastIndexOf(QLatin1Char('/'));
+            const QStringView parent = QStringView(photo.path).left(std::max(1, slash));
+            if (parent != folder) {
+                if (count > 0) {
+                    perFolder[folder] += count;
+                }
+                folder = parent.toString();
+                count = 0;
+            }
+            ++count;
+        }
+        if (count > 0) {
+            perFolder[folder] += count;
+        }
         listing->folders = buildFolderTree(root, perFolder);
         listing->datesComplete = toRead.empty();
         listing->timings = timings;
@@ -148,11 +211,11 @@ struct FolderBrowser::Worker {
     }
 };
 
-FolderBrowser::FolderBrowser(const QString &datesPath, QObject *parent)
+FolderBrowser::FolderBrowser(const QString &cachePath, QObject *parent)
     : QObject(parent), m_worker(std::make_shared<Worker>())
 {
     qRegisterMetaType<std::shared_ptr<const PhotoListing>>();
-    m_worker->datesPath = datesPath;
+    m_worker->cachePath = cachePath;
     m_pool.setMaxThreadCount(1);
     m_pool.setObjectName(QStringLiteral("clipfind-browsing"));
 }
@@ -201,26 +264,43 @@ void FolderBrowser::start(const QString &root, const ScanOptions &options, const
         }
         auto stale = [this, generation] { return generation != m_generation; };
         w.stopScan = false;
-        const bool sameFolder = w.root == root; // a rescan: the dates known stay
         w.generation = generation;
         w.root = root;
         w.scope = scope;
         w.options = options;
         w.error.clear();
-        w.byFolder.clear();
+        w.photos.clear();
         w.toRead.clear();
         w.filling = false; // a fill task still queued for an older open stops by itself
         w.datesMoved = false;
 
-        PhotoListing::Timings timings;
+        // What the last session knew comes first: a large folder shows at once, in date order. Only when the walk
+        // would list the same photos (every folder, none excluded) does the cache stand in for it.
         QElapsedTimer timer;
+        timer.start();
+        w.openCache();
+        std::vector<KnownPhoto> known;
+        QString error; // an unreadable cache: every date is looked for again
+        if (w.cache) {
+            w.cache->load(root, &known, &error);
+        }
+        const bool cacheFirst = options.recursive && options.excludePatterns.isEmpty() && !known.empty();
+        if (cacheFirst) {
+            w.photos = known;
+            w.queueUnread();
+            PhotoListing::Timings timings;
+            timings.dates = elapsedMs(timer);
+            auto listing = w.build(timings);
+            listing->fromCache = true;
+            listing->datesComplete = false; // until the walk says which files changed
+            deliver(generation, listing);
+        }
+
+        PhotoListing::Timings timings;
         timer.start();
         const ScanResult scan = scanPhotos(root, options, &w.stopScan);
         if (scan.cancelled || stale()) {
             return;
-        }
-        for (const ScannedFile &file : scan.files) {
-            w.byFolder[parentOf(file.path)].push_back(file);
         }
         for (const ScanProblem &problem : scan.problems) {
             if (problem.path == root) {
@@ -230,16 +310,12 @@ void FolderBrowser::start(const QString &root, const ScanOptions &options, const
         timings.scan = elapsedMs(timer);
 
         timer.start();
-        w.openCache();
-        if (!sameFolder) {
-            w.known.clear();
-            QString error; // an unreadable cache: every date is looked for again
-            if (w.cache) {
-                w.cache->load(root, &w.known, &error);
-            }
+        std::vector<KnownPhoto> changed;
+        w.photos = mergeKnown(scan.files, known, &changed);
+        w.queueUnread();
+        if (int(w.toRead.size()) <= kSmallFolder) {
+            w.readDates(kFirstListingDatesMs, stale);
         }
-        w.queueUnknown(scan.files);
-        w.readDates(kFirstListingDatesMs, stale);
         w.datesMoved = false;
         timings.dates = elapsedMs(timer);
         if (stale()) {
@@ -248,23 +324,24 @@ void FolderBrowser::start(const QString &root, const ScanOptions &options, const
         deliver(generation, w.build(timings));
         w.sinceDelivery.start();
 
-        // Photos gone since the last session leave the cache (only a whole walk of the tree knows what is gone).
-        if (w.cache && options.recursive && options.excludePatterns.isEmpty() && scan.problems.empty()) {
-            QSet<QString> present;
-            present.reserve(qsizetype(scan.files.size()));
-            for (const ScannedFile &file : scan.files) {
-                present.insert(file.path);
+        // New and changed photos go into the cache (as they are now: some dates were read above); photos gone
+        // since leave it (only a walk of the whole tree knows what is gone).
+        for (KnownPhoto &photo : changed) {
+            const auto at = std::lower_bound(w.photos.cbegin(), w.photos.cend(), photo, byPath);
+            if (at != w.photos.cend() && at->path == photo.path) {
+                photo = *at;
             }
+        }
+        w.store(changed);
+        if (w.cache && options.recursive && options.excludePatterns.isEmpty() && scan.problems.empty()) {
             QStringList gone;
-            for (auto it = w.known.cbegin(); it != w.known.cend(); ++it) {
-                if (!present.contains(it.key())) {
-                    gone << it.key();
+            auto at = w.photos.cbegin();
+            for (const KnownPhoto &photo : known) {
+                at = std::lower_bound(at, w.photos.cend(), photo, byPath);
+                if (at == w.photos.cend() || at->path != photo.path) {
+                    gone << photo.path;
                 }
             }
-            for (const QString &path : std::as_const(gone)) {
-                w.known.remove(path);
-            }
-            QString error;
             w.cache->forget(gone, &error);
         }
         if (!w.toRead.empty() && !w.filling) {
@@ -310,8 +387,7 @@ void FolderBrowser::close()
     post([](Worker &w) {
         w.root.clear();
         w.scope.clear();
-        w.byFolder.clear();
-        w.known.clear();
+        w.photos.clear();
         w.toRead.clear();
     });
 }
@@ -335,29 +411,53 @@ void FolderBrowser::refreshFolders(const QStringList &folders)
         }
         QElapsedTimer timer;
         timer.start();
+        std::vector<KnownPhoto> changed;
+        QStringList gone;
         for (const QString &folder : folders) {
             if (!isPathUnder(folder, w.root) || (!w.options.recursive && folder != w.root)) {
                 continue;
             }
-            if (!QFileInfo(folder).isDir()) {
-                for (auto it = w.byFolder.begin(); it != w.byFolder.end();) {
-                    it = isPathUnder(it.key(), folder) ? w.byFolder.erase(it) : std::next(it);
-                }
-                continue;
+            const auto [first, last] = runUnder(w.photos, folder);
+            std::vector<KnownPhoto> below;  // in subfolders: stay as they are
+            std::vector<KnownPhoto> direct; // directly in the folder: listed again
+            for (auto it = first; it != last; ++it) {
+                (isDirectlyIn(it->path, folder) ? direct : below).push_back(std::move(*it));
             }
-            ScanResult scan = scanFolder(folder, w.options, nullptr, w.root);
-            w.queueUnknown(scan.files);
-            if (scan.files.empty()) {
-                w.byFolder.remove(folder);
+            const size_t at = size_t(first - w.photos.begin());
+            w.photos.erase(first, last);
+            std::vector<KnownPhoto> fresh;
+            if (QFileInfo(folder).isDir()) {
+                fresh = mergeKnown(scanFolder(folder, w.options, nullptr, w.root).files, direct, &changed);
             } else {
-                w.byFolder.insert(folder, std::move(scan.files));
+                for (const KnownPhoto &photo : below) { // the folder is gone, and everything below it
+                    gone << photo.path;
+                }
+                below.clear();
             }
+            for (const KnownPhoto &photo : direct) {
+                if (!std::binary_search(fresh.begin(), fresh.end(), photo, byPath)) {
+                    gone << photo.path;
+                }
+            }
+            std::vector<KnownPhoto> run;
+            run.reserve(below.size() + fresh.size());
+            std::merge(std::make_move_iterator(below.begin()), std::make_move_iterator(below.end()),
+                       std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()),
+                       std::back_inserter(run), byPath);
+            w.photos.insert(w.photos.begin() + qptrdiff(at), std::make_move_iterator(run.begin()),
+                            std::make_move_iterator(run.end()));
         }
+        w.queueUnread();
         PhotoListing::Timings timings;
         timings.scan = elapsedMs(timer);
         w.datesMoved = false;
         deliver(generation, w.build(timings));
         w.sinceDelivery.start();
+        w.store(changed);
+        if (w.cache) {
+            QString error;
+            w.cache->forget(gone, &error);
+        }
         if (!w.toRead.empty() && !w.filling) {
             w.filling = true;
             post([this, generation](Worker &worker) { fillDates(worker, generation); });

@@ -20,18 +20,20 @@ namespace clipfind {
 /// runs on a one-thread pool it owns, and every result is a new, immutable PhotoListing delivered through
 /// listingChanged() (shared, so a model can keep it while the next one is built).
 ///
-/// Opening walks the folder (scanPhotos), takes dates taken from the DateTakenCache and the file times for the
-/// rest, and delivers the listing; photos whose EXIF date was never looked for are then read in the background,
-/// newest first, and the listing is delivered again as their dates arrive (at most about once a second; a small
-/// folder's dates are read before the first listing). Folders reported as changed (refreshFolders, the folder
-/// watcher's report) are listed again on their own, without walking the whole tree.
+/// Opening delivers what the ListingCache knew of the folder at once (when it knows it), then walks the folder
+/// (scanPhotos), takes the dates taken it knows for unchanged files and the file times for the rest, and delivers
+/// the listing again; photos whose EXIF date was never looked for are then read in the background, newest first,
+/// and the listing is delivered again as their dates arrive (at most about once a second; a small folder's dates
+/// are read before its first listing). Folders reported as changed (refreshFolders, the folder watcher's report)
+/// are listed again on their own, without walking the whole tree. The photos are kept sorted by path, so a folder
+/// or a scope is one run of them and nothing is looked up photo by photo in a hash.
 class FolderBrowser : public QObject
 {
     Q_OBJECT
 
 public:
-    /// `datesPath`: the DateTakenCache file; empty keeps dates in memory only.
-    explicit FolderBrowser(const QString &datesPath, QObject *parent = nullptr);
+    /// `cachePath`: the ListingCache file; empty keeps what is learned in memory only.
+    explicit FolderBrowser(const QString &cachePath, QObject *parent = nullptr);
     ~FolderBrowser() override;
 
     /// Lists `root` (canonical) with the scanner's options; replaces any folder open before. The scope is the root.

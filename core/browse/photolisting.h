@@ -86,13 +86,14 @@ struct PhotoListing {
     std::vector<ListedPhoto> photos;   ///< the photos under scope, newest first
     std::vector<MonthSection> sections;
     FolderTree folders;                ///< the whole root, whatever the scope
-    bool datesComplete = false;        ///< every photo's EXIF date has been looked for
+    bool datesComplete = false;        ///< every photo's EXIF date has been looked for (never from the cache)
+    bool fromCache = false;            ///< the photos as the last session knew them; the folder's walk is under way
     QString error;                     ///< the root cannot be read (one line naming it); photos are then empty
 
     /// Milliseconds of the work behind this listing (the first listing of a folder: all three).
     struct Timings {
         double scan = 0;  ///< walking the folder (or the changed folders)
-        double dates = 0; ///< reading the dates-taken cache and looking for dates not in it
+        double dates = 0; ///< reading the listing cache, merging it with the walk, looking for dates not in it
         double build = 0; ///< sorting, months, folder counts
     } timings;
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/browse/datetakencache.h"
+#include "core/browse/listingcache.h"
 
 #include <QDir>
 #include <QFile>
@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace clipfind {
@@ -14,20 +15,22 @@ namespace clipfind {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr int kApplicationId = 0x43464454; // "CFDT": tells this file from any other SQLite file
+constexpr int kApplicationId = 0x43464c43; // "CFLC": tells this file from any other SQLite file
 constexpr int kSchemaVersion = 1;
 
+// taken_ms is NULL when the photo has no date taken; looked is 0 until its file was searched for one.
 constexpr const char *kSchemaSql = R"sql(
-CREATE TABLE dates(
+CREATE TABLE photos(
     path TEXT PRIMARY KEY NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
-    taken_ms INTEGER) WITHOUT ROWID;
-PRAGMA application_id = 1128678484;
+    taken_ms INTEGER,
+    looked INTEGER NOT NULL) WITHOUT ROWID;
+PRAGMA application_id = 1128680515;
 PRAGMA user_version = 1;
 )sql";
 
-static_assert(kApplicationId == 1128678484, "the schema's application_id");
+static_assert(kApplicationId == 1128680515, "the schema's application_id");
 
 QString sqliteError(sqlite3 *db, const QString &path)
 {
@@ -73,7 +76,7 @@ qint64 pragma(sqlite3 *db, const char *sql, bool *ok)
     return *ok ? statement.integer(0) : 0;
 }
 
-// Opens the file and makes sure it is a dates cache of this version; false (file left as it is) when it is not
+// Opens the file and makes sure it is a listing cache of this version; false (file left as it is) when it is not
 // one, cannot be read, or is damaged.
 bool openCache(const QString &path, sqlite3 **out, QString *error)
 {
@@ -93,7 +96,7 @@ bool openCache(const QString &path, sqlite3 **out, QString *error)
         ok = execute(db, kSchemaSql);
     } else if (ok && (id != kApplicationId || version != kSchemaVersion)) {
         ok = false;
-        *error = QStringLiteral("%1: not a ClipFind dates cache of version %2").arg(path).arg(kSchemaVersion);
+        *error = QStringLiteral("%1: not a ClipFind listing cache of version %2").arg(path).arg(kSchemaVersion);
     }
     if (ok) {
         ok = execute(db, "PRAGMA journal_mode=WAL") && execute(db, "PRAGMA synchronous=NORMAL");
@@ -128,7 +131,7 @@ PathRange rangeOf(const QString &root)
 
 } // namespace
 
-struct DateTakenCache::Private {
+struct ListingCache::Private {
     QString path;
     sqlite3 *db = nullptr;
 
@@ -149,10 +152,10 @@ struct DateTakenCache::Private {
     }
 };
 
-DateTakenCache::DateTakenCache(std::unique_ptr<Private> d) : d(std::move(d)) {}
-DateTakenCache::~DateTakenCache() = default;
+ListingCache::ListingCache(std::unique_ptr<Private> d) : d(std::move(d)) {}
+ListingCache::~ListingCache() = default;
 
-std::unique_ptr<DateTakenCache> DateTakenCache::open(const QString &path, QString *error)
+std::unique_ptr<ListingCache> ListingCache::open(const QString &path, QString *error)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
     sqlite3 *db = nullptr;
@@ -173,12 +176,13 @@ std::unique_ptr<DateTakenCache> DateTakenCache::open(const QString &path, QStrin
     auto d = std::make_unique<Private>();
     d->path = path;
     d->db = db;
-    return std::unique_ptr<DateTakenCache>(new DateTakenCache(std::move(d)));
+    return std::unique_ptr<ListingCache>(new ListingCache(std::move(d)));
 }
 
-bool DateTakenCache::load(const QString &root, QHash<QString, KnownDate> *dates, QString *error) const
+bool ListingCache::load(const QString &root, std::vector<KnownPhoto> *photos, QString *error) const
 {
-    Statement select(d->db, "SELECT path, size, mtime_ns, taken_ms FROM dates WHERE path = ?1 OR (path >= ?2 AND path < ?3)");
+    Statement select(d->db, "SELECT path, size, mtime_ns, taken_ms, looked FROM photos "
+                            "WHERE path = ?1 OR (path >= ?2 AND path < ?3) ORDER BY path");
     if (!select.valid()) {
         *error = sqliteError(d->db, d->path);
         return false;
@@ -189,40 +193,49 @@ bool DateTakenCache::load(const QString &root, QHash<QString, KnownDate> *dates,
     select.bind(3, range.high);
     int status = SQLITE_ROW;
     while ((status = select.step()) == SQLITE_ROW) {
-        KnownDate known;
-        known.size = select.integer(1);
-        known.mtimeNs = select.integer(2);
-        known.taken = !select.isNull(3);
-        known.takenMs = known.taken ? select.integer(3) : 0;
-        dates->insert(select.text(0), known);
+        KnownPhoto photo;
+        photo.path = select.text(0);
+        photo.size = select.integer(1);
+        photo.mtimeNs = select.integer(2);
+        photo.taken = !select.isNull(3);
+        photo.takenMs = photo.taken ? select.integer(3) : 0;
+        photo.looked = select.integer(4) != 0;
+        photos->push_back(std::move(photo));
     }
     if (status != SQLITE_DONE) {
         *error = sqliteError(d->db, d->path);
         return false;
     }
+    // SQLite orders UTF-8 bytes (code points), QString UTF-16 units: they differ only around surrogates.
+    const auto byPath = [](const KnownPhoto &a, const KnownPhoto &b) { return a.path < b.path; };
+    if (!std::is_sorted(photos->begin(), photos->end(), byPath)) {
+        std::sort(photos->begin(), photos->end(), byPath);
+    }
     return true;
 }
 
-bool DateTakenCache::store(const std::vector<std::pair<QString, KnownDate>> &dates, QString *error)
+bool ListingCache::store(const std::vector<KnownPhoto> &photos, QString *error)
 {
-    if (dates.empty()) {
+    if (photos.empty()) {
         return true;
     }
     return d->transaction(
         [&] {
-            Statement insert(d->db, "INSERT OR REPLACE INTO dates(path, size, mtime_ns, taken_ms) VALUES(?1, ?2, ?3, ?4)");
+            Statement insert(d->db, "INSERT OR REPLACE INTO photos(path, size, mtime_ns, taken_ms, looked) "
+                                    "VALUES(?1, ?2, ?3, ?4, ?5)");
             if (!insert.valid()) {
                 return false;
             }
-            for (const auto &[path, known] : dates) {
-                insert.bind(1, path.toUtf8());
-                insert.bind(2, known.size);
-                insert.bind(3, known.mtimeNs);
-                if (known.taken) {
-                    insert.bind(4, known.takenMs);
+            for (const KnownPhoto &photo : photos) {
+                insert.bind(1, photo.path.toUtf8());
+                insert.bind(2, photo.size);
+                insert.bind(3, photo.mtimeNs);
+                if (photo.taken) {
+                    insert.bind(4, photo.takenMs);
                 } else {
                     insert.bindNull(4);
                 }
+                insert.bind(5, qint64(photo.looked ? 1 : 0));
                 if (insert.step() != SQLITE_DONE) {
                     return false;
                 }
@@ -233,14 +246,14 @@ bool DateTakenCache::store(const std::vector<std::pair<QString, KnownDate>> &dat
         error);
 }
 
-bool DateTakenCache::forget(const QStringList &paths, QString *error)
+bool ListingCache::forget(const QStringList &paths, QString *error)
 {
     if (paths.isEmpty()) {
         return true;
     }
     return d->transaction(
         [&] {
-            Statement remove(d->db, "DELETE FROM dates WHERE path = ?1");
+            Statement remove(d->db, "DELETE FROM photos WHERE path = ?1");
             if (!remove.valid()) {
                 return false;
             }
