@@ -63,8 +63,10 @@ public:
     /// The folder's photos newest first (also while another page shows).
     BrowseView *browseView() const { return m_browse; }
     FolderSidebar *folderSidebar() const { return m_sidebar; }
-    /// View → Show Folders.
+    /// View → Show Folders, Only Close Matches, Sort by Date.
     QAction *showFoldersAction() const { return m_showFoldersAction; }
+    QAction *closeMatchesAction() const { return m_cutoffAction; }
+    QAction *sortByDateAction() const { return m_sortByDateAction; }
     /// The page shown now: the placeholder, the browse view or the results.
     QWidget *currentPage() const;
     MessageBar *messageBar() const { return m_messages; }
