@@ -39,6 +39,7 @@ bool BrowseModel::setListing(std::shared_ptr<const PhotoListing> listing)
         endResetModel();
         return true;
     }
+    m_applying = true;
     for (auto run = change.removed.rbegin(); run != change.removed.rend(); ++run) {
         beginRemoveRows({}, run->first, run->first + run->count - 1);
         m_photos.erase(m_photos.begin() + run->first, m_photos.begin() + run->first + run->count);
@@ -55,7 +56,16 @@ bool BrowseModel::setListing(std::shared_ptr<const PhotoListing> listing)
         endInsertRows();
     }
     m_listing = std::move(listing);
+    m_applying = false;
     return false;
+}
+
+int BrowseModel::rowOfPath(const QString &path) const
+{
+    if (m_applying || !m_listing || m_listing->rowOf.size() != qsizetype(m_photos.size())) {
+        return PhotoModel::rowOfPath(path);
+    }
+    return m_listing->rowOf.value(path, -1);
 }
 
 int BrowseModel::rowCount(const QModelIndex &parent) const

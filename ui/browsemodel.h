@@ -34,6 +34,8 @@ public:
     static QString monthTitle(int year, int month);
 
     QString pathOfRow(int row) const override { return m_photos[size_t(row)].path; }
+    /// From the listing's own index while the rows are the listing's (always but inside setListing()).
+    int rowOfPath(const QString &path) const override;
     int rowCount(const QModelIndex &parent = {}) const override;
     std::vector<GridSection> gridSections() const override;
 
@@ -47,6 +49,7 @@ private:
     std::vector<ListedPhoto> m_photos; // the rows, changed run by run while a new listing is applied
     mutable std::vector<MonthSection> m_months;
     mutable bool m_monthsValid = false;
+    bool m_applying = false; // inside setListing(): the rows are between two listings
 };
 
 } // namespace clipfind

@@ -54,10 +54,10 @@ void FolderSidebar::showListing(const std::shared_ptr<const PhotoListing> &listi
     QSet<QString> expanded;
     const bool sameRoot = listing && listing->root == m_root;
     if (sameRoot) {
-        for (const FolderNode &node : m_model->tree().nodes) {
-            const QModelIndex index = m_model->indexOf(node.path);
-            if (m_view->isExpanded(index)) {
-                expanded.insert(node.path);
+        const std::vector<FolderNode> &nodes = m_model->tree().nodes;
+        for (size_t node = 0; node < nodes.size(); ++node) {
+            if (!nodes[node].children.empty() && m_view->isExpanded(m_model->indexOfNode(int(node)))) {
+                expanded.insert(nodes[node].path);
             }
         }
     }

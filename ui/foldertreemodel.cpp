@@ -6,8 +6,6 @@
 #include <QPalette>
 #include <QStyle>
 
-#include <algorithm>
-
 namespace clipfind {
 
 FolderTreeModel::FolderTreeModel(QObject *parent)
@@ -19,15 +17,28 @@ void FolderTreeModel::setTree(const FolderTree &tree)
 {
     if (!m_tree.nodes.empty() && m_tree.sameShape(tree)) {
         m_tree = tree;
-        // Only the counts: every row's count column, level by level (dataChanged spans one parent).
+        // Only the counts: each parent's children in one signal (dataChanged spans one parent), and the top.
+        const QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, Qt::AccessibleTextRole, PhotoCountRole};
+        Q_EMIT dataChanged(indexOfNode(0, 0), indexOfNode(0, 1), roles);
         for (size_t node = 0; node < m_tree.nodes.size(); ++node) {
-            const QModelIndex count = indexOfNode(int(node), 1);
-            Q_EMIT dataChanged(count, count, {Qt::DisplayRole, Qt::ToolTipRole, PhotoCountRole});
+            const std::vector<int> &children = m_tree.nodes[node].children;
+            if (!children.empty()) {
+                Q_EMIT dataChanged(indexOfNode(children.front(), 0), indexOfNode(children.back(), 1), roles);
+            }
         }
         return;
     }
     beginResetModel();
     m_tree = tree;
+    m_nodeOf.clear();
+    m_rowOfNode.assign(m_tree.nodes.size(), 0);
+    for (size_t node = 0; node < m_tree.nodes.size(); ++node) {
+        m_nodeOf.insert(m_tree.nodes[node].path, int(node));
+        const std::vector<int> &children = m_tree.nodes[node].children;
+        for (size_t row = 0; row < children.size(); ++row) {
+            m_rowOfNode[size_t(children[row])] = int(row);
+        }
+    }
     endResetModel();
 }
 
@@ -36,18 +47,12 @@ QModelIndex FolderTreeModel::indexOfNode(int node, int column) const
     if (node < 0 || size_t(node) >= m_tree.nodes.size()) {
         return {};
     }
-    const int parent = m_tree.nodes[size_t(node)].parent;
-    if (parent < 0) {
-        return createIndex(0, column, quintptr(node));
-    }
-    const std::vector<int> &siblings = m_tree.nodes[size_t(parent)].children;
-    const int row = int(std::find(siblings.begin(), siblings.end(), node) - siblings.begin());
-    return createIndex(row, column, quintptr(node));
+    return createIndex(m_rowOfNode[size_t(node)], column, quintptr(node));
 }
 
 QModelIndex FolderTreeModel::indexOf(const QString &path) const
 {
-    return indexOfNode(m_tree.indexOf(path), 0);
+    return indexOfNode(m_nodeOf.value(path, -1), 0);
 }
 
 QModelIndex FolderTreeModel::index(int row, int column, const QModelIndex &parent) const

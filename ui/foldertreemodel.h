@@ -4,6 +4,9 @@
 #include "core/browse/photolisting.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
+
+#include <vector>
 
 namespace clipfind {
 
@@ -23,6 +26,8 @@ public:
     const FolderTree &tree() const { return m_tree; }
     /// The index (column 0) of a folder, or an invalid index.
     QModelIndex indexOf(const QString &path) const;
+    /// The index of the tree's node `node` in `column`.
+    QModelIndex indexOfNode(int node, int column = 0) const;
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -33,9 +38,10 @@ public:
 
 private:
     int nodeOf(const QModelIndex &index) const { return int(index.internalId()); }
-    QModelIndex indexOfNode(int node, int column) const;
 
     FolderTree m_tree;
+    QHash<QString, int> m_nodeOf;   // path -> node
+    std::vector<int> m_rowOfNode;   // node -> its row under its parent
 };
 
 } // namespace clipfind

@@ -83,6 +83,12 @@ QString PhotoModel::pathAt(const QModelIndex &index) const
 
 QModelIndex PhotoModel::indexOf(const QString &path) const
 {
+    const int row = rowOfPath(path);
+    return row < 0 ? QModelIndex() : index(row);
+}
+
+int PhotoModel::rowOfPath(const QString &path) const
+{
     if (!m_rowOfValid) {
         m_rowOf.clear();
         const int rows = rowCount();
@@ -92,8 +98,7 @@ QModelIndex PhotoModel::indexOf(const QString &path) const
         }
         m_rowOfValid = true;
     }
-    const auto it = m_rowOf.constFind(path);
-    return it == m_rowOf.constEnd() ? QModelIndex() : index(it.value());
+    return m_rowOf.value(path, -1);
 }
 
 QVariant PhotoModel::data(const QModelIndex &index, int role) const

@@ -35,6 +35,8 @@ public:
     QString pathAt(const QModelIndex &index) const;
     /// The row of `path`, or an invalid index.
     QModelIndex indexOf(const QString &path) const;
+    /// The row of `path`, or -1: from a hash made when it is first needed after the rows changed.
+    virtual int rowOfPath(const QString &path) const;
 
     QVariant data(const QModelIndex &index, int role) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;

@@ -9,7 +9,7 @@ namespace clipfind {
 
 namespace {
 
-// A small gear-less "set up" mark for themes without a "configure" icon: a ring with a dot, in the text color.
+// A gear, for themes without a "configure" icon, in the text color.
 QIcon setupIcon(const QColor &color)
 {
     const QIcon themed = QIcon::fromTheme(QStringLiteral("configure"));
@@ -20,10 +20,18 @@ QIcon setupIcon(const QColor &color)
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(color, 3));
-    painter.drawEllipse(QRectF(5, 5, 22, 22));
+    painter.translate(16, 16);
+    painter.setPen(Qt::NoPen);
     painter.setBrush(color);
-    painter.drawEllipse(QRectF(13, 13, 6, 6));
+    for (int tooth = 0; tooth < 8; ++tooth) {
+        painter.save();
+        painter.rotate(tooth * 45.0);
+        painter.drawRoundedRect(QRectF(-3, -14, 6, 8), 1.5, 1.5);
+        painter.restore();
+    }
+    painter.drawEllipse(QPointF(0, 0), 10, 10);
+    painter.setCompositionMode(QPainter::CompositionMode_Clear);
+    painter.drawEllipse(QPointF(0, 0), 4, 4);
     return QIcon(pixmap);
 }
 

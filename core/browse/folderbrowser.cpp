@@ -182,6 +182,10 @@ struct FolderBrowser::Worker {
             listing->photos.push_back({it->path, it->dateMs(), it->taken});
         }
         sortNewestFirst(&listing->photos);
+        listing->rowOf.reserve(qsizetype(listing->photos.size()));
+        for (size_t row = 0; row < listing->photos.size(); ++row) {
+            listing->rowOf.insert(listing->photos[row].path, int(row));
+        }
         listing->sections = monthSections(listing->photos);
         // Photos per folder: sorted by path, a folder's photos come in a few runs (its subfolders' photos between
         // them), so the hash is touched once per run, not once per photo.

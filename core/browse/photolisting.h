@@ -84,6 +84,7 @@ struct PhotoListing {
     QString root;  ///< the open folder (canonical)
     QString scope; ///< the folder browsed: the root or a folder below it
     std::vector<ListedPhoto> photos;   ///< the photos under scope, newest first
+    QHash<QString, int> rowOf;         ///< path -> index into photos (made off the GUI thread, for 100k photos)
     std::vector<MonthSection> sections;
     FolderTree folders;                ///< the whole root, whatever the scope
     bool datesComplete = false;        ///< every photo's EXIF date has been looked for (never from the cache)
