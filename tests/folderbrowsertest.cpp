@@ -122,6 +122,11 @@ private Q_SLOTS:
         QCOMPARE(tree.nodes[size_t(tree.indexOf(m_root + QStringLiteral("/sub")))].photos, qint64(2));
         QCOMPARE(tree.nodes[size_t(tree.indexOf(m_root + QStringLiteral("/sub/deeper")))].photos, qint64(1));
         QVERIFY(listing->timings.scan > 0);
+        // Each photo's row from its path (the listing's own index, no hash).
+        for (size_t row = 0; row < listing->photos.size(); ++row) {
+            QCOMPARE(listing->rowOf(listing->photos[row].path), int(row));
+        }
+        QCOMPARE(listing->rowOf(m_root + QStringLiteral("/notes.txt")), -1);
 
         // A scope: only the photos below it, the tree still whole.
         changed.clear();
@@ -256,6 +261,28 @@ private Q_SLOTS:
         excluding.open(root, options);
         QVERIFY(settledListing(excluding, excluded));
         QVERIFY(!excluded.first().at(0).value<std::shared_ptr<const PhotoListing>>()->fromCache);
+    }
+
+    void equalDatesGoByPath()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath();
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/sub")));
+        for (const char *name : {"z.jpg", "a.png", "sub/m.jpg"}) {
+            const QString path = root + QLatin1Char('/') + QLatin1String(name);
+            QVERIFY(writeBytes(path, m_jpeg));
+            QVERIFY(setModificationTime(path, local(2022, 7, 7)));
+        }
+        FolderBrowser browser{QString()};
+        QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
+        browser.open(root, ScanOptions{});
+        const auto listing = settledListing(browser, changed);
+        QStringList paths;
+        for (const ListedPhoto &photo : listing->photos) {
+            paths << photo.path.mid(root.size() + 1);
+        }
+        QCOMPARE(paths, (QStringList{QStringLiteral("a.png"), QStringLiteral("sub/m.jpg"), QStringLiteral("z.jpg")}));
+        QVERIFY(std::is_sorted(listing->photos.begin(), listing->photos.end(), newerFirst));
     }
 
     void aFolderThatCannotBeRead()

@@ -66,6 +66,19 @@ private Q_SLOTS:
                               QStringLiteral("/p/d.jpg")}));
     }
 
+    void rowOfBisectsThePathOrder()
+    {
+        PhotoListing listing;
+        listing.photos = {{QStringLiteral("/p/b"), 30, false}, {QStringLiteral("/p/c"), 20, false},
+                          {QStringLiteral("/p/a"), 10, false}};
+        listing.pathOrder = {2, 0, 1}; // a, b, c
+        QCOMPARE(listing.rowOf(QStringLiteral("/p/a")), 2);
+        QCOMPARE(listing.rowOf(QStringLiteral("/p/b")), 0);
+        QCOMPARE(listing.rowOf(QStringLiteral("/p/c")), 1);
+        QCOMPARE(listing.rowOf(QStringLiteral("/p/bb")), -1);
+        QCOMPARE(PhotoListing().rowOf(QStringLiteral("/p/a")), -1);
+    }
+
     void monthsInLocalTime()
     {
         // The edges of months: the last second of a month and the first of the next fall in different sections.

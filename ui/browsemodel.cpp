@@ -62,10 +62,10 @@ bool BrowseModel::setListing(std::shared_ptr<const PhotoListing> listing)
 
 int BrowseModel::rowOfPath(const QString &path) const
 {
-    if (m_applying || !m_listing || m_listing->rowOf.size() != qsizetype(m_photos.size())) {
+    if (m_applying || !m_listing || m_listing->pathOrder.size() != m_photos.size()) {
         return PhotoModel::rowOfPath(path);
     }
-    return m_listing->rowOf.value(path, -1);
+    return m_listing->rowOf(path);
 }
 
 int BrowseModel::rowCount(const QModelIndex &parent) const

@@ -176,15 +176,25 @@ struct FolderBrowser::Worker {
         listing->root = root;
         listing->scope = scope;
         listing->error = error;
+        // Newest first (newerFirst()): the run is in path order, so sorting its indexes breaks ties by path without
+        // comparing a string, and gives the path order of the rows (pathOrder) for free.
         const auto [first, last] = runUnder(photos, scope);
-        listing->photos.reserve(size_t(last - first));
-        for (auto it = first; it != last; ++it) {
-            listing->photos.push_back({it->path, it->dateMs(), it->taken});
+        const int scoped = int(last - first);
+        std::vector<int> order(static_cast<size_t>(scoped));
+        for (int i = 0; i < scoped; ++i) {
+            order[size_t(i)] = i;
         }
-        sortNewestFirst(&listing->photos);
-        listing->rowOf.reserve(qsizetype(listing->photos.size()));
-        for (size_t row = 0; row < listing->photos.size(); ++row) {
-            listing->rowOf.insert(listing->photos[row].path, int(row));
+        std::sort(order.begin(), order.end(), [first = first](int a, int b) {
+            const qint64 da = first[a].dateMs();
+            const qint64 db = first[b].dateMs();
+            return da != db ? da > db : a < b;
+        });
+        listing->photos.reserve(static_cast<size_t>(scoped));
+        listing->pathOrder.resize(static_cast<size_t>(scoped));
+        for (int row = 0; row < scoped; ++row) {
+            const KnownPhoto &photo = first[order[size_t(row)]];
+            listing->photos.push_back({photo.path, photo.dateMs(), photo.taken});
+            listing->pathOrder[size_t(order[size_t(row)])] = row;
         }
         listing->sections = monthSections(listing->photos);
         // Photos per folder: sorted by path, a folder's photos come in a few runs (its subfolders' photos between

@@ -161,4 +161,11 @@ ListingChange listingChange(const std::vector<ListedPhoto> &before, const std::v
     return change;
 }
 
+int PhotoListing::rowOf(const QString &path) const
+{
+    const auto it = std::lower_bound(pathOrder.begin(), pathOrder.end(), path,
+                                     [this](int row, const QString &p) { return photos[size_t(row)].path < p; });
+    return it != pathOrder.end() && photos[size_t(*it)].path == path ? *it : -1;
+}
+
 } // namespace clipfind

@@ -84,7 +84,8 @@ struct PhotoListing {
     QString root;  ///< the open folder (canonical)
     QString scope; ///< the folder browsed: the root or a folder below it
     std::vector<ListedPhoto> photos;   ///< the photos under scope, newest first
-    QHash<QString, int> rowOf;         ///< path -> index into photos (made off the GUI thread, for 100k photos)
+    /// The rows of `photos` in path order (empty when not made): rowOf() bisects it, no hash of 100k paths.
+    std::vector<int> pathOrder;
     std::vector<MonthSection> sections;
     FolderTree folders;                ///< the whole root, whatever the scope
     bool datesComplete = false;        ///< every photo's EXIF date has been looked for (never from the cache)
@@ -97,6 +98,9 @@ struct PhotoListing {
         double dates = 0; ///< reading the listing cache, merging it with the walk, looking for dates not in it
         double build = 0; ///< sorting, months, folder counts
     } timings;
+
+    /// The row of `path` in photos, or -1 (also when pathOrder was not made).
+    int rowOf(const QString &path) const;
 };
 
 } // namespace clipfind
