@@ -23,7 +23,8 @@ qint64 localMs(int year, int month, int day)
 }
 
 // A listing of /r with the given photos (sorted here) and its months.
-std::shared_ptr<const PhotoListing> listingOf(std::vector<ListedPhoto> photos, const QString &scope = QStringLiteral("/r"))
+std::shared_ptr<const PhotoListing> listingOf(std::vector<ListedPhoto> photos,
+                                              const QString &scope = QStringLiteral("/r"))
 {
     auto listing = std::make_shared<PhotoListing>();
     listing->root = QStringLiteral("/r");
@@ -84,8 +85,10 @@ private Q_SLOTS:
         QCOMPARE(sections[2].detail, QStringLiteral("1 photo"));
         QCOMPARE(sections[0].kind, GridSection::Kind::Header);
         QCOMPARE(model.data(model.index(2), BrowseModel::SectionRole).toInt(), 1);
-        QCOMPARE(model.data(model.index(3), BrowseModel::SectionTitleRole).toString(), BrowseModel::monthTitle(2025, 2));
-        QCOMPARE(model.data(model.index(0), PhotoModel::DateRole).toDateTime(), QDateTime::fromMSecsSinceEpoch(localMs(2026, 11, 20)));
+        QCOMPARE(model.data(model.index(3), BrowseModel::SectionTitleRole).toString(),
+                 BrowseModel::monthTitle(2025, 2));
+        QCOMPARE(model.data(model.index(0), PhotoModel::DateRole).toDateTime(),
+                 QDateTime::fromMSecsSinceEpoch(localMs(2026, 11, 20)));
         QCOMPARE(model.data(model.index(0), Qt::DisplayRole).toString(), QStringLiteral("a.jpg"));
         QCOMPARE(model.indexOf(QStringLiteral("/r/x/c.jpg")).row(), 2);
 
@@ -119,7 +122,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         std::vector<ListedPhoto> photos;
         for (int i = 0; i < 400; ++i) {
-            photos.push_back({QStringLiteral("/r/%1.jpg").arg(i, 3, 10, QLatin1Char('0')), localMs(2020, 1, 1) + i * 60000, false});
+            const QString path = QStringLiteral("/r/%1.jpg").arg(i, 3, 10, QLatin1Char('0'));
+            photos.push_back({path, localMs(2020, 1, 1) + i * 60000, false});
         }
         model.setListing(listingOf(photos));
         // Every third photo gets a date taken years later: hundreds of runs.

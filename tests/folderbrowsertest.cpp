@@ -38,7 +38,10 @@ QStringList monthsOf(const PhotoListing &listing)
 {
     QStringList months;
     for (const MonthSection &section : listing.sections) {
-        months << QStringLiteral("%1-%2:%3").arg(section.year).arg(section.month, 2, 10, QLatin1Char('0')).arg(section.count);
+        months << QStringLiteral("%1-%2:%3")
+                      .arg(section.year)
+                      .arg(section.month, 2, 10, QLatin1Char('0'))
+                      .arg(section.count);
     }
     return months;
 }
@@ -105,8 +108,9 @@ private Q_SLOTS:
         QVERIFY(listing->error.isEmpty());
         QCOMPARE(listing->root, m_root);
         QCOMPARE(listing->scope, m_root);
-        QCOMPARE(namesOf(*listing), (QStringList{QStringLiteral("b.jpg"), QStringLiteral("d.jpg"), QStringLiteral("a.jpg"),
-                                                 QStringLiteral("c.png"), QStringLiteral("e.jpg")}));
+        QCOMPARE(namesOf(*listing), (QStringList{QStringLiteral("b.jpg"), QStringLiteral("d.jpg"),
+                                                 QStringLiteral("a.jpg"), QStringLiteral("c.png"),
+                                                 QStringLiteral("e.jpg")}));
         QCOMPARE(monthsOf(*listing), (QStringList{QStringLiteral("2025-03:2"), QStringLiteral("2024-11:2"),
                                                   QStringLiteral("2023-06:1")}));
         // The dates: EXIF where there is one, else the file time.
@@ -191,7 +195,8 @@ private Q_SLOTS:
             FolderBrowser browser(datesFile);
             QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
             browser.open(root, ScanOptions{});
-            QCOMPARE(settledListing(browser, changed)->photos.at(0).dateMs, local(2024, 11, 20, 10).toMSecsSinceEpoch());
+            QCOMPARE(settledListing(browser, changed)->photos.at(0).dateMs,
+                     local(2024, 11, 20, 10).toMSecsSinceEpoch());
         }
         // The date in the file changes but size and time stay: the next session takes the date it stored.
         QVERIFY(writeJpegTakenAt(path, m_jpeg, "2022:02:02 10:00:00"));
@@ -200,7 +205,8 @@ private Q_SLOTS:
             FolderBrowser browser(datesFile);
             QSignalSpy changed(&browser, &FolderBrowser::listingChanged);
             browser.open(root, ScanOptions{});
-            QCOMPARE(settledListing(browser, changed)->photos.at(0).dateMs, local(2024, 11, 20, 10).toMSecsSinceEpoch());
+            QCOMPARE(settledListing(browser, changed)->photos.at(0).dateMs,
+                     local(2024, 11, 20, 10).toMSecsSinceEpoch());
         }
         // Touched: read again.
         QVERIFY(setModificationTime(path, written.addSecs(60)));
@@ -294,7 +300,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), kTimeoutMs);
         const auto listing = changed.last().at(0).value<std::shared_ptr<const PhotoListing>>();
         QVERIFY(listing->photos.empty());
-        QVERIFY2(listing->error.startsWith(missing + QStringLiteral(": cannot read folder")), qPrintable(listing->error));
+        QVERIFY2(listing->error.startsWith(missing + QStringLiteral(": cannot read folder")),
+                 qPrintable(listing->error));
     }
 
     void aNewerFolderWins()

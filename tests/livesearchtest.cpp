@@ -147,7 +147,7 @@ private Q_SLOTS:
     {
         const QString databasePath = m_dir.filePath(QStringLiteral("cache.sqlite")); // filled by the test above
         QString error;
-        auto engine = std::shared_ptr<SearchEngine>(SearchEngine::open(m_encoder.get(), databasePath, m_photos, &error));
+        std::shared_ptr<SearchEngine> engine = SearchEngine::open(m_encoder.get(), databasePath, m_photos, &error);
         QVERIFY2(engine, qPrintable(error));
         QVERIFY(engine->rowCount() > 0);
         LiveSearch live;

@@ -180,13 +180,15 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         // Nothing yet: choose a folder; searching needs a model, which the page and the field offer.
-        QVERIFY2(window.placeholderText().contains(QStringLiteral("Choose a folder")), qPrintable(window.placeholderText()));
+        QVERIFY2(window.placeholderText().contains(QStringLiteral("Choose a folder")),
+                 qPrintable(window.placeholderText()));
         QVERIFY(window.placeholderText().contains(QStringLiteral("needs a CLIP model")));
         QVERIFY(window.modelSetupButton()->isVisibleTo(&window));
         QCOMPARE(window.focusWidget(), window.searchField()); // focused when the window is active
         SearchField *field = window.searchField();
         QCOMPARE(field->readiness(), SearchField::Readiness::NeedsModel);
-        QVERIFY2(field->placeholderText().contains(QStringLiteral("needs a model")), qPrintable(field->placeholderText()));
+        QVERIFY2(field->placeholderText().contains(QStringLiteral("needs a model")),
+                 qPrintable(field->placeholderText()));
         QVERIFY(field->modelSetupAction()->isVisible());
 
         // A folder: its photos show at once, without a model, and nothing is indexed.
@@ -200,11 +202,12 @@ private Q_SLOTS:
         QCOMPARE(field->readiness(), SearchField::Readiness::NeedsModel);
         // The sidebar counts the folders' photos.
         FolderTreeModel *folders = window.folderSidebar()->model();
-        QCOMPARE(folders->indexOf(m_photos).data(FolderTreeModel::PhotoCountRole).toLongLong(), qint64(96));
-        QCOMPARE(folders->indexOf(m_photos + QStringLiteral("/circles")).data(FolderTreeModel::PhotoCountRole).toLongLong(),
-                 qint64(24));
-        QCOMPARE(folders->indexOf(m_photos + QStringLiteral("/others")).data(FolderTreeModel::PhotoCountRole).toLongLong(),
-                 qint64(72));
+        auto count = [folders](const QString &path) {
+            return folders->indexOf(path).data(FolderTreeModel::PhotoCountRole).toLongLong();
+        };
+        QCOMPARE(count(m_photos), qint64(96));
+        QCOMPARE(count(m_photos + QStringLiteral("/circles")), qint64(24));
+        QCOMPARE(count(m_photos + QStringLiteral("/others")), qint64(72));
 
         // Open (double-click), preview (Space) and copy (Ctrl+C) work on the photos as they do on results.
         const QModelIndex first = browse->model()->index(0, 0);
@@ -257,7 +260,8 @@ private Q_SLOTS:
         window.loadModel(dataPath(QStringLiteral("shapes-clip/model.pt")));
         QCOMPARE(field->readiness(), SearchField::Readiness::LoadingModel);
         QVERIFY(field->placeholderText().contains(QStringLiteral("Loading the model")));
-        QVERIFY2(window.placeholderText().contains(QStringLiteral("Loading the model")), qPrintable(window.placeholderText()));
+        QVERIFY2(window.placeholderText().contains(QStringLiteral("Loading the model")),
+                 qPrintable(window.placeholderText()));
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
         QCOMPARE(field->readiness(), SearchField::Readiness::Ready);
         QTRY_VERIFY_WITH_TIMEOUT(topLabels(3, &window) == QStringList(3, QStringLiteral("red circle")), 2 * kTimeoutMs);
@@ -586,7 +590,9 @@ private Q_SLOTS:
         QVERIFY(!model->data(model->index(3), PhotoModel::CloseMatchRole).toBool());
         // The score of each result: in its tooltip...
         QVERIFY(model->data(model->index(0), Qt::ToolTipRole).toString().contains(QStringLiteral("Score 0.6")));
-        QVERIFY(model->data(model->index(3), Qt::ToolTipRole).toString().contains(QStringLiteral("below the close matches")));
+        QVERIFY(model->data(model->index(3), Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("below the close matches")));
         const QPoint center = view->visualRect(model->index(0)).center();
         QHelpEvent help(QEvent::ToolTip, center, view->viewport()->mapToGlobal(center));
         QApplication::sendEvent(view->viewport(), &help);
@@ -690,10 +696,12 @@ private Q_SLOTS:
         QVERIFY(!browse->indexAt(QPoint(40, headerHeight / 2)).isValid()); // the header, not the photo under it
         // The sidebar: every folder with photos, counting what is below it.
         FolderTreeModel *folders = window.folderSidebar()->model();
-        QCOMPARE(folders->indexOf(root).data(FolderTreeModel::PhotoCountRole).toLongLong(), qint64(5));
-        QCOMPARE(folders->indexOf(root + QStringLiteral("/sub")).data(FolderTreeModel::PhotoCountRole).toLongLong(), qint64(2));
-        QCOMPARE(folders->indexOf(root + QStringLiteral("/sub/deeper")).data(FolderTreeModel::PhotoCountRole).toLongLong(),
-                 qint64(1));
+        auto count = [folders](const QString &path) {
+            return folders->indexOf(path).data(FolderTreeModel::PhotoCountRole).toLongLong();
+        };
+        QCOMPARE(count(root), qint64(5));
+        QCOMPARE(count(root + QStringLiteral("/sub")), qint64(2));
+        QCOMPARE(count(root + QStringLiteral("/sub/deeper")), qint64(1));
     }
 };
 

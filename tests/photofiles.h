@@ -51,7 +51,8 @@ inline QByteArray exifDateSegment(const QByteArray &dateTimeOriginal)
 /// Writes `jpeg` (a whole JPEG file) to `path` with a DateTimeOriginal segment right after its SOI marker.
 inline bool writeJpegTakenAt(const QString &path, const QByteArray &jpeg, const QByteArray &dateTimeOriginal)
 {
-    return jpeg.startsWith("\xFF\xD8") && writeBytes(path, jpeg.left(2) + exifDateSegment(dateTimeOriginal) + jpeg.mid(2));
+    return jpeg.startsWith("\xFF\xD8")
+        && writeBytes(path, jpeg.left(2) + exifDateSegment(dateTimeOriginal) + jpeg.mid(2));
 }
 
 /// Sets the file's modification (and access) time.

@@ -229,7 +229,8 @@ private Q_SLOTS:
         // The encoder arrives: indexing starts, and the search sees the photos.
         ClipEncoder::Settings settings;
         settings.load.device = clip::DeviceChoice::Cpu;
-        std::shared_ptr<ClipEncoder> encoder = ClipEncoder::load(dataPath(QStringLiteral("shapes-clip/model.pt")), settings, &error);
+        std::shared_ptr<ClipEncoder> encoder =
+            ClipEncoder::load(dataPath(QStringLiteral("shapes-clip/model.pt")), settings, &error);
         QVERIFY2(encoder, qPrintable(error));
         library.setEncoder(encoder);
         QCOMPARE(encoderReady.count(), 1);
@@ -241,7 +242,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(library.searchableRows(), qint64(2), kTimeoutMs);
         QSignalSpy results(library.search(), &LiveSearch::resultsReady);
         library.search()->searchNow(QStringLiteral("a red circle"));
-        QTRY_VERIFY_WITH_TIMEOUT(!results.isEmpty() && !results.last().at(0).value<SearchResults>().hits.empty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!results.isEmpty() && !results.last().at(0).value<SearchResults>().hits.empty(),
+                                 kTimeoutMs);
         const SearchResults found = results.last().at(0).value<SearchResults>();
         QCOMPARE(found.hits.size(), size_t(2));
         for (const SearchHit &hit : found.hits) {

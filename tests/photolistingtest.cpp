@@ -93,7 +93,8 @@ private Q_SLOTS:
         sortNewestFirst(&photos);
         const std::vector<MonthSection> sections = monthSections(photos);
         QCOMPARE(sections.size(), size_t(4));
-        const std::vector<std::array<int, 4>> expected{{0, 2, 2026, 11}, {2, 1, 2026, 10}, {3, 1, 2026, 1}, {4, 2, 2025, 12}};
+        const std::vector<std::array<int, 4>> expected{
+            {0, 2, 2026, 11}, {2, 1, 2026, 10}, {3, 1, 2026, 1}, {4, 2, 2025, 12}};
         for (size_t i = 0; i < expected.size(); ++i) {
             QCOMPARE(sections[i].first, expected[i][0]);
             QCOMPARE(sections[i].count, expected[i][1]);

@@ -28,7 +28,8 @@ QString BrowseModel::monthTitle(int year, int month)
 
 bool BrowseModel::setListing(std::shared_ptr<const PhotoListing> listing)
 {
-    const bool sameView = m_listing && listing && m_listing->root == listing->root && m_listing->scope == listing->scope;
+    const bool sameView =
+        m_listing && listing && m_listing->root == listing->root && m_listing->scope == listing->scope;
     const ListingChange change = sameView ? listingChange(m_photos, listing->photos) : ListingChange{};
     if (!sameView || change.runs() > kMaxRuns) {
         beginResetModel();

@@ -35,7 +35,8 @@ FolderSidebar::FolderSidebar(QWidget *parent)
     m_view->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
         if (m_updating || !current.isValid()) {
             return;
         }
@@ -93,7 +94,8 @@ void FolderSidebar::chooseFolder(const QString &path)
 {
     const QModelIndex index = m_model->indexOf(path);
     if (index.isValid()) {
-        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->selectionModel()->setCurrentIndex(index,
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     }
 }
 

@@ -31,7 +31,8 @@ QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QS
     QImage source = image;
     if (crop) {
         const QSize middle = size.scaled(image.size(), Qt::KeepAspectRatio);
-        source = image.copy(QRect(QPoint((image.width() - middle.width()) / 2, (image.height() - middle.height()) / 2), middle));
+        const QPoint corner((image.width() - middle.width()) / 2, (image.height() - middle.height()) / 2);
+        source = image.copy(QRect(corner, middle));
     }
     auto *made = new QPixmap(QPixmap::fromImage(
         source.size() == size ? source : source.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)));
@@ -91,7 +92,8 @@ void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
     opt.showDecorationSelected = true; // highlight the whole cell, not just the (cleared) text and icon rects
     style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, widget); // selection and hover
 
-    const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size, m_size);
+    const QRect square(option.rect.x() + (option.rect.width() - m_size) / 2, option.rect.y() + kPadding, m_size,
+                       m_size);
     const QImage image = index.data(Qt::DecorationRole).value<QImage>();
     // A result Only Close Matches would drop: still there, but it reads as "past the cut".
     const QVariant close = index.data(PhotoModel::CloseMatchRole);
@@ -115,7 +117,8 @@ void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
                          option.fontMetrics.height());
     const QString name = option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle,
                                                        textRect.width());
-    const QPalette::ColorRole role = (option.state & QStyle::State_Selected) ? QPalette::HighlightedText : QPalette::Text;
+    const QPalette::ColorRole role =
+        (option.state & QStyle::State_Selected) ? QPalette::HighlightedText : QPalette::Text;
     style->drawItemText(painter, textRect, Qt::AlignHCenter | Qt::AlignVCenter, option.palette, true, name, role);
     if (option.state & QStyle::State_HasFocus) {
         QStyleOptionFocusRect focus;

@@ -37,7 +37,9 @@ public:
 protected:
     QVariant retrieveData(const QString &mimeType, QMetaType type) const override
     {
-        if (!m_imagePath.isEmpty() && (mimeType == QLatin1String("application/x-qt-image") || mimeType.startsWith(QLatin1String("image/")))) {
+        const bool image =
+            mimeType == QLatin1String("application/x-qt-image") || mimeType.startsWith(QLatin1String("image/"));
+        if (!m_imagePath.isEmpty() && image) {
             return decodeForDisplay(m_imagePath).image; // null when it does not decode: the drop gets no image
         }
         return QMimeData::retrieveData(mimeType, type);

@@ -39,7 +39,8 @@ std::vector<GridSection> ResultModel::gridSections() const
 {
     const int rows = rowCount();
     // The close matches first, then the rest below a divider: only when they come in that order (best first).
-    const auto firstFar = std::find_if(m_hits.begin(), m_hits.end(), [this](const SearchHit &hit) { return !isClose(hit); });
+    const auto firstFar =
+        std::find_if(m_hits.begin(), m_hits.end(), [this](const SearchHit &hit) { return !isClose(hit); });
     const int close = int(firstFar - m_hits.begin());
     const bool ranked = std::none_of(firstFar, m_hits.end(), [this](const SearchHit &hit) { return isClose(hit); });
     if (close == 0 || close == rows || !ranked) {

@@ -278,7 +278,8 @@ void SectionedGridView::scrollTo(const QModelIndex &index, ScrollHint hint)
     }
     const bool firstRowOfSection = index.row() - m_sections[size_t(s)].first < m_columns;
     // A pinned header covers the top: an item must show below it. In its section's first row, the header shows too.
-    const int reserve = m_sections[size_t(s)].kind == GridSection::Kind::Header ? headerHeight(GridSection::Kind::Header) : 0;
+    const bool pins = m_sections[size_t(s)].kind == GridSection::Kind::Header;
+    const int reserve = pins ? headerHeight(GridSection::Kind::Header) : 0;
     const int wantTop = firstRowOfSection ? m_top[size_t(s)] - kSectionGap : rect.top() - reserve - kSectionGap;
     const int height = viewport()->height();
     const int offset = verticalOffset();
@@ -454,21 +455,24 @@ void SectionedGridView::setSelection(const QRect &rect, QItemSelectionModel::Sel
     const int c1 = std::clamp(floorDiv(area.right() - kMargin, m_stride), 0, m_columns - 1);
     QItemSelection selection;
     int lastEnd = -2; // the last range's end row, to merge adjacent ranges
-    for (int s = std::max(0, sectionAtY(area.top())); size_t(s) < m_sections.size() && m_top[size_t(s)] <= area.bottom(); ++s) {
+    const int height = m_layoutCell.height();
+    const int sections = int(m_sections.size());
+    for (int s = std::max(0, sectionAtY(area.top())); s < sections && m_top[size_t(s)] <= area.bottom(); ++s) {
         const GridSection &section = m_sections[size_t(s)];
-        const int r0 = std::max(0, floorDiv(area.top() - m_itemsTop[size_t(s)], m_layoutCell.height()));
-        const int r1 = std::min(gridRows(s) - 1, floorDiv(area.bottom() - m_itemsTop[size_t(s)], m_layoutCell.height()));
+        const int r0 = std::max(0, floorDiv(area.top() - m_itemsTop[size_t(s)], height));
+        const int r1 = std::min(gridRows(s) - 1, floorDiv(area.bottom() - m_itemsTop[size_t(s)], height));
         for (int r = r0; r <= r1; ++r) {
             const int from = section.first + r * m_columns + c0;
             const int to = std::min(section.first + r * m_columns + c1, section.first + section.count - 1);
             if (from > to) {
                 continue;
             }
+            const QModelIndex end = model()->index(to, 0, rootIndex());
             if (from == lastEnd + 1 && !selection.isEmpty()) {
                 const QItemSelectionRange last = selection.takeLast();
-                selection.append(QItemSelectionRange(last.topLeft(), model()->index(to, 0, rootIndex())));
+                selection.append(QItemSelectionRange(last.topLeft(), end));
             } else {
-                selection.append(QItemSelectionRange(model()->index(from, 0, rootIndex()), model()->index(to, 0, rootIndex())));
+                selection.append(QItemSelectionRange(model()->index(from, 0, rootIndex()), end));
             }
             lastEnd = to;
         }
@@ -579,8 +583,8 @@ void SectionedGridView::paintEvent(QPaintEvent *event)
     for (int s = sectionAtY(top); size_t(s) < m_sections.size() && m_top[size_t(s)] <= bottom; ++s) {
         const GridSection &section = m_sections[size_t(s)];
         if (section.kind != GridSection::Kind::Plain) {
-            paintSectionHeader(&painter, section, QRect(0, m_top[size_t(s)] - offset, width, headerHeight(section.kind)),
-                               false);
+            const QRect header(0, m_top[size_t(s)] - offset, width, headerHeight(section.kind));
+            paintSectionHeader(&painter, section, header, false);
         }
         if (bottom < m_itemsTop[size_t(s)]) {
             continue;
@@ -636,13 +640,16 @@ void SectionedGridView::paintSectionHeader(QPainter *painter, const GridSection 
         const QFontMetrics titleMetrics(title);
         // Title and detail share a baseline, a little below the middle: the header belongs to the photos under it.
         const int baseline = rect.top() + (rect.height() + titleMetrics.ascent() - titleMetrics.descent()) / 2 + 2;
-        painter->drawText(QPoint(inner.left(), baseline), titleMetrics.elidedText(section.title, Qt::ElideRight, inner.width()));
+        painter->drawText(QPoint(inner.left(), baseline),
+                          titleMetrics.elidedText(section.title, Qt::ElideRight, inner.width()));
         if (!section.detail.isEmpty()) {
             painter->setFont(font());
             painter->setPen(colors.color(QPalette::PlaceholderText));
-            const int x = inner.left() + titleMetrics.horizontalAdvance(section.title) + titleMetrics.averageCharWidth();
+            const int x =
+                inner.left() + titleMetrics.horizontalAdvance(section.title) + titleMetrics.averageCharWidth();
             if (x < inner.right()) {
-                painter->drawText(QPoint(x, baseline), fontMetrics().elidedText(section.detail, Qt::ElideRight, inner.right() - x));
+                painter->drawText(QPoint(x, baseline),
+                                  fontMetrics().elidedText(section.detail, Qt::ElideRight, inner.right() - x));
             }
         }
     } else if (section.kind == GridSection::Kind::Divider) {
@@ -650,14 +657,16 @@ void SectionedGridView::paintSectionHeader(QPainter *painter, const GridSection 
         QColor line = colors.color(QPalette::Highlight);
         line.setAlpha(150);
         const int y = rect.center().y();
-        const QString label = section.detail.isEmpty() ? section.title : section.title + QStringLiteral(" · ") + section.detail;
+        const QString label =
+            section.detail.isEmpty() ? section.title : section.title + QStringLiteral(" · ") + section.detail;
         const int labelWidth = fontMetrics().horizontalAdvance(label);
         const int labelLeft = inner.left() + 24;
         painter->setPen(QPen(line, 1, Qt::DashLine));
         painter->drawLine(inner.left(), y, labelLeft - 8, y);
         painter->drawLine(labelLeft + labelWidth + 8, y, inner.right(), y);
         painter->setPen(colors.color(QPalette::PlaceholderText));
-        painter->drawText(QRect(labelLeft, rect.top(), labelWidth + 1, rect.height()), Qt::AlignLeft | Qt::AlignVCenter, label);
+        painter->drawText(QRect(labelLeft, rect.top(), labelWidth + 1, rect.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                          label);
     }
     painter->restore();
 }

@@ -68,7 +68,8 @@ protected:
 
     /// Paints a Header or Divider section's header into `rect` (viewport coordinates); `pinned` when it is drawn
     /// over the items at the top (it then needs an opaque background).
-    virtual void paintSectionHeader(QPainter *painter, const GridSection &section, const QRect &rect, bool pinned) const;
+    virtual void paintSectionHeader(QPainter *painter, const GridSection &section, const QRect &rect,
+                                    bool pinned) const;
     int headerHeight(GridSection::Kind kind) const;
 
 private:

@@ -51,8 +51,8 @@ void sun(QPainter &p, const QPointF &center, double radius, const QColor &color)
 }
 
 // A ridge by midpoint displacement: jagged like rock, never the same twice.
-void ridge(QPainter &p, QRandomGenerator &random, const QSize &size, double baseY, double amplitude, const QColor &color,
-           bool snow)
+void ridge(QPainter &p, QRandomGenerator &random, const QSize &size, double baseY, double amplitude,
+           const QColor &color, bool snow)
 {
     std::vector<double> heights(65, 0.0);
     heights.front() = random.generateDouble();
@@ -133,7 +133,8 @@ void paintScene(QPainter &p, Scene scene, const QSize &size, QRandomGenerator &r
     switch (scene) {
     case Scene::SnowyPeaks: {
         const bool dusk = random.bounded(2) == 0;
-        sky(p, all, dusk ? QColor(40, 30, 90) : QColor(70, 130, 200), dusk ? QColor(240, 130, 120) : QColor(200, 225, 245));
+        sky(p, all, dusk ? QColor(40, 30, 90) : QColor(70, 130, 200),
+            dusk ? QColor(240, 130, 120) : QColor(200, 225, 245));
         if (dusk) { // a green veil of northern lights
             QLinearGradient aurora(0, 0, w, h * 0.4);
             aurora.setColorAt(0, QColor(60, 255, 160, 0));
@@ -158,8 +159,10 @@ void paintScene(QPainter &p, Scene scene, const QSize &size, QRandomGenerator &r
         p.fillRect(all, jitter(QColor(40, 95, 45), random, 20));
         bokeh(p, random, size, 30, 120);
         for (int i = 0; i < 7 + int(random.bounded(6)); ++i) {
-            flower(p, QPointF(random.bounded(int(w)), random.bounded(int(h))), w * (0.05 + random.generateDouble() * 0.1),
-                   QColor::fromHsv(int(random.bounded(360)), 170 + int(random.bounded(80)), 230), random);
+            const QPointF at(random.bounded(int(w)), random.bounded(int(h)));
+            const double radius = w * (0.05 + random.generateDouble() * 0.1);
+            flower(p, at, radius, QColor::fromHsv(int(random.bounded(360)), 170 + int(random.bounded(80)), 230),
+                   random);
         }
         break;
     }
@@ -331,8 +334,8 @@ bool generateAlbums(const QString &folder, const QSize &size, QString *error)
         for (int i = 0; i < album.photos; ++i) {
             ++seed;
             // Days spread over the month, one photo every few hours on a day.
-            const QDateTime taken(first.addDays(std::min(first.daysInMonth() - 1, int(i * first.daysInMonth() / album.photos))),
-                                  QTime(9 + (i * 5) % 11, (i * 17) % 60));
+            const int day = std::min(first.daysInMonth() - 1, int(i * first.daysInMonth() / album.photos));
+            const QDateTime taken(first.addDays(day), QTime(9 + (i * 5) % 11, (i * 17) % 60));
             const QString path = dir + QStringLiteral("/IMG_%1.jpg").arg(4000 + int(seed), 4, 10, QLatin1Char('0'));
             if (!writeScene(path, album.scene, size, seed) || !setModificationTime(path, taken.toMSecsSinceEpoch())) {
                 *error = QStringLiteral("%1: cannot write the photo").arg(path);

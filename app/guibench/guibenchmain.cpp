@@ -155,7 +155,8 @@ int runListing(QString folder, int files, const QTemporaryDir &work, const Thumb
         double firstMs = 0;
         double walkedMs = 0;
         double settledMs = 0;
-        QObject::connect(&browser, &FolderBrowser::listingChanged, &browser, [&](std::shared_ptr<const PhotoListing> listing) {
+        QObject::connect(&browser, &FolderBrowser::listingChanged, &browser,
+                         [&](std::shared_ptr<const PhotoListing> listing) {
             const double now = clock.nsecsElapsed() / 1e6;
             if (!first) {
                 first = listing;
@@ -242,12 +243,13 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | listing"));
     parser.addOption({QStringLiteral("browse"), QStringLiteral("Screenshot of the folder's photos, nothing typed.")});
-    parser.addOption({QStringLiteral("scroll"), QStringLiteral("Scroll the photos down this many pixels (screenshot --browse)."),
+    parser.addOption({QStringLiteral("scroll"),
+                      QStringLiteral("Scroll the photos down this many pixels (screenshot --browse)."),
                       QStringLiteral("px"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("thumbnail"), QStringLiteral("Thumbnail size in pixels."), QStringLiteral("px"),
                       QStringLiteral("160")});
-    parser.addOption({QStringLiteral("files"), QStringLiteral("Empty photo files to generate (listing)."), QStringLiteral("n"),
-                      QStringLiteral("100000")});
+    parser.addOption({QStringLiteral("files"), QStringLiteral("Empty photo files to generate (listing)."),
+                      QStringLiteral("n"), QStringLiteral("100000")});
     parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
     parser.addOption({QStringLiteral("folders"), QStringLiteral("Spread the generated photos over this many subfolders."),
@@ -372,9 +374,9 @@ int main(int argc, char **argv)
         if (shot.isNull() || !shot.save(parser.value(QStringLiteral("output")))) {
             return fail(QStringLiteral("cannot grab or save the screen"));
         }
-        std::fprintf(stderr, "saved %s (%dx%d), %d results, %d photos\n", qPrintable(parser.value(QStringLiteral("output"))),
-                     shot.width(), shot.height(), window.resultModel()->rowCount(),
-                     window.browseView()->model()->rowCount());
+        std::fprintf(stderr, "saved %s (%dx%d), %d results, %d photos\n",
+                     qPrintable(parser.value(QStringLiteral("output"))), shot.width(), shot.height(),
+                     window.resultModel()->rowCount(), window.browseView()->model()->rowCount());
         return 0;
     }
 

@@ -40,8 +40,8 @@ bool byPath(const KnownPhoto &a, const KnownPhoto &b)
 }
 
 // The photos of `photos` (sorted by path) equal to `folder` or below it: one contiguous run, found by bisection.
-std::pair<std::vector<KnownPhoto>::iterator, std::vector<KnownPhoto>::iterator> runUnder(std::vector<KnownPhoto> &photos,
-                                                                                       const QString &folder)
+using PhotoRun = std::pair<std::vector<KnownPhoto>::iterator, std::vector<KnownPhoto>::iterator>;
+PhotoRun runUnder(std::vector<KnownPhoto> &photos, const QString &folder)
 {
     if (folder == QLatin1String("/")) {
         return {photos.begin(), photos.end()};

@@ -47,7 +47,10 @@ public:
     Statement &operator=(const Statement &) = delete;
 
     bool valid() const { return m_stmt != nullptr; }
-    void bind(int i, const QByteArray &utf8) { sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT); }
+    void bind(int i, const QByteArray &utf8)
+    {
+        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    }
     void bind(int i, qint64 value) { sqlite3_bind_int64(m_stmt, i, value); }
     void bindNull(int i) { sqlite3_bind_null(m_stmt, i); }
     int step() { return sqlite3_step(m_stmt); }

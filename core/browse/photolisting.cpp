@@ -96,7 +96,9 @@ int FolderTree::indexOf(const QString &path) const
 bool FolderTree::sameShape(const FolderTree &other) const
 {
     return std::equal(nodes.begin(), nodes.end(), other.nodes.begin(), other.nodes.end(),
-                      [](const FolderNode &a, const FolderNode &b) { return a.path == b.path && a.parent == b.parent; });
+                      [](const FolderNode &a, const FolderNode &b) {
+                          return a.path == b.path && a.parent == b.parent;
+                      });
 }
 
 FolderTree buildFolderTree(const QString &root, const QHash<QString, qint64> &photosPerFolder)
@@ -136,8 +138,10 @@ FolderTree buildFolderTree(const QString &root, const QHash<QString, qint64> &ph
     }
     for (FolderNode &node : tree.nodes) {
         std::sort(node.children.begin(), node.children.end(), [&tree](int a, int b) {
-            const int order = QString::compare(tree.nodes[size_t(a)].name, tree.nodes[size_t(b)].name, Qt::CaseInsensitive);
-            return order != 0 ? order < 0 : tree.nodes[size_t(a)].name < tree.nodes[size_t(b)].name;
+            const QString &nameA = tree.nodes[size_t(a)].name;
+            const QString &nameB = tree.nodes[size_t(b)].name;
+            const int order = QString::compare(nameA, nameB, Qt::CaseInsensitive);
+            return order != 0 ? order < 0 : nameA < nameB;
         });
     }
     return tree;
