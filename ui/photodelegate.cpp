@@ -16,11 +16,12 @@ constexpr int kTileGap = 4; // between two tiles
 
 } // namespace
 
-QPixmap PhotoDelegate::scaled(const QString &path, const QImage &image, const QSize &size, bool crop) const
+QPixmap PhotoDelegate::scaled(const QImage &image, const QSize &size, bool crop) const
 {
-    // The key holds the source's cache key too: a placeholder and the real thumbnail never share an entry.
-    const QString key = QStringLiteral("%1|%2x%3|%4|%5")
-                            .arg(path)
+    // By the image's own cache key, not the photo: a thumbnail and the placeholder shown before it never share an
+    // entry, and the placeholder is scaled once for all the cells waiting for theirs (a fast scroll through 100k
+    // photos paints dozens of new ones a frame).
+    const QString key = QStringLiteral("%1x%2|%3|%4")
                             .arg(size.width())
                             .arg(size.height())
                             .arg(image.cacheKey())
@@ -57,7 +58,7 @@ void PhotoDelegate::paintTile(QPainter *painter, const QStyleOptionViewItem &opt
     painter->save();
     painter->fillRect(tile, option.palette.color(QPalette::AlternateBase));
     if (!image.isNull()) {
-        painter->drawPixmap(tile, scaled(index.data(PhotoModel::PathRole).toString(), image, tile.size(), true));
+        painter->drawPixmap(tile, scaled(image, tile.size(), true));
     }
     const QColor highlight = option.palette.color(QPalette::Highlight);
     if (option.state & QStyle::State_Selected) {
@@ -102,10 +103,9 @@ void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
         const QSize fitted = image.size().scaled(square.size(), Qt::KeepAspectRatio);
         const QRect target(square.x() + (square.width() - fitted.width()) / 2,
                            square.y() + (square.height() - fitted.height()) / 2, fitted.width(), fitted.height());
-        const QString path = index.data(PhotoModel::PathRole).toString();
         painter->save();
-        painter->setOpacity(dimmed ? 0.45 : 1.0);
-        painter->drawPixmap(target, scaled(path, image, target.size(), false));
+        painter->setOpacity(dimmed ? 0.6 : 1.0);
+        painter->drawPixmap(target, scaled(image, target.size(), false));
         painter->restore();
         const QVariant score = index.data(PhotoModel::ScoreRole);
         if (score.isValid() && (option.state & QStyle::State_MouseOver)) {

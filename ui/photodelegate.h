@@ -43,7 +43,7 @@ private:
     // The thumbnail scaled to the cell, made once per photo and size: smooth scaling on every paint of every
     // visible cell cost a frame's worth of time while scrolling.
     // `crop`: the middle of the image with the target's aspect, else all of it.
-    QPixmap scaled(const QString &path, const QImage &image, const QSize &size, bool crop) const;
+    QPixmap scaled(const QImage &image, const QSize &size, bool crop) const;
     void paintScore(QPainter *painter, const QRect &thumbnail, double score) const;
     void paintTile(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
 

@@ -40,7 +40,8 @@ PlaceholderPage::PlaceholderPage(QWidget *parent)
 
 QString PlaceholderPage::textFor(const PlaceholderState &state)
 {
-    const QString modelNeeded = [&state] {
+    // Only when it is shown: the manifest is parsed for the default model's size.
+    const auto modelNeeded = [&state] {
         const ModelManifest manifest = ModelManifest::builtIn();
         const ManifestModel *standard = manifest.defaultModel();
         QString text = tr("Download one (%1, %2), or use a checkpoint you already have, such as "
@@ -51,12 +52,12 @@ QString PlaceholderPage::textFor(const PlaceholderState &state)
             text += QStringLiteral("<br><br>") + state.modelError.toHtmlEscaped();
         }
         return text;
-    }();
+    };
     if (state.folder.isEmpty()) {
         QString text = tr("<b>Choose a folder of photos.</b><br>ClipFind shows them at once, newest first, and "
                           "indexes them in the background for searching.");
         if (!state.hasModel && !state.loadingModel) {
-            text += QStringLiteral("<br><br>") + tr("Searching needs a CLIP model. ") + modelNeeded;
+            text += QStringLiteral("<br><br>") + tr("Searching needs a CLIP model. ") + modelNeeded();
         }
         return text;
     }
@@ -79,7 +80,7 @@ QString PlaceholderPage::textFor(const PlaceholderState &state)
         return tr("Loading the model…<br>%1 is searched as soon as it is ready.").arg(query);
     }
     if (!state.hasModel) {
-        return tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>") + modelNeeded;
+        return tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>") + modelNeeded();
     }
     if (state.rows < 0) {
         return tr("Preparing the search…<br>%1 is searched as soon as it is ready.").arg(query);

@@ -25,6 +25,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCursor>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -369,6 +370,8 @@ int main(int argc, char **argv)
             typeSlowly(window.searchField(), parser.value(QStringLiteral("query")), 60);
             QTest::qWait(2500); // results, then their thumbnails
         }
+        QCursor::setPos(window.frameGeometry().bottomRight() + QPoint(20, 20)); // no photo under the pointer
+        QTest::qWait(200);
         QScreen *screen = window.screen();
         const QPixmap shot = screen->grabWindow(0).copy(window.frameGeometry());
         if (shot.isNull() || !shot.save(parser.value(QStringLiteral("output")))) {
