@@ -6,6 +6,7 @@
 #include "photofiles.h"
 
 #include "core/browse/folderbrowser.h"
+#include "core/browse/listingcache.h"
 
 #include <QDir>
 #include <QSignalSpy>
@@ -289,6 +290,40 @@ private Q_SLOTS:
         }
         QCOMPARE(paths, (QStringList{QStringLiteral("a.png"), QStringLiteral("sub/m.jpg"), QStringLiteral("z.jpg")}));
         QVERIFY(std::is_sorted(listing->photos.begin(), listing->photos.end(), newerFirst));
+    }
+
+    void theCacheKeepsPhotosByFolder()
+    {
+        QTemporaryDir dir;
+        QString error;
+        auto cache = ListingCache::open(dir.filePath(QStringLiteral("browse.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        KnownPhoto inside;
+        inside.path = QStringLiteral("/r/a/1.jpg");
+        inside.size = 10;
+        inside.mtimeNs = 123;
+        inside.taken = true;
+        inside.takenMs = 456;
+        inside.looked = true;
+        KnownPhoto sibling = inside;
+        sibling.path = QStringLiteral("/r/ab/2.jpg"); // /r/a is not a prefix of /r/ab on a folder boundary
+        KnownPhoto sneaky = inside;
+        sneaky.path = QStringLiteral("/r/a/../../etc/passwd.jpg"); // below /r/a only as text
+        QVERIFY2(cache->store({inside, sibling, sneaky}, &error), qPrintable(error));
+        std::vector<KnownPhoto> loaded;
+        QVERIFY2(cache->load(QStringLiteral("/r/a"), &loaded, &error), qPrintable(error));
+        QCOMPARE(loaded.size(), size_t(1));
+        QCOMPARE(loaded[0].path, inside.path);
+        QCOMPARE(loaded[0].size, qint64(10));
+        QCOMPARE(loaded[0].mtimeNs, qint64(123));
+        QVERIFY(loaded[0].taken && loaded[0].looked);
+        QCOMPARE(loaded[0].takenMs, qint64(456));
+        QCOMPARE(loaded[0].dateMs(), qint64(456));
+        QVERIFY(cache->forget({inside.path}, &error));
+        loaded.clear();
+        QVERIFY(cache->load(QStringLiteral("/r"), &loaded, &error));
+        QCOMPARE(loaded.size(), size_t(1)); // the sibling; the sneaky path is never loaded
+        QCOMPARE(loaded[0].path, sibling.path);
     }
 
     void aFolderThatCannotBeRead()

@@ -198,6 +198,9 @@ bool ListingCache::load(const QString &root, std::vector<KnownPhoto> *photos, QS
     while ((status = select.step()) == SQLITE_ROW) {
         KnownPhoto photo;
         photo.path = select.text(0);
+        if (QDir::cleanPath(photo.path) != photo.path) {
+            continue; // "root/../elsewhere" is below root only as text: never shown, not even until the walk
+        }
         photo.size = select.integer(1);
         photo.mtimeNs = select.integer(2);
         photo.taken = !select.isNull(3);
