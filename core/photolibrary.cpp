@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/photolibrary.h"
 
+#include "core/browse/folderbrowser.h"
 #include "core/decode/displaydecode.h"
 #include "core/index/libraryindexer.h"
 #include "core/search/livesearch.h"
@@ -18,6 +19,7 @@ namespace clipfind {
 PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
     : QObject(parent),
       m_databasePath(databasePath),
+      m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/browse.sqlite"), this)),
       m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
       m_search(new LiveSearch(this)),
       m_thumbnails(new ThumbnailLoader(thumbnails, 2, this))
@@ -27,6 +29,8 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *th
     m_showingPool.setMaxThreadCount(2);
     m_showingPool.setObjectName(QStringLiteral("clipfind-showing"));
     m_indexer->setCommittedHook([search = m_search](const IndexedRows &rows) { search->applyRows(rows); });
+    // The watcher runs with or without a model: the browser lists changed folders again.
+    connect(m_indexer, &LibraryIndexer::foldersChanged, m_browser, &FolderBrowser::refreshFolders);
     connect(m_indexer, &LibraryIndexer::rowsChanged, m_search, &LiveSearch::scheduleRefresh);
     connect(m_indexer, &LibraryIndexer::rowsChanged, this, [this] {
         if (const auto engine = m_search->engine()) {
@@ -82,13 +86,16 @@ void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &s
 
 void PhotoLibrary::setEncoder(std::shared_ptr<ClipEncoder> encoder)
 {
-    m_encoder = std::move(encoder);
     m_loadingModel = false;
-    if (m_encoder) {
-        Q_EMIT modelReady(QStringLiteral("%1 on %2")
-                              .arg(m_encoder->describe().value(QStringLiteral("architecture")).toString(),
-                                   m_encoder->deviceDescription()));
+    if (!encoder) {
+        return;
     }
+    // Everything that needs the encoder starts here: a sooner encoder (say, its text tower first) is a drop-in.
+    m_encoder = std::move(encoder);
+    Q_EMIT encoderReady();
+    Q_EMIT modelReady(QStringLiteral("%1 on %2")
+                          .arg(m_encoder->describe().value(QStringLiteral("architecture")).toString(),
+                               m_encoder->deviceDescription()));
     if (!m_folder.isEmpty()) {
         startFolder();
     }
@@ -104,34 +111,66 @@ bool PhotoLibrary::openFolder(const QString &folder, const IndexOptions &options
         return false;
     }
     m_folder = canonical;
+    m_scope = canonical;
     m_options = options;
     setRows(-1);
+    m_browser->open(canonical, options.scan); // browsing needs no model
+    startFolder();
     Q_EMIT folderOpened(canonical);
-    if (m_encoder) {
-        startFolder();
-    }
     countUnreadable();
     return true;
 }
 
 void PhotoLibrary::startFolder()
 {
-    ++m_folderRequest; // rows of an engine still loading for the previous folder or model are dropped
-    // Rows the indexer commits from now on are kept until the engine below is loaded, then replayed into it.
-    m_search->beginRows();
+    if (m_encoder) {
+        ++m_folderRequest; // rows of an engine still loading for the previous folder, scope or model are dropped
+        // Rows the indexer commits from now on are kept until the engine is loaded, then replayed into it.
+        m_search->beginRows();
+        m_engineLoaded = false;
+    }
+    // Without an encoder the folder is watched (the browser follows changes) and indexed once there is one.
     QString error;
     if (!m_indexer->open(m_folder, m_encoder, m_options, &error)) {
         Q_EMIT searchFailed(error);
         return;
     }
-    m_engineLoaded = false;
-    loadEngine();
+    if (m_encoder) {
+        loadEngine();
+    }
+}
+
+void PhotoLibrary::setScope(const QString &folder)
+{
+    if (m_folder.isEmpty()) {
+        return;
+    }
+    const QString scope = folder.isEmpty() ? m_folder : folder;
+    if (scope == m_scope) {
+        return;
+    }
+    m_scope = scope;
+    m_browser->setScope(scope);
+    if (m_encoder) {
+        // The search engine keeps the rows under its root: a new one for the scope (the indexer goes on as it is).
+        ++m_folderRequest;
+        m_search->beginRows();
+        m_engineLoaded = false;
+        setRows(-1);
+        loadEngine();
+    }
+}
+
+void PhotoLibrary::rescan()
+{
+    m_browser->rescan();
+    m_indexer->rescan();
 }
 
 void PhotoLibrary::loadEngine()
 {
     const quint64 request = m_folderRequest;
-    m_pool.start([this, request, encoder = m_encoder, databasePath = m_databasePath, folder = m_folder] {
+    m_pool.start([this, request, encoder = m_encoder, databasePath = m_databasePath, folder = m_scope] {
         QString loadError;
         // The indexer may be creating the cache file right now: opening it for writing first waits for (or
         // creates) its schema, which a read-only open could otherwise see half made.

@@ -16,15 +16,20 @@
 
 namespace clipfind {
 
+class FolderBrowser;
 class LibraryIndexer;
 class LiveSearch;
 class ThumbnailCache;
 class ThumbnailLoader;
 
-/// One app session: the model, the open folder, its indexer, its live search and the results' thumbnails, wired
-/// together. Lives on the GUI thread; everything slow (loading the model, the folder's rows, decoding a photo,
-/// reading the cache) runs on pools this object owns and comes back as a signal or as a QFuture, so a window only
-/// shows state and forwards the user's requests.
+/// One app session: the model, the open folder, its photos for browsing, its indexer, its live search and the
+/// thumbnails, wired together. Lives on the GUI thread; everything slow (loading the model, listing the folder, the
+/// folder's rows, decoding a photo, reading the cache) runs on pools this object or its parts own and comes back as
+/// a signal or as a QFuture, so a window only shows state and forwards the user's requests.
+///
+/// A folder opens at once, with or without a model: it is listed for browsing (browser()) and watched. Indexing
+/// and searching wait for the encoder: everything that needs it starts from one place, when encoderReady() is
+/// emitted (a query typed before then runs as soon as the search has its rows).
 class PhotoLibrary : public QObject
 {
     Q_OBJECT
@@ -34,8 +39,8 @@ public:
     PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent = nullptr);
     ~PhotoLibrary() override;
 
-    /// Loads a checkpoint in the background; modelReady or modelFailed follows. The open folder, if any, is then
-    /// indexed and searched with the new model (embeddings of different models never mix).
+    /// Loads a checkpoint in the background; encoderReady and modelReady, or modelFailed, follow. The open folder,
+    /// if any, is then indexed and searched with the new model (embeddings of different models never mix).
     void loadModel(const QString &path, const ClipEncoder::Settings &settings);
     /// Takes an encoder that is already loaded (tests, benchmarks).
     void setEncoder(std::shared_ptr<ClipEncoder> encoder);
@@ -43,16 +48,26 @@ public:
     bool isLoadingModel() const { return m_loadingModel; }
     std::shared_ptr<ClipEncoder> encoder() const { return m_encoder; }
 
-    /// Opens a folder: starts indexing and watching it and loads its cached rows for searching. Without a model
-    /// the folder is remembered and opened when one is ready. False with *error when it is not a folder.
+    /// Opens a folder: lists it for browsing and watches it; with a model also indexes it and loads its cached
+    /// rows for searching (without one, that starts when the encoder is ready). False with *error when it is not
+    /// a folder.
     bool openFolder(const QString &folder, const IndexOptions &options, QString *error);
     QString folder() const { return m_folder; }
     IndexOptions indexOptions() const { return m_options; }
+    /// Limits browsing and searching to `folder` and below (empty or the open folder: all of it). The indexer
+    /// keeps indexing the whole folder.
+    void setScope(const QString &folder);
+    /// The folder browsed and searched: the open folder or one below it; empty when none is open.
+    QString scope() const { return m_scope; }
+    /// Walks the open folder again for browsing and indexing (F5).
+    void rescan();
 
     /// The photos of the open folder that searches see; -1 while its rows load (and before a folder is open).
     qint64 searchableRows() const { return m_rows; }
 
     QString databasePath() const { return m_databasePath; }
+    /// The open folder's photos newest first, by month and folder (listingChanged), with or without a model.
+    FolderBrowser *browser() const { return m_browser; }
     LibraryIndexer *indexer() const { return m_indexer; }
     LiveSearch *search() const { return m_search; }
     /// Thumbnails for showing results, from the thumbnail cache given to the constructor.
@@ -67,6 +82,8 @@ public:
 
 Q_SIGNALS:
     void modelLoading(const QString &path);
+    /// The encoder can be used: indexing and searching start here (hasModel() is true from now on).
+    void encoderReady();
     void modelReady(const QString &description);
     void modelFailed(const QString &error);
     void folderOpened(const QString &folder);
@@ -87,6 +104,7 @@ private:
     QString m_databasePath;
     QThreadPool m_pool;        // model and row loading
     QThreadPool m_showingPool; // what a window shows: previews, the clipboard, the unreadable photos
+    FolderBrowser *m_browser = nullptr;
     LibraryIndexer *m_indexer = nullptr;
     LiveSearch *m_search = nullptr;
     ThumbnailLoader *m_thumbnails = nullptr;
@@ -96,6 +114,7 @@ private:
     quint64 m_folderRequest = 0; // the same for row loading
     quint64 m_countRequest = 0;  // and for counting the unreadable photos
     QString m_folder;
+    QString m_scope;
     qint64 m_rows = -1;
     IndexOptions m_options;
     bool m_engineLoaded = false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // LiveSearch with the trained shapes model: results refresh while indexing adds photos, rows committed while the
-// engine loads are replayed into it, and a superseded query's results are never delivered.
+// engine loads are replayed into it, a superseded query's results are never delivered, and a query typed while
+// an engine loads waits for it.
 #include "fixturedata.h"
 
 #include "core/encode/clipencoder.h"
@@ -140,6 +141,35 @@ private Q_SLOTS:
         QTest::qWait(300);
         QCOMPARE(ready.count(), 1);
         QCOMPARE(ready.first().at(0).value<SearchResults>().query, QStringLiteral("a yellow star"));
+    }
+
+    void aQueryWaitsForTheEngineOnItsWay()
+    {
+        const QString databasePath = m_dir.filePath(QStringLiteral("cache.sqlite")); // filled by the test above
+        QString error;
+        std::shared_ptr<SearchEngine> engine = SearchEngine::open(m_encoder.get(), databasePath, m_photos, &error);
+        QVERIFY2(engine, qPrintable(error));
+        QVERIFY(engine->rowCount() > 0);
+        LiveSearch live;
+        QSignalSpy ready(&live, &LiveSearch::resultsReady);
+        // No engine and none coming: an empty result saying why.
+        live.searchNow(QStringLiteral("a red circle"));
+        QCOMPARE(ready.count(), 1);
+        QVERIFY(!ready.first().at(0).value<SearchResults>().error.isEmpty());
+        // An engine on its way (a folder, a scope or a model just arrived): the query waits, nothing is reported...
+        ready.clear();
+        live.beginRows();
+        QVERIFY(live.isWaitingForEngine());
+        live.searchNow(QStringLiteral("a blue star"));
+        QTest::qWait(300);
+        QCOMPARE(ready.count(), 0);
+        // ... and runs when the engine is there.
+        live.setEngine(engine);
+        QVERIFY(!live.isWaitingForEngine());
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
+        const SearchResults results = ready.last().at(0).value<SearchResults>();
+        QCOMPARE(results.query, QStringLiteral("a blue star"));
+        QCOMPARE(labelOf(results.hits.front().path), QStringLiteral("blue star"));
     }
 };
 

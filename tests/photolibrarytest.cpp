@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // PhotoLibrary without any widget, as a window uses it: the trained shapes model, a folder of its rendered photos
 // plus an EXIF-rotated photo and a file that is no image. Indexing, searching, the unreadable photos with their
-// reasons, and a preview decoded upright like its thumbnail.
+// reasons, a preview decoded upright like its thumbnail; browsing and watching without a model, indexing once the
+// encoder is ready, and a scope that limits browsing and searching.
 #include "fixturedata.h"
 #include "testfiles.h"
 
+#include "core/browse/folderbrowser.h"
 #include "core/index/libraryindexer.h"
 #include "core/photolibrary.h"
 #include "core/search/livesearch.h"
@@ -181,6 +183,72 @@ private Q_SLOTS:
         QVERIFY(!broken.ok());
         QVERIFY(broken.image.isNull());
         QVERIFY(broken.error.startsWith(QStringLiteral("scan.jpg:")));
+    }
+
+    void browsesWithoutAModelAndIndexesOnceOneIsReady()
+    {
+        // Ten shape photos, two more in sub/.
+        const QString folder = QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/browsed");
+        const QString sub = folder + QStringLiteral("/sub");
+        QVERIFY(QDir().mkpath(sub));
+        const QString shapes = dataPath(QStringLiteral("shapes-clip/images/"));
+        const QStringList names = QDir(shapes).entryList(QDir::Files, QDir::Name);
+        for (int i = 0; i < 13; ++i) {
+            const QString target = (i < 10 ? folder : sub) + QLatin1Char('/') + names[i];
+            if (i < 12) {
+                QVERIFY(QFile::copy(shapes + names[i], target));
+            }
+        }
+        PhotoLibrary library(m_dir.filePath(QStringLiteral("browsed-data/cache.sqlite")), m_thumbnails.get());
+        library.indexer()->setWatchDelays(50, 200);
+        QSignalSpy listings(library.browser(), &FolderBrowser::listingChanged);
+        QSignalSpy encoderReady(&library, &PhotoLibrary::encoderReady);
+        QSignalSpy finished(library.indexer(), &LibraryIndexer::runFinished);
+        QString error;
+        QVERIFY2(library.openFolder(folder, IndexOptions{}, &error), qPrintable(error));
+        auto photos = [&library] {
+            const auto listing = library.browser()->listing();
+            return listing ? int(listing->photos.size()) : -1;
+        };
+        // The photos are listed without a model; nothing is indexed, there is nothing to search.
+        QTRY_COMPARE_WITH_TIMEOUT(photos(), 12, kTimeoutMs);
+        QVERIFY(!library.hasModel());
+        QCOMPARE(library.searchableRows(), qint64(-1));
+        QCOMPARE(library.indexer()->state(), LibraryIndexer::State::Idle);
+        // The folder is watched all the same: a photo added shows up.
+        QVERIFY(QFile::copy(shapes + names[12], folder + QLatin1Char('/') + names[12]));
+        QTRY_COMPARE_WITH_TIMEOUT(photos(), 13, kTimeoutMs);
+        QVERIFY(finished.isEmpty());
+        // A scope limits the listing.
+        library.setScope(sub);
+        QTRY_COMPARE_WITH_TIMEOUT(photos(), 2, kTimeoutMs);
+        QCOMPARE(library.browser()->listing()->scope, sub);
+        library.setScope(QString());
+        QTRY_COMPARE_WITH_TIMEOUT(photos(), 13, kTimeoutMs);
+
+        // The encoder arrives: indexing starts, and the search sees the photos.
+        ClipEncoder::Settings settings;
+        settings.load.device = clip::DeviceChoice::Cpu;
+        std::shared_ptr<ClipEncoder> encoder =
+            ClipEncoder::load(dataPath(QStringLiteral("shapes-clip/model.pt")), settings, &error);
+        QVERIFY2(encoder, qPrintable(error));
+        library.setEncoder(encoder);
+        QCOMPARE(encoderReady.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 2 * kTimeoutMs);
+        QCOMPARE(finished.first().at(0).value<IndexReport>().indexed, 13);
+        QTRY_COMPARE_WITH_TIMEOUT(library.searchableRows(), qint64(13), kTimeoutMs);
+        // Searching follows the scope too: the engine holds the subtree's rows only.
+        library.setScope(sub);
+        QTRY_COMPARE_WITH_TIMEOUT(library.searchableRows(), qint64(2), kTimeoutMs);
+        QSignalSpy results(library.search(), &LiveSearch::resultsReady);
+        library.search()->searchNow(QStringLiteral("a red circle"));
+        QTRY_VERIFY_WITH_TIMEOUT(!results.isEmpty() && !results.last().at(0).value<SearchResults>().hits.empty(),
+                                 kTimeoutMs);
+        const SearchResults found = results.last().at(0).value<SearchResults>();
+        QCOMPARE(found.hits.size(), size_t(2));
+        for (const SearchHit &hit : found.hits) {
+            QVERIFY(hit.path.startsWith(sub + QLatin1Char('/')));
+        }
     }
 };
 

@@ -281,6 +281,15 @@ private Q_SLOTS:
         }
         options.k = 2;
         QCOMPARE(search(QStringLiteral("a red circle"), options).hits.size(), size_t(2));
+        // Without the cutoff every hit comes back, and the cutoff score says where the cut falls: between the
+        // three red circles (0.640-0.653) and the red square (0.394).
+        options.cutoff = false;
+        options.k = 20;
+        const SearchResults all = search(QStringLiteral("a red circle"), options);
+        QCOMPARE(all.hits.size(), size_t(20));
+        QVERIFY(all.cutoffScore <= all.hits[2].score);
+        QVERIFY(all.cutoffScore > all.hits[3].score);
+        QCOMPARE(results.cutoffScore, all.cutoffScore);
     }
 
     void dateSortUsesFileTimeWithoutExif()

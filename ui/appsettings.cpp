@@ -44,6 +44,8 @@ AppSettings AppSettings::load()
     s.includeSubfolders = settings.value(QStringLiteral("index/includeSubfolders"), true).toBool();
     s.excludedFolders = settings.value(QStringLiteral("index/excluded")).toStringList();
     s.thumbnailSize = std::clamp(settings.value(QStringLiteral("view/thumbnailSize"), 160).toInt(), kMinThumbnail, kMaxThumbnail);
+    s.showFolders = settings.value(QStringLiteral("view/showFolders"), true).toBool();
+    s.foldersWidth = std::clamp(settings.value(QStringLiteral("view/foldersWidth"), 230).toInt(), 80, 1000);
     s.lastFolder = settings.value(QStringLiteral("folders/last")).toString();
     s.recentFolders = settings.value(QStringLiteral("folders/recent")).toStringList().mid(0, kMaxRecent);
     s.windowGeometry = settings.value(QStringLiteral("window/geometry")).toByteArray();
@@ -59,6 +61,8 @@ void AppSettings::save() const
     settings.setValue(QStringLiteral("index/includeSubfolders"), includeSubfolders);
     settings.setValue(QStringLiteral("index/excluded"), excludedFolders);
     settings.setValue(QStringLiteral("view/thumbnailSize"), thumbnailSize);
+    settings.setValue(QStringLiteral("view/showFolders"), showFolders);
+    settings.setValue(QStringLiteral("view/foldersWidth"), foldersWidth);
     settings.setValue(QStringLiteral("folders/last"), lastFolder);
     settings.setValue(QStringLiteral("folders/recent"), recentFolders);
     settings.setValue(QStringLiteral("window/geometry"), windowGeometry);

@@ -20,6 +20,8 @@ struct AppSettings {
     bool includeSubfolders = true;
     QStringList excludedFolders; ///< names or wildcard patterns ("raw", "*/exports/*")
     int thumbnailSize = 160;     ///< grid cell size in pixels, 64..256
+    bool showFolders = true;     ///< the folder sidebar
+    int foldersWidth = 230;      ///< its width in pixels
     QString lastFolder;
     QStringList recentFolders;   ///< newest first, at most kMaxRecent
     QByteArray windowGeometry;

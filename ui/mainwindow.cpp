@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "ui/mainwindow.h"
 
+#include "core/browse/folderbrowser.h"
 #include "core/index/libraryindexer.h"
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
 #include "core/photolibrary.h"
 #include "core/search/livesearch.h"
 #include "core/search/searchquery.h"
+#include "ui/browseview.h"
 #include "ui/failuresdialog.h"
+#include "ui/foldersidebar.h"
 #include "ui/indexingstatus.h"
 #include "ui/messagebar.h"
 #include "ui/modelsetupdialog.h"
@@ -28,16 +31,21 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QShowEvent>
+#include <QSlider>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace clipfind {
 
 namespace {
 
 constexpr int kResultLimit = 1000; // thousands scroll smoothly; beyond that nobody looks
+constexpr int kZoomStep = 32;
 
 } // namespace
 
@@ -62,15 +70,19 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     connectLibrary();
 
     updateSearchOptions();
-    m_view->setThumbnailSize(m_settings.thumbnailSize);
+    setThumbnailSize(m_settings.thumbnailSize);
     if (!m_settings.windowGeometry.isEmpty()) {
         restoreGeometry(m_settings.windowGeometry);
     } else {
-        resize(1100, 760);
+        resize(1180, 780);
     }
     restoreState(m_settings.windowState);
+    m_splitter->setSizes({m_settings.foldersWidth, std::max(400, width() - m_settings.foldersWidth)});
+    m_showFoldersAction->setChecked(m_settings.showFolders);
+    setFoldersVisible(m_settings.showFolders);
     updateRecentMenu();
-    updatePlaceholder();
+    updateReadiness();
+    updatePage();
 }
 
 MainWindow::~MainWindow() = default;
@@ -80,23 +92,27 @@ void MainWindow::connectLibrary()
     connect(m_library, &PhotoLibrary::modelLoading, this, [this](const QString &path) {
         m_modelError.clear();
         m_resultInfo->setText(tr("Loading the model %1…").arg(QFileInfo(path).fileName()));
-        updatePlaceholder();
+        updateReadiness();
+        updatePage();
     });
     connect(m_library, &PhotoLibrary::modelReady, this, [this](const QString &description) {
         m_resultInfo->setText(tr("Model ready: %1").arg(description));
-        updatePlaceholder();
+        updateReadiness();
+        updatePage();
     });
     connect(m_library, &PhotoLibrary::modelFailed, this, [this](const QString &error) {
         m_modelError = error;
         m_messages->showMessage(tr("The model cannot be used: %1").arg(error), MessageBar::Kind::Error);
-        updatePlaceholder();
+        updateReadiness();
+        updatePage();
     });
     connect(m_library, &PhotoLibrary::folderOpened, this, [this](const QString &folder) {
         setWindowTitle(tr("%1 — ClipFind").arg(QDir(folder).dirName()));
-        m_view->showHits({}, false);
-        updatePlaceholder();
+        m_view->showResults({}, false);
+        updatePage();
     });
-    connect(m_library, &PhotoLibrary::searchableRowsChanged, this, &MainWindow::updatePlaceholder);
+    connect(m_library->browser(), &FolderBrowser::listingChanged, this, &MainWindow::showListing);
+    connect(m_library, &PhotoLibrary::searchableRowsChanged, this, &MainWindow::updatePage);
     connect(m_library, &PhotoLibrary::searchFailed, this, [this](const QString &error) {
         m_messages->showMessage(tr("Cannot search this folder: %1").arg(error), MessageBar::Kind::Error);
     });
@@ -112,6 +128,15 @@ void MainWindow::connectLibrary()
     });
 }
 
+void MainWindow::connectGrid(PhotoGridView *grid)
+{
+    connect(grid, &PhotoGridView::leaveRequested, this, [this] { m_search->setFocus(Qt::ShortcutFocusReason); });
+    connect(grid, &PhotoGridView::findSimilarRequested, this, &MainWindow::findSimilar);
+    connect(grid, &PhotoGridView::status, this, [this](const QString &text) { m_resultInfo->setText(text); });
+    connect(grid, &PhotoGridView::problem, this,
+            [this](const QString &text) { m_messages->showMessage(text, MessageBar::Kind::Warning); });
+}
+
 void MainWindow::createCentralArea()
 {
     auto *central = new QWidget(this);
@@ -122,21 +147,33 @@ void MainWindow::createCentralArea()
     m_messages = new MessageBar(central);
     layout->addWidget(m_messages);
 
-    m_stack = new QStackedWidget(central);
-    layout->addWidget(m_stack, 1);
+    m_splitter = new QSplitter(Qt::Horizontal, central);
+    m_splitter->setChildrenCollapsible(false);
+    layout->addWidget(m_splitter, 1);
+    m_sidebar = new FolderSidebar(m_splitter);
+    m_sidebar->setMinimumWidth(120);
+    connect(m_sidebar, &FolderSidebar::scopeRequested, m_library, &PhotoLibrary::setScope);
+    m_splitter->addWidget(m_sidebar);
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] {
+        if (m_sidebar->isVisible()) {
+            m_settings.foldersWidth = m_splitter->sizes().value(0, m_settings.foldersWidth);
+        }
+    });
+
+    m_stack = new QStackedWidget(m_splitter);
+    m_splitter->addWidget(m_stack);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
     m_placeholder = new PlaceholderPage(m_stack);
     connect(m_placeholder, &PlaceholderPage::modelSetupRequested, this, &MainWindow::showModelSetup);
     connect(m_placeholder, &PlaceholderPage::chooseFolderRequested, this, &MainWindow::chooseFolder);
     m_stack->addWidget(m_placeholder);
 
+    m_browse = new BrowseView(m_library, m_stack);
+    connectGrid(m_browse);
+    m_stack->addWidget(m_browse);
     m_view = new ResultsView(m_library, m_stack);
-    connect(m_view, &ResultsView::thumbnailSizeChanged, this,
-            [this](int pixels) { m_settings.thumbnailSize = pixels; });
-    connect(m_view, &ResultsView::leaveRequested, this, [this] { m_search->setFocus(Qt::ShortcutFocusReason); });
-    connect(m_view, &ResultsView::findSimilarRequested, this, &MainWindow::findSimilar);
-    connect(m_view, &ResultsView::status, this, [this](const QString &text) { m_resultInfo->setText(text); });
-    connect(m_view, &ResultsView::problem, this,
-            [this](const QString &text) { m_messages->showMessage(text, MessageBar::Kind::Warning); });
+    connectGrid(m_view);
     m_stack->addWidget(m_view);
 
     setCentralWidget(central);
@@ -152,7 +189,7 @@ void MainWindow::createActions()
 
     auto *open = new QAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("&Open Folder…"), this);
     open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Choose the photo folder to search (Ctrl+O)"));
+    open->setToolTip(tr("Choose the photo folder to browse and search (Ctrl+O)"));
     connect(open, &QAction::triggered, this, &MainWindow::chooseFolder);
     m_recentMenu = new QMenu(tr("Open &Recent"), this);
     open->setMenu(m_recentMenu);
@@ -162,14 +199,46 @@ void MainWindow::createActions()
     bar->addWidget(m_search);
     connect(m_search, &SearchField::queryEdited, m_library->search(), &LiveSearch::setQuery);
     connect(m_search, &SearchField::searchNowRequested, m_library->search(), &LiveSearch::searchNow);
-    connect(m_search, &SearchField::downRequested, m_view, &ResultsView::enterFromAbove);
+    connect(m_search, &SearchField::modelSetupRequested, this, &MainWindow::showModelSetup);
+    connect(m_search, &QLineEdit::textChanged, this, &MainWindow::updatePage); // Esc is back to browsing at once
+    connect(m_search, &SearchField::downRequested, this, [this] {
+        if (auto *grid = qobject_cast<PhotoGridView *>(m_stack->currentWidget())) {
+            grid->enterFromAbove();
+        }
+    });
 
-    bar->addWidget(m_view->createZoomSlider(bar));
+    auto *zoomIn = new QAction(QIcon::fromTheme(QStringLiteral("zoom-in")), tr("Zoom &In"), this);
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(zoomIn, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize + kZoomStep); });
+    auto *zoomOut = new QAction(QIcon::fromTheme(QStringLiteral("zoom-out")), tr("Zoom &Out"), this);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    connect(zoomOut, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize - kZoomStep); });
+    m_zoomSlider = new QSlider(Qt::Horizontal, bar);
+    m_zoomSlider->setRange(AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
+    m_zoomSlider->setSingleStep(16);
+    m_zoomSlider->setPageStep(kZoomStep);
+    m_zoomSlider->setMaximumWidth(140);
+    m_zoomSlider->setToolTip(tr("Thumbnail size (Ctrl+Plus / Ctrl+Minus)"));
+    m_zoomSlider->setAccessibleName(tr("Thumbnail size"));
+    m_zoomSlider->setValue(m_settings.thumbnailSize);
+    connect(m_zoomSlider, &QSlider::valueChanged, this, &MainWindow::setThumbnailSize);
+    bar->addWidget(m_zoomSlider);
 
     auto *settings = new QAction(QIcon::fromTheme(QStringLiteral("configure")), tr("&Settings…"), this);
     settings->setShortcut(QKeySequence::Preferences);
     connect(settings, &QAction::triggered, this, &MainWindow::showSettings);
     bar->addAction(settings);
+
+    // Ctrl+C on either grid copies the selected photos' paths; in the field it copies text.
+    auto *copyPath = new QAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy &Path"), this);
+    copyPath->setShortcut(QKeySequence::Copy);
+    copyPath->setShortcutContext(Qt::WidgetShortcut);
+    m_browse->addAction(copyPath);
+    m_view->addAction(copyPath);
+    connect(copyPath, &QAction::triggered, this, [this] {
+        auto *grid = qobject_cast<PhotoGridView *>(focusWidget());
+        (grid ? grid : activeGrid())->copyPaths();
+    });
 
     // Menus: every command is reachable with the keyboard.
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -177,7 +246,7 @@ void MainWindow::createActions()
     file->addMenu(m_recentMenu);
     auto *rescan = file->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Rescan Folder"));
     rescan->setShortcut(QKeySequence::Refresh);
-    connect(rescan, &QAction::triggered, m_library->indexer(), &LibraryIndexer::rescan);
+    connect(rescan, &QAction::triggered, m_library, &PhotoLibrary::rescan);
     auto *failures = file->addAction(tr("Show &Unreadable Photos…"));
     connect(failures, &QAction::triggered, this, &MainWindow::showFailures);
     file->addSeparator();
@@ -192,13 +261,19 @@ void MainWindow::createActions()
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
     });
-    edit->addAction(m_view->copyPathAction());
+    edit->addAction(copyPath);
     edit->addSeparator();
     edit->addAction(settings);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_view->zoomInAction());
-    view->addAction(m_view->zoomOutAction());
+    view->addAction(zoomIn);
+    view->addAction(zoomOut);
+    view->addSeparator();
+    m_showFoldersAction = view->addAction(tr("Show &Folders"));
+    m_showFoldersAction->setCheckable(true);
+    m_showFoldersAction->setShortcut(QKeySequence(Qt::Key_F9));
+    m_showFoldersAction->setToolTip(tr("The folder tree: choose a folder to browse and search only there (F9)"));
+    connect(m_showFoldersAction, &QAction::toggled, this, &MainWindow::setFoldersVisible);
     view->addSeparator();
     m_cutoffAction = view->addAction(tr("Only &Close Matches"));
     m_cutoffAction->setCheckable(true);
@@ -215,10 +290,33 @@ void MainWindow::createActions()
             [this] { m_messages->showMessage(SearchField::syntaxHelp(), MessageBar::Kind::Information); });
 }
 
+void MainWindow::setThumbnailSize(int pixels)
+{
+    pixels = std::clamp(pixels, AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
+    m_settings.thumbnailSize = pixels;
+    m_browse->setThumbnailSize(pixels);
+    m_view->setThumbnailSize(pixels);
+    if (m_zoomSlider && m_zoomSlider->value() != pixels) {
+        m_zoomSlider->setValue(pixels); // comes back here once, with the same size
+    }
+}
+
+void MainWindow::setFoldersVisible(bool visible)
+{
+    m_sidebar->setVisible(visible);
+    if (m_showFoldersAction->isChecked() != visible) {
+        m_showFoldersAction->setChecked(visible);
+    }
+    if (m_settings.showFolders != visible) {
+        m_settings.showFolders = visible;
+        m_settings.save();
+    }
+}
+
 void MainWindow::loadModel(const QString &path)
 {
     if (path.isEmpty()) {
-        updatePlaceholder();
+        updatePage();
         return;
     }
     m_library->loadModel(path, m_settings.encoderSettings());
@@ -269,7 +367,7 @@ void MainWindow::showSettings()
     const AppSettings before = m_settings;
     m_settings = dialog.settings();
     m_settings.save();
-    m_view->setThumbnailSize(m_settings.thumbnailSize);
+    setThumbnailSize(m_settings.thumbnailSize);
     if (m_settings.modelPath != before.modelPath || m_settings.device != before.device) {
         loadModel(m_settings.modelPath); // the open folder is reindexed with it
     } else if ((m_settings.includeSubfolders != before.includeSubfolders
@@ -320,43 +418,99 @@ void MainWindow::showResults(const SearchResults &results)
     // The same query again is a refresh (more photos indexed): the user keeps their place and selection.
     const bool refresh = !results.query.isEmpty() && results.query == m_lastResults.query;
     m_lastResults = results;
-    m_view->showHits(results.hits, refresh);
-    if (!results.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
-        m_resultInfo->setText(results.error);
-    } else if (!results.hits.empty()) {
-        const QString count = results.hits.size() == 1
-            ? tr("1 photo")
-            : tr("%1 photos").arg(QLocale().toString(qint64(results.hits.size())));
-        m_resultInfo->setText(tr("%1 · %2 ms").arg(count, QLocale().toString(results.timings.total, 'f', 0)));
-    } else {
-        m_resultInfo->clear();
-    }
-    updatePlaceholder();
+    m_view->showResults(results, refresh);
+    updatePage();
     Q_EMIT resultsShown(int(results.hits.size()));
 }
 
-void MainWindow::updatePlaceholder()
+void MainWindow::showListing(const std::shared_ptr<const PhotoListing> &listing)
 {
+    m_browse->showListing(listing);
+    m_sidebar->showListing(listing);
+    updatePage();
+}
+
+QString MainWindow::pageStatus() const
+{
+    if (m_stack->currentWidget() == m_browse) {
+        const auto listing = m_library->browser()->listing();
+        if (!listing) {
+            return {};
+        }
+        const qint64 count = qint64(listing->photos.size());
+        const QString photos = count == 1 ? tr("1 photo") : tr("%1 photos").arg(QLocale().toString(count));
+        if (listing->scope != listing->root) {
+            return tr("%1 in %2").arg(photos, QDir(listing->scope).dirName());
+        }
+        return photos;
+    }
+    if (m_stack->currentWidget() == m_view && !m_lastResults.hits.empty()) {
+        const qint64 count = qint64(m_lastResults.hits.size());
+        const QString photos = count == 1 ? tr("1 photo") : tr("%1 photos").arg(QLocale().toString(count));
+        return tr("%1 · %2 ms").arg(photos, QLocale().toString(m_lastResults.timings.total, 'f', 0));
+    }
+    if (!m_lastResults.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
+        return m_lastResults.error;
+    }
+    return {};
+}
+
+void MainWindow::updatePage()
+{
+    const QString text = m_search->text();
+    const bool hasQuery = !text.trimmed().isEmpty();
+    const auto listing = m_library->browser()->listing();
     PlaceholderState state;
     state.loadingModel = m_library->isLoadingModel();
     state.hasModel = m_library->hasModel();
     state.modelError = m_modelError;
     state.folder = m_library->folder();
+    state.photos = listing ? qint64(listing->photos.size()) : -1;
+    state.listingError = listing ? listing->error : QString();
     state.rows = m_library->searchableRows();
-    state.hasQuery = !m_search->text().trimmed().isEmpty();
+    state.hasQuery = hasQuery;
+    state.query = text;
+    state.resultsPending = hasQuery && m_lastResults.query != text;
     state.results = resultModel()->rowCount();
-    state.searchError = m_lastResults.error;
-    m_stack->setCurrentWidget(m_placeholder->showState(state) ? static_cast<QWidget *>(m_placeholder) : m_view);
+    state.searchError = state.resultsPending ? QString() : m_lastResults.error;
+
+    QWidget *before = m_stack->currentWidget();
+    QWidget *page = nullptr;
+    // While a query's results are on their way the grid on screen stays (browsing, or the previous results):
+    // no flash of a message between two keystrokes.
+    const bool waiting = hasQuery && state.hasModel && !state.loadingModel && (state.rows < 0 || state.resultsPending);
+    if (waiting && before != m_placeholder) {
+        page = before;
+    } else if (m_placeholder->showState(state)) {
+        page = m_placeholder;
+    } else {
+        page = hasQuery ? static_cast<QWidget *>(m_view) : m_browse;
+    }
+    m_stack->setCurrentWidget(page);
+    if (page != before || page == m_browse || !state.resultsPending) {
+        m_resultInfo->setText(pageStatus());
+    }
 }
 
-QLineEdit *MainWindow::searchField() const
+void MainWindow::updateReadiness()
 {
-    return m_search;
+    if (m_library->isLoadingModel()) {
+        m_search->setReadiness(SearchField::Readiness::LoadingModel);
+    } else if (m_library->hasModel()) {
+        m_search->setReadiness(SearchField::Readiness::Ready);
+    } else {
+        m_search->setReadiness(SearchField::Readiness::NeedsModel);
+    }
 }
 
-QListView *MainWindow::resultView() const
+PhotoGridView *MainWindow::activeGrid() const
 {
-    return m_view;
+    return m_stack->currentWidget() == m_view ? static_cast<PhotoGridView *>(m_view) : m_browse;
+}
+
+QWidget *MainWindow::currentPage() const
+{
+    return m_stack->currentWidget();
 }
 
 ResultModel *MainWindow::resultModel() const
@@ -391,6 +545,9 @@ void MainWindow::showEvent(QShowEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_sidebar->isVisible()) {
+        m_settings.foldersWidth = m_splitter->sizes().value(0, m_settings.foldersWidth);
+    }
     m_settings.windowGeometry = saveGeometry();
     m_settings.windowState = saveState();
     m_settings.save();

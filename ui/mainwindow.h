@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/browse/photolisting.h"
 #include "core/search/searchengine.h"
 #include "ui/appsettings.h"
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QLabel;
 class QLineEdit;
-class QListView;
 class QMenu;
 class QPushButton;
+class QSlider;
+class QSplitter;
 class QStackedWidget;
 
 namespace clipfind {
 
+class BrowseView;
+class FolderSidebar;
 class IndexingStatus;
 class MessageBar;
+class PhotoGridView;
 class PhotoLibrary;
 class PlaceholderPage;
 class ResultModel;
@@ -24,9 +31,11 @@ class ResultsView;
 class SearchField;
 class ThumbnailCache;
 
-/// The main window: the search field, the results grid (or a placeholder page) and the indexing status. Assembles
-/// the widgets, shows the state of the PhotoLibrary and forwards the user's requests to it; the library decides
-/// and does the work off this thread.
+/// The main window: the search field, the folder sidebar, the photos (the folder newest first while nothing is
+/// typed, the ranked results while something is, or a placeholder page) and the indexing status. Assembles the
+/// widgets, shows the state of the PhotoLibrary and forwards the user's requests to it; the library decides and
+/// does the work off this thread. The browse view and the results are two views, so clearing the search returns
+/// to the browse view exactly as it was left.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -39,20 +48,31 @@ public:
 
     /// Starts with this model (from --model or $CLIPFIND_MODEL; else the one in the settings).
     void loadModel(const QString &path);
-    /// Opens a folder: indexing starts in the background and searching works on what is indexed.
+    /// Opens a folder: its photos show at once; indexing starts in the background (with a model) and searching
+    /// works on what is indexed.
     bool openFolder(const QString &folder);
     /// "Find similar": puts the photo's query term into the search field, visibly, and searches.
     void findSimilar(const QString &path);
 
     // For tests and the screenshot tool.
     PhotoLibrary *library() const { return m_library; }
-    QLineEdit *searchField() const;
-    QListView *resultView() const;
+    SearchField *searchField() const { return m_search; }
+    /// The results grid (also while another page shows).
+    ResultsView *resultView() const { return m_view; }
     ResultModel *resultModel() const;
+    /// The folder's photos newest first (also while another page shows).
+    BrowseView *browseView() const { return m_browse; }
+    FolderSidebar *folderSidebar() const { return m_sidebar; }
+    /// View → Show Folders, Only Close Matches, Sort by Date.
+    QAction *showFoldersAction() const { return m_showFoldersAction; }
+    QAction *closeMatchesAction() const { return m_cutoffAction; }
+    QAction *sortByDateAction() const { return m_sortByDateAction; }
+    /// The page shown now: the placeholder, the browse view or the results.
+    QWidget *currentPage() const;
     MessageBar *messageBar() const { return m_messages; }
     /// The text of the page shown instead of the grid (no model, no folder, no results), empty when the grid shows.
     QString placeholderText() const;
-    /// The "no model" page's button that opens the model setup.
+    /// The placeholder page's button that opens the model setup.
     QPushButton *modelSetupButton() const;
     AppSettings settings() const { return m_settings; }
 
@@ -74,23 +94,37 @@ private:
     void showModelSetup();
     void showFailures();
     void showResults(const SearchResults &results);
-    void updatePlaceholder();
+    void showListing(const std::shared_ptr<const PhotoListing> &listing);
+    void updatePage();
+    /// The status bar's note on the page shown: the photos listed, or the results and their time.
+    QString pageStatus() const;
+    void updateReadiness();
     void updateSearchOptions();
+    void setThumbnailSize(int pixels);
+    void setFoldersVisible(bool visible);
+    /// The grid the user works with now: the results while something is typed, else the browse view.
+    PhotoGridView *activeGrid() const;
+    void connectGrid(PhotoGridView *grid);
 
     AppSettings m_settings;
     QString m_dataDir; // the cache's folder; models go to <it>/models
     PhotoLibrary *m_library;
 
     SearchField *m_search = nullptr;
+    QSplitter *m_splitter = nullptr;
+    FolderSidebar *m_sidebar = nullptr;
     QStackedWidget *m_stack = nullptr;
     PlaceholderPage *m_placeholder = nullptr;
+    BrowseView *m_browse = nullptr;
     ResultsView *m_view = nullptr;
     MessageBar *m_messages = nullptr;
     IndexingStatus *m_indexingStatus = nullptr;
     QLabel *m_resultInfo = nullptr;
+    QSlider *m_zoomSlider = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_cutoffAction = nullptr;
     QAction *m_sortByDateAction = nullptr;
+    QAction *m_showFoldersAction = nullptr;
     QString m_modelError;
     SearchResults m_lastResults;
 };

@@ -40,35 +40,59 @@ PlaceholderPage::PlaceholderPage(QWidget *parent)
 
 QString PlaceholderPage::textFor(const PlaceholderState &state)
 {
-    if (state.loadingModel) {
-        return tr("Loading the model…");
-    }
-    if (!state.hasModel) {
+    // Only when it is shown: the manifest is parsed for the default model's size.
+    const auto modelNeeded = [&state] {
         const ModelManifest manifest = ModelManifest::builtIn();
         const ManifestModel *standard = manifest.defaultModel();
-        QString text = tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>Download one (%1, %2), "
-                          "or use a checkpoint you already have, such as <i>~/.cache/clip/ViT-B-32.pt</i>.")
+        QString text = tr("Download one (%1, %2), or use a checkpoint you already have, such as "
+                          "<i>~/.cache/clip/ViT-B-32.pt</i>.")
                            .arg(standard ? standard->name : QStringLiteral("ViT-B/32"),
                                 standard ? formatBytes(standard->downloadSize()) : QStringLiteral("about 600 MB"));
         if (!state.modelError.isEmpty()) {
             text += QStringLiteral("<br><br>") + state.modelError.toHtmlEscaped();
         }
         return text;
-    }
+    };
     if (state.folder.isEmpty()) {
-        return tr("<b>Choose a folder of photos.</b><br>ClipFind indexes it in the background; you can search "
-                  "right away.");
-    }
-    if (state.rows < 0) {
-        return tr("Opening %1…").arg(state.folder.toHtmlEscaped());
+        QString text = tr("<b>Choose a folder of photos.</b><br>ClipFind shows them at once, newest first, and "
+                          "indexes them in the background for searching.");
+        if (!state.hasModel && !state.loadingModel) {
+            text += QStringLiteral("<br><br>") + tr("Searching needs a CLIP model. ") + modelNeeded();
+        }
+        return text;
     }
     if (!state.hasQuery) {
-        return state.rows == 0 ? tr("No photos indexed yet: indexing is under way.")
-                               : tr("<b>%1 photos ready.</b><br>Type what you look for.")
-                                     .arg(QLocale().toString(state.rows));
+        if (!state.listingError.isEmpty()) {
+            return state.listingError.toHtmlEscaped();
+        }
+        if (state.photos < 0) {
+            return tr("Opening %1…").arg(state.folder.toHtmlEscaped());
+        }
+        if (state.photos == 0) {
+            return tr("<b>No photos here.</b><br>%1 holds no JPEG, PNG, WebP, GIF, BMP or TIFF files (hidden and "
+                      "excluded folders are left out).")
+                .arg(state.folder.toHtmlEscaped());
+        }
+        return {};
+    }
+    const QString query = QStringLiteral("“%1”").arg(state.query.trimmed().toHtmlEscaped());
+    if (state.loadingModel) {
+        return tr("Loading the model…<br>%1 is searched as soon as it is ready.").arg(query);
+    }
+    if (!state.hasModel) {
+        return tr("<b>ClipFind needs a CLIP model to understand your photos.</b><br>") + modelNeeded();
+    }
+    if (state.rows < 0) {
+        return tr("Preparing the search…<br>%1 is searched as soon as it is ready.").arg(query);
+    }
+    if (state.resultsPending) {
+        return tr("Searching…");
     }
     if (state.results == 0) {
-        return state.searchError.isEmpty() ? tr("No matching photos.") : state.searchError.toHtmlEscaped();
+        if (!state.searchError.isEmpty()) {
+            return state.searchError.toHtmlEscaped();
+        }
+        return state.rows == 0 ? tr("No photos indexed yet: indexing is under way.") : tr("No matching photos.");
     }
     return {};
 }
@@ -77,8 +101,9 @@ bool PlaceholderPage::showState(const PlaceholderState &state)
 {
     const QString text = textFor(state);
     m_text->setText(text);
-    m_setupButton->setVisible(!state.loadingModel && !state.hasModel);
-    m_chooseButton->setVisible(!state.loadingModel && state.hasModel && state.folder.isEmpty());
+    const bool noModel = !state.loadingModel && !state.hasModel;
+    m_setupButton->setVisible(noModel && (state.folder.isEmpty() || state.hasQuery));
+    m_chooseButton->setVisible(state.folder.isEmpty());
     return !text.isEmpty();
 }
 

@@ -2,53 +2,45 @@
 #pragma once
 
 #include "core/search/searchengine.h"
+#include "ui/gridsection.h"
+#include "ui/photomodel.h"
 
-#include <QAbstractListModel>
-#include <QHash>
-#include <QImage>
-
+#include <limits>
 #include <vector>
 
 namespace clipfind {
 
-class ThumbnailLoader;
-
-/// The ranked photos of the latest search, for the results grid. Thumbnails (Qt::DecorationRole, a QImage) come
-/// from a ThumbnailLoader as the view asks for them (visible items only), with a placeholder until they arrive and
-/// a "cannot be read" image for a photo that does not decode. Dragging items out gives the
-/// files as text/uri-list (file managers, browsers' upload fields) and, for one photo, the image itself (image
-/// editors); the image is read only when a drop target asks for it.
-class ResultModel : public QAbstractListModel
+/// The ranked photos of the latest search, for the results grid, with each one's score (tooltip, ScoreRole, the
+/// delegate's badge on hover). The score "Only Close Matches" cuts at is shown too while that option is off: in
+/// rank order a divider section starts at the first photo below it; in date order those photos are dimmed
+/// (CloseMatchRole false).
+class ResultModel : public PhotoModel, public GridSectionSource
 {
     Q_OBJECT
 
 public:
-    enum Role { PathRole = Qt::UserRole + 1, ScoreRole };
+    explicit ResultModel(ThumbnailLoader *thumbnails, QObject *parent = nullptr);
 
-    ResultModel(ThumbnailLoader *thumbnails, QObject *parent = nullptr);
-
-    void setHits(const std::vector<SearchHit> &hits);
+    /// `cutoffScore`: hits scoring below it are those Only Close Matches would drop (SearchResults::cutoffScore);
+    /// the default marks none.
+    void setHits(const std::vector<SearchHit> &hits, float cutoffScore = -std::numeric_limits<float>::infinity());
     const SearchHit &hit(int row) const { return m_hits.at(size_t(row)); }
-    QString pathAt(const QModelIndex &index) const;
-    /// The row of `path`, or an invalid index.
-    QModelIndex indexOf(const QString &path) const;
+    /// How many hits score at least the cutoff score.
+    int closeMatches() const;
 
+    QString pathOfRow(int row) const override { return m_hits[size_t(row)].path; }
     int rowCount(const QModelIndex &parent = {}) const override;
-    QVariant data(const QModelIndex &index, int role) const override;
-    Qt::ItemFlags flags(const QModelIndex &index) const override;
-    QStringList mimeTypes() const override;
-    QMimeData *mimeData(const QModelIndexList &indexes) const override;
-    Qt::DropActions supportedDragActions() const override;
+    std::vector<GridSection> gridSections() const override;
+
+protected:
+    QVariant photoData(int row, int role) const override;
 
 private:
-    void onThumbnailReady(const QString &path);
     QString toolTip(const SearchHit &hit) const;
+    bool isClose(const SearchHit &hit) const { return hit.score >= m_cutoffScore; }
 
-    ThumbnailLoader *m_thumbnails;
     std::vector<SearchHit> m_hits;
-    QHash<QString, int> m_rowOf;
-    QImage m_placeholder;
-    QImage m_unreadable;
+    float m_cutoffScore = -std::numeric_limits<float>::infinity();
 };
 
 } // namespace clipfind

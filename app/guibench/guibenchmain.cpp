@@ -3,7 +3,12 @@
 //
 //   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms
 //               heartbeat timer on the GUI thread fires (event-loop stalls: max, 99th percentile) as JSON
-//   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb)
+//   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb); with
+//               --browse: type nothing, show the folder's photos by month (generated albums over several months)
+//   listing     time listing a folder of --files photos for browsing (the browser alone, cold and with its dates
+//               cache, then the window up to the photos on screen) and scrolling through them, as JSON
+#include "app/guibench/albums.h"
+#include "core/browse/folderbrowser.h"
 #include "core/clip/model/clipmodel.h"
 #include "core/clip/model/modelconfig.h"
 #include "core/encode/clipencoder.h"
@@ -12,11 +17,15 @@
 #include "core/search/livesearch.h"
 #include "core/photolibrary.h"
 #include "core/thumbnails/thumbnailcache.h"
+#include "ui/browseview.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
+#include "ui/resultsview.h"
+#include "ui/searchfield.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCursor>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -24,7 +33,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
-#include <QListView>
 #include <QPainter>
 #include <QRandomGenerator>
 #include <QScreen>
@@ -38,6 +46,7 @@
 #include <cstdio>
 
 using namespace clipfind;
+using namespace clipfind::bench;
 
 namespace {
 
@@ -123,6 +132,105 @@ void typeSlowly(QLineEdit *field, const QString &text, int intervalMs)
     }
 }
 
+// Times listing `folder` (generated with `files` empty photos when it does not exist): the browser alone with an
+// empty dates cache and again with the one the first pass filled, then the window from openFolder() to the photos
+// in the browse view, then a flick through them with the event-loop monitor running. JSON on stdout.
+int runListing(QString folder, int files, const QTemporaryDir &work, const ThumbnailCache &thumbnails)
+{
+    if (!QFileInfo::exists(folder)) {
+        std::fprintf(stderr, "generating %d empty photo files...\n", files);
+        QString error;
+        if (!generateEmptyPhotos(folder, files, &error)) {
+            return fail(error);
+        }
+    }
+    folder = QFileInfo(folder).canonicalFilePath();
+    QJsonObject out;
+    qint64 photos = 0;
+    for (const char *pass : {"cold", "warm"}) {
+        FolderBrowser browser(work.filePath(QStringLiteral("data/browse.sqlite")));
+        std::shared_ptr<const PhotoListing> first;
+        std::shared_ptr<const PhotoListing> walked;
+        std::shared_ptr<const PhotoListing> settled;
+        QElapsedTimer clock;
+        double firstMs = 0;
+        double walkedMs = 0;
+        double settledMs = 0;
+        QObject::connect(&browser, &FolderBrowser::listingChanged, &browser,
+                         [&](std::shared_ptr<const PhotoListing> listing) {
+            const double now = clock.nsecsElapsed() / 1e6;
+            if (!first) {
+                first = listing;
+                firstMs = now;
+            }
+            if (!listing->fromCache && !walked) {
+                walked = listing;
+                walkedMs = now;
+            }
+            if (!listing->fromCache && listing->datesComplete && !settled) {
+                settled = listing;
+                settledMs = now;
+            }
+        });
+        clock.start();
+        browser.open(folder, ScanOptions{});
+        while (!settled && clock.elapsed() < 600000) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+        }
+        if (!first || !walked || !settled) {
+            return fail(QStringLiteral("no listing of %1").arg(folder));
+        }
+        photos = qint64(walked->photos.size());
+        out.insert(QLatin1String(pass),
+                   QJsonObject{{QStringLiteral("first_listing_ms"), firstMs},
+                               {QStringLiteral("first_from_cache"), first->fromCache},
+                               {QStringLiteral("cache_read_ms"), first->fromCache ? first->timings.dates : 0.0},
+                               {QStringLiteral("walked_listing_ms"), walkedMs},
+                               {QStringLiteral("scan_ms"), walked->timings.scan},
+                               {QStringLiteral("merge_ms"), walked->timings.dates},
+                               {QStringLiteral("build_ms"), walked->timings.build},
+                               {QStringLiteral("months"), qint64(walked->sections.size())},
+                               {QStringLiteral("folders"), qint64(walked->folders.nodes.size())},
+                               {QStringLiteral("all_dates_ms"), settledMs}});
+    }
+    out.insert(QStringLiteral("photos"), photos);
+
+    AppSettings settings;
+    settings.thumbnailSize = 160;
+    MainWindow window(settings, databasePathIn(work.filePath(QStringLiteral("data"))), &thumbnails);
+    window.resize(1280, 860);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        return fail(QStringLiteral("the window was not shown"));
+    }
+    QElapsedTimer clock;
+    clock.start();
+    if (!window.openFolder(folder)) {
+        return fail(QStringLiteral("cannot open %1").arg(folder));
+    }
+    while (window.browseView()->model()->rowCount() < photos && clock.elapsed() < 600000) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+    }
+    out.insert(QStringLiteral("window_open_to_photos_ms"), clock.nsecsElapsed() / 1e6);
+    QTest::qWait(500);
+    StallMonitor monitor(&window);
+    monitor.start();
+    QScrollBar *bar = window.browseView()->verticalScrollBar();
+    for (int step = 0; step <= 100; ++step) { // top to bottom in 100 jumps, a frame apart
+        bar->setValue(int(qint64(bar->maximum()) * step / 100));
+        QTest::qWait(16);
+    }
+    for (int step = 0; step < 120; ++step) { // then line by line, as a wheel does
+        bar->triggerAction(QAbstractSlider::SliderSingleStepSub);
+        QTest::qWait(16);
+    }
+    monitor.stop();
+    out.insert(QStringLiteral("scroll_stalls"), monitor.summary());
+    out.insert(QStringLiteral("platform"), QGuiApplication::platformName());
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -134,7 +242,15 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the real window while indexing and typing; "
                                                     "or a screenshot."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot"));
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | listing"));
+    parser.addOption({QStringLiteral("browse"), QStringLiteral("Screenshot of the folder's photos, nothing typed.")});
+    parser.addOption({QStringLiteral("scroll"),
+                      QStringLiteral("Scroll the photos down this many pixels (screenshot --browse)."),
+                      QStringLiteral("px"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("thumbnail"), QStringLiteral("Thumbnail size in pixels."), QStringLiteral("px"),
+                      QStringLiteral("160")});
+    parser.addOption({QStringLiteral("files"), QStringLiteral("Empty photo files to generate (listing)."),
+                      QStringLiteral("n"), QStringLiteral("100000")});
     parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
     parser.addOption({QStringLiteral("folders"), QStringLiteral("Spread the generated photos over this many subfolders."),
@@ -148,21 +264,36 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);
-    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot")) {
-        return fail(QStringLiteral("say stalls or screenshot"));
+    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("listing")) {
+        return fail(QStringLiteral("say stalls, screenshot or listing"));
     }
 
     QTemporaryDir work;
     const ThumbnailCache thumbnails(work.filePath(QStringLiteral("cache")), work.filePath(QStringLiteral("own")));
     QString folder = parser.value(QStringLiteral("folder"));
+    if (mode == QLatin1String("listing")) {
+        return runListing(folder.isEmpty() ? work.filePath(QStringLiteral("photos")) : folder,
+                          parser.value(QStringLiteral("files")).toInt(), work, thumbnails);
+    }
+    const bool browse = parser.isSet(QStringLiteral("browse"));
+    const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
+    const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
+    if (browse && (folder.isEmpty() || !QFileInfo::exists(folder))) {
+        if (folder.isEmpty()) {
+            folder = work.filePath(QStringLiteral("photos"));
+        }
+        QString error;
+        std::fprintf(stderr, "generating albums of %dx%d photos...\n", size.width(), size.height());
+        if (!generateAlbums(folder, size, &error)) {
+            return fail(error);
+        }
+    }
     // No folder, or one that does not exist yet: generate the photos (into it, so the next run can reuse them).
     if (folder.isEmpty() || !QFileInfo::exists(folder)) {
         if (folder.isEmpty()) {
             folder = work.filePath(QStringLiteral("photos"));
         }
         QDir().mkpath(folder);
-        const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
-        const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
         const int count = parser.value(QStringLiteral("photos")).toInt();
         std::fprintf(stderr, "generating %d photos of %dx%d...\n", count, size.width(), size.height());
         const int folders = std::max(1, parser.value(QStringLiteral("folders")).toInt());
@@ -176,9 +307,9 @@ int main(int argc, char **argv)
     }
 
     AppSettings settings;
-    settings.thumbnailSize = 160;
+    settings.thumbnailSize = parser.value(QStringLiteral("thumbnail")).toInt();
     MainWindow window(settings, databasePathIn(work.filePath(QStringLiteral("data"))), &thumbnails);
-    window.resize(1280, 860);
+    window.resize(browse ? QSize(1320, 880) : QSize(1280, 860));
     window.show();
     if (!QTest::qWaitForWindowExposed(&window)) {
         return fail(QStringLiteral("the window was not shown"));
@@ -186,6 +317,8 @@ int main(int argc, char **argv)
     PhotoLibrary *library = window.library();
     if (parser.isSet(QStringLiteral("model"))) {
         window.loadModel(parser.value(QStringLiteral("model")));
+    } else if (browse) {
+        // Browsing needs no model: the window as a new user without one sees it.
     } else {
         clip::ModelConfig config;
         if (!clip::architectureConfig(parser.value(QStringLiteral("arch")).toStdString(), &config)) {
@@ -204,10 +337,11 @@ int main(int argc, char **argv)
     }
     QElapsedTimer wait;
     wait.start();
-    while (!library->hasModel() && wait.elapsed() < 120000) {
+    const bool needsModel = !browse || parser.isSet(QStringLiteral("model"));
+    while (needsModel && !library->hasModel() && wait.elapsed() < 120000) {
         QTest::qWait(50);
     }
-    if (!library->hasModel()) {
+    if (needsModel && !library->hasModel()) {
         return fail(QStringLiteral("the model did not load"));
     }
     QElapsedTimer opening;
@@ -219,21 +353,33 @@ int main(int argc, char **argv)
     LibraryIndexer *indexer = library->indexer();
 
     if (mode == QLatin1String("screenshot")) {
-        bool finished = false;
+        bool finished = !library->hasModel();
         QObject::connect(indexer, &LibraryIndexer::runFinished, &window, [&finished] { finished = true; });
         while (!finished && wait.elapsed() < 300000) {
             QTest::qWait(50);
         }
-        QTest::qWait(1500); // the rows reach the search engine
-        typeSlowly(window.searchField(), parser.value(QStringLiteral("query")), 60);
-        QTest::qWait(2500); // results, then their thumbnails
+        if (browse) {
+            while (wait.elapsed() < 300000
+                   && !(library->browser()->listing() && library->browser()->listing()->datesComplete)) {
+                QTest::qWait(50);
+            }
+            window.browseView()->verticalScrollBar()->setValue(parser.value(QStringLiteral("scroll")).toInt());
+            QTest::qWait(3000); // the visible thumbnails
+        } else {
+            QTest::qWait(1500); // the rows reach the search engine
+            typeSlowly(window.searchField(), parser.value(QStringLiteral("query")), 60);
+            QTest::qWait(2500); // results, then their thumbnails
+        }
+        QCursor::setPos(window.frameGeometry().bottomRight() + QPoint(20, 20)); // no photo under the pointer
+        QTest::qWait(200);
         QScreen *screen = window.screen();
         const QPixmap shot = screen->grabWindow(0).copy(window.frameGeometry());
         if (shot.isNull() || !shot.save(parser.value(QStringLiteral("output")))) {
             return fail(QStringLiteral("cannot grab or save the screen"));
         }
-        std::fprintf(stderr, "saved %s (%dx%d), %d results\n", qPrintable(parser.value(QStringLiteral("output"))),
-                     shot.width(), shot.height(), window.resultModel()->rowCount());
+        std::fprintf(stderr, "saved %s (%dx%d), %d results, %d photos\n",
+                     qPrintable(parser.value(QStringLiteral("output"))), shot.width(), shot.height(),
+                     window.resultModel()->rowCount(), window.browseView()->model()->rowCount());
         return 0;
     }
 

@@ -62,6 +62,7 @@ bool LibraryIndexer::open(const QString &root, std::shared_ptr<ClipEncoder> enco
                 m_queuedFolders << folder;
             }
         }
+        Q_EMIT foldersChanged(folders);
         startNextRun();
     });
     connect(m_watcher, &FolderWatcher::watchFailed, this, [this](const QStringList &folders) {

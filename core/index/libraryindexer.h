@@ -43,9 +43,9 @@ public:
     /// index updates its rows here so results can include photos while the run goes on. Set before open().
     void setCommittedHook(std::function<void(const IndexedRows &)> hook);
 
-    /// Watches `root` and indexes it with `encoder` (shared with searches; may be null: nothing is indexed
-    /// until a model is set). Stops what was going on for the previous folder. False with *error when the
-    /// folder cannot be opened.
+    /// Watches `root` and indexes it with `encoder` (shared with searches; may be null: the folder is watched
+    /// and nothing is indexed until open() is called again with an encoder). Stops what was going on for the
+    /// previous folder. False with *error when the folder cannot be opened.
     bool open(const QString &root, std::shared_ptr<ClipEncoder> encoder, const IndexOptions &options, QString *error);
     /// Stops watching and cancels the run (waiting for it).
     void close();
@@ -75,6 +75,9 @@ Q_SIGNALS:
     void runFinished(const clipfind::IndexReport &report, bool incremental);
     /// Folders that cannot be watched (inotify limit); their changes are picked up by the next full rescan.
     void watchProblem(const QString &message);
+    /// The watcher's report of folders whose photos may have changed (FolderWatcher::foldersChanged), also while
+    /// there is no encoder and nothing is indexed: a browser lists them again.
+    void foldersChanged(const QStringList &folders);
 
 private:
     void startNextRun();

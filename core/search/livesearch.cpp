@@ -70,6 +70,12 @@ std::shared_ptr<SearchEngine> LiveSearch::engine() const
     return m_engine;
 }
 
+bool LiveSearch::isWaitingForEngine() const
+{
+    std::lock_guard<std::mutex> lock(m_engineMutex);
+    return m_buffering;
+}
+
 void LiveSearch::beginRows()
 {
     std::lock_guard<std::mutex> lock(m_engineMutex);
@@ -144,6 +150,9 @@ void LiveSearch::launch(const QString &query)
 {
     const quint64 generation = m_generation.load();
     const std::shared_ptr<SearchEngine> engine = this->engine();
+    if (!engine && !query.trimmed().isEmpty() && isWaitingForEngine()) {
+        return; // an engine is loading (a folder, a scope or a model just arrived): setEngine() runs the query
+    }
     if (!engine || query.trimmed().isEmpty()) {
         SearchResults empty;
         empty.query = query;

@@ -37,7 +37,10 @@ public:
     void setEngine(std::shared_ptr<SearchEngine> engine);
     std::shared_ptr<SearchEngine> engine() const;
     /// Starts buffering applyRows() until setEngine() (call when a folder opens, before its indexer starts).
+    /// Queries meanwhile wait for the engine instead of reporting that nothing is indexed.
     void beginRows();
+    /// True between beginRows() and setEngine().
+    bool isWaitingForEngine() const;
     /// Thread-safe: the indexer's committed hook.
     void applyRows(const IndexedRows &rows);
 

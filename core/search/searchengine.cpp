@@ -275,12 +275,21 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
     }
 
     stage.start();
-    if (options.cutoff && !results.hits.empty()) {
+    if (!results.hits.empty()) {
         const double floor = std::max(double(results.hits.front().score) - options.cutoffMargin,
                                       top.mean + options.cutoffZ * top.stddev);
-        const auto keep = std::find_if(results.hits.begin() + 1, results.hits.end(),
-                                       [floor](const SearchHit &h) { return double(h.score) < floor; });
-        results.hits.erase(keep, results.hits.end());
+        // The smallest float not below the floor: score >= cutoffScore exactly when the cut keeps a hit. The best
+        // hit is always kept, so the cut never falls above it.
+        float cut = float(floor);
+        if (double(cut) < floor) {
+            cut = std::nextafter(cut, std::numeric_limits<float>::infinity());
+        }
+        results.cutoffScore = std::min(cut, results.hits.front().score);
+        if (options.cutoff) {
+            const auto keep = std::find_if(results.hits.begin() + 1, results.hits.end(),
+                                           [floor](const SearchHit &h) { return double(h.score) < floor; });
+            results.hits.erase(keep, results.hits.end());
+        }
     }
     if (options.sort == SearchSort::Date) {
         for (SearchHit &hit : results.hits) {

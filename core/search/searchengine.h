@@ -9,6 +9,7 @@
 #include <QtGlobal>
 
 #include <atomic>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -60,6 +61,9 @@ struct SearchResults {
     QString error;          ///< one line (bad query syntax, unreadable image, ...); hits are then empty
     bool cancelled = false; ///< superseded (see SearchOptions::generation); hits are empty
     qint64 rows = 0;        ///< photos searched
+    /// The score Only Close Matches (SearchOptions::cutoff) cuts at: the hits below it are those it drops (and
+    /// dropped, when it is on). Set whenever there are hits, so a grid can show where the cut falls.
+    float cutoffScore = -std::numeric_limits<float>::infinity();
     int encodedTexts = 0;   ///< text terms that went through the encoder (0 when all came from the query cache)
     SearchTimings timings;
 };
