@@ -3,7 +3,9 @@
 // CLIP-like spectrum (a shared direction, decaying principal components) and isotropic ones (where the projection
 // bound is weak and the filter must still be exact), planted near-copies, zero rows, several thresholds.
 #include "core/clip/matrix/half.h"
+#include "core/clip/matrix/matrixkernels.h"
 #include "core/clip/matrix/nearpairs.h"
+#include "core/clip/matrix/pairfilter.h"
 
 #include <QtTest>
 
@@ -102,12 +104,17 @@ private Q_SLOTS:
         QTest::addColumn<double>("copyNoise");
         QTest::addColumn<float>("threshold");
         QTest::addColumn<int>("projectedDim");
-        QTest::newRow("clip-like 512, 0.9") << true << 512 << 0.3 << 0.9f << 32;
-        QTest::newRow("clip-like 512, 0.97") << true << 512 << 0.3 << 0.97f << 32;
-        QTest::newRow("clip-like 512, 0.6 (many pairs)") << true << 512 << 0.8 << 0.6f << 32;
-        QTest::newRow("isotropic 64, 0.8") << false << 64 << 0.5 << 0.8f << 16;
-        QTest::newRow("isotropic 512, 0.95") << false << 512 << 0.2 << 0.95f << 64;
-        QTest::newRow("all components 48") << true << 48 << 0.4 << 0.9f << 48;
+        QTest::addColumn<QString>("kernel"); // "best", "avx2" (if the CPU has AVX-512, it is turned off), "scalar"
+        QTest::newRow("clip-like 512, 0.9") << true << 512 << 0.3 << 0.9f << 48 << "best";
+        QTest::newRow("clip-like 512, 0.9, avx2") << true << 512 << 0.3 << 0.9f << 48 << "avx2";
+        QTest::newRow("clip-like 512, 0.9, scalar") << true << 512 << 0.3 << 0.9f << 48 << "scalar";
+        QTest::newRow("clip-like 512, 0.97, 32 components") << true << 512 << 0.3 << 0.97f << 32 << "best";
+        QTest::newRow("clip-like 512, 0.6 (many pairs)") << true << 512 << 0.8 << 0.6f << 48 << "best";
+        QTest::newRow("isotropic 64, 0.8") << false << 64 << 0.5 << 0.8f << 16 << "best";
+        QTest::newRow("isotropic 64, 0.8, avx2") << false << 64 << 0.5 << 0.8f << 16 << "avx2";
+        QTest::newRow("isotropic 64, 0.8, scalar") << false << 64 << 0.5 << 0.8f << 16 << "scalar";
+        QTest::newRow("isotropic 512, 0.95") << false << 512 << 0.2 << 0.95f << 64 << "best";
+        QTest::newRow("all components 48") << true << 48 << 0.4 << 0.9f << 48 << "best";
     }
 
     void matchesBruteForce()
@@ -117,15 +124,24 @@ private Q_SLOTS:
         QFETCH(double, copyNoise);
         QFETCH(float, threshold);
         QFETCH(int, projectedDim);
+        QFETCH(QString, kernel);
         const Rows rows = makeRows(1500, dim, anisotropic, copyNoise, 7);
         NearPairOptions options;
         options.threshold = threshold;
         options.projectedDim = projectedDim;
+        kernels::setSimdEnabled(kernel != QLatin1String("scalar"));
+        kernels::setPairFilterAvx512Allowed(kernel != QLatin1String("avx2"));
         const NearPairResult result = findNearPairs(rows.halves.data(), rows.count, rows.dim, options);
+        const QByteArray used = kernels::pairFilterKernelName();
+        kernels::setSimdEnabled(true);
+        kernels::setPairFilterAvx512Allowed(true);
+        QVERIFY(kernel != QLatin1String("scalar") || used == "scalar");
+        QVERIFY(kernel != QLatin1String("avx2") || used != "AVX-512");
         QVERIFY2(result.error.empty(), result.error.c_str());
         const auto expected = bruteForce(rows, threshold);
-        qInfo("%zu pairs, %lld candidates of %lld pairs in the window (%lld in all), %.0f%% of the variance projected",
-              expected.size(), static_cast<long long>(result.stats.candidates),
+        qInfo("%s: %zu pairs, %lld candidates of %lld filter evaluations (%lld pairs in all), %.0f%% of the variance "
+              "projected",
+              used.constData(), expected.size(), static_cast<long long>(result.stats.candidates),
               static_cast<long long>(result.stats.filtered), static_cast<long long>(rows.count * (rows.count - 1) / 2),
               100 * result.stats.projectedVariance);
         QVERIFY(!expected.empty());

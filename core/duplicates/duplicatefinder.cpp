@@ -109,6 +109,13 @@ RowGroups joinPairs(int64_t rows, std::vector<clip::NearPair> pairs,
     return result;
 }
 
+void takePairStats(const clip::NearPairStats &from, DuplicateStats *to)
+{
+    to->windowPairs = from.filtered;
+    to->candidatePairs = from.candidates;
+    to->projectedVariance = from.projectedVariance;
+}
+
 bool aspectsMatch(const FileState &a, const FileState &b, double maxDifference)
 {
     if (maxDifference < 0) {
@@ -177,6 +184,7 @@ RowGroups groupSimilarRows(const uint16_t *halves, int64_t rows, int dim, float 
     options.threshold = threshold;
     clip::NearPairResult near = clip::findNearPairs(halves, rows, dim, options, [cancel] { return cancel && *cancel; });
     s.photos = rows;
+    takePairStats(near.stats, &s);
     s.pairsMs = double(timer.nsecsElapsed()) / 1e6;
     if (!near.error.empty() || near.cancelled) {
         *error = near.cancelled ? QStringLiteral("cancelled") : QString::fromStdString(near.error);
@@ -252,6 +260,7 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
     pairOptions.threshold = options.threshold;
     clip::NearPairResult near = clip::findNearPairs(halves.data(), rows, dim, pairOptions, cancelled);
     stats.pairsMs = double(timer.nsecsElapsed()) / 1e6;
+    takePairStats(near.stats, &stats);
     if (near.cancelled || cancelled()) {
         report.cancelled = true;
         return report;
@@ -276,6 +285,20 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
         involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
         const ThumbnailCache thumbnails = ThumbnailCache::standard();
         std::mutex problems;
+        std::atomic<qint64> done{0};
+        QElapsedTimer sinceProgress;
+        sinceProgress.start();
+        std::mutex progressLock;
+        const auto reportProgress = [&](bool last) {
+            if (!options.progress) {
+                return;
+            }
+            std::lock_guard<std::mutex> lock(progressLock);
+            if (last || sinceProgress.elapsed() >= 100) {
+                sinceProgress.restart();
+                options.progress(done.load(), qint64(involved.size()));
+            }
+        };
         QThreadPool pool;
         pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
         QtConcurrent::blockingMap(&pool, involved, [&](int64_t row) {
@@ -300,12 +323,16 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
                 }
             }
             if (picture.isNull()) {
+                ++done;
                 std::lock_guard<std::mutex> lock(problems);
                 report.unreadable << reason;
                 return;
             }
             fingerprints[size_t(row)] = fingerprintImage(picture);
+            ++done;
+            reportProgress(false);
         });
+        reportProgress(true);
         stats.fingerprinted = qint64(std::count_if(fingerprints.begin(), fingerprints.end(),
                                                    [](const ImageFingerprint &f) { return f.valid; }));
         report.unreadable.sort();

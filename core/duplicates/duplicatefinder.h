@@ -15,7 +15,7 @@
 namespace clipfind {
 
 /// Cosine of the stored embeddings at or above which two photos are duplicate candidates (see README "Duplicates").
-inline constexpr float kDefaultDuplicateThreshold = 0.85f;
+inline constexpr float kDefaultDuplicateThreshold = 0.90f;
 /// Perceptual-hash bits (of 64) in which two photos of one shot may differ.
 inline constexpr int kDefaultMaxHashDistance = 10;
 /// Mean difference (0..255) of their 8 x 8 color averages.
@@ -33,7 +33,10 @@ struct DuplicateOptions {
     /// (ThumbnailCache::standard()) when it is fresh, else the photo decoded at reduced size. Called from several
     /// threads at once.
     std::function<QImage(const QString &path, qint64 mtimeSeconds)> picture;
-    const std::atomic_bool *cancel = nullptr;
+    /// Fingerprinting is what takes time (a thumbnail read or a decode per photo in a pair): called with photos done
+    /// and photos to do, from the pool's threads, at most every 100 ms and once at the end.
+    std::function<void(qint64 done, qint64 total)> progress;
+    const std::atomic_bool *cancel = nullptr; ///< polled between stages and photos; a cancelled run has no groups
 };
 
 struct DuplicatePhoto {
@@ -58,6 +61,9 @@ struct DuplicateGroup {
 
 struct DuplicateStats {
     qint64 photos = 0;      ///< indexed photos looked at
+    qint64 windowPairs = 0;  ///< pairs the principal-component filter looked at (of photos * (photos - 1) / 2)
+    qint64 candidatePairs = 0; ///< pairs that passed the filter and were scored in full
+    double projectedVariance = 0; ///< share of the embeddings' variance the filter's components hold
     qint64 similarPairs = 0; ///< pairs at or above the cosine threshold
     qint64 checkedPairs = 0; ///< of those, given the second check (the others were already in one group)
     qint64 confirmedPairs = 0;

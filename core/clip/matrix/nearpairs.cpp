@@ -3,6 +3,7 @@
 
 #include "core/clip/errortext.h"
 #include "core/clip/matrix/matrixkernels.h"
+#include "core/clip/matrix/pairfilter.h"
 
 #include <torch/torch.h>
 
@@ -12,15 +13,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <numeric>
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define CLIPFIND_NEARPAIRS_X86 1
-#else
-#define CLIPFIND_NEARPAIRS_X86 0
-#endif
+#include <random>
 
 namespace clipfind::clip {
 
@@ -33,11 +29,12 @@ double msSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// Rows scored per matrix product: a block of rows against a chunk of columns, about 1 MiB of scores (L2-sized).
-constexpr int64_t kBlockRows = 256;
-constexpr int64_t kChunkColumns = 1024;
+// The filter's tiles: a block of rows passes over a chunk of columns (2048 x 33 floats, 270 KB: stays in the core's
+// cache) before the next chunk; each block streams the columns from memory once.
+constexpr int64_t kBlockRows = 512;
+constexpr int64_t kChunkColumns = 2048;
 // The principal components come from at most this many rows (evenly spread): any components keep the bound exact.
-constexpr int64_t kSampleRows = 16384;
+constexpr int64_t kSampleRows = 4096;
 // Slack on the bound for float rounding in the products (|error| < 1e-4 for rows of length <= 2 in <= 513 dims).
 constexpr float kMargin = 1e-3f;
 
@@ -51,45 +48,61 @@ void addCandidate(uint32_t row, uint32_t other, std::vector<Candidate> &out)
     out.push_back(row < other ? Candidate{row, other} : Candidate{other, row});
 }
 
-#if CLIPFIND_NEARPAIRS_X86
-// The AVX2 part of collectPassing(): eight columns per compare; returns where the scalar tail starts.
-__attribute__((target("avx2,fma"))) int64_t collectPassingAvx2(const float *g, const float *t, int64_t begin,
-                                                                int64_t end, float limit, uint32_t row,
-                                                                const int64_t *order, std::vector<Candidate> &out)
+// Gram-Schmidt, twice (orthonormal to ~1e-15 in double), on the columns of q in place. A column that vanishes is
+// replaced by a unit vector along an axis, then orthonormalized too.
+void orthonormalize(torch::Tensor &q)
 {
-    const __m256 limits = _mm256_set1_ps(limit);
-    const __m256 minusTwo = _mm256_set1_ps(-2.0f);
-    int64_t j = begin;
-    for (; j + 8 <= end; j += 8) {
-        const __m256 bound = _mm256_fmadd_ps(minusTwo, _mm256_loadu_ps(g + j), _mm256_loadu_ps(t + j));
-        int mask = _mm256_movemask_ps(_mm256_cmp_ps(bound, limits, _CMP_LE_OQ));
-        while (mask) {
-            const int bit = __builtin_ctz(unsigned(mask));
-            mask &= mask - 1;
-            addCandidate(row, uint32_t(order[j + bit]), out);
+    const int64_t dim = q.size(0);
+    const int64_t k = q.size(1);
+    double *v = q.data_ptr<double>(); // row-major [dim, k]
+    for (int64_t c = 0; c < k; ++c) {
+        for (int pass = 0; pass < 2; ++pass) {
+            for (int64_t p = 0; p < c; ++p) {
+                double dot = 0;
+                for (int64_t i = 0; i < dim; ++i) {
+                    dot += v[i * k + p] * v[i * k + c];
+                }
+                for (int64_t i = 0; i < dim; ++i) {
+                    v[i * k + c] -= dot * v[i * k + p];
+                }
+            }
+            double norm = 0;
+            for (int64_t i = 0; i < dim; ++i) {
+                norm += v[i * k + c] * v[i * k + c];
+            }
+            norm = std::sqrt(norm);
+            if (norm < 1e-12) {
+                for (int64_t i = 0; i < dim; ++i) {
+                    v[i * k + c] = i == c % dim ? 1.0 : 0.0;
+                }
+                pass = -1; // start this column again
+                continue;
+            }
+            for (int64_t i = 0; i < dim; ++i) {
+                v[i * k + c] /= norm;
+            }
         }
     }
-    return j;
 }
-#endif
 
-// The columns j in [begin, end) where t[j] - 2 g[j] <= limit, i.e. where the bound lets the pair through. Hits are
-// rare, so this is one compare per column and a closer look only where one passed.
-void collectPassing(const float *g, const float *t, int64_t begin, int64_t end, float limit, uint32_t row,
-                    const int64_t *order, std::vector<Candidate> &out)
+// The k leading eigenvectors of a symmetric positive semi-definite matrix, approximately (subspace iteration from a
+// fixed start), as exactly orthonormal columns; the first column approximates the leading one.
+torch::Tensor principalSubspace(const torch::Tensor &covariance, int64_t k)
 {
-    int64_t j = begin;
-#if CLIPFIND_NEARPAIRS_X86
-    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (avx2) {
-        j = collectPassingAvx2(g, t, begin, end, limit, row, order, out);
+    const int64_t dim = covariance.size(0);
+    torch::Tensor q = torch::empty({dim, k}, torch::kDouble);
+    std::mt19937 random(12345);
+    std::normal_distribution<double> normal;
+    double *v = q.data_ptr<double>();
+    for (int64_t i = 0; i < dim * k; ++i) {
+        v[i] = normal(random);
     }
-#endif
-    for (; j < end; ++j) {
-        if (t[j] - 2.0f * g[j] <= limit) {
-            addCandidate(row, uint32_t(order[j]), out);
-        }
+    orthonormalize(q);
+    for (int iteration = 0; iteration < 8; ++iteration) {
+        q = covariance.mm(q).contiguous();
+        orthonormalize(q);
     }
+    return q;
 }
 
 NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPairOptions &options,
@@ -137,73 +150,116 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
         return block;
     };
 
-    // 1b. Mean and principal components of a sample, in double precision: P has orthonormal columns to ~1e-15.
+    // 1b. Mean and principal components of a sample. Any orthonormal columns keep the bound exact; the principal
+    // ones make it tight. Subspace iteration rather than a full eigendecomposition: the LAPACK call for 512 x 512 took
+    // seconds on a busy machine, a few products with a 512 x k block take milliseconds.
     const int64_t step = std::max<int64_t>(1, rows / kSampleRows);
     const torch::Tensor sample = unitRows(0, (rows + step - 1) / step, step);
     const torch::Tensor mean = sample.mean(0);
-    const torch::Tensor centred = sample - mean;
-    const torch::Tensor covariance = centred.t().mm(centred) / double(sample.size(0));
-    const auto [eigenvalues, eigenvectors] = at::linalg_eigh(covariance, "L"); // ascending
-    const torch::Tensor projection = eigenvectors.narrow(1, dim - k, k).flip({1}).contiguous(); // [dim, k]
-    const double totalVariance = eigenvalues.clamp_min(0).sum().item<double>();
-    stats.projectedVariance =
-        totalVariance > 0 ? eigenvalues.narrow(0, dim - k, k).clamp_min(0).sum().item<double>() / totalVariance : 0;
+    const torch::Tensor centred = (sample - mean).to(torch::kFloat);
+    const torch::Tensor covariance = (centred.t().mm(centred) / double(sample.size(0))).to(torch::kDouble);
+    const torch::Tensor projection = principalSubspace(covariance, k); // [dim, k], orthonormal columns
+    const double totalVariance = covariance.trace().item<double>();
+    stats.projectedVariance = totalVariance > 0
+        ? std::min(1.0, projection.t().mm(covariance).mm(projection).trace().item<double>() / totalVariance)
+        : 0;
 
-    // 1c. Every row's coordinates y (k of them) and the length r of its remainder, and t = |d|^2; in double, then
-    // stored as floats for the products.
+    // 1c. Every row's coordinates y (k of them), the length r of its remainder and t = |d|^2: in double (so r, a
+    // difference of nearly equal squares, is accurate), then kept as floats for the filter. Blocks on all threads.
     const int64_t width = k + 1;
-    torch::Tensor coordinates = torch::empty({rows, width}, torch::kFloat); // in row order for now
-    std::vector<float> lengths(static_cast<size_t>(rows));                               // t = |d|^2
-    for (int64_t begin = 0; begin < rows; begin += 8192) {
-        if (stop()) {
-            result.cancelled = true;
-            return result;
+    const std::vector<double> centre(mean.data_ptr<double>(), mean.data_ptr<double>() + dim);
+    std::vector<float> coordinates(static_cast<size_t>(rows * width)); // row order for now
+    std::vector<float> lengths(static_cast<size_t>(rows));
+    const int64_t projectionBlock = 4096;
+    std::atomic_bool stopped{false};
+    at::parallel_for(0, (rows + projectionBlock - 1) / projectionBlock, 1, [&](int64_t firstBlock, int64_t lastBlock) {
+        std::vector<float> row(static_cast<size_t>(dim));
+        for (int64_t block = firstBlock; block < lastBlock && !stopped; ++block) {
+            if (stop()) {
+                stopped = true;
+                break;
+            }
+            const int64_t begin = block * projectionBlock;
+            const int64_t count = std::min(projectionBlock, rows - begin);
+            torch::Tensor d = torch::empty({count, dim}, torch::kDouble);
+            double *out = d.data_ptr<double>();
+            std::vector<double> totals(static_cast<size_t>(count));
+            for (int64_t i = 0; i < count; ++i) {
+                const int64_t r = begin + i;
+                kernels::halvesToFloats(halves + r * dim, row.data(), dim);
+                double total = 0;
+                for (int c = 0; c < dim; ++c) {
+                    const double v = double(row[size_t(c)]) * inverseNorm[size_t(r)] - centre[size_t(c)];
+                    out[i * dim + c] = v;
+                    total += v * v;
+                }
+                // A zero row gets a length no pair can satisfy: t_i + t_j - 2 g >= 1e6 - (a few) for any partner.
+                lengths[size_t(r)] = inverseNorm[size_t(r)] == 0.0f ? 1e6f : float(total);
+                totals[size_t(i)] = total;
+            }
+            const torch::Tensor y = d.mm(projection); // one thread each inside parallel_for
+            const double *yv = y.data_ptr<double>();
+            for (int64_t i = 0; i < count; ++i) {
+                double projected = 0;
+                float *to = coordinates.data() + (begin + i) * width;
+                for (int64_t c = 0; c < k; ++c) {
+                    projected += yv[i * k + c] * yv[i * k + c];
+                    to[c] = float(yv[i * k + c]);
+                }
+                to[k] = float(std::sqrt(std::max(totals[size_t(i)] - projected, 0.0)));
+            }
         }
-        const int64_t count = std::min<int64_t>(8192, rows - begin);
-        const torch::Tensor d = unitRows(begin, count, 1) - mean;
-        const torch::Tensor y = d.mm(projection);
-        const torch::Tensor total = (d * d).sum(1);
-        const torch::Tensor rest = (total - (y * y).sum(1)).clamp_min(0).sqrt();
-        coordinates.narrow(0, begin, count).narrow(1, 0, k).copy_(y);
-        coordinates.narrow(0, begin, count).select(1, k).copy_(rest);
-        const double *totals = total.data_ptr<double>();
-        for (int64_t i = 0; i < count; ++i) {
-            // A zero row gets a length no pair can satisfy: t_i + t_j - 2 g >= 1e6 - (small) for any partner.
-            lengths[size_t(begin + i)] = inverseNorm[size_t(begin + i)] == 0.0f ? 1e6f : float(totals[i]);
-        }
+    });
+    if (stopped) {
+        result.cancelled = true;
+        return result;
     }
 
-    // 2. Sort by the first principal coordinate (the one with the most variance).
+    // 2. Sort by the first principal coordinate (the one with the most variance), and lay the sorted coordinates
+    // out for the filter: row-major for the rows, dimension-major for the columns, padded as it wants.
     std::vector<int64_t> order(static_cast<size_t>(rows));
     std::iota(order.begin(), order.end(), 0);
-    const float *unsorted = coordinates.data_ptr<float>();
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t a, int64_t b) { return unsorted[a * width] < unsorted[b * width]; });
-    const torch::Tensor sorted = coordinates.index_select(
-        0, torch::from_blob(order.data(), {rows}, torch::kLong)).contiguous();
-    std::vector<float> first(static_cast<size_t>(rows));
-    std::vector<float> sortedLengths(static_cast<size_t>(rows));
-    for (int64_t i = 0; i < rows; ++i) {
-        first[size_t(i)] = sorted.data_ptr<float>()[i * width];
-        sortedLengths[size_t(i)] = lengths[size_t(order[size_t(i)])];
-    }
-    coordinates = torch::Tensor();
-    stats.projectMs = msSince(start);
-
-    // 3. The filter: blocks of rows against the rows inside their window, each thread with its own blocks.
-    const Clock::time_point filterStart = Clock::now();
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+        return coordinates[size_t(a * width)] < coordinates[size_t(b * width)];
+    });
     const float radiusSquared = float(2.0 - 2.0 * double(options.threshold)) + kMargin;
     const float radius = std::sqrt(std::max(radiusSquared, 0.0f));
-    const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+    const int64_t paddedRows = (rows + kernels::kPairRowGroup - 1) / kernels::kPairRowGroup * kernels::kPairRowGroup;
+    const int64_t stride = (rows + kernels::kPairColumnAlign - 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
+    std::vector<float> rowCoordinates(static_cast<size_t>(paddedRows * width), 0.0f);
+    std::vector<float> columnCoordinates(static_cast<size_t>(width * stride), 0.0f);
+    std::vector<float> first(static_cast<size_t>(rows));
+    std::vector<float> t(static_cast<size_t>(stride), std::numeric_limits<float>::infinity());
+    std::vector<float> limits(static_cast<size_t>(paddedRows), -std::numeric_limits<float>::infinity());
+    for (int64_t i = 0; i < rows; ++i) {
+        const float *from = coordinates.data() + order[size_t(i)] * width;
+        std::copy_n(from, width, rowCoordinates.data() + i * width);
+        for (int64_t c = 0; c < width; ++c) {
+            columnCoordinates[size_t(c * stride + i)] = from[c];
+        }
+        first[size_t(i)] = from[0];
+        t[size_t(i)] = lengths[size_t(order[size_t(i)])];
+        limits[size_t(i)] = radiusSquared - t[size_t(i)];
+    }
+    coordinates = std::vector<float>();
+    stats.projectMs = msSince(start);
+
+    // 3. The filter: blocks of rows against the columns after them, up to the end of the block's window; column
+    // chunks small enough to stay in the core's cache while every row of the block passes over them. Each thread takes
+    // every threads-th block (the blocks' work shrinks along the sorted order).
+    const Clock::time_point filterStart = Clock::now();
+    const auto roundUp = [](int64_t x) {
+        return (x + kernels::kPairColumnAlign - 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
+    };
+    const int64_t blocks = (paddedRows + kBlockRows - 1) / kBlockRows;
     std::vector<Candidate> candidates;
     std::mutex merge;
     std::atomic<int64_t> filtered{0};
-    std::atomic_bool stopped{false};
     std::atomic_bool tooMany{false};
     at::parallel_for(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
         for (int64_t thread = firstThread; thread < lastThread; ++thread) {
+            std::vector<std::pair<uint32_t, uint32_t>> hits;
             std::vector<Candidate> found;
-            torch::Tensor scores = torch::empty({kBlockRows, kChunkColumns}, torch::kFloat);
             int64_t looked = 0;
             for (int64_t block = thread; block < blocks && !stopped && !tooMany; block += threads) {
                 if (stop()) {
@@ -211,33 +267,24 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
                     break;
                 }
                 const int64_t i0 = block * kBlockRows;
-                const int64_t i1 = std::min(rows, i0 + kBlockRows);
+                const int64_t i1 = std::min(paddedRows, i0 + kBlockRows);
+                const int64_t lastRow = std::min(rows, i1) - 1;
                 const int64_t windowEnd =
-                    std::upper_bound(first.begin(), first.end(), first[size_t(i1 - 1)] + radius) - first.begin();
-                const torch::Tensor left = sorted.narrow(0, i0, i1 - i0);
-                for (int64_t j0 = i0; j0 < windowEnd; j0 += kChunkColumns) {
-                    const int64_t j1 = std::min(windowEnd, j0 + kChunkColumns);
-                    torch::Tensor out = scores.narrow(0, 0, i1 - i0).narrow(1, 0, j1 - j0);
-                    at::mm_out(out, left, sorted.narrow(0, j0, j1 - j0).t());
-                    const float *g = scores.data_ptr<float>();
-                    for (int64_t i = i0; i < i1; ++i) {
-                        // Only partners after i (each pair once) and inside i's own window.
-                        const int64_t from = std::max(j0, i + 1);
-                        const int64_t to = std::min<int64_t>(
-                            j1, std::upper_bound(first.begin() + from, first.begin() + std::max(from, windowEnd),
-                                                 first[size_t(i)] + radius) - first.begin());
-                        if (from >= to) {
-                            continue;
-                        }
-                        looked += to - from;
-                        const float limit = radiusSquared - sortedLengths[size_t(i)];
-                        collectPassing(g + (i - i0) * kChunkColumns - j0, sortedLengths.data(), from, to, limit,
-                                       uint32_t(order[size_t(i)]), order.data(), found);
+                    std::upper_bound(first.begin(), first.end(), first[size_t(lastRow)] + radius) - first.begin();
+                const int64_t colBegin = (i0 + 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
+                const int64_t colEnd = roundUp(windowEnd);
+                for (int64_t c0 = colBegin; c0 < colEnd; c0 += kChunkColumns) {
+                    const int64_t c1 = std::min(colEnd, c0 + kChunkColumns);
+                    hits.clear();
+                    kernels::filterPairs(rowCoordinates.data(), columnCoordinates.data(), stride, int(width),
+                                         t.data(), limits.data(), i0, i1, c0, c1, &hits);
+                    looked += (i1 - i0) * (c1 - c0);
+                    for (const auto &[i, j] : hits) {
+                        addCandidate(uint32_t(order[i]), uint32_t(order[j]), found);
                     }
-                    if (int64_t(found.size()) > options.maxCandidates) {
-                        tooMany = true;
-                        break;
-                    }
+                }
+                if (int64_t(found.size()) > options.maxCandidates) {
+                    tooMany = true;
                 }
             }
             filtered += looked;
