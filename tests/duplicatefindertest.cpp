@@ -65,7 +65,10 @@ private:
     /// A quality-60 re-save of a small photo: this tiny model's embedding moves more than the default threshold allows.
     const QString m_harsh = QStringLiteral("copies/img_0003 q60.jpg");
 
-    QString photo(const QString &name) const { return QFileInfo(m_photos + QLatin1Char('/') + name).canonicalFilePath(); }
+    QString photo(const QString &name) const
+    {
+        return QFileInfo(m_photos + QLatin1Char('/') + name).canonicalFilePath();
+    }
 
     QString labelOf(const QString &path) const
     {
@@ -109,19 +112,22 @@ private Q_SLOTS:
             QVERIFY(source("img_0020.jpg").save(&buffer, "PNG"));
         }
         QVERIFY(save(QStringLiteral("img_0020.png"), png, later));
-        QVERIFY(save(QStringLiteral("img_0030.heic"), encodeHeif(source("img_0030.jpg"), false, 80, 1, {}, &error), later));
+        QVERIFY(save(QStringLiteral("img_0030.heic"), encodeHeif(source("img_0030.jpg"), false, 80, 1, {}, &error),
+                     later));
         QVERIFY(save(QStringLiteral("img_0040 q75.jpg"), encodeJpeg(source("img_0040.jpg"), 75), later));
         QVERIFY(save(QStringLiteral("img_0040 small.jpg"),
                      encodeJpeg(source("img_0040.jpg").scaled(source("img_0040.jpg").size() * 0.7,
                                                              Qt::IgnoreAspectRatio, Qt::SmoothTransformation), 85),
                      later));
-        QVERIFY(save(QStringLiteral("img_0050 burst.jpg"), encodeJpeg(shifted(source("img_0050.jpg"), 3, 2), 92), later));
+        QVERIFY(save(QStringLiteral("img_0050 burst.jpg"), encodeJpeg(shifted(source("img_0050.jpg"), 3, 2), 92),
+                     later));
         m_planted = {
             {QStringLiteral("img_0008.jpg"), {QStringLiteral("copies/img_0008 q80.jpg")}},
             {QStringLiteral("img_0010.jpg"), {QStringLiteral("copies/img_0010 half.jpg")}},
             {QStringLiteral("img_0020.jpg"), {QStringLiteral("copies/img_0020.png")}},
             {QStringLiteral("img_0030.jpg"), {QStringLiteral("copies/img_0030.heic")}},
-            {QStringLiteral("img_0040.jpg"), {QStringLiteral("copies/img_0040 q75.jpg"), QStringLiteral("copies/img_0040 small.jpg")}},
+            {QStringLiteral("img_0040.jpg"),
+             {QStringLiteral("copies/img_0040 q75.jpg"), QStringLiteral("copies/img_0040 small.jpg")}},
             {QStringLiteral("img_0050.jpg"), {QStringLiteral("copies/img_0050 burst.jpg")}},
         };
 

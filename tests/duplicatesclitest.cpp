@@ -65,7 +65,8 @@ private Q_SLOTS:
         QVERIFY(writeBytes(m_photos + QStringLiteral("/square small.jpg"),
                            encodeJpeg(square.scaled(square.size() * 0.6, Qt::IgnoreAspectRatio,
                                                     Qt::SmoothTransformation), 90)));
-        const CliRun index = run({QStringLiteral("index"), m_photos, QStringLiteral("--device"), QStringLiteral("cpu")});
+        const CliRun index =
+            run({QStringLiteral("index"), m_photos, QStringLiteral("--device"), QStringLiteral("cpu")});
         QVERIFY2(index.exitCode == 0, index.err.constData());
     }
 
@@ -124,7 +125,8 @@ private Q_SLOTS:
 
     void errors()
     {
-        CliRun result = run({QStringLiteral("duplicates"), m_photos, QStringLiteral("--threshold"), QStringLiteral("2")});
+        CliRun result =
+            run({QStringLiteral("duplicates"), m_photos, QStringLiteral("--threshold"), QStringLiteral("2")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.startsWith("clipfind-cli: --threshold needs a cosine in (0, 1]"), result.err.constData());
         QCOMPARE(run({QStringLiteral("duplicates")}).exitCode, 2);

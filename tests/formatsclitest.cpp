@@ -28,7 +28,8 @@ private:
     {
         QString error;
         const QImage upright(dataPath(QStringLiteral("images/") + file));
-        const QByteArray bytes = encodeHeif(storedForOrientation(upright, orientation), avif, 90, orientation, {}, &error);
+        const QByteArray bytes =
+            encodeHeif(storedForOrientation(upright, orientation), avif, 90, orientation, {}, &error);
         if (bytes.isEmpty()) {
             qWarning("%s", qPrintable(error));
         }
@@ -45,12 +46,14 @@ private Q_SLOTS:
     {
         const QString photos = m_dir.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos));
-        QVERIFY(writeBytes(photos + QStringLiteral("/rotated.heic"), heif(QStringLiteral("odd_1001x667.jpg"), false, 6)));
+        QVERIFY(writeBytes(photos + QStringLiteral("/rotated.heic"),
+                           heif(QStringLiteral("odd_1001x667.jpg"), false, 6)));
         QVERIFY(writeBytes(photos + QStringLiteral("/gray.avif"), heif(QStringLiteral("gray_800x600.jpg"), true, 1)));
         DngSpec spec;
         spec.image = QImage(dataPath(QStringLiteral("images/landscape_2000x1500.jpg"))).scaled(400, 300);
         QVERIFY(writeBytes(photos + QStringLiteral("/camera.DNG"), makeDng(spec)));
-        spec.preview = encodeJpeg(QImage(dataPath(QStringLiteral("images/landscape_2000x1500.jpg"))).scaled(800, 600), 90);
+        spec.preview =
+            encodeJpeg(QImage(dataPath(QStringLiteral("images/landscape_2000x1500.jpg"))).scaled(800, 600), 90);
         QVERIFY(writeBytes(photos + QStringLiteral("/with preview.dng"), makeDng(spec)));
         const QByteArray cut = heif(QStringLiteral("gray_800x600.jpg"), false, 1);
         QVERIFY(writeBytes(photos + QStringLiteral("/cut.heic"), cut.left(cut.size() / 2)));

@@ -143,7 +143,8 @@ private Q_SLOTS:
         QVERIFY2(decoded.ok(), qPrintable(decoded.error));
         QCOMPARE(decoded.image.size(), QSize(1001, 667));
         QString error;
-        const Difference d = differenceFromReference(preprocessImageFile(path), QStringLiteral("odd_1001x667.jpg"), &error);
+        const Difference d =
+            differenceFromReference(preprocessImageFile(path), QStringLiteral("odd_1001x667.jpg"), &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY2(d.mean <= kMaxMeanDiff, qPrintable(QString::number(d.mean)));
 
@@ -162,7 +163,8 @@ private Q_SLOTS:
     {
         const QByteArray heic = encode(QStringLiteral("gray_800x600.jpg"), false, 1);
         QVERIFY(heic.size() > 2000);
-        const int ftypSize = (quint8(heic[0]) << 24) | (quint8(heic[1]) << 16) | (quint8(heic[2]) << 8) | quint8(heic[3]);
+        const int ftypSize =
+            (quint8(heic[0]) << 24) | (quint8(heic[1]) << 16) | (quint8(heic[2]) << 8) | quint8(heic[3]);
         QByteArray garbledMeta = heic;
         for (int i = ftypSize + 8; i < ftypSize + 400; ++i) {
             garbledMeta[i] = char(0x5A ^ garbledMeta[i]);

@@ -43,7 +43,8 @@ inline QByteArray encodeHeif(const QImage &stored, bool avif, int quality, int o
         heif_encoder_set_parameter_string(encoder.get(), "preset", "ultrafast"); // x265's default is slow here
     }
     heif_image *rawImage = nullptr;
-    if (!check(heif_image_create(rgb.width(), rgb.height(), heif_colorspace_RGB, heif_chroma_interleaved_RGB, &rawImage),
+    if (!check(heif_image_create(rgb.width(), rgb.height(), heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                                 &rawImage),
                "image")) {
         return {};
     }
@@ -64,7 +65,8 @@ inline QByteArray encodeHeif(const QImage &stored, bool avif, int quality, int o
     }
     options->image_orientation = heif_orientation(orientation);
     heif_image_handle *handle = nullptr;
-    if (!check(heif_context_encode_image(context.get(), image.get(), encoder.get(), options.get(), &handle), "encode")) {
+    if (!check(heif_context_encode_image(context.get(), image.get(), encoder.get(), options.get(), &handle),
+               "encode")) {
         return {};
     }
     std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle *)> handleOwner(handle,

@@ -153,7 +153,8 @@ private Q_SLOTS:
         }
         for (const auto &[a, b, cosine] : expected) {
             if (cosine >= threshold + 1e-5) {
-                QVERIFY2(found.count({a, b}), qPrintable(QStringLiteral("missed %1-%2 (%3)").arg(a).arg(b).arg(cosine)));
+                QVERIFY2(found.count({a, b}),
+                         qPrintable(QStringLiteral("missed %1-%2 (%3)").arg(a).arg(b).arg(cosine)));
             }
         }
         std::set<std::pair<int64_t, int64_t>> expectedSet;
@@ -217,7 +218,8 @@ private Q_SLOTS:
     {
         const Rows rows = makeRows(3000, 64, true, 0.3, 3);
         NearPairOptions options;
-        const NearPairResult result = findNearPairs(rows.halves.data(), rows.count, rows.dim, options, [] { return true; });
+        const NearPairResult result =
+            findNearPairs(rows.halves.data(), rows.count, rows.dim, options, [] { return true; });
         QVERIFY(result.cancelled);
         QVERIFY(result.pairs.empty());
     }

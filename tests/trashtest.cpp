@@ -58,7 +58,8 @@ private Q_SLOTS:
         QVERIFY(writeBytes(sameName, QByteArray("second a")));
         const QString missing = m_photos + QStringLiteral("/missing.jpg");
 
-        const std::vector<TrashOutcome> outcomes = moveToTrash({a, missing, b, sameName, m_photos + QStringLiteral("/other")});
+        const std::vector<TrashOutcome> outcomes =
+            moveToTrash({a, missing, b, sameName, m_photos + QStringLiteral("/other")});
         QCOMPARE(outcomes.size(), size_t(5));
         QCOMPARE(outcomes[0].path, a);
         QVERIFY2(outcomes[0].moved, qPrintable(outcomes[0].error));
@@ -74,7 +75,8 @@ private Q_SLOTS:
         for (int i : {0, 2, 3}) {
             const TrashOutcome &outcome = outcomes[size_t(i)];
             QVERIFY(!QFileInfo::exists(outcome.path));
-            QVERIFY2(outcome.pathInTrash.startsWith(m_trash + QStringLiteral("/files/")), qPrintable(outcome.pathInTrash));
+            QVERIFY2(outcome.pathInTrash.startsWith(m_trash + QStringLiteral("/files/")),
+                     qPrintable(outcome.pathInTrash));
             const QString name = QFileInfo(outcome.pathInTrash).fileName();
             const QByteArray info = readBytes(m_trash + QStringLiteral("/info/") + name + QStringLiteral(".trashinfo"));
             QVERIFY2(info.contains("Path=" + QUrl::toPercentEncoding(outcome.path, "/")), info.constData());

@@ -117,8 +117,8 @@ int runBenchDuplicates(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Times duplicate grouping (similar pairs from the embeddings, the second check, union-find) on a "
-                       "synthetic library with planted duplicate clusters, and checks that exactly those are found."));
+        QStringLiteral("Times duplicate grouping (similar pairs from the embeddings, the second check, union-find) on "
+                       "a synthetic library with planted duplicate clusters; checks that exactly those are found."));
     parser.addOption({QStringLiteral("rows"), QStringLiteral("Photos (default 100000)."), QStringLiteral("n"),
                       QStringLiteral("100000")});
     parser.addOption({QStringLiteral("dim"), QStringLiteral("Embedding size (default 512, ViT-B/32)."),

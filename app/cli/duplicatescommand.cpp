@@ -73,8 +73,8 @@ int runDuplicates(const QStringList &arguments)
                           .arg(double(kDefaultDuplicateThreshold)),
                       QStringLiteral("t"), QString::number(double(kDefaultDuplicateThreshold))});
     parser.addOption({QStringLiteral("json"),
-                      QStringLiteral("Print {\"groups\":[{\"keep\",\"paths\",\"similarity\",\"bytes_to_free\",\"photos\":[...]}],"
-                                     "\"unreadable\":[...]}.")});
+                      QStringLiteral("Print {\"groups\":[{\"keep\",\"paths\",\"similarity\",\"bytes_to_free\","
+                                     "\"photos\":[...]}],\"unreadable\":[...]}.")});
     parser.addOption({QStringLiteral("embeddings-only"),
                       QStringLiteral("No second check: the embeddings alone decide (different photos of one scene may "
                                      "be grouped).")});
@@ -119,7 +119,8 @@ int runDuplicates(const QStringList &arguments)
     }
     const QString database = databasePathIn(dataDirOption(parser));
     if (!QFileInfo::exists(database)) {
-        return fail(QStringLiteral("%1: no library database at %2; run 'clipfind-cli index %1' first").arg(folder, database));
+        return fail(QStringLiteral("%1: no library database at %2; run 'clipfind-cli index %1' first")
+                        .arg(folder, database));
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

@@ -90,8 +90,8 @@ struct DuplicateReport {
 ///     (perceptual hash, color averages, aspect ratio), so that two different photos of one scene are not called
 ///     duplicates;
 ///  3. confirmed pairs joined into groups (union-find), with sizes, resolutions, dates and the photo to keep.
-/// Photos that no longer exist are left out. Runs on the calling thread (fingerprints on a pool of its own): call it off
-/// the GUI thread. Never throws.
+/// Photos that no longer exist are left out. Runs on the calling thread (fingerprints on a pool of its own): call it
+/// off the GUI thread. Never throws.
 DuplicateReport findDuplicates(const QString &databasePath, const QString &root, const QString &modelId,
                                const DuplicateOptions &options = {});
 

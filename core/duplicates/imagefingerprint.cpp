@@ -18,7 +18,8 @@ ImageFingerprint fingerprintImage(const QImage &image)
         return fingerprint;
     }
     try {
-        const QImage rgb = image.format() == QImage::Format_RGB888 ? image : image.convertToFormat(QImage::Format_RGB888);
+        const QImage rgb =
+            image.format() == QImage::Format_RGB888 ? image : image.convertToFormat(QImage::Format_RGB888);
         const cv::Mat pixels(rgb.height(), rgb.width(), CV_8UC3, const_cast<uchar *>(rgb.constBits()),
                              size_t(rgb.bytesPerLine()));
         cv::Mat colors;

@@ -224,8 +224,9 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     });
     const float radiusSquared = float(2.0 - 2.0 * double(options.threshold)) + kMargin;
     const float radius = std::sqrt(std::max(radiusSquared, 0.0f));
-    const int64_t paddedRows = (rows + kernels::kPairRowGroup - 1) / kernels::kPairRowGroup * kernels::kPairRowGroup;
-    const int64_t stride = (rows + kernels::kPairColumnAlign - 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
+    const auto roundUp = [](int64_t x, int64_t multiple) { return (x + multiple - 1) / multiple * multiple; };
+    const int64_t paddedRows = roundUp(rows, kernels::kPairRowGroup);
+    const int64_t stride = roundUp(rows, kernels::kPairColumnAlign);
     std::vector<float> rowCoordinates(static_cast<size_t>(paddedRows * width), 0.0f);
     std::vector<float> columnCoordinates(static_cast<size_t>(width * stride), 0.0f);
     std::vector<float> first(static_cast<size_t>(rows));
@@ -248,9 +249,6 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     // chunks small enough to stay in the core's cache while every row of the block passes over them. Each thread takes
     // every threads-th block (the blocks' work shrinks along the sorted order).
     const Clock::time_point filterStart = Clock::now();
-    const auto roundUp = [](int64_t x) {
-        return (x + kernels::kPairColumnAlign - 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
-    };
     const int64_t blocks = (paddedRows + kBlockRows - 1) / kBlockRows;
     std::vector<Candidate> candidates;
     std::mutex merge;
@@ -272,7 +270,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
                 const int64_t windowEnd =
                     std::upper_bound(first.begin(), first.end(), first[size_t(lastRow)] + radius) - first.begin();
                 const int64_t colBegin = (i0 + 1) / kernels::kPairColumnAlign * kernels::kPairColumnAlign;
-                const int64_t colEnd = roundUp(windowEnd);
+                const int64_t colEnd = roundUp(windowEnd, kernels::kPairColumnAlign);
                 for (int64_t c0 = colBegin; c0 < colEnd; c0 += kChunkColumns) {
                     const int64_t c1 = std::min(colEnd, c0 + kChunkColumns);
                     hits.clear();
