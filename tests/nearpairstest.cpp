@@ -200,6 +200,29 @@ private Q_SLOTS:
         QVERIFY(!findNearPairs(halves.data(), 4, 8, options).error.empty());
     }
 
+    // Rows with infinities or NaNs (a damaged database) pair with nothing and do not disturb the others.
+    void nonFiniteRowsPairWithNothing()
+    {
+        Rows rows = makeRows(600, 64, true, 0.3, 5);
+        for (int c = 0; c < 64; ++c) {
+            rows.halves[size_t(10 * 64 + c)] = 0x7e00; // NaN
+            rows.halves[size_t(11 * 64 + c)] = c == 3 ? 0x7c00 : rows.halves[size_t(12 * 64 + c)]; // +inf
+        }
+        NearPairOptions options;
+        options.threshold = 0.9f;
+        const NearPairResult result = findNearPairs(rows.halves.data(), rows.count, rows.dim, options);
+        QVERIFY(result.error.empty());
+        size_t expected = 0;
+        for (const auto &[a, b, cosine] : bruteForce(rows, 0.9)) {
+            expected += a != 10 && a != 11 && b != 10 && b != 11;
+        }
+        QVERIFY(expected > 0);
+        QCOMPARE(result.pairs.size(), expected);
+        for (const NearPair &pair : result.pairs) {
+            QVERIFY(pair.a != 10 && pair.a != 11 && pair.b != 10 && pair.b != 11);
+        }
+    }
+
     void tooManyPairsIsAnError()
     {
         std::vector<uint16_t> halves(300 * 8, floatToHalf(0.5f));

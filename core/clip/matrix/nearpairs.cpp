@@ -135,17 +135,26 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
             inverseNorm[size_t(r)] = squares > 0 && std::isfinite(squares) ? float(1.0 / std::sqrt(squares)) : 0.0f;
         }
     });
-    // Unit rows of [begin, begin + count) as a double tensor.
+    // Row r as a unit vector in double; zeros for a zero row (or one with infinities or NaNs, which are never scaled:
+    // NaN * 0 would spread into the mean and the sort).
+    const auto unitRow = [&](int64_t r, std::vector<float> &buffer, double *out) {
+        const float scale = inverseNorm[size_t(r)];
+        if (scale == 0.0f) {
+            std::fill(out, out + dim, 0.0);
+            return;
+        }
+        kernels::halvesToFloats(halves + r * dim, buffer.data(), dim);
+        for (int c = 0; c < dim; ++c) {
+            out[c] = double(buffer[size_t(c)]) * scale;
+        }
+    };
+    // Unit rows begin, begin + step, ... (count of them) as a double tensor.
     const auto unitRows = [&](int64_t begin, int64_t count, int64_t step) {
         torch::Tensor block = torch::empty({count, dim}, torch::kDouble);
         double *out = block.data_ptr<double>();
         std::vector<float> row(static_cast<size_t>(dim));
         for (int64_t i = 0; i < count; ++i) {
-            const int64_t r = begin + i * step;
-            kernels::halvesToFloats(halves + r * dim, row.data(), dim);
-            for (int c = 0; c < dim; ++c) {
-                out[i * dim + c] = double(row[size_t(c)]) * inverseNorm[size_t(r)];
-            }
+            unitRow(begin + i * step, row, out + i * dim);
         }
         return block;
     };
@@ -186,10 +195,10 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
             std::vector<double> totals(static_cast<size_t>(count));
             for (int64_t i = 0; i < count; ++i) {
                 const int64_t r = begin + i;
-                kernels::halvesToFloats(halves + r * dim, row.data(), dim);
+                unitRow(r, row, out + i * dim);
                 double total = 0;
                 for (int c = 0; c < dim; ++c) {
-                    const double v = double(row[size_t(c)]) * inverseNorm[size_t(r)] - centre[size_t(c)];
+                    const double v = out[i * dim + c] - centre[size_t(c)];
                     out[i * dim + c] = v;
                     total += v * v;
                 }
