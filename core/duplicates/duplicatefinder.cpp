@@ -236,6 +236,9 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
             if (!file || (dim != 0 && valuesDim != dim)) {
                 return;
             }
+            if (dim == 0) {
+                halves.reserve(rowFiles.capacity() * size_t(valuesDim));
+            }
             dim = valuesDim;
             rowFiles.push_back(file);
             halves.insert(halves.end(), values, values + valuesDim);
