@@ -114,6 +114,9 @@ void takePairStats(const clip::NearPairStats &from, DuplicateStats *to)
     to->windowPairs = from.filtered;
     to->candidatePairs = from.candidates;
     to->projectedVariance = from.projectedVariance;
+    to->projectMs = from.projectMs;
+    to->filterMs = from.filterMs;
+    to->scoreMs = from.verifyMs;
 }
 
 bool aspectsMatch(const FileState &a, const FileState &b, double maxDifference)

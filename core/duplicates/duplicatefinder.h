@@ -69,7 +69,10 @@ struct DuplicateStats {
     qint64 confirmedPairs = 0;
     qint64 fingerprinted = 0; ///< photos whose fingerprint was computed
     double loadMs = 0;
-    double pairsMs = 0;
+    double pairsMs = 0;      ///< of which: projecting, filtering, scoring the candidates in full
+    double projectMs = 0;
+    double filterMs = 0;
+    double scoreMs = 0;
     double checkMs = 0;
     double totalMs = 0;
 };

@@ -29,8 +29,8 @@ double msSince(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// The filter's tiles: a block of rows passes over a chunk of columns (2048 x 33 floats, 270 KB: stays in the core's
-// cache) before the next chunk; each block streams the columns from memory once.
+// The filter's tiles: a block of rows passes over a chunk of columns (2048 x 49 floats, 400 KB: stays in the core's
+// L2 cache) before the next chunk; each block streams the columns from memory once.
 constexpr int64_t kBlockRows = 512;
 constexpr int64_t kChunkColumns = 2048;
 // The principal components come from at most this many rows (evenly spread): any components keep the bound exact.
@@ -225,7 +225,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     }
 
     // 2. Sort by the first principal coordinate (the one with the most variance), and lay the sorted coordinates
-    // out for the filter: row-major for the rows, dimension-major for the columns, padded as it wants.
+    // out for the filter: row-major for the rows, in panels of 32 for the columns, padded as it wants.
     std::vector<int64_t> order(static_cast<size_t>(rows));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
@@ -237,7 +237,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     const int64_t paddedRows = roundUp(rows, kernels::kPairRowGroup);
     const int64_t stride = roundUp(rows, kernels::kPairColumnAlign);
     std::vector<float> rowCoordinates(static_cast<size_t>(paddedRows * width), 0.0f);
-    std::vector<float> columnCoordinates(static_cast<size_t>(width * stride), 0.0f);
+    std::vector<float> columnCoordinates(static_cast<size_t>(width * stride), 0.0f); // kernels::panelIndex layout
     std::vector<float> first(static_cast<size_t>(rows));
     std::vector<float> t(static_cast<size_t>(stride), std::numeric_limits<float>::infinity());
     std::vector<float> limits(static_cast<size_t>(paddedRows), -std::numeric_limits<float>::infinity());
@@ -245,7 +245,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
         const float *from = coordinates.data() + order[size_t(i)] * width;
         std::copy_n(from, width, rowCoordinates.data() + i * width);
         for (int64_t c = 0; c < width; ++c) {
-            columnCoordinates[size_t(c * stride + i)] = from[c];
+            columnCoordinates[size_t(kernels::panelIndex(i, c, int(width)))] = from[c];
         }
         first[size_t(i)] = from[0];
         t[size_t(i)] = lengths[size_t(order[size_t(i)])];
@@ -283,8 +283,8 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
                 for (int64_t c0 = colBegin; c0 < colEnd; c0 += kChunkColumns) {
                     const int64_t c1 = std::min(colEnd, c0 + kChunkColumns);
                     hits.clear();
-                    kernels::filterPairs(rowCoordinates.data(), columnCoordinates.data(), stride, int(width),
-                                         t.data(), limits.data(), i0, i1, c0, c1, &hits);
+                    kernels::filterPairs(rowCoordinates.data(), columnCoordinates.data(), int(width), t.data(),
+                                         limits.data(), i0, i1, c0, c1, &hits);
                     looked += (i1 - i0) * (c1 - c0);
                     for (const auto &[i, j] : hits) {
                         addCandidate(uint32_t(order[i]), uint32_t(order[j]), found);

@@ -34,15 +34,15 @@ inline void collect(uint64_t mask, int64_t i, int64_t jBase, Hits *hits)
     }
 }
 
-void filterScalar(const float *rows, const float *columns, int64_t stride, int width, const float *t,
-                  const float *limits, int64_t rowBegin, int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
+void filterScalar(const float *rows, const float *columns, int width, const float *t, const float *limits,
+                  int64_t rowBegin, int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
 {
     for (int64_t i = rowBegin; i < rowEnd; ++i) {
         const float *a = rows + i * width;
         for (int64_t j = std::max(colBegin, i + 1); j < colEnd; ++j) {
             float dot = 0;
             for (int c = 0; c < width; ++c) {
-                dot += a[c] * columns[c * stride + j];
+                dot += a[c] * columns[panelIndex(j, c, width)];
             }
             if (t[j] - 2.0f * dot <= limits[i]) {
                 hits->emplace_back(uint32_t(i), uint32_t(j));
@@ -64,7 +64,7 @@ bool hasAvx512()
     return supported && simdEnabled() && s_avx512Allowed.load(std::memory_order_relaxed);
 }
 
-// Bits of the 16 columns (two registers of scores) whose bound t - 2 g passes the row's limit.
+// Bits of 16 columns (two registers of dot products) whose bound t - 2 g passes the row's limit.
 __attribute__((target("avx2,fma"), always_inline)) inline uint64_t passing8x2(__m256 lo, __m256 hi, __m256 t0,
                                                                               __m256 t1, __m256 limit)
 {
@@ -74,6 +74,7 @@ __attribute__((target("avx2,fma"), always_inline)) inline uint64_t passing8x2(__
     return uint64_t(unsigned(low)) | (uint64_t(unsigned(high)) << 8);
 }
 
+// Bits of 32 columns.
 __attribute__((target("avx512f"), always_inline)) inline uint64_t passing16x2(__m512 lo, __m512 hi, __m512 t0,
                                                                               __m512 t1, __m512 limit)
 {
@@ -83,11 +84,12 @@ __attribute__((target("avx512f"), always_inline)) inline uint64_t passing16x2(__
     return uint64_t(low) | (uint64_t(high) << 16);
 }
 
-// 4 rows x 16 columns per step: 8 accumulators, 8 FMAs per coordinate.
-__attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const float *columns, int64_t stride,
-                                                    int width, const float *t, const float *limits, int64_t rowBegin,
+// 4 rows x 16 columns per step: 8 accumulators, 8 FMAs per coordinate (16 registers in all on AVX2).
+__attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const float *columns, int width,
+                                                    const float *t, const float *limits, int64_t rowBegin,
                                                     int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
 {
+    const int64_t panelSize = int64_t(width) * kPairColumnAlign;
     for (int64_t i = rowBegin; i < rowEnd; i += 4) {
         const float *a0 = rows + i * width;
         const float *a1 = a0 + width;
@@ -104,8 +106,8 @@ __attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const flo
             __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps();
             __m256 c11 = _mm256_setzero_ps(), c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
             __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-            const float *b = columns + j;
-            for (int c = 0; c < width; ++c, b += stride) {
+            const float *b = columns + (j / kPairColumnAlign) * panelSize + j % kPairColumnAlign;
+            for (int c = 0; c < width; ++c, b += kPairColumnAlign) {
                 const __m256 b0 = _mm256_loadu_ps(b);
                 const __m256 b1 = _mm256_loadu_ps(b + 8);
                 __m256 x = _mm256_broadcast_ss(a0 + c);
@@ -137,55 +139,49 @@ __attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const flo
     }
 }
 
-// 4 rows x 32 columns per step with 16-wide registers.
-__attribute__((target("avx512f"))) void filterAvx512(const float *rows, const float *columns, int64_t stride,
-                                                     int width, const float *t, const float *limits, int64_t rowBegin,
+// 8 rows x 32 columns per step with 16-wide registers: 16 accumulators, each panel load feeds 16 FMAs.
+__attribute__((target("avx512f"))) void filterAvx512(const float *rows, const float *columns, int width,
+                                                     const float *t, const float *limits, int64_t rowBegin,
                                                      int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
 {
-    for (int64_t i = rowBegin; i < rowEnd; i += 4) {
-        const float *a0 = rows + i * width;
-        const float *a1 = a0 + width;
-        const float *a2 = a1 + width;
-        const float *a3 = a2 + width;
-        const __m512 l0 = _mm512_set1_ps(limits[i]);
-        const __m512 l1 = _mm512_set1_ps(limits[i + 1]);
-        const __m512 l2 = _mm512_set1_ps(limits[i + 2]);
-        const __m512 l3 = _mm512_set1_ps(limits[i + 3]);
+    const int64_t panelSize = int64_t(width) * kPairColumnAlign;
+    for (int64_t i = rowBegin; i < rowEnd; i += 8) {
+        const float *a = rows + i * width;
+        __m512 l[8];
+        for (int r = 0; r < 8; ++r) {
+            l[r] = _mm512_set1_ps(limits[i + r]);
+        }
         for (int64_t j = colBegin; j < colEnd; j += 32) {
             if (j + 32 <= i + 1) {
                 continue;
             }
-            __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps();
-            __m512 c11 = _mm512_setzero_ps(), c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
-            __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
-            const float *b = columns + j;
-            for (int c = 0; c < width; ++c, b += stride) {
+            __m512 lo[8], hi[8];
+            for (int r = 0; r < 8; ++r) {
+                lo[r] = _mm512_setzero_ps();
+                hi[r] = _mm512_setzero_ps();
+            }
+            const float *b = columns + (j / kPairColumnAlign) * panelSize;
+            for (int c = 0; c < width; ++c, b += kPairColumnAlign) {
                 const __m512 b0 = _mm512_loadu_ps(b);
                 const __m512 b1 = _mm512_loadu_ps(b + 16);
-                __m512 x = _mm512_set1_ps(a0[c]);
-                c00 = _mm512_fmadd_ps(x, b0, c00);
-                c01 = _mm512_fmadd_ps(x, b1, c01);
-                x = _mm512_set1_ps(a1[c]);
-                c10 = _mm512_fmadd_ps(x, b0, c10);
-                c11 = _mm512_fmadd_ps(x, b1, c11);
-                x = _mm512_set1_ps(a2[c]);
-                c20 = _mm512_fmadd_ps(x, b0, c20);
-                c21 = _mm512_fmadd_ps(x, b1, c21);
-                x = _mm512_set1_ps(a3[c]);
-                c30 = _mm512_fmadd_ps(x, b0, c30);
-                c31 = _mm512_fmadd_ps(x, b1, c31);
+                for (int r = 0; r < 8; ++r) { // unrolled by the compiler: 8 broadcasts, 16 FMAs
+                    const __m512 x = _mm512_set1_ps(a[r * width + c]);
+                    lo[r] = _mm512_fmadd_ps(x, b0, lo[r]);
+                    hi[r] = _mm512_fmadd_ps(x, b1, hi[r]);
+                }
             }
             const __m512 t0 = _mm512_loadu_ps(t + j);
             const __m512 t1 = _mm512_loadu_ps(t + j + 16);
-            const uint64_t m0 = passing16x2(c00, c01, t0, t1, l0);
-            const uint64_t m1 = passing16x2(c10, c11, t0, t1, l1);
-            const uint64_t m2 = passing16x2(c20, c21, t0, t1, l2);
-            const uint64_t m3 = passing16x2(c30, c31, t0, t1, l3);
-            if (m0 | m1 | m2 | m3) {
-                collect(m0, i, j, hits);
-                collect(m1, i + 1, j, hits);
-                collect(m2, i + 2, j, hits);
-                collect(m3, i + 3, j, hits);
+            uint64_t masks[8];
+            uint64_t any = 0;
+            for (int r = 0; r < 8; ++r) {
+                masks[r] = passing16x2(lo[r], hi[r], t0, t1, l[r]);
+                any |= masks[r];
+            }
+            if (any) {
+                for (int r = 0; r < 8; ++r) {
+                    collect(masks[r], i + r, j, hits);
+                }
             }
         }
     }
@@ -194,20 +190,20 @@ __attribute__((target("avx512f"))) void filterAvx512(const float *rows, const fl
 
 } // namespace
 
-void filterPairs(const float *rows, const float *columns, int64_t stride, int width, const float *t,
-                 const float *limits, int64_t rowBegin, int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
+void filterPairs(const float *rows, const float *columns, int width, const float *t, const float *limits,
+                 int64_t rowBegin, int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
 {
 #if CLIPFIND_PAIRFILTER_X86
     if (hasAvx512()) {
-        filterAvx512(rows, columns, stride, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
+        filterAvx512(rows, columns, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
         return;
     }
     if (hasAvx2Fma()) {
-        filterAvx2(rows, columns, stride, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
+        filterAvx2(rows, columns, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
         return;
     }
 #endif
-    filterScalar(rows, columns, stride, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
+    filterScalar(rows, columns, width, t, limits, rowBegin, rowEnd, colBegin, colEnd, hits);
 }
 
 void setPairFilterAvx512Allowed(bool allowed)
