@@ -11,6 +11,8 @@ packages=(
     libopencv-dev                         # image decoding
     libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
     libsqlite3-dev                        # library database
+    libheif-dev                           # HEIF/HEIC and AVIF: libde265, dav1d (decoders), x265, aom (tests encode)
+    libraw-dev                            # camera RAW (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2)
     nlohmann-json3-dev                    # JSON in the engine (header-only)
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
 )

@@ -55,6 +55,11 @@ private Q_SLOTS:
         QVERIFY(isPhotoFileName(QStringLiteral("a.Jpeg")));
         QVERIFY(isPhotoFileName(QStringLiteral("x.WebP")));
         QVERIFY(isPhotoFileName(QStringLiteral("x.tif")));
+        for (const char *name : {"a.HEIC", "a.heif", "a.HIF", "a.avif", "a.dng", "a.CR2", "a.cr3", "a.NEF", "a.arw",
+                                 "a.RAF", "a.orf", "a.RW2"}) {
+            QVERIFY2(isPhotoFileName(QLatin1String(name)), name);
+        }
+        QVERIFY(!isPhotoFileName(QStringLiteral("a.heic.xmp")));
         QVERIFY(!isPhotoFileName(QStringLiteral("jpg")));
         QVERIFY(!isPhotoFileName(QStringLiteral("x.jpg.txt")));
         QVERIFY(!isPhotoFileName(QStringLiteral("video.mp4")));

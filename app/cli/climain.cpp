@@ -31,6 +31,10 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "  similar DIR IMAGE [-k N] [--json]     photos like IMAGE\n"
                       "  bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--json]\n"
                       "                                        query latency at 10k/100k/1M photos, cache load time\n"
+                      "  duplicates DIR [--threshold T] [--json] [--model PATH] [--data-dir DIR]\n"
+                      "                                        groups of near-identical photos, and which to keep\n"
+                      "  bench-duplicates [--rows 100000] [--json]\n"
+                      "                                        duplicate grouping speed on a synthetic library\n"
                       "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
                       "                                        known models, download + verify + install, check a file\n"
                       "\n"
@@ -57,7 +61,8 @@ int main(int argc, char **argv)
         {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
         {"bench-index", clipfind::cli::runBenchIndex}, {"search", clipfind::cli::runSearch},
         {"similar", clipfind::cli::runSimilar},       {"bench-search", clipfind::cli::runBenchSearch},
-        {"models", clipfind::cli::runModels},
+        {"models", clipfind::cli::runModels},         {"duplicates", clipfind::cli::runDuplicates},
+        {"bench-duplicates", clipfind::cli::runBenchDuplicates},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

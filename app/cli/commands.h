@@ -31,6 +31,8 @@ int runSearch(const QStringList &arguments);
 int runSimilar(const QStringList &arguments);
 int runBenchSearch(const QStringList &arguments);
 int runModels(const QStringList &arguments);
+int runDuplicates(const QStringList &arguments);
+int runBenchDuplicates(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);

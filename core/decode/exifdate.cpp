@@ -2,6 +2,7 @@
 #include "core/decode/exifdate.h"
 
 #include "core/decode/exifreader.h"
+#include "core/decode/imagecodec.h"
 
 #include <QFile>
 #include <QTimeZone>
@@ -115,7 +116,20 @@ QDateTime readExifDateTaken(const QString &path)
     if (!file.open(QIODevice::ReadOnly)) {
         return {};
     }
-    return exifDateTaken(file.read(kHeaderBytes));
+    const QByteArray head = file.read(kHeaderBytes);
+    file.close();
+    // JPEG and TIFF, and the TIFF-based raws (DNG, CR2, NEF, ARW) whose EXIF is near the start.
+    const QDateTime taken = exifDateTaken(head);
+    if (taken.isValid()) {
+        return taken;
+    }
+    // HEIF keeps its EXIF in an item anywhere in the file; the other raws have containers of their own.
+    for (const ImageCodec *codec : {&heifCodec(), &rawCodec()}) {
+        if (codec->recognizes(ByteView(head))) {
+            return codec->dateTaken(path);
+        }
+    }
+    return {};
 }
 
 } // namespace clipfind

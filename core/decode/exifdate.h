@@ -14,7 +14,9 @@ namespace clipfind {
 QDateTime exifDateTaken(const QByteArray &bytes);
 
 /// Reads the first 256 KiB of the file (the EXIF segment of a JPEG is at most 64 KiB and comes first) and calls
-/// exifDateTaken(). Invalid when the file cannot be read or has no usable date.
+/// exifDateTaken(). HEIF/AVIF: the primary image's EXIF item through libheif (reading the boxes it needs, not the
+/// pixels). Camera RAW without a usable EXIF near the start (CR3, RAF, ORF, RW2): LibRaw's timestamp, local time.
+/// Invalid when the file cannot be read or has no usable date.
 QDateTime readExifDateTaken(const QString &path);
 
 } // namespace clipfind

@@ -2,6 +2,7 @@
 #include "core/decode/imagedecoder.h"
 
 #include "core/decode/exifreader.h"
+#include "core/decode/imagecodec.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <utility>
 
 namespace clipfind {
@@ -24,7 +26,7 @@ constexpr qint64 kMaxPixels = 200'000'000;
 // Larger files are not photos we can handle (and QByteArray/cv::Mat sizes stay within int).
 constexpr qint64 kMaxFileBytes = qint64(1) << 30;
 
-enum class Format { Unknown, Jpeg, Png, Gif, Bmp, WebP, Tiff };
+enum class Format { Unknown, Jpeg, Png, Gif, Bmp, WebP, Tiff, Heif, Raw };
 
 const char *formatName(Format format)
 {
@@ -35,6 +37,8 @@ const char *formatName(Format format)
     case Format::Bmp: return "BMP";
     case Format::WebP: return "WebP";
     case Format::Tiff: return "TIFF";
+    case Format::Heif: return heifCodec().formatName;
+    case Format::Raw: return rawCodec().formatName;
     case Format::Unknown: break;
     }
     return "unknown";
@@ -195,9 +199,13 @@ HeaderInfo readHeader(const QByteArray &data)
     } else if (bytes.matches(0, "RIFF") && bytes.matches(8, "WEBP")) {
         info.format = Format::WebP;
         readWebPHeader(bytes, &info);
+    } else if (rawCodec().recognizes(bytes)) { // before TIFF: most raws are TIFF files
+        info.format = Format::Raw;
     } else if (bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*")) {
         info.format = Format::Tiff;
         readTiffIfd0(bytes, &info);
+    } else if (heifCodec().recognizes(bytes)) {
+        info.format = Format::Heif;
     }
     return info;
 }
@@ -333,16 +341,62 @@ DecodedImage decodeImage(const QString &path, const DecodeOptions &options)
     return decodeImageData(data, name, options);
 }
 
-DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)
+namespace {
+
+// Where a decode starts: the whole file, or a RAW file's embedded preview (never a codec's file again, so the JPEG
+// inside a RAW cannot lead to another codec: no recursion on what a file says).
+enum class Source { File, Preview };
+
+DecodedImage decodeBytes(const QByteArray &data, const QString &name, const DecodeOptions &options, Source source,
+                         std::optional<int> orientation);
+
+// HEIF and RAW: the codec decodes, or hands back a RAW file's JPEG preview for the JPEG path below.
+DecodedImage decodeWithCodec(const ImageCodec &codec, const QByteArray &data, const QString &name,
+                             const DecodeOptions &options, bool *unsupported)
 {
-    const QString &name = nameForErrors;
+    CodecOutput out = codec.decode(data, kMaxPixels);
+    if (!out.error.isEmpty()) {
+        *unsupported = out.unsupported;
+        return failure(name, out.error);
+    }
+    if (!out.jpeg.isEmpty()) {
+        return decodeBytes(out.jpeg, name + QStringLiteral(": embedded JPEG preview"), options, Source::Preview,
+                           out.orientation);
+    }
+    DecodedImage result;
+    result.image = std::move(out.image);
+    result.exifOrientation = out.orientation;
+    return result;
+}
+
+DecodedImage decodeBytes(const QByteArray &data, const QString &name, const DecodeOptions &options, Source source,
+                         std::optional<int> orientation)
+{
     if (data.isEmpty()) {
         return failure(name, QStringLiteral("file is empty (0 bytes)"));
     }
     if (data.size() > kMaxFileBytes) {
         return failure(name, QStringLiteral("file is too large (%1 MB)").arg(data.size() >> 20));
     }
-    const HeaderInfo header = readHeader(data);
+    HeaderInfo header = readHeader(data);
+    if (source == Source::Preview && header.format != Format::Jpeg) {
+        return failure(name, QStringLiteral("not a JPEG"));
+    }
+    if (header.format == Format::Heif || header.format == Format::Raw) {
+        bool unsupported = false;
+        DecodedImage decoded = decodeWithCodec(header.format == Format::Heif ? heifCodec() : rawCodec(), data, name,
+                                               options, &unsupported);
+        const ByteView bytes(data);
+        if (!unsupported || !(bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*"))) {
+            return decoded;
+        }
+        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF after all
+        header.format = Format::Tiff;
+        readTiffIfd0(bytes, &header);
+    }
+    if (orientation) {
+        header.orientation = *orientation; // a RAW preview is oriented by the RAW file's header, not its own EXIF
+    }
     const QString format = QString::fromLatin1(formatName(header.format));
     if (header.format == Format::Unknown) {
         return failure(name, QStringLiteral("not a supported image (unrecognized content, %1 bytes)").arg(data.size()));
@@ -351,9 +405,7 @@ DecodedImage decodeImageData(const QByteArray &data, const QString &nameForError
         return failure(name, QStringLiteral("truncated or corrupt %1 header (no image size)").arg(format));
     }
     if (header.width > kMaxPixels || header.height > kMaxPixels || header.width * header.height > kMaxPixels) {
-        return failure(name, QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4)")
-                                 .arg(header.width).arg(header.height)
-                                 .arg(double(header.width * header.height) / 1e6, 0, 'f', 1).arg(kMaxPixels / 1000000));
+        return failure(name, imageTooLargeMessage(header.width, header.height, kMaxPixels));
     }
     if (header.animatedWebP) {
         return failure(name, QStringLiteral("animated WebP is not supported"));
@@ -406,6 +458,19 @@ DecodedImage decodeImageData(const QByteArray &data, const QString &nameForError
     } catch (...) {
         return failure(name, QStringLiteral("cannot decode %1 data (unknown error)").arg(format));
     }
+}
+
+} // namespace
+
+QString imageTooLargeMessage(qint64 width, qint64 height, qint64 maxPixels)
+{
+    return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4)")
+        .arg(width).arg(height).arg(double(width * height) / 1e6, 0, 'f', 1).arg(maxPixels / 1000000);
+}
+
+DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)
+{
+    return decodeBytes(data, nameForErrors, options, Source::File, std::nullopt);
 }
 
 } // namespace clipfind

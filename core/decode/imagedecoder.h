@@ -10,6 +10,8 @@ namespace clipfind {
 struct DecodedImage {
     QImage image;        // Format_RGB888, EXIF orientation applied; null on failure
     QString error;       // one line naming the file and the problem; empty on success
+    /// The orientation (1..8) that was applied: EXIF/TIFF tag, a RAW file's header. 1 for HEIF/AVIF, where libheif
+    /// applies the container's irot/imir itself and the EXIF orientation is informational (never applied twice).
     int exifOrientation = 1;
 
     bool ok() const { return error.isEmpty(); }
@@ -22,16 +24,17 @@ struct DecodeOptions {
     int minShortSide = 0;
 };
 
-/// Decodes JPEG, PNG, WebP, BMP, TIFF (OpenCV, from bytes read with QFile so any file name works) and
-/// GIF (first frame, Qt's reader: OpenCV 4.6 has no GIF decoder). The format comes from the content, not
-/// the extension. Applies the EXIF orientation (1-8; JPEG APP1, PNG eXIf, WebP EXIF; TIFF's own tag is
-/// applied by OpenCV), drops alpha without compositing (a transparent pixel keeps its color, as Pillow's
-/// convert("RGB")), expands palettes, replicates grayscale, keeps the high byte of 16-bit samples (as
-/// Pillow does for 16-bit RGB) and scales float samples by 255.
-/// Refused with an error: files over 1 GiB, images over 200 megapixels (checked from the header, before
-/// decoding), truncated JPEG/GIF data (Pillow refuses those too, where libjpeg would pad with gray), and
-/// anything the codecs reject. Error messages start with the file name ("photo.jpg: file is empty (0 bytes)").
-/// Reentrant; never throws.
+/// Decodes JPEG, PNG, WebP, BMP, TIFF (OpenCV, from bytes read with QFile so any file name works), GIF (first frame,
+/// Qt's reader: OpenCV 4.6 has no GIF decoder), HEIF/HEIC and AVIF (libheif: the primary image with its irot/imir/clap
+/// transforms) and camera RAW (LibRaw: DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2; the embedded JPEG preview when its short
+/// side is at least 448 px, else a half-size decode; the RAW header's orientation). The format comes from the content,
+/// not the extension. Applies the EXIF orientation (1-8; JPEG APP1, PNG eXIf, WebP EXIF; TIFF's own tag is applied by
+/// OpenCV), drops alpha without compositing (a transparent pixel keeps its color, as Pillow's convert("RGB")), expands
+/// palettes, replicates grayscale, keeps the high byte of 16-bit samples (as Pillow does for 16-bit RGB) and scales
+/// float samples by 255. Refused with an error: files over 1 GiB, images over 200 megapixels (checked from the header,
+/// before decoding; for HEIF the size after its transforms, for RAW the sensor's size), truncated JPEG/GIF data (Pillow
+/// refuses those too, where libjpeg would pad with gray), and anything the codecs reject. Error messages start with the
+/// file name ("photo.jpg: file is empty (0 bytes)"). Reentrant; never throws.
 DecodedImage decodeImage(const QString &path, const DecodeOptions &options = {});
 
 /// Same, for bytes already in memory; `nameForErrors` is used in messages.

@@ -288,6 +288,11 @@ bool isPhotoFileName(const QString &name)
     static const QStringList extensions = {
         QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"), QStringLiteral("webp"),
         QStringLiteral("bmp"), QStringLiteral("tif"),  QStringLiteral("tiff"), QStringLiteral("gif"),
+        // HEIF (hif: Fujifilm and Canon) and AVIF, through libheif
+        QStringLiteral("heic"), QStringLiteral("heif"), QStringLiteral("hif"), QStringLiteral("avif"),
+        // camera RAW, through LibRaw
+        QStringLiteral("dng"), QStringLiteral("cr2"), QStringLiteral("cr3"), QStringLiteral("nef"),
+        QStringLiteral("arw"), QStringLiteral("raf"), QStringLiteral("orf"), QStringLiteral("rw2"),
     };
     const int dot = name.lastIndexOf(QLatin1Char('.'));
     if (dot < 0) {

@@ -37,7 +37,8 @@ struct ScanResult {
     bool cancelled = false;          // true: `files` holds only what was found before the cancel
 };
 
-/// True when the name ends in a photo extension: jpg jpeg png webp bmp tif tiff gif, any case.
+/// True when the name ends in a photo extension, any case: jpg jpeg png webp bmp tif tiff gif, heic heif hif avif,
+/// dng cr2 cr3 nef arw raf orf rw2.
 bool isPhotoFileName(const QString &name);
 
 /// Walks `root`, following symlinks to files and folders; each folder (by device and inode) is entered

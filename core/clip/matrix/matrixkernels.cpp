@@ -234,6 +234,11 @@ void setSimdEnabled(bool enabled)
     s_simdEnabled = enabled;
 }
 
+bool simdEnabled()
+{
+    return s_simdEnabled.load(std::memory_order_relaxed);
+}
+
 const char *scanKernelName()
 {
 #if CLIPFIND_MATRIX_X86

@@ -28,6 +28,8 @@ float dotHalf(const float *query, const uint16_t *x, int64_t n);
 
 /// Tests: false sends every kernel down its scalar path (process-wide), true restores the CPU's best.
 void setSimdEnabled(bool enabled);
+/// What setSimdEnabled() last set (true by default); kernels in other files follow it too.
+bool simdEnabled();
 
 /// "AVX2" or "scalar".
 const char *scanKernelName();
