@@ -12,6 +12,7 @@ packages=(
     libicu-dev zlib1g-dev                 # tokenizer: Unicode data, gzip vocabulary
     libsqlite3-dev                        # embedding cache
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
+    clang-format-14                       # scripts/test.sh checks the formatting (scripts/format.sh --check)
 )
 
 missing=()
