@@ -42,14 +42,18 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 
 if [ $check -eq 1 ]; then
-    # --dry-run -Werror prints every line that would change and fails; xargs keeps the command lines short.
-    if printf '%s\0' "${files[@]}" | xargs -0 -n 50 "$clang_format" --dry-run -Werror --style=file; then
+    # --dry-run -Werror reports every line that would change; show the first ones and a count per file.
+    report=$(mktemp)
+    trap 'rm -f "$report"' EXIT
+    if printf '%s\0' "${files[@]}" | xargs -0 -n 50 "$clang_format" --dry-run -Werror --style=file 2>"$report"; then
         echo "format.sh: ${#files[@]} C++ files formatted as .clang-format says"
-    else
-        echo "format.sh: the files above are not formatted; run: bash scripts/format.sh FILE..." >&2
-        exit 1
+        exit 0
     fi
-else
-    printf '%s\0' "${files[@]}" | xargs -0 -n 50 "$clang_format" -i --style=file
-    echo "format.sh: formatted ${#files[@]} C++ files"
+    head -n 60 "$report" >&2
+    echo "format.sh: lines that clang-format would change, per file:" >&2
+    grep -oE '^[^ :]+:[0-9]+:[0-9]+: error: code should be clang-formatted' "$report" | cut -d: -f1 | sort | uniq -c >&2
+    echo "format.sh: not formatted; run: bash scripts/format.sh FILE... (or without FILE for all)" >&2
+    exit 1
 fi
+printf '%s\0' "${files[@]}" | xargs -0 -n 50 "$clang_format" -i --style=file
+echo "format.sh: formatted ${#files[@]} C++ files"
