@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Formats ClipFind's C++ files with clang-format 14 and the repository's .clang-format.
 #   bash scripts/format.sh [FILE...]          rewrite the files (default: every tracked *.cpp and *.h)
-#   bash scripts/format.sh --check [FILE...]  change nothing; list each badly formatted line and exit 1 if any
+#   bash scripts/format.sh --check [FILE...]  change nothing; show what would change (first lines, count per file)
+#                                             and exit 1 if anything would
 # Other clang-format versions break lines differently, so only version 14 is used (Debian 12: clang-format-14;
 # CLANG_FORMAT=/path/to/it overrides).
 set -euo pipefail
