@@ -15,6 +15,7 @@ packages=(
     libraw-dev                            # camera RAW (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2)
     nlohmann-json3-dev                    # JSON in the engine (header-only)
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
+    clang-format-14                       # scripts/test.sh checks the formatting (scripts/format.sh --check)
 )
 
 missing=()
