@@ -5,6 +5,7 @@
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindow.h"
+#include "ui/uilanguage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("ClipFind"));
     QApplication::setApplicationVersion(QStringLiteral(CLIPFIND_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.clipfind.ClipFind"));
+    installTranslations(); // the system's language (LANG=zh_CN.UTF-8: Chinese), else English
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Find photos by describing them."));

@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-qpa-plugins          # Qt 6 Widgets/Concurrent/Test + the xcb/offscreen platform plugins
+    qt6-tools-dev qt6-l10n-tools          # Qt Linguist's lupdate/lrelease: translations/*.ts compiled at build time
+    qt6-translations-l10n                 # Qt's own texts (standard buttons, dialogs) in the interface's language
+    fonts-wqy-microhei                    # a Chinese font, for the Chinese interface and queries (docs/screenshot-zh.png)
     libtorch-dev                          # libtorch 1.13 (CPU)
     libopenblas0-openmp                   # fast BLAS for libtorch's matrix products, sharing its OpenMP runtime
     libopencv-dev                         # image decoding
