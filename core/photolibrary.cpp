@@ -93,7 +93,7 @@ void PhotoLibrary::setEncoder(std::shared_ptr<ClipEncoder> encoder)
     // Everything that needs the encoder starts here: a sooner encoder (say, its text tower first) is a drop-in.
     m_encoder = std::move(encoder);
     Q_EMIT encoderReady();
-    Q_EMIT modelReady(QStringLiteral("%1 on %2")
+    Q_EMIT modelReady(tr("%1 on %2", "the model's architecture on a device")
                           .arg(m_encoder->describe().value(QStringLiteral("architecture")).toString(),
                                m_encoder->deviceDescription()));
     if (!m_folder.isEmpty()) {

@@ -23,7 +23,8 @@ BrowseModel::BrowseModel(ThumbnailLoader *thumbnails, QObject *parent)
 
 QString BrowseModel::monthTitle(int year, int month)
 {
-    return QStringLiteral("%1 %2").arg(QLocale().standaloneMonthName(month), QString::number(year));
+    return tr("%1 %2", "month header: the month's name, the year")
+        .arg(QLocale().standaloneMonthName(month), QString::number(year));
 }
 
 bool BrowseModel::setListing(std::shared_ptr<const PhotoListing> listing)

@@ -29,9 +29,12 @@ QString sizeText(const ManifestModel &model)
 {
     const qint64 size = model.downloadSize();
     if (size <= 0) {
-        return QStringLiteral("size unknown");
+        return ModelSetupDialog::tr("size unknown");
     }
-    return (model.downloads.first().sizeApproximate ? QStringLiteral("about ") : QString()) + formatBytes(size);
+    if (model.downloads.first().sizeApproximate) {
+        return ModelSetupDialog::tr("about %1").arg(formatBytes(size));
+    }
+    return formatBytes(size);
 }
 
 } // namespace
@@ -74,24 +77,24 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->dataDir = dataDir;
     d->manifest = manifest;
     d->mirror = modelMirror();
-    setWindowTitle(QStringLiteral("Choose a CLIP model"));
+    setWindowTitle(tr("Choose a CLIP model"));
 
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(QStringLiteral("ClipFind needs a CLIP model to understand your photos and searches. "
-                                            "It is downloaded once and checked before use."),
+    auto *intro = new QLabel(tr("ClipFind needs a CLIP model to understand your photos and searches. "
+                                "It is downloaded once and checked before use."),
                              this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
     d->choices = new QButtonGroup(this);
-    d->downloadChoice = new QRadioButton(QStringLiteral("&Download a model"), this);
+    d->downloadChoice = new QRadioButton(tr("&Download a model"), this);
     d->downloadChoice->setObjectName(QStringLiteral("downloadChoice"));
     d->choices->addButton(d->downloadChoice, Download);
     layout->addWidget(d->downloadChoice);
     d->modelCombo = new QComboBox(this);
     d->modelCombo->setObjectName(QStringLiteral("modelCombo"));
     for (const ManifestModel &model : manifest.models()) {
-        d->modelCombo->addItem(QStringLiteral("%1 (%2)").arg(model.name, sizeText(model)), model.name);
+        d->modelCombo->addItem(tr("%1 (%2)").arg(model.name, sizeText(model)), model.name);
     }
     if (const ManifestModel *preferred = manifest.defaultModel()) {
         d->modelCombo->setCurrentIndex(d->modelCombo->findData(preferred->name));
@@ -104,21 +107,21 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     downloadBox->addWidget(d->modelDetails);
     layout->addLayout(downloadBox);
 
-    d->fileChoice = new QRadioButton(QStringLiteral("Use a model &file"), this);
+    d->fileChoice = new QRadioButton(tr("Use a model &file"), this);
     d->fileChoice->setObjectName(QStringLiteral("fileChoice"));
     d->choices->addButton(d->fileChoice, UseFile);
     layout->addWidget(d->fileChoice);
     d->filePath = new QLineEdit(this);
     d->filePath->setObjectName(QStringLiteral("filePath"));
-    d->filePath->setPlaceholderText(QStringLiteral("ViT-B-32.pt, a .safetensors file or a Hugging Face folder"));
-    d->browseButton = new QPushButton(QStringLiteral("Browse..."), this);
+    d->filePath->setPlaceholderText(tr("ViT-B-32.pt, a .safetensors file or a Hugging Face folder"));
+    d->browseButton = new QPushButton(tr("Browse..."), this);
     auto *fileRow = new QHBoxLayout;
     fileRow->setContentsMargins(24, 0, 0, 0);
     fileRow->addWidget(d->filePath);
     fileRow->addWidget(d->browseButton);
     layout->addLayout(fileRow);
 
-    d->discoveredChoice = new QRadioButton(QStringLiteral("Use a model found on this computer"), this);
+    d->discoveredChoice = new QRadioButton(tr("Use a model found on this computer"), this);
     d->discoveredChoice->setObjectName(QStringLiteral("discoveredChoice"));
     d->choices->addButton(d->discoveredChoice, UseDiscovered);
     d->discoveredChoice->setEnabled(false);
@@ -126,18 +129,18 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->discoveredList = new QListWidget(this);
     d->discoveredList->setObjectName(QStringLiteral("discoveredList"));
     d->discoveredList->setMaximumHeight(110);
-    d->discoveredList->addItem(QStringLiteral("Looking for models..."));
+    d->discoveredList->addItem(tr("Looking for models..."));
     auto *listBox = new QVBoxLayout;
     listBox->setContentsMargins(24, 0, 0, 0);
     listBox->addWidget(d->discoveredList);
     layout->addLayout(listBox);
 
     auto *mirrorRow = new QHBoxLayout;
-    mirrorRow->addWidget(new QLabel(QStringLiteral("Download mirror:"), this));
+    mirrorRow->addWidget(new QLabel(tr("Download mirror:"), this));
     d->mirrorEdit = new QLineEdit(d->mirror, this);
     d->mirrorEdit->setObjectName(QStringLiteral("mirrorEdit"));
     d->mirrorEdit->setPlaceholderText(QLatin1String(kHuggingFaceBase));
-    d->mirrorEdit->setToolTip(QStringLiteral("Replaces %1 in download addresses, e.g. a company or regional mirror.")
+    d->mirrorEdit->setToolTip(tr("Replaces %1 in download addresses, e.g. a company or regional mirror.")
                                   .arg(QLatin1String(kHuggingFaceBase)));
     mirrorRow->addWidget(d->mirrorEdit);
     layout->addLayout(mirrorRow);
@@ -147,7 +150,7 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->progressBar->setVisible(false);
     d->statusLabel = new QLabel(this);
     d->statusLabel->setObjectName(QStringLiteral("statusLabel"));
-    d->cancelDownloadButton = new QPushButton(QStringLiteral("Cancel download"), this);
+    d->cancelDownloadButton = new QPushButton(tr("Cancel download"), this);
     d->cancelDownloadButton->setObjectName(QStringLiteral("cancelDownloadButton"));
     d->cancelDownloadButton->setVisible(false);
     auto *progressRow = new QHBoxLayout;
@@ -169,7 +172,7 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->downloadChoice->setChecked(true);
     auto showDetails = [this] {
         const ManifestModel *model = d->manifest.find(d->modelCombo->currentData().toString());
-        d->modelDetails->setText(model ? QStringLiteral("%1. %2. License: %3.").arg(model->title, model->speed, model->license)
+        d->modelDetails->setText(model ? tr("%1. %2. License: %3.").arg(model->title, model->speed, model->license)
                                        : QString());
     };
     showDetails();
@@ -183,8 +186,8 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
         updateOkButton();
     });
     connect(d->browseButton, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("Choose a CLIP model"), QString(),
-                                                          QStringLiteral("CLIP models (*.pt *.safetensors);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose a CLIP model"), QString(),
+                                                          tr("CLIP models (*.pt *.safetensors);;All files (*)"));
         if (!file.isEmpty()) {
             d->filePath->setText(file);
             d->fileChoice->setChecked(true);
@@ -257,7 +260,7 @@ void ModelSetupDialog::showDiscovered()
     int firstGood = -1;
     for (int i = 0; i < d->discovered.size(); ++i) {
         const DiscoveredModel &model = d->discovered[i];
-        auto *item = new QListWidgetItem(QStringLiteral("%1 (%2): %3").arg(model.path, model.originText(), model.check.label()),
+        auto *item = new QListWidgetItem(tr("%1 (%2): %3").arg(model.path, model.originText(), model.check.label()),
                                          d->discoveredList);
         if (!model.check.ok) {
             item->setFlags(item->flags() & ~(Qt::ItemIsSelectable | Qt::ItemIsEnabled));
@@ -266,7 +269,7 @@ void ModelSetupDialog::showDiscovered()
         }
     }
     if (d->discovered.isEmpty()) {
-        d->discoveredList->addItem(QStringLiteral("No models found in ~/.cache/clip or ClipFind's models folder."));
+        d->discoveredList->addItem(tr("No models found in ~/.cache/clip or ClipFind's models folder."));
         d->discoveredList->item(0)->setFlags(Qt::NoItemFlags);
     }
     d->anyGoodDiscovered = firstGood >= 0;
@@ -343,7 +346,7 @@ void ModelSetupDialog::verifyFile(const QString &path)
 {
     setBusy(true);
     d->progressBar->setRange(0, 0);
-    d->statusLabel->setText(QStringLiteral("Checking %1").arg(path));
+    d->statusLabel->setText(tr("Checking %1").arg(path));
     d->fileCheck.setFuture(d->checker->check(path));
 }
 
@@ -373,7 +376,7 @@ void ModelSetupDialog::onDownloadFinished(const DownloadResult &result)
 {
     setBusy(false);
     if (result.cancelled) {
-        d->statusLabel->setText(QStringLiteral("Download cancelled; nothing was kept."));
+        d->statusLabel->setText(tr("Download cancelled; nothing was kept."));
         return;
     }
     if (!result.ok) {

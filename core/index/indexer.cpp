@@ -11,6 +11,7 @@
 #include "core/index/indexcontrol.h"
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -99,7 +100,9 @@ Survey survey(const QString &canonicalRoot, const IndexOptions &options, const L
         }
         seen.insert(place);
         if (place != canonicalRoot && !place.startsWith(canonicalRoot + QLatin1Char('/'))) {
-            result.problems.push_back({place, QStringLiteral("not inside the indexed folder %1").arg(canonicalRoot)});
+            result.problems.push_back(
+                {place, QCoreApplication::translate("clipfind::Indexer", "not inside the indexed folder %1")
+                            .arg(canonicalRoot)});
             continue;
         }
         ScanResult scan = scanFolder(place, options.scan, nullptr, canonicalRoot);
@@ -153,7 +156,7 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     //    drive must not wipe its photos from the cache.
     const QString canonicalRoot = QFileInfo(root).canonicalFilePath();
     if (canonicalRoot.isEmpty() || !QFileInfo(canonicalRoot).isDir()) {
-        report.error = QStringLiteral("%1: not a folder or not readable").arg(root);
+        report.error = QCoreApplication::translate("clipfind::Indexer", "%1: not a folder or not readable").arg(root);
         return report;
     }
     Survey scan = survey(canonicalRoot, options, cache, hooks);

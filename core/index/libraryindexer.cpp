@@ -50,7 +50,7 @@ bool LibraryIndexer::open(const QString &root, std::shared_ptr<ClipEncoder> enco
     const QString canonical = QFileInfo(root).canonicalFilePath();
     if (canonical.isEmpty() || !QFileInfo(canonical).isDir()) {
         if (error) {
-            *error = QStringLiteral("%1: not a folder or not readable").arg(root);
+            *error = tr("%1: not a folder or not readable").arg(root);
         }
         return false;
     }
@@ -66,10 +66,9 @@ bool LibraryIndexer::open(const QString &root, std::shared_ptr<ClipEncoder> enco
         startNextRun();
     });
     connect(m_watcher, &FolderWatcher::watchFailed, this, [this](const QStringList &folders) {
-        Q_EMIT watchProblem(QStringLiteral("%1 folder(s) cannot be watched for changes (the system's inotify watch "
-                                           "limit, fs.inotify.max_user_watches?), first %2; Rescan picks up their "
-                                           "changes")
-                                .arg(folders.size())
+        Q_EMIT watchProblem(tr("%n folder(s) cannot be watched for changes (the system's inotify watch limit, "
+                               "fs.inotify.max_user_watches?), first %1; Rescan picks up their changes",
+                               nullptr, int(folders.size()))
                                 .arg(folders.value(0)));
     });
     QString watchError;

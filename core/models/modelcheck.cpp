@@ -5,6 +5,7 @@
 #include "core/store/filehash.h"
 #include "core/models/modelmanifest.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -13,15 +14,17 @@ namespace clipfind {
 QString ModelCheck::label() const
 {
     if (!ok) {
-        return QStringLiteral("broken: %1").arg(error);
+        return QCoreApplication::translate("clipfind::ModelCheck", "broken: %1").arg(error);
     }
-    QString text = architecture + QStringLiteral(", ") + format;
+    QString text = QCoreApplication::translate("clipfind::ModelCheck", "%1, %2", "architecture, file format")
+                       .arg(architecture, format);
     if (!manifestModel.isEmpty()) {
-        text += QStringLiteral(", SHA-256 matches %1 in the manifest").arg(manifestModel);
+        text += QCoreApplication::translate("clipfind::ModelCheck", ", SHA-256 matches %1 in the manifest")
+                    .arg(manifestModel);
     } else if (!hashSource.isEmpty()) {
-        text += QStringLiteral(", SHA-256 matches %1").arg(hashSource);
+        text += QCoreApplication::translate("clipfind::ModelCheck", ", SHA-256 matches %1").arg(hashSource);
     } else {
-        text += QStringLiteral(", loads (hash not in the manifest)");
+        text += QCoreApplication::translate("clipfind::ModelCheck", ", loads (hash not in the manifest)");
     }
     return text;
 }
@@ -101,11 +104,14 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     check.file = modelFileFor(path);
     const QFileInfo info(check.file);
     if (!info.exists()) {
-        check.error = QStringLiteral("%1: no such file").arg(path);
+        check.error = QCoreApplication::translate("clipfind::ModelCheck", "%1: no such file").arg(path);
         return check;
     }
     if (info.isDir()) {
-        check.error = QStringLiteral("%1: folder holds no model.safetensors or open_clip_model.safetensors").arg(path);
+        check.error =
+            QCoreApplication::translate("clipfind::ModelCheck",
+                                        "%1: folder holds no model.safetensors or open_clip_model.safetensors")
+                .arg(path);
         return check;
     }
     check.size = info.size();
@@ -115,9 +121,11 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     }
     const QString expected = expectedSha256.toLower();
     if (!expected.isEmpty() && check.sha256 != expected) {
-        check.error = QStringLiteral("%1: SHA-256 mismatch: expected %2 (%3), got %4")
-                          .arg(check.file, expected, hashSource.isEmpty() ? QStringLiteral("given") : hashSource,
-                               check.sha256);
+        check.error =
+            QCoreApplication::translate("clipfind::ModelCheck", "%1: SHA-256 mismatch: expected %2 (%3), got %4")
+                .arg(check.file, expected,
+                     hashSource.isEmpty() ? QCoreApplication::translate("clipfind::ModelCheck", "given") : hashSource,
+                     check.sha256);
         return check;
     }
     // Hash before parse: a file the manifest knows by its SHA-256 is the very file that was checked when the hash
@@ -140,7 +148,8 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     check.format = QString::fromStdString(checkpoint.format);
     check.architecture = QString::fromStdString(clip::architectureName(checkpoint.config));
     if (!expected.isEmpty()) {
-        check.hashSource = hashSource.isEmpty() ? QStringLiteral("the given hash") : hashSource;
+        check.hashSource =
+            hashSource.isEmpty() ? QCoreApplication::translate("clipfind::ModelCheck", "the given hash") : hashSource;
     }
     check.ok = true;
     return check;

@@ -4,6 +4,7 @@
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QSet>
@@ -31,12 +32,11 @@ QString DiscoveredModel::originText() const
     switch (origin) {
     case Origin::PythonClipCache:
         return QStringLiteral("~/.cache/clip");
-    case Origin::ClipFindModels:
-        return QStringLiteral("ClipFind models");
+    case Origin::ClipFindModels: return QCoreApplication::translate("clipfind::DiscoveredModel", "ClipFind models");
     case Origin::UserChoice:
         break;
     }
-    return QStringLiteral("chosen file");
+    return QCoreApplication::translate("clipfind::DiscoveredModel", "chosen file");
 }
 
 QVector<DiscoveredModel> findModelCandidates(const QString &modelsDir, const QStringList &extraPaths)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/models/modelmanifest.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -30,14 +31,15 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (!document.isObject()) {
-        *error = QStringLiteral("%1: not a JSON object (%2 at offset %3)")
+        *error = QCoreApplication::translate("clipfind::ModelManifest", "%1: not a JSON object (%2 at offset %3)")
                      .arg(origin, parseError.errorString())
                      .arg(parseError.offset);
         return false;
     }
     const QJsonObject root = document.object();
     if (root.value(QStringLiteral("format_version")).toInt() != 1) {
-        *error = QStringLiteral("%1: unsupported format_version (expected 1)").arg(origin);
+        *error = QCoreApplication::translate("clipfind::ModelManifest", "%1: unsupported format_version (expected 1)")
+                     .arg(origin);
         return false;
     }
     ModelManifest manifest;
@@ -54,7 +56,7 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
         model.speed = o.value(QStringLiteral("speed")).toString();
         model.relativeCost = o.value(QStringLiteral("relative_cost")).toDouble(1);
         if (model.name.isEmpty()) {
-            problems << QStringLiteral("a model without a name");
+            problems << QCoreApplication::translate("clipfind::ModelManifest", "a model without a name");
             continue;
         }
         for (const QJsonValue &d : o.value(QStringLiteral("downloads")).toArray()) {
@@ -68,12 +70,16 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
             download.sha256 = dl.value(QStringLiteral("sha256")).toString().toLower();
             download.sha256Source = dl.value(QStringLiteral("sha256_source")).toString();
             if (download.url.isEmpty() || download.installAs.isEmpty()) {
-                problems << QStringLiteral("%1: a download without url or install_as").arg(model.name);
+                problems << QCoreApplication::translate("clipfind::ModelManifest",
+                                                        "%1: a download without url or install_as")
+                                .arg(model.name);
             } else if (QDir::isAbsolutePath(download.installAs) || download.installAs.contains(QLatin1String(".."))) {
-                problems << QStringLiteral("%1: install_as must stay inside the models folder: %2")
+                problems << QCoreApplication::translate("clipfind::ModelManifest",
+                                                        "%1: install_as must stay inside the models folder: %2")
                                 .arg(model.name, download.installAs);
             } else if (!download.sha256.isEmpty() && !isSha256(download.sha256)) {
-                problems << QStringLiteral("%1: bad sha256 '%2'").arg(model.name, download.sha256);
+                problems << QCoreApplication::translate("clipfind::ModelManifest", "%1: bad sha256 '%2'")
+                                .arg(model.name, download.sha256);
             } else {
                 model.downloads << download;
             }
@@ -87,7 +93,9 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
             known.sha256 = kf.value(QStringLiteral("sha256")).toString().toLower();
             known.sha256Source = kf.value(QStringLiteral("sha256_source")).toString();
             if (!isSha256(known.sha256)) {
-                problems << QStringLiteral("%1: known file %2 has a bad sha256 '%3'").arg(model.name, known.file, known.sha256);
+                problems << QCoreApplication::translate("clipfind::ModelManifest",
+                                                        "%1: known file %2 has a bad sha256 '%3'")
+                                .arg(model.name, known.file, known.sha256);
             } else {
                 model.knownFiles << known;
             }
@@ -95,10 +103,11 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
         manifest.m_models << model;
     }
     if (manifest.m_models.isEmpty()) {
-        problems << QStringLiteral("no models");
+        problems << QCoreApplication::translate("clipfind::ModelManifest", "no models");
     }
     if (!manifest.m_default.isEmpty() && problems.isEmpty() && !manifest.find(manifest.m_default)) {
-        problems << QStringLiteral("default model '%1' is not listed").arg(manifest.m_default);
+        problems << QCoreApplication::translate("clipfind::ModelManifest", "default model '%1' is not listed")
+                        .arg(manifest.m_default);
     }
     if (!problems.isEmpty()) {
         *error = QStringLiteral("%1: %2").arg(origin, problems.join(QStringLiteral("; ")));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/models/modelstore.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -76,7 +77,7 @@ QJsonObject ModelStore::readRecords() const
 bool ModelStore::writeRecords(const QJsonObject &records, QString *error) const
 {
     if (!QDir().mkpath(modelsDir())) {
-        *error = QStringLiteral("%1: cannot create the folder").arg(modelsDir());
+        *error = QCoreApplication::translate("clipfind::ModelStore", "%1: cannot create the folder").arg(modelsDir());
         return false;
     }
     QSaveFile file(QDir(modelsDir()).filePath(QLatin1String(kRecordFile)));
