@@ -64,7 +64,11 @@ void SearchField::setReadiness(Readiness readiness)
     m_setupAction->setVisible(readiness == Readiness::NeedsModel);
     switch (readiness) {
     case Readiness::Ready:
-        setPlaceholderText(tr("Describe a photo: “sunset at the beach”, “dog + snow”, “beach - people”"));
+        // The examples are in the languages the model understands: OpenAI's CLIP knows English only, so even the
+        // Chinese interface shows English examples then.
+        setPlaceholderText(
+            m_multilingual ? tr("Describe a photo in any language: “海边的日落”, “sunset at the beach”, “dog + snow”")
+                           : tr("Describe a photo: “sunset at the beach”, “dog + snow”, “beach - people”"));
         break;
     case Readiness::NeedsModel:
         setPlaceholderText(tr("Search needs a model — Set up…"));
@@ -73,6 +77,12 @@ void SearchField::setReadiness(Readiness readiness)
         setPlaceholderText(tr("Loading the model… type away: the search runs when it is ready"));
         break;
     }
+}
+
+void SearchField::setMultilingualHint(bool multilingual)
+{
+    m_multilingual = multilingual;
+    setReadiness(m_readiness);
 }
 
 QString SearchField::syntaxHelp()

@@ -25,6 +25,10 @@ public:
 
     void setReadiness(Readiness readiness);
     Readiness readiness() const { return m_readiness; }
+    /// Whether the active model understands more than English (a multilingual text tower, Chinese-CLIP): the
+    /// hint then gives examples in other languages too ("海边的日落"); with OpenAI's CLIP only English ones.
+    void setMultilingualHint(bool multilingual);
+    bool multilingualHint() const { return m_multilingual; }
     /// The "Set up a model…" button inside the field, shown while there is no model.
     QAction *modelSetupAction() const { return m_setupAction; }
 
@@ -43,6 +47,7 @@ protected:
 private:
     QAction *m_setupAction;
     Readiness m_readiness = Readiness::Ready;
+    bool m_multilingual = false;
 };
 
 } // namespace clipfind
