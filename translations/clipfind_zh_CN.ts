@@ -1,0 +1,870 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>clipfind::BrowseModel</name>
+    <message>
+        <source>%1 %2</source>
+        <comment>month header: the month&apos;s name, the year</comment>
+        <translation>%2年%1</translation>
+    </message>
+    <message>
+        <source>1 photo</source>
+        <translation>1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 photos</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <source>Taken %1</source>
+        <translation>拍摄于 %1</translation>
+    </message>
+    <message>
+        <source>File date %1</source>
+        <translation>文件日期 %1</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::BrowseView</name>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::DiscoveredModel</name>
+    <message>
+        <source>ClipFind models</source>
+        <translation>ClipFind 模型文件夹</translation>
+    </message>
+    <message>
+        <source>chosen file</source>
+        <translation>所选文件</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::FailuresDialog</name>
+    <message>
+        <source>Reading the list…</source>
+        <translation>正在读取列表…</translation>
+    </message>
+    <message>
+        <source>Photos that could not be read</source>
+        <translation>无法读取的照片</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>&amp;Copy list</source>
+        <translation>复制列表(&amp;C)</translation>
+    </message>
+    <message>
+        <source>1 photo</source>
+        <translation>1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 photos</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <source>Cannot read the list: %1</source>
+        <translation>无法读取列表：%1</translation>
+    </message>
+    <message>
+        <source>%1 could not be read. They are tried again when they change.</source>
+        <translation>%1无法读取。它们有改动时会重新尝试。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::FolderSidebar</name>
+    <message>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::FolderTreeModel</name>
+    <message>
+        <source>%1
+1 photo</source>
+        <translation>%1
+1 张照片</translation>
+    </message>
+    <message>
+        <source>%1
+%2 photos</source>
+        <translation>%1
+%2 张照片</translation>
+    </message>
+    <message>
+        <source>%1, %2 photos</source>
+        <translation>%1，%2 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::Indexer</name>
+    <message>
+        <source>not inside the indexed folder %1</source>
+        <translation>不在正在索引的文件夹 %1 之内</translation>
+    </message>
+    <message>
+        <source>%1: not a folder or not readable</source>
+        <translation>%1：不是文件夹或无法读取</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::IndexingStatus</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop indexing (what is indexed stays; the next start goes on from there)</source>
+        <translation>停止索引（已索引的内容会保留，下次从这里继续）</translation>
+    </message>
+    <message>
+        <source>List the photos that could not be read, with the reasons</source>
+        <translation>列出无法读取的照片及原因</translation>
+    </message>
+    <message>
+        <source>Looking for photos… %1 found</source>
+        <translation>正在查找照片… 已找到 %1 张</translation>
+    </message>
+    <message>
+        <source>Checking %1 new or changed photos…</source>
+        <translation>正在检查 %1 张新增或改动的照片…</translation>
+    </message>
+    <message>
+        <source>Indexing %1 of %2 photos</source>
+        <translation>正在索引照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source> · %1 photos/s</source>
+        <translation> · 每秒 %1 张</translation>
+    </message>
+    <message>
+        <source> · about %1 left</source>
+        <translation> · 约剩 %1</translation>
+    </message>
+    <message>
+        <source>%1 unreadable</source>
+        <translation>%1 张无法读取</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Resume indexing</source>
+        <translation>继续索引</translation>
+    </message>
+    <message>
+        <source>Indexing paused</source>
+        <translation>索引已暂停</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause indexing (searching keeps working)</source>
+        <translation>暂停索引（搜索仍可使用）</translation>
+    </message>
+    <message>
+        <source>Looking for photos…</source>
+        <translation>正在查找照片…</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>索引已停止：%1</translation>
+    </message>
+    <message>
+        <source>Indexing stopped; %1 photos were indexed</source>
+        <translation>索引已停止；已索引 %1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 photos up to date</source>
+        <translation>%1 张照片均已是最新</translation>
+    </message>
+    <message>
+        <source>Updated: %1 new or changed, %2 removed</source>
+        <translation>已更新：%1 张新增或改动，%2 张已移除</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::LibraryIndexer</name>
+    <message>
+        <source>%1: not a folder or not readable</source>
+        <translation>%1：不是文件夹或无法读取</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder(s) cannot be watched for changes (the system&apos;s inotify watch limit, fs.inotify.max_user_watches?), first %1; Rescan picks up their changes</source>
+        <translation>
+            <numerusform>有 %n 个文件夹无法监视改动（可能达到了系统的 inotify 监视上限 fs.inotify.max_user_watches），第一个是 %1；“重新扫描”可获取它们的改动</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::MainWindow</name>
+    <message>
+        <source>ClipFind</source>
+        <translation>ClipFind</translation>
+    </message>
+    <message>
+        <source>Loading the model %1…</source>
+        <translation>正在加载模型 %1…</translation>
+    </message>
+    <message>
+        <source>Model ready: %1</source>
+        <translation>模型已就绪：%1</translation>
+    </message>
+    <message>
+        <source>The model cannot be used: %1</source>
+        <translation>无法使用该模型：%1</translation>
+    </message>
+    <message>
+        <source>%1 — ClipFind</source>
+        <translation>%1 — ClipFind</translation>
+    </message>
+    <message>
+        <source>Cannot search this folder: %1</source>
+        <translation>无法搜索此文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>索引已停止：%1</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>&amp;Open Folder…</source>
+        <translation>打开文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Choose the photo folder to browse and search (Ctrl+O)</source>
+        <translation>选择要浏览和搜索的照片文件夹（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Thumbnail size (Ctrl+Plus / Ctrl+Minus)</source>
+        <translation>缩略图大小（Ctrl+加号 / Ctrl+减号）</translation>
+    </message>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>缩略图大小</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Path</source>
+        <translation>复制路径(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Rescan Folder</source>
+        <translation>重新扫描文件夹(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Show &amp;Unreadable Photos…</source>
+        <translation>显示无法读取的照片(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>搜索(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Show &amp;Folders</source>
+        <translation>显示文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>The folder tree: choose a folder to browse and search only there (F9)</source>
+        <translation>文件夹树：选择一个文件夹，只在其中浏览和搜索（F9）</translation>
+    </message>
+    <message>
+        <source>Only &amp;Close Matches</source>
+        <translation>只看相近结果(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Keep only the results whose score is close to the best one</source>
+        <translation>只保留得分接近最佳结果的照片</translation>
+    </message>
+    <message>
+        <source>Sort by &amp;Date</source>
+        <translation>按日期排序(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Newest first (date taken, else file date) instead of best first</source>
+        <translation>最新的在前（按拍摄日期，没有则按文件日期），而不是最匹配的在前</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Search Syntax</source>
+        <translation>搜索语法(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Choose a photo folder</source>
+        <translation>选择照片文件夹</translation>
+    </message>
+    <message>
+        <source>The model list cannot be read: %1</source>
+        <translation>无法读取模型列表：%1</translation>
+    </message>
+    <message>
+        <source>1 photo</source>
+        <translation>1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 photos</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%2 中的 %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 ms</source>
+        <translation>%1 · %2 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::MessageBar</name>
+    <message>
+        <source>Close this message</source>
+        <translation>关闭此消息</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ModelCheck</name>
+    <message>
+        <source>broken: %1</source>
+        <translation>已损坏：%1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <comment>architecture, file format</comment>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <source>, SHA-256 matches %1 in the manifest</source>
+        <translation>，SHA-256 与清单中的 %1 一致</translation>
+    </message>
+    <message>
+        <source>, SHA-256 matches %1</source>
+        <translation>，SHA-256 与%1一致</translation>
+    </message>
+    <message>
+        <source>, loads (hash not in the manifest)</source>
+        <translation>，可以加载（哈希值不在清单中）</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1: folder holds no model.safetensors or open_clip_model.safetensors</source>
+        <translation>%1：文件夹中没有 model.safetensors 或 open_clip_model.safetensors</translation>
+    </message>
+    <message>
+        <source>%1: SHA-256 mismatch: expected %2 (%3), got %4</source>
+        <translation>%1：SHA-256 不一致：应为 %2（%3），实际为 %4</translation>
+    </message>
+    <message>
+        <source>given</source>
+        <translation>指定值</translation>
+    </message>
+    <message>
+        <source>the given hash</source>
+        <translation>指定的哈希值</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ModelManifest</name>
+    <message>
+        <source>%1: not a JSON object (%2 at offset %3)</source>
+        <translation>%1：不是 JSON 对象（偏移 %3 处：%2）</translation>
+    </message>
+    <message>
+        <source>%1: unsupported format_version (expected 1)</source>
+        <translation>%1：不支持的 format_version（应为 1）</translation>
+    </message>
+    <message>
+        <source>a model without a name</source>
+        <translation>有一个模型没有名称</translation>
+    </message>
+    <message>
+        <source>%1: a download without url or install_as</source>
+        <translation>%1：有一个下载项缺少 url 或 install_as</translation>
+    </message>
+    <message>
+        <source>%1: install_as must stay inside the models folder: %2</source>
+        <translation>%1：install_as 必须位于模型文件夹之内：%2</translation>
+    </message>
+    <message>
+        <source>%1: bad sha256 &apos;%2&apos;</source>
+        <translation>%1：无效的 sha256“%2”</translation>
+    </message>
+    <message>
+        <source>%1: known file %2 has a bad sha256 &apos;%3&apos;</source>
+        <translation>%1：已知文件 %2 的 sha256“%3”无效</translation>
+    </message>
+    <message>
+        <source>no models</source>
+        <translation>没有任何模型</translation>
+    </message>
+    <message>
+        <source>default model &apos;%1&apos; is not listed</source>
+        <translation>默认模型“%1”不在列表中</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ModelSetupDialog</name>
+    <message>
+        <source>size unknown</source>
+        <translation>大小未知</translation>
+    </message>
+    <message>
+        <source>about %1</source>
+        <translation>约 %1</translation>
+    </message>
+    <message>
+        <source>Choose a CLIP model</source>
+        <translation>选择 CLIP 模型</translation>
+    </message>
+    <message>
+        <source>ClipFind needs a CLIP model to understand your photos and searches. It is downloaded once and checked before use.</source>
+        <translation>ClipFind 需要一个 CLIP 模型来理解你的照片和搜索内容。模型只需下载一次，使用前会进行校验。</translation>
+    </message>
+    <message>
+        <source>&amp;Download a model</source>
+        <translation>下载模型(&amp;D)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Use a model &amp;file</source>
+        <translation>使用模型文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>ViT-B-32.pt, a .safetensors file or a Hugging Face folder</source>
+        <translation>ViT-B-32.pt、.safetensors 文件或 Hugging Face 模型文件夹</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Use a model found on this computer</source>
+        <translation>使用在本机找到的模型</translation>
+    </message>
+    <message>
+        <source>Looking for models...</source>
+        <translation>正在查找模型…</translation>
+    </message>
+    <message>
+        <source>Download mirror:</source>
+        <translation>下载镜像：</translation>
+    </message>
+    <message>
+        <source>Replaces %1 in download addresses, e.g. a company or regional mirror.</source>
+        <translation>替换下载地址中的 %1，例如使用公司内部或本地区的镜像。</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>%1. %2. License: %3.</source>
+        <translation>%1。%2。许可证：%3。</translation>
+    </message>
+    <message>
+        <source>CLIP models (*.pt *.safetensors);;All files (*)</source>
+        <translation>CLIP 模型 (*.pt *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>No models found in ~/.cache/clip or ClipFind&apos;s models folder.</source>
+        <translation>在 ~/.cache/clip 和 ClipFind 的模型文件夹中都没有找到模型。</translation>
+    </message>
+    <message>
+        <source>Checking %1</source>
+        <translation>正在校验 %1</translation>
+    </message>
+    <message>
+        <source>Download cancelled; nothing was kept.</source>
+        <translation>下载已取消，未保留任何文件。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ModelStore</name>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PhotoGridView</name>
+    <message>
+        <source>No application opens %1</source>
+        <translation>没有可以打开 %1 的应用程序</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open Containing &amp;Folder</source>
+        <translation>打开所在文件夹(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Path</source>
+        <translation>复制路径(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Image</source>
+        <translation>复制图像(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Similar</source>
+        <translation>查找相似照片(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Copied the path</source>
+        <translation>已复制路径</translation>
+    </message>
+    <message>
+        <source>Copied %1 paths</source>
+        <translation>已复制 %1 个路径</translation>
+    </message>
+    <message>
+        <source>Cannot copy %1: %2</source>
+        <translation>无法复制 %1：%2</translation>
+    </message>
+    <message>
+        <source>Copied the image of %1</source>
+        <translation>已复制 %1 的图像</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PhotoLibrary</name>
+    <message>
+        <source>%1 on %2</source>
+        <comment>the model&apos;s architecture on a device</comment>
+        <translation>%1，运行于 %2</translation>
+    </message>
+    <message>
+        <source>%1: not a folder or not readable</source>
+        <translation>%1：不是文件夹或无法读取</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PhotoModel</name>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 像素</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PlaceholderPage</name>
+    <message>
+        <source>Set up a &amp;model…</source>
+        <translation>设置模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Choose a folder…</source>
+        <translation>选择文件夹(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Download one (%1, %2), or use a checkpoint you already have, such as &lt;i&gt;~/.cache/clip/ViT-B-32.pt&lt;/i&gt;.</source>
+        <translation>可以下载一个（%1，%2），也可以使用已有的模型文件，例如 &lt;i&gt;~/.cache/clip/ViT-B-32.pt&lt;/i&gt;。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Choose a folder of photos.&lt;/b&gt;&lt;br&gt;ClipFind shows them at once, newest first, and indexes them in the background for searching.</source>
+        <translation>&lt;b&gt;选择一个照片文件夹。&lt;/b&gt;&lt;br&gt;ClipFind 会立即显示其中的照片（最新的在前），并在后台为搜索建立索引。</translation>
+    </message>
+    <message>
+        <source>Searching needs a CLIP model. </source>
+        <translation>搜索需要 CLIP 模型。</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No photos here.&lt;/b&gt;&lt;br&gt;%1 holds no JPEG, PNG, WebP, GIF, BMP or TIFF files (hidden and excluded folders are left out).</source>
+        <translation>&lt;b&gt;这里没有照片。&lt;/b&gt;&lt;br&gt;%1 中没有 JPEG、PNG、WebP、GIF、BMP 或 TIFF 文件（隐藏的和已排除的文件夹不计在内）。</translation>
+    </message>
+    <message>
+        <source>Loading the model…&lt;br&gt;%1 is searched as soon as it is ready.</source>
+        <translation>正在加载模型…&lt;br&gt;模型就绪后会立即搜索 %1。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;ClipFind needs a CLIP model to understand your photos.&lt;/b&gt;&lt;br&gt;</source>
+        <translation>&lt;b&gt;ClipFind 需要一个 CLIP 模型来理解你的照片。&lt;/b&gt;&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Preparing the search…&lt;br&gt;%1 is searched as soon as it is ready.</source>
+        <translation>正在准备搜索…&lt;br&gt;准备好后会立即搜索 %1。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No photos indexed yet: indexing is under way.</source>
+        <translation>还没有已索引的照片：正在建立索引。</translation>
+    </message>
+    <message>
+        <source>No matching photos.</source>
+        <translation>没有匹配的照片。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PreviewDialog</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Cannot show this photo: %1</source>
+        <translation>无法显示这张照片：%1</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ResultModel</name>
+    <message>
+        <source>Less close matches</source>
+        <translation>较不相近的结果</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only Close Matches keeps the %n above</source>
+        <translation>
+            <numerusform>“只看相近结果”会保留上方的 %n 张</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, score %2</source>
+        <translation>%1，得分 %2</translation>
+    </message>
+    <message>
+        <source>%1 · score %2</source>
+        <translation>%1 · 得分 %2</translation>
+    </message>
+    <message>
+        <source>Score %1</source>
+        <translation>得分 %1</translation>
+    </message>
+    <message>
+        <source>below the close matches (%1)</source>
+        <translation>低于相近结果的分界（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ResultsView</name>
+    <message>
+        <source>Results</source>
+        <translation>搜索结果</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::SearchField</name>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Set up a model…</source>
+        <translation>设置模型…</translation>
+    </message>
+    <message>
+        <source>Searching needs a CLIP model: download one or choose a file</source>
+        <translation>搜索需要 CLIP 模型：下载一个，或选择模型文件</translation>
+    </message>
+    <message>
+        <source>Describe a photo in any language: “海边的日落”, “sunset at the beach”, “dog + snow”</source>
+        <translation>用任何语言描述照片：“海边的日落”、“一只猫在沙发上”、“狗 + 雪”</translation>
+    </message>
+    <message>
+        <source>Describe a photo: “sunset at the beach”, “dog + snow”, “beach - people”</source>
+        <translation>用英文描述照片（当前模型只懂英文）：“sunset at the beach”、“dog + snow”、“beach - people”</translation>
+    </message>
+    <message>
+        <source>Search needs a model — Set up…</source>
+        <translation>搜索需要模型 — 去设置…</translation>
+    </message>
+    <message>
+        <source>Loading the model… type away: the search runs when it is ready</source>
+        <translation>正在加载模型… 可以先输入：模型就绪后就会搜索</translation>
+    </message>
+    <message>
+        <source>Describe what you look for: &lt;i&gt;a dog in the snow&lt;/i&gt;. Combine with + and -: &lt;i&gt;beach - people&lt;/i&gt;. Weigh a term: &lt;i&gt;2:sunset + beach&lt;/i&gt;. Use a photo as a term: drop it on the window, or type its path: &lt;i&gt;&quot;/photos/kitchen.jpg&quot; + christmas&lt;/i&gt;.</source>
+        <translation>描述你要找的内容：&lt;i&gt;a dog in the snow&lt;/i&gt;（使用多语言模型时也可以直接用中文，如“雪地里的狗”）。用 + 和 - 组合：&lt;i&gt;beach - people&lt;/i&gt;。给某一项加权重：&lt;i&gt;2:sunset + beach&lt;/i&gt;。把照片当作一项：把它拖到窗口上，或输入它的路径：&lt;i&gt;&quot;/photos/kitchen.jpg&quot; + christmas&lt;/i&gt;。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::SettingsDialog</name>
+    <message>
+        <source>Include &amp;subfolders</source>
+        <translation>包括子文件夹(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>A CLIP checkpoint: ViT-B-32.pt or model.safetensors</source>
+        <translation>CLIP 模型文件：ViT-B-32.pt 或 model.safetensors</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Get a model…</source>
+        <translation>获取模型(&amp;G)…</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>自动（有 GPU 时使用 GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>In use: %1</source>
+        <translation>正在使用：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Excluded folders:</source>
+        <translation>排除的文件夹(&amp;E)：</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <source>&amp;Thumbnail size:</source>
+        <translation>缩略图大小(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Choose a CLIP checkpoint</source>
+        <translation>选择 CLIP 模型文件</translation>
+    </message>
+    <message>
+        <source>CLIP checkpoints (*.pt *.safetensors *.bin);;All files (*)</source>
+        <translation>CLIP 模型文件 (*.pt *.safetensors *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Exclude folders</source>
+        <translation>排除文件夹</translation>
+    </message>
+    <message>
+        <source>Folder name or pattern (for example raw or */exports/*):</source>
+        <translation>文件夹名称或匹配模式（例如 raw 或 */exports/*）：</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Find photos by describing them.</source>
+        <translation>用文字描述来查找照片。</translation>
+    </message>
+    <message>
+        <source>The CLIP checkpoint (default: $CLIPFIND_MODEL, the settings, the model chosen in the model dialog).</source>
+        <translation>CLIP 模型文件（默认依次为：$CLIPFIND_MODEL、设置中的模型、在模型对话框中选择的模型）。</translation>
+    </message>
+    <message>
+        <source>Where the index lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind).</source>
+        <translation>索引的存放位置（默认：$CLIPFIND_DATA_DIR，否则 ~/.local/share/clipfind）。</translation>
+    </message>
+    <message>
+        <source>The photo folder to open.</source>
+        <translation>要打开的照片文件夹。</translation>
+    </message>
+</context>
+</TS>
