@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "core/encode/bertclipencoder.h"
 #include "core/encode/clipencoder.h"
 
 #include <QJsonArray>
@@ -25,6 +26,31 @@ QJsonArray rowsToJson(const EmbeddingRows &rows)
     return out;
 }
 
+bool printFeatures(const QJsonObject &model, const QString &device, const EmbeddingRows &texts,
+                   const EmbeddingRows &images)
+{
+    for (const EmbeddingRows *rows : {&texts, &images}) {
+        if (!rows->error.isEmpty()) {
+            fail(rows->error);
+            return false;
+        }
+        for (const QString &rowError : rows->errors) {
+            if (!rowError.isEmpty()) {
+                fail(rowError);
+                return false;
+            }
+        }
+    }
+    const QJsonObject out{
+        {QStringLiteral("model"), model},
+        {QStringLiteral("device"), device},
+        {QStringLiteral("text_features"), rowsToJson(texts)},
+        {QStringLiteral("image_features"), rowsToJson(images)},
+    };
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    return true;
+}
+
 } // namespace
 
 // clipfind-cli embed --model PATH [--device D] [--text T]... [--image F]...
@@ -33,7 +59,8 @@ int runEmbed(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Prints unnormalized CLIP features of texts and images as JSON."));
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("OpenAI .pt, open_clip .safetensors or a Hugging Face CLIPModel folder."),
+                      QStringLiteral("OpenAI .pt, open_clip .safetensors, a Hugging Face CLIPModel folder, a "
+                                     "sentence-transformers multilingual folder or a Chinese-CLIP folder."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("A text to encode (repeatable)."), QStringLiteral("text")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("An image to encode (repeatable)."), QStringLiteral("file")});
@@ -50,7 +77,17 @@ int runEmbed(const QStringList &arguments)
     if (!readDeviceOptions(parser, &settings.load, &error)) {
         return fail(error, 2);
     }
-    const auto encoder = ClipEncoder::load(parser.value(QStringLiteral("model")), settings, &error);
+    const QString modelPath = parser.value(QStringLiteral("model"));
+    if (BertClipEncoder::isBertClipFolder(modelPath)) {
+        const auto encoder = BertClipEncoder::load(modelPath, settings.load, &error);
+        if (!encoder) {
+            return fail(error);
+        }
+        const EmbeddingRows texts = encoder->encodeTexts(parser.values(QStringLiteral("text")));
+        const EmbeddingRows images = encoder->encodeImageFiles(parser.values(QStringLiteral("image")));
+        return printFeatures(encoder->describe(), encoder->deviceDescription(), texts, images) ? 0 : 1;
+    }
+    const auto encoder = ClipEncoder::load(modelPath, settings, &error);
     if (!encoder) {
         return fail(error);
     }
@@ -59,22 +96,7 @@ int runEmbed(const QStringList &arguments)
         return fail(texts.error);
     }
     const EmbeddingRows images = encoder->encodeImageFiles(parser.values(QStringLiteral("image")));
-    if (!images.error.isEmpty()) {
-        return fail(images.error);
-    }
-    for (const QString &imageError : images.errors) {
-        if (!imageError.isEmpty()) {
-            return fail(imageError);
-        }
-    }
-    const QJsonObject out{
-        {QStringLiteral("model"), encoder->describe()},
-        {QStringLiteral("device"), encoder->deviceDescription()},
-        {QStringLiteral("text_features"), rowsToJson(texts)},
-        {QStringLiteral("image_features"), rowsToJson(images)},
-    };
-    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
-    return 0;
+    return printFeatures(encoder->describe(), encoder->deviceDescription(), texts, images) ? 0 : 1;
 }
 
 } // namespace clipfind::cli
