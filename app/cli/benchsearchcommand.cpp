@@ -153,7 +153,7 @@ int runBenchSearch(const QStringList &arguments)
     if (!encoder) {
         return fail(error);
     }
-    bench.matrix.device = encoder->model().isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
+    bench.matrix.device = encoder->isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
     auto encode = [&encoder](int i) {
         EmbeddingRows rows = encoder->encodeTexts({queryText(i)}); // tokenize + encode
         return rows.values;

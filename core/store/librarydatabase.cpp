@@ -629,6 +629,15 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
                                           const std::function<void(const QString &, const quint16 *, int)> &row,
                                           QString *error) const
 {
+    return readStoredEmbeddingsWithIds(
+        root, modelId, reserve,
+        [&row](const QString &path, const quint16 *halves, int dim, qint64) { row(path, halves, dim); }, error);
+}
+
+bool LibraryDatabase::readStoredEmbeddingsWithIds(
+    const QString &root, const QString &modelId, const std::function<void(qint64)> &reserve,
+    const std::function<void(const QString &, const quint16 *, int, qint64)> &row, QString *error) const
+{
     FilesByContent files;
     {
         const PathRange range = pathRange(root);
@@ -660,7 +669,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         return true;
     // "+model_id" keeps SQLite off the embeddings_model index: a plain table scan reads the pages in order, where
     // the index made it jump to each row (20% slower on one model's 100k rows).
-    Query q(d->prepare("SELECT content_hash, dim, vector FROM embeddings WHERE +model_id = ?1", error));
+    Query q(d->prepare("SELECT content_hash, dim, vector, rowid FROM embeddings WHERE +model_id = ?1", error));
     if (!q.valid())
         return false;
     q.bind(1, modelId);
@@ -695,7 +704,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
 #endif
                 converted = true;
             }
-            row(path, halves.data(), dim); // copies of one photo share a row
+            row(path, halves.data(), dim, q.integer(3)); // copies of one photo share a row
         });
         if (!consistent)
             return false;
@@ -705,6 +714,60 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         return false;
     }
     return true;
+}
+
+bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, quint16 *out, QString *error) const
+{
+    if (count == 0)
+        return true;
+    // One read transaction: the rows come from one snapshot, and SQLite takes the WAL read lock once.
+    if (!d->exec("BEGIN", error))
+        return false;
+    bool ok = true;
+    {
+        Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE rowid = ?1", error));
+        ok = q.valid();
+        for (size_t i = 0; ok && i < count; ++i) {
+            q.bind(1, ids[i]);
+            const int rc = q.step();
+            const void *blob = rc == SQLITE_ROW ? sqlite3_column_blob(q.statement(), 1) : nullptr;
+            if (rc != SQLITE_ROW || q.integer(0) != dim || !blob || sqlite3_column_bytes(q.statement(), 1) != 2 * dim) {
+                setError(error, rc == SQLITE_ROW || rc == SQLITE_DONE
+                                    ? QStringLiteral("%1: embedding %2 is gone or changed since it was loaded")
+                                          .arg(d->path).arg(ids[i])
+                                    : d->sqliteError(QStringLiteral("Cannot read an embedding")));
+                ok = false;
+                break;
+            }
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+            std::memcpy(out + i * size_t(dim), blob, size_t(2 * dim)); // stored little-endian; the blob may be unaligned
+#else
+            const auto *b = static_cast<const uchar *>(blob);
+            for (int j = 0; j < dim; ++j)
+                out[i * size_t(dim) + size_t(j)] = quint16(b[2 * j] | (b[2 * j + 1] << 8));
+#endif
+            sqlite3_reset(q.statement());
+        }
+    }
+    sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr); // ends the read transaction; nothing was written
+    return ok;
+}
+
+qint64 LibraryDatabase::embeddingIdForPath(const QString &path, const QString &modelId, QString *error) const
+{
+    Query q(d->prepare("SELECT e.rowid FROM files f JOIN embeddings e ON e.content_hash = f.content_hash "
+                       "WHERE f.path = ?1 AND e.model_id = ?2 AND f.failure IS NULL",
+                       error));
+    if (!q.valid())
+        return -1;
+    q.bind(1, path);
+    q.bind(2, modelId);
+    const int rc = q.step();
+    if (rc == SQLITE_ROW)
+        return q.integer(0);
+    if (rc != SQLITE_DONE)
+        setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+    return -1;
 }
 
 bool LibraryDatabase::integrityOk(QString *details) const
