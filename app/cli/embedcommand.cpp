@@ -37,7 +37,11 @@ int runEmbed(const QStringList &arguments)
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("A text to encode (repeatable)."), QStringLiteral("text")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("An image to encode (repeatable)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("Where the model's SHA-256 is remembered (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+                      QStringLiteral("dir")});
     addDeviceOptions(parser);
+    addEagerOption(parser);
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -50,6 +54,8 @@ int runEmbed(const QStringList &arguments)
     if (!readDeviceOptions(parser, &settings.load, &error)) {
         return fail(error, 2);
     }
+    // Only the towers the arguments need are built: --text alone never reads the image tower's weights.
+    applyStartOptions(parser, ClipEncoder::Preload::Nothing, dataDirOption(parser), &settings);
     const auto encoder = ClipEncoder::load(parser.value(QStringLiteral("model")), settings, &error);
     if (!encoder) {
         return fail(error);

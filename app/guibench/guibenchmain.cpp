@@ -4,6 +4,9 @@
 //   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms
 //               heartbeat timer on the GUI thread fires (event-loop stalls: max, 99th percentile) as JSON
 //   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb)
+//   launch      start on a folder indexed before (clipfind-cli index), a query typed at once: milliseconds from
+//               process start to the window, the rows loaded, the text tower ready, the first results and the first
+//               thumbnail on screen, as JSON
 #include "core/clip/model/clipmodel.h"
 #include "core/clip/model/modelconfig.h"
 #include "core/encode/clipencoder.h"
@@ -12,6 +15,8 @@
 #include "core/search/livesearch.h"
 #include "core/photolibrary.h"
 #include "core/thumbnails/thumbnailcache.h"
+#include "core/thumbnails/thumbnailloader.h"
+#include "ui/appsettings.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
 
@@ -35,11 +40,38 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include <unistd.h>
 
 using namespace clipfind;
 
 namespace {
+
+// Milliseconds from the process start to now: from CLIPFIND_SPAWN_NS (CLOCK_MONOTONIC at spawn, when a parent
+// passes it), else from the kernel's start time of this process (/proc/self/stat, 10 ms steps).
+double msSinceProcessStart()
+{
+    timespec now;
+    bool ok = false;
+    const qint64 spawned = qEnvironmentVariable("CLIPFIND_SPAWN_NS").toLongLong(&ok);
+    if (ok && spawned > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return double(qint64(now.tv_sec) * 1000000000 + now.tv_nsec - spawned) / 1e6;
+    }
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+    const double startTicks = fields.value(19).toDouble(); // field 22: starttime
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    return (double(now.tv_sec) + double(now.tv_nsec) / 1e9 - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
+}
 
 // A photo-like JPEG: a gradient, a few shapes and sensor-like noise.
 bool writePhoto(const QString &path, const QSize &size, quint32 seed)
@@ -123,10 +155,106 @@ void typeSlowly(QLineEdit *field, const QString &text, int intervalMs)
     }
 }
 
+// launch: the window on a folder indexed before, a query typed as soon as the window shows. Staged (default): the
+// model's remembered hash and header first, handed to the library at once so the rows load while the text tower is
+// built on this thread; --as-is: MainWindow::loadModel, as the app loads a model today.
+int runLaunch(const QCommandLineParser &parser, double startMs, const QElapsedTimer &mainClock)
+{
+    const QString model = parser.value(QStringLiteral("model"));
+    const QString folder = parser.value(QStringLiteral("folder"));
+    const QString dataDir = parser.value(QStringLiteral("data-dir"));
+    if (model.isEmpty() || folder.isEmpty() || dataDir.isEmpty()) {
+        return fail(QStringLiteral("launch needs --model, --folder and --data-dir (index the folder first: "
+                                   "clipfind-cli index FOLDER --model M --data-dir D)"));
+    }
+    auto now = [&] { return startMs + mainClock.nsecsElapsed() / 1e6; };
+    QJsonObject times{{QStringLiteral("main"), startMs}};
+    auto mark = [&](const char *name) {
+        if (!times.contains(QLatin1String(name))) {
+            times.insert(QLatin1String(name), now());
+        }
+    };
+    const ThumbnailCache thumbnails = ThumbnailCache::standard(); // where `clipfind-cli index` put them
+    AppSettings settings;
+    settings.thumbnailSize = 160;
+    MainWindow window(settings, databasePathIn(dataDir), &thumbnails);
+    PhotoLibrary *library = window.library();
+    qint64 rows = -1;
+    QObject::connect(library, &PhotoLibrary::searchReady, &window, [&](qint64 count) {
+        rows = count;
+        mark("rows_loaded");
+    });
+    QObject::connect(&window, &MainWindow::resultsShown, &window, [&](int count) {
+        if (count > 0) {
+            mark("first_result");
+        }
+    });
+    QObject::connect(library->thumbnails(), &ThumbnailLoader::thumbnailReady, &window, [&] { mark("first_thumbnail"); });
+    window.resize(1280, 860);
+    window.show();
+    std::thread loader;
+    std::atomic<double> textReadyMs{-1};
+    if (parser.isSet(QStringLiteral("as-is"))) {
+        window.loadModel(model);
+    } else {
+        loader = std::thread([&, model, dataDir] {
+            ClipEncoder::Settings encoderSettings;
+            encoderSettings.load.device = clip::DeviceChoice::Cpu;
+            encoderSettings.preload = ClipEncoder::Preload::Checkpoint;
+            encoderSettings.dataDir = dataDir;
+            QString error;
+            std::shared_ptr<ClipEncoder> encoder = ClipEncoder::load(model, encoderSettings, &error);
+            if (!encoder) {
+                std::fprintf(stderr, "clipfind-gui-bench: %s\n", qPrintable(error));
+                return;
+            }
+            QMetaObject::invokeMethod(&window, [&, encoder] {
+                mark("model_opened");
+                library->setEncoder(encoder);
+            });
+            encoder->prepareTextTower();
+            textReadyMs = now(); // QElapsedTimer reads are thread-safe
+        });
+    }
+    QString error;
+    if (!window.openFolder(folder)) {
+        return fail(QStringLiteral("cannot open %1").arg(folder));
+    }
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        return fail(QStringLiteral("the window was not shown"));
+    }
+    mark("window_shown");
+    window.searchField()->setFocus();
+    QTest::keyClicks(window.searchField(), parser.value(QStringLiteral("query"))); // typed at launch
+    QElapsedTimer wait;
+    wait.start();
+    while ((!times.contains(QLatin1String("first_result")) || !times.contains(QLatin1String("first_thumbnail")))
+           && wait.elapsed() < 120000) {
+        QTest::qWait(5);
+    }
+    if (loader.joinable()) {
+        loader.join();
+    }
+    if (textReadyMs >= 0) {
+        times.insert(QStringLiteral("text_ready"), textReadyMs.load());
+    }
+    QJsonObject out{{QStringLiteral("mode"), parser.isSet(QStringLiteral("as-is")) ? QStringLiteral("as-is")
+                                                                                    : QStringLiteral("staged")},
+                    {QStringLiteral("rows"), rows},
+                    {QStringLiteral("ms_from_process_start"), times},
+                    {QStringLiteral("platform"), QGuiApplication::platformName()}};
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    window.close();
+    return times.contains(QLatin1String("first_result")) ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    const double startMs = msSinceProcessStart(); // the time before main: loading libtorch, Qt and the rest
+    QElapsedTimer mainClock;
+    mainClock.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ClipFind-bench")); // its own settings, not the user's
     QApplication::setOrganizationName(QStringLiteral("ClipFind"));
@@ -134,7 +262,7 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the real window while indexing and typing; "
                                                     "or a screenshot."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot"));
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | launch"));
     parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
     parser.addOption({QStringLiteral("folders"), QStringLiteral("Spread the generated photos over this many subfolders."),
@@ -146,10 +274,19 @@ int main(int argc, char **argv)
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."), QStringLiteral("text"), QStringLiteral("a red circle")});
     parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The data folder the folder was indexed into (launch)."),
+                      QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("as-is"), QStringLiteral("launch: load the model as MainWindow::loadModel does today (the "
+                                                              "whole model, hashed, before the rows) instead of the "
+                                                              "staged start core offers.")});
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);
-    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot")) {
-        return fail(QStringLiteral("say stalls or screenshot"));
+    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("launch")) {
+        return fail(QStringLiteral("say stalls, screenshot or launch"));
+    }
+
+    if (mode == QLatin1String("launch")) {
+        return runLaunch(parser, startMs, mainClock);
     }
 
     QTemporaryDir work;

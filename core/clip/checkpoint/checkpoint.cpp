@@ -368,10 +368,17 @@ private:
         return {};
     }
 
-    // fp16 → fp32 is exact (clip-reference.md §4.1); a float32 contiguous view is returned as it is (zero copy).
+    // fp16 → fp32 is exact (clip-reference.md §4.1); a float32 contiguous view is returned as it is (zero copy), its
+    // pages mapped now rather than during the first forward pass.
     torch::Tensor converted(const torch::Tensor &stored)
     {
         torch::Tensor result = stored.to(torch::kFloat32).contiguous();
+        if (m_bytes && result.data_ptr() == stored.data_ptr()) {
+            const int64_t offset = m_bytes->offsetOf(stored.data_ptr());
+            if (offset >= 0) {
+                m_bytes->prefault(static_cast<uint64_t>(offset), stored.nbytes());
+            }
+        }
         release(stored, result);
         return result;
     }

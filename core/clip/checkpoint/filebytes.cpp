@@ -160,6 +160,28 @@ bool FileBytes::unchanged(std::string *problem) const
     return true;
 }
 
+void FileBytes::prefault(uint64_t offset, uint64_t length) const
+{
+    if (!m_mapped || offset >= m_size) {
+        return;
+    }
+    length = std::min(length, m_size - offset);
+    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    const uint64_t first = offset / page * page;
+    unsigned char *start = const_cast<unsigned char *>(m_data) + first;
+#ifdef MADV_POPULATE_READ
+    if (::madvise(start, size_t(offset + length - first), MADV_POPULATE_READ) == 0) {
+        return;
+    }
+#endif
+    // Older kernels: touch one byte per page.
+    volatile unsigned char sink = 0;
+    for (uint64_t at = first; at < offset + length; at += page) {
+        sink = sink ^ m_data[at];
+    }
+    (void)sink;
+}
+
 void FileBytes::release(uint64_t offset, uint64_t length) const
 {
     if (!m_mapped || offset >= m_size) {

@@ -42,6 +42,9 @@ public:
     /// touching a mapping beyond a truncated end would crash the process. Always true for bytes read into memory.
     bool unchanged(std::string *problem) const;
 
+    /// Maps the pages of [offset, offset + length) now (mapped bytes only), so that the first forward pass over
+    /// weights used in place does not stop at every page: a tower is prefaulted by the thread that builds it.
+    void prefault(uint64_t offset, uint64_t length) const;
     /// Hands the whole pages inside [offset, offset + length) back to the OS (mapped bytes only; a later access reads
     /// them from the page cache again). For source bytes that were converted into a copy.
     void release(uint64_t offset, uint64_t length) const;

@@ -5,6 +5,7 @@
 #include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/errortext.h"
 #include "core/clip/model/textencoder.h"
+#include "core/clip/model/threading.h"
 #include "core/clip/model/visionencoder.h"
 
 #include <algorithm>
@@ -123,6 +124,9 @@ bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const
     }
     if (tower.error.empty()) {
         try {
+            // Building is copying and converting, bound by memory rather than by cores; on one thread it runs beside
+            // whatever else a start does (loading the rows) without the two fighting over both cores.
+            const ScopedCpuThreads oneThread(1);
             build();
             tower.ready.store(true, std::memory_order_release);
             return true;
