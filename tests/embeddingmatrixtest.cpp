@@ -234,6 +234,10 @@ private Q_SLOTS:
                     QCOMPARE(b.hits[h].score, a.hits[h].score);
                 }
                 QCOMPARE(fetched, b.rescored);
+                if (trial == 0) {
+                    qInfo("%d rows, k %lld: %lld rows rescored", rows, static_cast<long long>(k),
+                          static_cast<long long>(b.rescored));
+                }
                 compareWithBruteForce(b, reference.scores(query), k, nearDuplicates ? 1e-7 + 1e-6 : 2e-6);
                 if (!nearDuplicates && rows > 32768) {
                     // The old scheme rescored k + 256 rows per scanning thread (two here); now rows are taken in order
