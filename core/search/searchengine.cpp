@@ -4,6 +4,7 @@
 #include "core/encode/clipencoder.h"
 #include "core/store/librarydatabase.h"
 #include "core/decode/exifdate.h"
+#include "core/search/pathtable.h"
 #include "core/search/searchquery.h"
 #include "core/clip/matrix/half.h"
 
@@ -109,10 +110,9 @@ struct SearchEngine::Private {
     Options options;
     int dim = 0;
 
-    mutable std::shared_mutex rowsLock; // guards matrix, paths, rowOf, embeddingIds and keptRows
+    mutable std::shared_mutex rowsLock; // guards matrix, paths, embeddingIds and keptRows
     std::unique_ptr<clip::EmbeddingMatrix> matrix;
-    std::vector<QString> paths; // row -> path
-    QHash<QString, qint64> rowOf;
+    PathTable paths; // row <-> path
     // Where each row's stored fp16 values are when the matrix does not keep them: the cache's embedding id, or -1
     // for a row that arrived through upsertRows() and is not in the cache, whose values are then in keptRows.
     std::vector<qint64> embeddingIds;
@@ -208,11 +208,11 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
     {
         std::shared_lock lock(rowsLock);
         const QString canonical = QFileInfo(term.text).canonicalFilePath(); // rows are keyed by canonical paths
-        const auto it = rowOf.constFind(canonical.isEmpty() ? term.text : canonical);
-        if (it != rowOf.constEnd()) {
+        const qint64 row = paths.find(canonical.isEmpty() ? term.text : canonical);
+        if (row >= 0) {
             out->resize(static_cast<size_t>(dim));
             std::string problem;
-            if (!matrix->normalizedRow(it.value(), out->data(), fetcher(), &problem)) {
+            if (!matrix->normalizedRow(row, out->data(), fetcher(), &problem)) {
                 *error = QStringLiteral("cannot use the image %1: %2").arg(term.text, QString::fromStdString(problem));
                 return false;
             }
@@ -288,7 +288,7 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
             results.rows = matrix->rows();
             top = matrix->topK(query.data(), std::max(0, options.k), stale, fetcher());
             for (const clip::ScoredRow &hit : top.hits) {
-                results.hits.push_back({paths[size_t(hit.row)], hit.score, QDateTime()});
+                results.hits.push_back({paths.path(hit.row), hit.score, QDateTime()});
             }
         }
         // The cache changed behind our back (another process indexed the folder): read it again, once.
@@ -406,11 +406,10 @@ bool SearchEngine::Private::fetchRows(const int64_t *rows, size_t count, uint16_
 
 void SearchEngine::Private::removeRowSwapLast(qint64 row)
 {
-    const qint64 last = qint64(paths.size()) - 1;
+    const qint64 last = paths.size() - 1;
     keptRows.remove(row);
+    paths.removeSwapLast(row);
     if (row != last) {
-        paths[size_t(row)] = paths[size_t(last)];
-        rowOf[paths[size_t(row)]] = row;
         embeddingIds[size_t(row)] = embeddingIds[size_t(last)];
         const auto kept = keptRows.find(last);
         if (kept != keptRows.end()) {
@@ -418,7 +417,6 @@ void SearchEngine::Private::removeRowSwapLast(qint64 row)
             keptRows.erase(kept);
         }
     }
-    paths.pop_back();
     embeddingIds.pop_back();
 }
 
@@ -434,29 +432,30 @@ bool SearchEngine::Private::reload(QString *error)
     if (!fresh) {
         return false;
     }
-    std::vector<QString> freshPaths;
-    QHash<QString, qint64> freshRowOf;
+    PathTable freshPaths;
+    QByteArray pathBytes; // every path once, filled before the first row; the table adopts it
     std::vector<qint64> ids;
     int storedDim = 0;
-    // Rows go to the matrix in blocks, which it converts and quantizes on all cores.
-    constexpr size_t kRowsPerAppend = 8192;
+    // Rows go to the matrix in blocks (which it may quantize on several cores); small ones keep the peak low.
+    constexpr size_t kRowsPerAppend = 1024;
     std::vector<quint16> pending;
     pending.reserve(kRowsPerAppend * size_t(dim));
     const bool read = cache->readStoredEmbeddingsWithIds(
         root, encoder->sha256(),
         [&](qint64 upperBound) {
             fresh->reserve(upperBound);
-            freshPaths.reserve(size_t(upperBound));
-            freshRowOf.reserve(upperBound);
+            freshPaths.reserve(upperBound, 0);
             ids.reserve(size_t(upperBound));
         },
-        [&](const QString &path, const quint16 *halves, int rowDim, qint64 id) {
+        [&](qint64 pathOffset, int pathLength, const quint16 *halves, int rowDim, qint64 id) {
             storedDim = rowDim;
             if (rowDim != dim) {
                 return;
             }
-            freshRowOf.insert(path, qint64(freshPaths.size()));
-            freshPaths.push_back(path);
+            if (freshPaths.size() == 0) {
+                freshPaths.adoptBuffer(pathBytes);
+            }
+            freshPaths.appendStored(uint64_t(pathOffset), pathLength);
             ids.push_back(id);
             pending.insert(pending.end(), halves, halves + rowDim);
             if (pending.size() >= kRowsPerAppend * size_t(rowDim)) {
@@ -464,7 +463,9 @@ bool SearchEngine::Private::reload(QString *error)
                 pending.clear();
             }
         },
-        error);
+        &pathBytes, error);
+    pathBytes = QByteArray();
+    freshPaths.squeeze(); // the paths of files without a row for this model
     if (read && !pending.empty()) {
         fresh->appendHalf(pending.data(), qint64(pending.size()) / dim);
     }
@@ -480,7 +481,6 @@ bool SearchEngine::Private::reload(QString *error)
         std::unique_lock lock(rowsLock);
         matrix = std::move(fresh);
         paths = std::move(freshPaths);
-        rowOf = std::move(freshRowOf);
         embeddingIds = std::move(ids);
         keptRows.clear();
         std::lock_guard<std::mutex> storeLock(rowStoreLock);
@@ -510,7 +510,8 @@ qint64 SearchEngine::rowMemoryBytes() const
     for (const std::vector<quint16> &row : d->keptRows) {
         kept += qint64(row.capacity() * sizeof(quint16));
     }
-    return d->matrix->memoryBytes() + kept + qint64(d->embeddingIds.capacity() * sizeof(qint64));
+    return d->matrix->memoryBytes() + kept + qint64(d->embeddingIds.capacity() * sizeof(qint64))
+        + d->paths.memoryBytes();
 }
 
 void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float> &rows, int dim)
@@ -553,15 +554,12 @@ void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float>
             }
             const float *row = rows.data() + size_t(i) * size_t(dim);
             qint64 target = -1;
-            const auto it = d->rowOf.constFind(path);
-            if (it != d->rowOf.constEnd()) {
-                target = it.value();
+            target = d->paths.find(path);
+            if (target >= 0) {
                 d->matrix->replace(target, row);
                 d->embeddingIds[size_t(target)] = ids[size_t(i)];
             } else {
-                target = d->matrix->rows();
-                d->rowOf.insert(path, target);
-                d->paths.push_back(path);
+                target = d->paths.append(path);
                 d->embeddingIds.push_back(ids[size_t(i)]);
                 d->matrix->append(row, 1);
             }
@@ -584,12 +582,10 @@ void SearchEngine::removePaths(const QStringList &paths)
     {
         std::unique_lock lock(d->rowsLock);
         for (const QString &path : paths) {
-            const auto it = d->rowOf.find(path);
-            if (it == d->rowOf.end()) {
+            const qint64 row = d->paths.find(path);
+            if (row < 0) {
                 continue;
             }
-            const qint64 row = it.value();
-            d->rowOf.erase(it);
             d->matrix->removeSwapLast(row);
             d->removeRowSwapLast(row);
         }

@@ -108,7 +108,7 @@ public:
     bool reload(QString *error);
     /// Milliseconds the last open()/reload() took to read the cache and build the matrix.
     double lastLoadMs() const;
-    /// Bytes the rows take in memory (the matrix; paths and their index not counted).
+    /// Bytes the rows take in memory: the matrix, where each row is read back from, and the paths with their index.
     qint64 rowMemoryBytes() const;
 
     /// Adds or replaces the rows of `paths` (rows: paths.size() x dim floats, the encoder's unnormalized output as
