@@ -20,10 +20,28 @@ struct ClipEncoder::Private {
     Settings settings;
     std::shared_ptr<const Tokenizer> tokenizer;
 
+    std::mutex tokenizerMutex; // read on first need: indexing never tokenizes
+    QString tokenizerError;
+
     std::mutex checkpointMutex; // stage 2, once
     std::atomic_bool opened{false};
     QString openError;
     std::unique_ptr<clip::ClipModel> model;
+
+    const Tokenizer *ensureTokenizer(QString *error)
+    {
+        std::lock_guard<std::mutex> lock(tokenizerMutex);
+        if (!tokenizer && tokenizerError.isEmpty()) {
+            tokenizer = Tokenizer::loadBuiltin(&tokenizerError);
+            if (!tokenizer && tokenizerError.isEmpty()) {
+                tokenizerError = QStringLiteral("the built-in vocabulary cannot be read");
+            }
+        }
+        if (!tokenizer && error) {
+            *error = tokenizerError;
+        }
+        return tokenizer.get();
+    }
 
     bool ensureCheckpoint(QString *error)
     {
@@ -67,8 +85,7 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
     d.path = modelPath;
     d.file = modelFileFor(modelPath);
     d.settings = settings;
-    d.tokenizer = Tokenizer::loadBuiltin(error);
-    if (!d.tokenizer) {
+    if (settings.preload != Preload::Nothing && !d.ensureTokenizer(error)) {
         return nullptr;
     }
     if (!QFileInfo(d.file).isFile()) {
@@ -230,9 +247,9 @@ clip::ClipModel *ClipEncoder::model()
     return d->opened.load(std::memory_order_acquire) ? d->model.get() : nullptr;
 }
 
-const Tokenizer &ClipEncoder::tokenizer() const
+const Tokenizer *ClipEncoder::tokenizer(QString *error) const
 {
-    return *d->tokenizer;
+    return d->ensureTokenizer(error);
 }
 
 EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
@@ -245,11 +262,15 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
     if (!prepareTextTower(&result.error)) {
         return result;
     }
+    const Tokenizer *tokenizer = d->ensureTokenizer(&result.error);
+    if (!tokenizer) {
+        return result;
+    }
     result.dim = embeddingDim();
     std::vector<std::vector<int64_t>> tokens;
     tokens.reserve(static_cast<size_t>(texts.size()));
     for (const QString &text : texts) {
-        tokens.push_back(d->tokenizer->tokenize(text, static_cast<int>(d->model->config().contextLength)));
+        tokens.push_back(tokenizer->tokenize(text, static_cast<int>(d->model->config().contextLength)));
     }
     const clip::Features features = d->model->encodeTexts(tokens);
     if (!features.ok()) {

@@ -29,7 +29,8 @@ struct EmbeddingRows {
 ///
 /// Loading happens in stages, each done once, on first need, whichever thread needs it first (the others wait):
 ///  1. load(): the model file's SHA-256 (the model's id in the cache; remembered in the data folder, so an
-///     unchanged file is not hashed again) and the tokenizer.
+///     unchanged file is not hashed again); the tokenizer too unless nothing is preloaded (it is read on first
+///     need then: indexing never tokenizes).
 ///  2. the checkpoint: the file mapped, its header read and every tensor's shape checked (milliseconds; no tensor
 ///     data is read). embeddingDim(), imageSize(), describe() and model() need it.
 ///  3. the text tower (search): float32 views over the mapped file, or converted from fp16.
@@ -46,7 +47,7 @@ class ClipEncoder
 public:
     /// How far load() goes before it returns (see the class comment).
     enum class Preload {
-        Nothing,    ///< hash (remembered) and tokenizer only: the model file is not opened until something needs it
+        Nothing,    ///< the hash (remembered) only: the model file is not opened until something needs it
         Checkpoint, ///< + the checkpoint's header and shapes
         TextTower,  ///< + the text tower: ready to search (the default)
         BothTowers, ///< + the image tower
@@ -91,7 +92,8 @@ public:
     int embeddingDim() const;
     /// The model, after a successful ensureCheckpoint() (or a preload that includes it); null before.
     clip::ClipModel *model();
-    const Tokenizer &tokenizer() const;
+    /// The built-in tokenizer (read on first need); null with *error when it cannot be read.
+    const Tokenizer *tokenizer(QString *error = nullptr) const;
 
     /// Run stage 3 / 4 first if needed; a failure is the result's `error`.
     EmbeddingRows encodeTexts(const QStringList &texts);
