@@ -7,14 +7,21 @@
 
 #include "core/clip/model/clipmodel.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cctype>
 #include <cstring>
 #include <thread>
+
+#include <torch/script.h>
+#include <torch/torch.h>
 
 using namespace clipfind;
 using namespace clipfind::test;
@@ -56,6 +63,40 @@ qint64 residentBytesOf(const QString &file)
         }
     }
     return total;
+}
+
+QByteArray le64(quint64 n)
+{
+    QByteArray out;
+    for (int i = 0; i < 8; ++i) {
+        out += char((n >> (8 * i)) & 0xFF);
+    }
+    return out;
+}
+
+/// Writes tensors as a safetensors file in `dtype` (F16 or F32), OpenAI key names (an open_clip file).
+bool writeSafetensors(const QString &path, const std::vector<std::pair<std::string, torch::Tensor>> &tensors,
+                      torch::ScalarType dtype)
+{
+    QJsonObject header;
+    QByteArray data;
+    for (const auto &[name, tensor] : tensors) {
+        const torch::Tensor t = tensor.to(dtype).contiguous();
+        QJsonArray shape;
+        for (const int64_t size : t.sizes()) {
+            shape.append(qint64(size));
+        }
+        const qint64 begin = data.size();
+        data.append(static_cast<const char *>(t.data_ptr()), qsizetype(t.nbytes()));
+        header.insert(QString::fromStdString(name),
+                      QJsonObject{{QStringLiteral("dtype"), dtype == torch::kFloat16 ? "F16" : "F32"},
+                                  {QStringLiteral("shape"), shape},
+                                  {QStringLiteral("data_offsets"), QJsonArray{begin, qint64(data.size())}}});
+    }
+    QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
+    json.append(QByteArray((8 - json.size() % 8) % 8, ' ')); // keep the data section aligned for F32
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(le64(quint64(json.size())) + json + data) > 0;
 }
 
 } // namespace
@@ -159,6 +200,36 @@ private Q_SLOTS:
         clip::LoadResult eager = loadModel(path, false, clip::Kernels::Fast);
         QVERIFY(eager.model);
         QCOMPARE(residentBytesOf(path), afterText);
+    }
+
+    void halfTokenTableGivesTheWidenedTablesFeatures()
+    {
+        // A checkpoint stored entirely in fp16 (the token table too): its rows are gathered in fp16 and then
+        // converted. The same values widened to fp32 up front must give the same text features bit for bit.
+        // The tensors come from libtorch's own loader of the OpenAI fixture.
+        std::vector<std::pair<std::string, torch::Tensor>> tensors;
+        const std::string openai = dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString();
+        torch::jit::script::Module module = torch::jit::load(openai);
+        for (const auto &p : module.named_parameters(true)) {
+            tensors.emplace_back(p.name, p.value.detach().to(torch::kFloat16));
+        }
+        QTemporaryDir dir;
+        const QString half = dir.filePath(QStringLiteral("half"));
+        const QString widened = dir.filePath(QStringLiteral("widened"));
+        QVERIFY(QDir().mkpath(half) && QDir().mkpath(widened));
+        QVERIFY(writeSafetensors(half + QStringLiteral("/open_clip_model.safetensors"), tensors, torch::kFloat16));
+        QVERIFY(writeSafetensors(widened + QStringLiteral("/open_clip_model.safetensors"), tensors, torch::kFloat32));
+        clip::LoadResult fromHalf = loadModel(half, true, clip::Kernels::Fast);
+        clip::LoadResult fromWidened = loadModel(widened, true, clip::Kernels::Fast);
+        QVERIFY2(fromHalf.model, fromHalf.error.c_str());
+        QVERIFY2(fromWidened.model, fromWidened.error.c_str());
+        const ExpectedModel expected = readExpected(QStringLiteral("tiny-openai"));
+        const clip::Features a = fromHalf.model->encodeTexts(expected.tokens);
+        const clip::Features b = fromWidened.model->encodeTexts(expected.tokens);
+        QVERIFY2(a.ok(), a.error.c_str());
+        QVERIFY(bitIdentical(a, b));
+        // fp16 rounding of the fixture's fp32 tensors moves the features a little from the reference.
+        QVERIFY(worstCosine(a.values.data(), a.rows, a.dim, expected.textFeatures) >= 0.999);
     }
 
     void changedFileIsNotTouched()
