@@ -221,7 +221,9 @@ void MainWindow::loadModel(const QString &path)
         updatePlaceholder();
         return;
     }
-    m_library->loadModel(path, m_settings.encoderSettings());
+    ClipEncoder::Settings settings = m_settings.encoderSettings();
+    settings.dataDir = m_dataDir; // the file's SHA-256 is remembered there: an unchanged file is not hashed again
+    m_library->loadModel(path, settings);
 }
 
 bool MainWindow::openFolder(const QString &folder)
