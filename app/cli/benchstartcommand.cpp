@@ -314,6 +314,16 @@ struct Measurement {
     QString error;
 };
 
+// Why a child failed, in one line: its last line on stderr, else how it ended.
+QString childError(const ChildRun &child)
+{
+    if (!child.started) {
+        return QStringLiteral("%1 could not be started").arg(QCoreApplication::applicationFilePath());
+    }
+    const QString last = QString::fromLocal8Bit(child.err).trimmed().section(QLatin1Char('\n'), -1);
+    return last.isEmpty() ? QStringLiteral("exit status %1").arg(child.exitCode) : last;
+}
+
 QJsonObject toJson(const Measurement &m)
 {
     QJsonObject o{{QStringLiteral("model"), m.model},
@@ -403,6 +413,10 @@ int runBenchStart(const QStringList &arguments)
     Measurement floor{QStringLiteral("-"), QStringLiteral("process start (--help)"), QStringLiteral("-")};
     for (int run = 0; run <= runs; ++run) {
         const ChildRun child = runChild({QStringLiteral("--help")});
+        if (!child.started || child.exitCode != 0) {
+            floor.error = childError(child);
+            break;
+        }
         if (run > 0) {
             floor.wall.push_back(child.wallMs);
             floor.cpu.push_back(child.cpuMs);
@@ -440,7 +454,7 @@ int runBenchStart(const QStringList &arguments)
                 for (int run = 0; run <= runs; ++run) { // run 0 warms the page cache
                     const ChildRun child = runChild(args);
                     if (!child.started || child.exitCode != 0) {
-                        m.error = QString::fromLocal8Bit(child.err).trimmed().section(QLatin1Char('\n'), -1);
+                        m.error = childError(child);
                         break;
                     }
                     if (run == 0) {
@@ -475,6 +489,10 @@ int runBenchStart(const QStringList &arguments)
             }
         }
     }
+    // A failed case still prints what was measured, and the run's exit status says so.
+    const bool anyFailed = std::any_of(results.begin(), results.end(), [](const Measurement &m) {
+        return !m.error.isEmpty();
+    });
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray list;
@@ -490,7 +508,7 @@ int runBenchStart(const QStringList &arguments)
                                          {QStringLiteral("results"), list}})
                    .toJson(QJsonDocument::Compact)
             << '\n';
-        return 0;
+        return anyFailed ? 1 : 0;
     }
     out << QStringLiteral("%1 rows, %2 unchanged photos, median of %3 runs (ms from process start, CPU ms, MB peak RSS, "
                           "search phases in ms from process start, MB of search rows in memory)\n\n")
@@ -518,7 +536,7 @@ int runBenchStart(const QStringList &arguments)
         out << QStringLiteral("\n%1: new and eager search results %2").arg(it.key(), it.value().toBool() ? "identical" : "DIFFER");
     }
     out << '\n';
-    return 0;
+    return anyFailed ? 1 : 0;
 }
 
 } // namespace clipfind::cli
