@@ -81,6 +81,19 @@ void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &s
                 setEncoder(encoder);
             },
             Qt::QueuedConnection);
+        // Whatever the settings left for later, the text tower is built here, while the folder's rows load on the
+        // other thread: a query typed meanwhile waits for it. The image tower waits until a photo needs encoding.
+        QString towerError;
+        if (encoder && !encoder->prepareTextTower(&towerError)) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, request, towerError] {
+                    if (request == m_modelRequest) {
+                        Q_EMIT modelFailed(towerError);
+                    }
+                },
+                Qt::QueuedConnection);
+        }
     });
 }
 

@@ -39,8 +39,10 @@ public:
     PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent = nullptr);
     ~PhotoLibrary() override;
 
-    /// Loads a checkpoint in the background; encoderReady and modelReady, or modelFailed, follow. The open folder,
-    /// if any, is then indexed and searched with the new model (embeddings of different models never mix).
+    /// Loads a checkpoint in the background, as far as settings.preload says; encoderReady and modelReady, or
+    /// modelFailed, follow.
+    /// The open folder, if any, is then indexed and searched with the new model (embeddings of different models
+    /// never mix) while the same background thread builds the text tower (modelFailed if it cannot).
     void loadModel(const QString &path, const ClipEncoder::Settings &settings);
     /// Takes an encoder that is already loaded (tests, benchmarks).
     void setEncoder(std::shared_ptr<ClipEncoder> encoder);

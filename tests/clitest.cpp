@@ -7,6 +7,7 @@
 
 #include "core/store/librarydatabase.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -221,6 +222,67 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("pending")).toInt(), 0);
 
         QCOMPARE(runCli({QStringLiteral("index"), dir.filePath(QStringLiteral("missing"))}).exitCode, 1);
+    }
+
+    // Issue 12: index and status with nothing to encode never load the model. The photos' embeddings are stored
+    // under the id of a "model" that is no checkpoint at all: loading it fails with one line naming the file (the
+    // last step shows it), so runs that succeed with it never loaded it.
+    void nothingToEncodeNeverLoadsTheModel()
+    {
+        QTemporaryDir dir;
+        const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
+        QVERIFY(QDir().mkpath(photos));
+        for (const char *name : {"alpha_640x480.png", "palette_320x240.gif"}) {
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name),
+                                photos + QLatin1Char('/') + QLatin1String(name)));
+        }
+        const QString data = dir.filePath(QStringLiteral("data"));
+        const QString cacheHome = dir.filePath(QStringLiteral("xdg-cache"));
+        Run run = runCliCachingIn({QStringLiteral("index"), photos, QStringLiteral("--model"),
+                                   dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--data-dir"), data},
+                                  cacheHome);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("indexed")).toInt(), 2);
+
+        const QString broken = dir.filePath(QStringLiteral("broken.pt"));
+        const QByteArray brokenBytes("PK\x03\x04 not really an archive");
+        QVERIFY(writeBytes(broken, brokenBytes));
+        const QString brokenId =
+            QString::fromLatin1(QCryptographicHash::hash(brokenBytes, QCryptographicHash::Sha256).toHex());
+        {
+            QString error;
+            auto cache = LibraryDatabase::open(data + QStringLiteral("/cache.sqlite"), &error);
+            QVERIFY2(cache, qPrintable(error));
+            std::vector<FileUpdate> updates;
+            for (const FileState &state : cache->filesUnder(QFileInfo(photos).canonicalFilePath())) {
+                updates.push_back({state, std::vector<float>(8, 0.25f)});
+            }
+            QCOMPARE(updates.size(), size_t(2));
+            QVERIFY2(cache->writeBatch(brokenId, updates, {}, &error), qPrintable(error));
+        }
+        const QStringList withBroken{QStringLiteral("--model"), broken, QStringLiteral("--data-dir"), data};
+
+        run = runCliCachingIn(QStringList{QStringLiteral("index"), photos} + withBroken, cacheHome);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("unchanged")).toInt(), 2);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 0);
+
+        run = runCli(QStringList{QStringLiteral("status"), photos} + withBroken);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("model_sha256")).toString(), brokenId);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 2);
+        QCOMPARE(out.value(QStringLiteral("pending")).toInt(), 0);
+
+        // A photo to encode opens the model, and the run fails on it with one line naming the file (after the
+        // progress line).
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("images/landscape_2000x1500.jpg")),
+                            photos + QStringLiteral("/landscape.jpg")));
+        run = runCliCachingIn(QStringList{QStringLiteral("index"), photos} + withBroken, cacheHome);
+        QCOMPARE(run.exitCode, 1);
+        const QByteArray lastLine = run.err.trimmed().split('\n').last();
+        QVERIFY2(lastLine.startsWith("clipfind-cli: " + broken.toUtf8() + ": "), run.err.constData());
     }
 
     void indexSurvivesKill9()

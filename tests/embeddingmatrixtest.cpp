@@ -167,6 +167,135 @@ private Q_SLOTS:
         }
     }
 
+    // Issue 12: with keepRows = false only the codes stay in memory and the exact rescoring fetches the rows it
+    // needs; hits and scores are those of the matrix that keeps its rows, bit for bit, and few rows are fetched.
+    void fetchedRowsScoreAsKeptRows_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<bool>("nearDuplicates");
+        QTest::newRow("7x64") << 7 << 64 << false;
+        QTest::newRow("4099x512") << 4099 << 512 << false;
+        QTest::newRow("60000x512, two threads") << 60000 << 512 << false;
+        QTest::newRow("30000x64 near-duplicates") << 30000 << 64 << true;
+    }
+
+    void fetchedRowsScoreAsKeptRows()
+    {
+        QFETCH(int, rows);
+        QFETCH(int, dim);
+        QFETCH(bool, nearDuplicates);
+        std::mt19937 random(uint32_t(rows + dim));
+        MatrixOptions keptOptions;
+        keptOptions.method = ScanMethod::Quantized;
+        keptOptions.threads = 2;
+        MatrixOptions leanOptions = keptOptions;
+        leanOptions.keepRows = false;
+        std::string error;
+        auto kept = EmbeddingMatrix::create(dim, keptOptions, &error);
+        auto lean = EmbeddingMatrix::create(dim, leanOptions, &error);
+        QVERIFY(kept && lean);
+        // The store the fetcher reads: the fp16 bits, as the library database keeps them.
+        std::vector<uint16_t> store;
+        Reference reference{dim, {}};
+        const std::vector<float> base = randomRow(random, dim, false);
+        std::normal_distribution<float> tiny(0.0f, 1e-4f);
+        for (int r = 0; r < rows; ++r) {
+            std::vector<float> row = nearDuplicates ? base : randomRow(random, dim, true);
+            for (float &v : row) {
+                v = nearDuplicates ? halfToFloat(floatToHalf(v + tiny(random))) : v;
+                store.push_back(floatToHalf(v));
+            }
+            reference.rows.push_back(row);
+        }
+        kept->appendHalf(store.data(), rows);
+        lean->appendHalf(store.data(), rows);
+        QVERIFY2(rows < 1000 || lean->memoryBytes() * 2 < kept->memoryBytes(), // small ones: one 2 MiB block each
+                 qPrintable(QStringLiteral("%1 vs %2").arg(lean->memoryBytes()).arg(kept->memoryBytes())));
+        int64_t fetched = 0;
+        const RowFetcher fetch = [&](const int64_t *wanted, size_t count, uint16_t *out, std::string *) {
+            for (size_t i = 0; i < count; ++i) {
+                std::copy_n(store.data() + wanted[i] * dim, dim, out + i * size_t(dim));
+            }
+            fetched += int64_t(count);
+            return true;
+        };
+        QVERIFY(!lean->topK(unitQuery(random, dim).data(), 10).error.empty()); // no rows and no fetcher
+        for (int trial = 0; trial < 3; ++trial) {
+            const std::vector<float> query = unitQuery(random, dim);
+            for (const int64_t k : {int64_t(1), int64_t(20), int64_t(100)}) {
+                fetched = 0;
+                const TopKResult a = kept->topK(query.data(), k);
+                const TopKResult b = lean->topK(query.data(), k, {}, fetch);
+                QVERIFY2(b.error.empty(), b.error.c_str());
+                QCOMPARE(b.hits.size(), a.hits.size());
+                for (size_t h = 0; h < a.hits.size(); ++h) {
+                    QCOMPARE(b.hits[h].row, a.hits[h].row);
+                    QCOMPARE(b.hits[h].score, a.hits[h].score);
+                }
+                QCOMPARE(fetched, b.rescored);
+                if (trial == 0) {
+                    qInfo("%d rows, k %lld: %lld rows rescored", rows, static_cast<long long>(k),
+                          static_cast<long long>(b.rescored));
+                }
+                compareWithBruteForce(b, reference.scores(query), k, nearDuplicates ? 1e-7 + 1e-6 : 2e-6);
+                if (!nearDuplicates && rows > 32768) {
+                    // The old scheme rescored k + 256 rows per scanning thread (two here); now rows are taken in order
+                    // of their int8 score until no other row can still make the top k.
+                    QVERIFY2(b.rescored < 2 * (k + 256), qPrintable(QStringLiteral("k %1: %2").arg(k).arg(b.rescored)));
+                }
+            }
+        }
+        // "More like this" reads its row through the fetcher too.
+        std::vector<float> normalized(static_cast<size_t>(dim));
+        QVERIFY(lean->normalizedRow(rows / 2, normalized.data(), fetch));
+        std::vector<float> expected(static_cast<size_t>(dim));
+        QVERIFY(kept->normalizedRow(rows / 2, expected.data()));
+        QVERIFY(normalized == expected);
+    }
+
+    // A fetched row that is not the row appended (its store changed) is reported, never scored.
+    void staleFetchedRowsAreReported()
+    {
+        std::mt19937 random(9);
+        const int dim = 32;
+        MatrixOptions options;
+        options.method = ScanMethod::Quantized;
+        options.keepRows = false;
+        std::string error;
+        auto matrix = EmbeddingMatrix::create(dim, options, &error);
+        QVERIFY(matrix);
+        std::vector<uint16_t> store;
+        for (int r = 0; r < 50; ++r) {
+            for (float v : randomRow(random, dim, true)) {
+                store.push_back(floatToHalf(v));
+            }
+        }
+        matrix->appendHalf(store.data(), 50);
+        for (size_t i = 0; i < store.size(); ++i) {
+            store[i] ^= 0x0001; // every stored value changes in its last bit
+        }
+        const RowFetcher fetch = [&](const int64_t *wanted, size_t count, uint16_t *out, std::string *) {
+            for (size_t i = 0; i < count; ++i) {
+                std::copy_n(store.data() + wanted[i] * dim, dim, out + i * size_t(dim));
+            }
+            return true;
+        };
+        const TopKResult result = matrix->topK(unitQuery(random, dim).data(), 5, {}, fetch);
+        QVERIFY(result.staleRows);
+        QVERIFY(result.hits.empty());
+        QVERIFY(!result.error.empty());
+        std::vector<float> row(static_cast<size_t>(dim));
+        QVERIFY(!matrix->normalizedRow(3, row.data(), fetch, &error));
+        const RowFetcher failing = [](const int64_t *, size_t, uint16_t *, std::string *problem) {
+            *problem = "the cache is gone";
+            return false;
+        };
+        const TopKResult failed = matrix->topK(unitQuery(random, dim).data(), 5, {}, failing);
+        QCOMPARE(failed.error, std::string("the cache is gone"));
+        QVERIFY(!failed.staleRows);
+    }
+
     // The cache hands over fp16 bits; they must score like the same values given as floats.
     void halfRowsMatchFloatRows()
     {

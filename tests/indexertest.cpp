@@ -164,6 +164,53 @@ private Q_SLOTS:
         QVERIFY2(cache->integrityOk(&integrity), qPrintable(integrity));
     }
 
+    // Issue 12: a run with nothing to encode never opens the model file (a start needs only its remembered hash);
+    // the first photo to encode opens it and builds the image tower only.
+    void modelIsOpenedOnlyWhenSomethingNeedsEncoding()
+    {
+        QTemporaryDir dir;
+        const QString photos = dir.filePath(QStringLiteral("photos"));
+        QVERIFY(makePhotos(photos, 3));
+        QString error;
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("data/cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        ClipEncoder::Settings settings;
+        settings.load.device = clip::DeviceChoice::Cpu;
+        settings.preload = ClipEncoder::Preload::Nothing;
+        settings.dataDir = dir.filePath(QStringLiteral("data"));
+        auto first = ClipEncoder::load(dataPath(QStringLiteral("tiny-openai/model.pt")), settings, &error);
+        QVERIFY2(first, qPrintable(error));
+        QCOMPARE(first->sha256(), readExpected(QStringLiteral("tiny-openai")).json[QStringLiteral("sha256")].toString());
+        QVERIFY(!first->model());
+        IndexReport report = indexFolder(photos, *first, *cache, nullptr, {});
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.indexed, 3);
+        QVERIFY(first->model());
+        QVERIFY(first->isImageTowerReady());
+        QVERIFY(!first->isTextTowerReady()); // indexing never needs the text tower
+
+        // A later start on the unchanged folder: hash from the record, no model opened.
+        auto later = ClipEncoder::load(dataPath(QStringLiteral("tiny-openai/model.pt")), settings, &error);
+        QVERIFY2(later, qPrintable(error));
+        QCOMPARE(later->sha256(), first->sha256());
+        report = indexFolder(photos, *later, *cache, nullptr, {});
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.unchanged, 3);
+        QCOMPARE(report.indexed, 0);
+        QVERIFY(!later->model());
+
+        // A broken model file is noticed when a photo needs it (another model id: all three do), as the run's
+        // error, one line naming the file.
+        const QString broken = dir.filePath(QStringLiteral("broken.pt"));
+        QVERIFY(writeBytes(broken, QByteArray("PK\x03\x04 not really an archive")));
+        auto brokenEncoder = ClipEncoder::load(broken, settings, &error);
+        QVERIFY2(brokenEncoder, qPrintable(error));
+        report = indexFolder(photos, *brokenEncoder, *cache, nullptr, {});
+        QVERIFY2(report.error.contains(QLatin1String("broken.pt: ")), qPrintable(report.error));
+        QVERIFY(!report.error.contains(QLatin1Char('\n')));
+        QCOMPARE(report.indexed, 0);
+    }
+
     void cancelledRunKeepsCommittedBatches()
     {
         QTemporaryDir dir;

@@ -703,6 +703,29 @@ private Q_SLOTS:
         QCOMPARE(count(root + QStringLiteral("/sub")), qint64(2));
         QCOMPARE(count(root + QStringLiteral("/sub/deeper")), qint64(1));
     }
+
+    // Issue 12: a later launch on the folder indexed above, the query typed as the window shows (before the model
+    // is ready): the right photos come, and with nothing to encode the image tower is never built.
+    void aLaunchWithAQueryTypedAtOnce()
+    {
+        m_window = std::make_unique<MainWindow>(AppSettings{}, m_dir.filePath(QStringLiteral("data/cache.sqlite")),
+                                                m_thumbnails.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QSignalSpy finished(m_window->library()->indexer(), &LibraryIndexer::runFinished);
+        m_window->loadModel(dataPath(QStringLiteral("shapes-clip/model.pt")));
+        QVERIFY(m_window->openFolder(m_photos));
+        QVERIFY(typeQuery(QStringLiteral("a red circle")));
+        QCOMPARE(topLabels(3), QStringList(3, QStringLiteral("red circle")));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kTimeoutMs);
+        const IndexReport report = finished.first().at(0).value<IndexReport>();
+        QCOMPARE(report.unchanged, 96);
+        QCOMPARE(report.indexed, 0);
+        const std::shared_ptr<ClipEncoder> encoder = m_window->library()->encoder();
+        QVERIFY(encoder);
+        QVERIFY(encoder->isTextTowerReady());
+        QVERIFY(!encoder->isImageTowerReady());
+    }
 };
 
 QTEST_MAIN(MainWindowTest)

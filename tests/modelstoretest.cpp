@@ -209,8 +209,8 @@ private Q_SLOTS:
         QVERIFY(store.recorded(model).ok);
         QCOMPARE(ModelStore(dir.path()).recorded(model).sha256, first.sha256); // persisted
 
-        // Same size and modification time: the record is trusted (no re-read), even though the bytes changed.
-        // That is the contract that makes startup cheap; a real edit changes the mtime.
+        // Edited in place with the same size, the modification time set back: the change time tells, so the file
+        // is checked again and its changed bytes no longer match.
         QFile file(model);
         QVERIFY(file.open(QIODevice::ReadWrite));
         const QDateTime mtime = file.fileTime(QFileDevice::FileModificationTime);
@@ -222,16 +222,66 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::ReadWrite));
         QVERIFY(file.setFileTime(mtime, QFileDevice::FileModificationTime));
         file.close();
-        QVERIFY(store.check(model, manifest).ok);
-
-        // A newer modification time: checked again, and the changed bytes no longer match.
-        QVERIFY(file.open(QIODevice::ReadWrite));
-        QVERIFY(file.setFileTime(mtime.addSecs(10), QFileDevice::FileModificationTime));
-        file.close();
+        QCOMPARE(file.fileTime(QFileDevice::FileModificationTime), mtime);
         QVERIFY(!store.recorded(model).ok);
-        const ModelCheck again = store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
-        QVERIFY(!again.ok);
-        QVERIFY2(again.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(again.error));
+        const ModelCheck edited = store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
+        QVERIFY(!edited.ok);
+        QVERIFY2(edited.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(edited.error));
+    }
+
+    // Issue 12: a start does not hash the model file again while it keeps its identity (device, inode, size,
+    // modification and change time); any change makes it hash the file again.
+    void remembersTheHashWhileTheFileIsUnchanged()
+    {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("model.pt"));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), model));
+        const QString sha256 = fixtureSha256(QStringLiteral("tiny-openai"));
+        QString error;
+        QCOMPARE(ModelStore(dir.path()).sha256Of(model, &error), sha256); // hashed and remembered
+        const QString recordPath = dir.filePath(QStringLiteral("models/verified.json"));
+        QJsonObject records = readJsonObject(recordPath);
+        const QJsonObject entry = records[QStringLiteral("hashes")].toObject()[QFileInfo(model).absoluteFilePath()].toObject();
+        QCOMPARE(entry[QStringLiteral("sha256")].toString(), sha256);
+
+        // Proof that the record is what answers (the file is not read): a record with another hash for the same
+        // identity is believed.
+        const QString forged = QString(64, QLatin1Char('a'));
+        QJsonObject hashes = records[QStringLiteral("hashes")].toObject();
+        QJsonObject forgedEntry = entry;
+        forgedEntry[QStringLiteral("sha256")] = forged;
+        hashes[QFileInfo(model).absoluteFilePath()] = forgedEntry;
+        records[QStringLiteral("hashes")] = hashes;
+        QVERIFY(writeBytes(recordPath, QJsonDocument(records).toJson()));
+        QCOMPARE(ModelStore(dir.path()).sha256Of(model, &error), forged);
+
+        // Same size, a new modification time: hashed again (the true hash replaces the forged one).
+        QFile file(model);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const QDateTime mtime = file.fileTime(QFileDevice::FileModificationTime);
+        QVERIFY(file.setFileTime(mtime.addSecs(60), QFileDevice::FileModificationTime));
+        file.close();
+        QCOMPARE(ModelStore(dir.path()).sha256Of(model, &error), sha256);
+
+        // Same size, new content, the modification time restored: the change time still tells.
+        QByteArray bytes = readBytes(model);
+        bytes[bytes.size() / 3] = char(bytes[bytes.size() / 3] ^ 0x55);
+        const QDateTime before = QFileInfo(model).lastModified();
+        QVERIFY(writeBytes(model, bytes));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(before, QFileDevice::FileModificationTime));
+        file.close();
+        QCOMPARE(QFileInfo(model).size(), qint64(bytes.size()));
+        const QString changed = ModelStore(dir.path()).sha256Of(model, &error);
+        QCOMPARE(changed, QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()));
+        QVERIFY(changed != sha256);
+
+        // Another file renamed into place (a new inode, same size and times): hashed again.
+        const QString replacement = dir.filePath(QStringLiteral("replacement.pt"));
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), replacement));
+        QVERIFY(QFile::remove(model));
+        QVERIFY(QFile::rename(replacement, model));
+        QCOMPARE(ModelStore(dir.path()).sha256Of(model, &error), sha256);
     }
 
     void discoveryReadsUnknownFilesAsDataOnly()

@@ -363,6 +363,110 @@ private Q_SLOTS:
         QCOMPARE(engine->search(QStringLiteral("a blue circle"), {}).hits[0].path, best);
     }
 
+    // Issue 12: the rows load while the model does. A search started before the text tower is ready waits for it
+    // and returns exactly what a ready engine returns; nothing of the image tower is built for it.
+    void searchStartedBeforeTheModelIsReady()
+    {
+        ClipEncoder::Settings settings;
+        settings.load.device = clip::DeviceChoice::Cpu;
+        settings.preload = ClipEncoder::Preload::Nothing;
+        QString error;
+        auto encoder = ClipEncoder::load(fixture(QStringLiteral("model.pt")), settings, &error);
+        QVERIFY2(encoder, qPrintable(error));
+        QCOMPARE(encoder->sha256(), m_encoder->sha256());
+        QVERIFY(!encoder->isTextTowerReady());
+        auto engine = SearchEngine::open(encoder.get(), m_database, m_photos, &error);
+        QVERIFY2(engine, qPrintable(error));
+        QCOMPARE(engine->rowCount(), 96);
+        QVERIFY(!encoder->isTextTowerReady()); // the rows are in, the model is not
+        const QStringList queries{QStringLiteral("a red circle"), QStringLiteral("a yellow star"),
+                                  QStringLiteral("blue square")};
+        std::vector<SearchResults> results(size_t(queries.size()));
+        std::vector<std::thread> searches;
+        for (int i = 0; i < queries.size(); ++i) {
+            searches.emplace_back([&, i] { results[size_t(i)] = engine->search(queries[i], {}); });
+        }
+        std::thread model([&] { encoder->prepareTextTower(); });
+        model.join();
+        for (std::thread &search : searches) {
+            search.join();
+        }
+        QVERIFY(encoder->isTextTowerReady());
+        QVERIFY(!encoder->isImageTowerReady());
+        for (int i = 0; i < queries.size(); ++i) {
+            const SearchResults &lazy = results[size_t(i)];
+            QVERIFY2(lazy.error.isEmpty(), qPrintable(lazy.error));
+            const SearchResults ready = search(queries[i]);
+            QCOMPARE(lazy.hits.size(), ready.hits.size());
+            for (size_t h = 0; h < ready.hits.size(); ++h) {
+                QCOMPARE(lazy.hits[h].path, ready.hits[h].path);
+                QCOMPARE(lazy.hits[h].score, ready.hits[h].score);
+            }
+            compareRanking(queries[i], lazy, 1e-4);
+        }
+    }
+
+    // Issue 12: only the int8 codes stay in memory; the candidates' fp16 rows are read back from the cache, with
+    // the very scores of rows kept in memory, and a cache changed behind the engine's back is read again.
+    void rowsAreReadBackFromTheCache()
+    {
+        SearchEngine::Options kept;
+        kept.matrix.keepRows = true;
+        QString error;
+        auto inMemory = SearchEngine::open(m_encoder.get(), m_database, m_photos, kept, &error);
+        QVERIFY2(inMemory, qPrintable(error));
+        QVERIFY(!SearchEngine::Options().matrix.keepRows); // the default (memory: embeddingmatrixtest)
+        for (auto it = m_reference.begin(); it != m_reference.end(); ++it) {
+            const SearchResults lean = search(it.key());
+            const SearchResults full = inMemory->search(it.key(), {});
+            QCOMPARE(lean.hits.size(), full.hits.size());
+            for (size_t h = 0; h < full.hits.size(); ++h) {
+                QCOMPARE(lean.hits[h].path, full.hits[h].path);
+                QCOMPARE(lean.hits[h].score, full.hits[h].score);
+            }
+        }
+
+        // Another process rewrites a photo's stored embedding (here: the best red circle gets a yellow star's).
+        QTemporaryDir dir;
+        const QString folder = QFileInfo(dir.path()).canonicalFilePath();
+        QVERIFY(QFile::copy(fixture(QStringLiteral("images/img_0062.jpg")), folder + QStringLiteral("/circle.jpg")));
+        QVERIFY(QFile::copy(fixture(QStringLiteral("images/img_0012.jpg")), folder + QStringLiteral("/other.jpg")));
+        const QString database = databasePathIn(dir.filePath(QStringLiteral("data")));
+        auto cache = LibraryDatabase::open(database, &error);
+        QVERIFY2(cache, qPrintable(error));
+        IndexOptions options;
+        options.exactDecode = true;
+        QVERIFY(indexFolder(folder, *m_encoder, *cache, nullptr, options).error.isEmpty());
+        auto engine = SearchEngine::open(m_encoder.get(), database, folder, &error);
+        QVERIFY2(engine, qPrintable(error));
+        const SearchResults before = engine->search(QStringLiteral("a red circle"), {});
+        QCOMPARE(before.hits[0].path, folder + QStringLiteral("/circle.jpg"));
+        QString yellowStar;
+        for (auto it = m_labels.begin(); it != m_labels.end() && yellowStar.isEmpty(); ++it) {
+            if (it.value().color == QLatin1String("yellow") && it.value().shape == QLatin1String("star")) {
+                yellowStar = m_photos + QLatin1Char('/') + it.key();
+            }
+        }
+        const EmbeddingRows star = m_encoder->encodeImageFiles({yellowStar});
+        const std::vector<FileState> files = cache->filesUnder(folder);
+        QCOMPARE(files.size(), size_t(2));
+        FileUpdate update;
+        update.state = files[0].path.endsWith(QLatin1String("/circle.jpg")) ? files[0] : files[1];
+        update.embedding = star.values;
+        QVERIFY(cache->writeBatch(m_encoder->sha256(), {update}, {}, &error));
+        const SearchResults after = engine->search(QStringLiteral("a red circle"), {});
+        QVERIFY2(after.error.isEmpty(), qPrintable(after.error));
+        auto fresh = SearchEngine::open(m_encoder.get(), database, folder, &error);
+        QVERIFY2(fresh, qPrintable(error));
+        const SearchResults expected = fresh->search(QStringLiteral("a red circle"), {});
+        QCOMPARE(after.hits.size(), expected.hits.size());
+        for (size_t h = 0; h < expected.hits.size(); ++h) {
+            QCOMPARE(after.hits[h].path, expected.hits[h].path);
+            QCOMPARE(after.hits[h].score, expected.hits[h].score);
+        }
+        QVERIFY(after.hits[0].path != before.hits[0].path || after.hits[0].score != before.hits[0].score);
+    }
+
     // Searches on one thread while rows are removed and added back on another (the GUI beside the indexer): every
     // search sees a consistent matrix, and the rows end as they started.
     void searchesRunBesideRowUpdates()

@@ -91,6 +91,9 @@ IndexOptions AppSettings::indexOptions() const
 ClipEncoder::Settings AppSettings::encoderSettings() const
 {
     ClipEncoder::Settings settings;
+    // A start opens the checkpoint's header only; PhotoLibrary builds the text tower while the rows load, and the
+    // image tower waits until a photo must be encoded (issue 12).
+    settings.preload = ClipEncoder::Preload::Checkpoint;
     switch (device) {
     case Device::Auto:
         settings.load.device = clip::DeviceChoice::Auto;

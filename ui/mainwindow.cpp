@@ -319,7 +319,9 @@ void MainWindow::loadModel(const QString &path)
         updatePage();
         return;
     }
-    m_library->loadModel(path, m_settings.encoderSettings());
+    ClipEncoder::Settings settings = m_settings.encoderSettings();
+    settings.dataDir = m_dataDir; // the file's SHA-256 is remembered there: an unchanged file is not hashed again
+    m_library->loadModel(path, settings);
 }
 
 bool MainWindow::openFolder(const QString &folder)

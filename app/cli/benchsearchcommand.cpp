@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <algorithm>
 #include <random>
 
 #include <unistd.h>
@@ -35,10 +36,68 @@ QString queryText(int i)
 // A cache with `rows` photos under /bench/photos (random embeddings), then the time SearchEngine::open takes to load
 // them: the first load in this process and the best of three more (the file is in the OS page cache throughout, as
 // it is when the app starts soon after indexing; a cold disk adds its read time).
-bool timeCacheLoad(ClipEncoder &encoder, qint64 rows, double *firstMs, double *warmMs, QString *error)
+struct CacheBench {
+    double firstMs = -1; // the first load in this process
+    double warmMs = -1;  // best of three more
+    double queryMs = -1; // median of new queries through the engine: tokenize + encode + scan + exact rescoring
+    double scoreMs = -1; // the scan + rescoring part (reading candidates' rows back from the cache when lean)
+    double memoryMb = -1;
+};
+
+// Loads `rows` rows from a cache written for the purpose, as SearchEngine does when a folder opens, and times it: the
+// first load in this process and the best of three more (the file is in the OS page cache throughout, as it is when
+// the app starts soon after indexing; a cold disk adds its read time). Then queries through the engine. `kept`: the
+// rows kept in memory as before issue 12 (else only the int8 codes, rows read back from the cache).
+bool timeCache(ClipEncoder &encoder, const QString &database, qint64 rows, bool kept, int queries, int *nextQuery,
+               CacheBench *out, QString *error)
 {
-    QTemporaryDir dir;
-    const QString database = databasePathIn(dir.path());
+    SearchEngine::Options options;
+    options.matrix.device = encoder.isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
+    options.matrix.keepRows = kept;
+    std::unique_ptr<SearchEngine> engine;
+    out->warmMs = 1e300;
+    for (int round = 0; round < 4; ++round) {
+        QElapsedTimer timer;
+        timer.start();
+        engine = SearchEngine::open(&encoder, database, QStringLiteral("/bench/photos"), options, error);
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        if (!engine) {
+            return false;
+        }
+        if (engine->rowCount() != rows) {
+            *error = QStringLiteral("loaded %1 rows of %2").arg(engine->rowCount()).arg(rows);
+            return false;
+        }
+        if (round == 0) {
+            out->firstMs = ms;
+        } else {
+            out->warmMs = std::min(out->warmMs, ms);
+        }
+    }
+    out->memoryMb = double(engine->rowMemoryBytes()) / 1e6;
+    std::vector<double> total, score;
+    SearchOptions search;
+    search.k = 100;
+    for (int i = 0; i < queries + 3; ++i) {
+        const SearchResults results = engine->search(queryText((*nextQuery)++), search);
+        if (!results.error.isEmpty()) {
+            *error = results.error;
+            return false;
+        }
+        if (i >= 3) {
+            total.push_back(results.timings.total);
+            score.push_back(results.timings.score);
+        }
+    }
+    std::sort(total.begin(), total.end());
+    std::sort(score.begin(), score.end());
+    out->queryMs = total[total.size() / 2];
+    out->scoreMs = score[score.size() / 2];
+    return true;
+}
+
+bool writeCache(ClipEncoder &encoder, const QString &database, qint64 rows, QString *error)
+{
     auto cache = LibraryDatabase::open(database, error);
     if (!cache) {
         return false;
@@ -69,25 +128,6 @@ bool timeCacheLoad(ClipEncoder &encoder, qint64 rows, double *firstMs, double *w
     }
     cache.reset();
     ::sync(); // the freshly written file's writeback would otherwise run during (and slow) the timed loads
-    *warmMs = 1e300;
-    for (int round = 0; round < 4; ++round) {
-        QElapsedTimer timer;
-        timer.start();
-        auto engine = SearchEngine::open(&encoder, database, QStringLiteral("/bench/photos"), error);
-        const double ms = double(timer.nsecsElapsed()) / 1e6;
-        if (!engine) {
-            return false;
-        }
-        if (engine->rowCount() != rows) {
-            *error = QStringLiteral("loaded %1 rows of %2").arg(engine->rowCount()).arg(rows);
-            return false;
-        }
-        if (round == 0) {
-            *firstMs = ms;
-        } else {
-            *warmMs = std::min(*warmMs, ms);
-        }
-    }
     return true;
 }
 
@@ -111,6 +151,8 @@ int runBenchSearch(const QStringList &arguments)
     parser.addOption({QStringLiteral("load-rows"), QStringLiteral("Rows in the cache-load measurement (default 100000; 0 skips it)."),
                       QStringLiteral("n"), QStringLiteral("100000")});
     parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the fp32 torch baseline.")});
+    parser.addOption({QStringLiteral("keep-rows"), QStringLiteral("Synthetic rows: keep the fp16 rows in memory (before "
+                                                                  "issue 12) instead of fetching the candidates' rows.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
     addDeviceOptions(parser);
     int exitCode = 0;
@@ -134,6 +176,7 @@ int runBenchSearch(const QStringList &arguments)
         return fail(QStringLiteral("--queries, --rows and --load-rows need positive numbers"), 2);
     }
     bench.baseline = !parser.isSet(QStringLiteral("no-baseline"));
+    bench.matrix.keepRows = parser.isSet(QStringLiteral("keep-rows"));
 
     std::unique_ptr<ClipEncoder> encoder;
     QString modelName;
@@ -153,7 +196,7 @@ int runBenchSearch(const QStringList &arguments)
     if (!encoder) {
         return fail(error);
     }
-    bench.matrix.device = encoder->model().isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
+    bench.matrix.device = encoder->isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
     auto encode = [&encoder](int i) {
         EmbeddingRows rows = encoder->encodeTexts({queryText(i)}); // tokenize + encode
         return rows.values;
@@ -163,10 +206,20 @@ int runBenchSearch(const QStringList &arguments)
     if (!problem.empty()) {
         return fail(QString::fromStdString(problem));
     }
-    double firstLoadMs = -1, loadMs = -1;
-    if (loadRows > 0 && !timeCacheLoad(*encoder, loadRows, &firstLoadMs, &loadMs, &error)) {
-        return fail(error);
+    CacheBench lean;
+    CacheBench kept;
+    if (loadRows > 0) {
+        QTemporaryDir dir;
+        const QString database = databasePathIn(dir.path());
+        int nextQuery = 100000; // new texts: nothing from the query cache
+        if (!writeCache(*encoder, database, loadRows, &error)
+            || !timeCache(*encoder, database, loadRows, false, bench.queries, &nextQuery, &lean, &error)
+            || !timeCache(*encoder, database, loadRows, true, bench.queries, &nextQuery, &kept, &error)) {
+            return fail(error);
+        }
     }
+    const double firstLoadMs = lean.firstMs;
+    const double loadMs = lean.warmMs;
 
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("json"))) {
@@ -178,6 +231,14 @@ int runBenchSearch(const QStringList &arguments)
         json.insert(QStringLiteral("load_rows"), loadRows);
         json.insert(QStringLiteral("load_100k_ms"), loadMs);
         json.insert(QStringLiteral("load_100k_first_ms"), firstLoadMs);
+        json.insert(QStringLiteral("cache_query_ms"), lean.queryMs);
+        json.insert(QStringLiteral("cache_score_ms"), lean.scoreMs);
+        json.insert(QStringLiteral("cache_row_memory_mb"), lean.memoryMb);
+        json.insert(QStringLiteral("kept_rows"), QJsonObject{{QStringLiteral("load_ms"), kept.warmMs},
+                                                             {QStringLiteral("load_first_ms"), kept.firstMs},
+                                                             {QStringLiteral("query_ms"), kept.queryMs},
+                                                             {QStringLiteral("score_ms"), kept.scoreMs},
+                                                             {QStringLiteral("row_memory_mb"), kept.memoryMb}});
         json.insert(QStringLiteral("note"), QStringLiteral("synthetic unit rows; k = 100; load: best of 3 after a first load, file in the OS page cache"));
         out << QJsonDocument(json).toJson(QJsonDocument::Compact) << '\n';
         return 0;
@@ -193,8 +254,14 @@ int runBenchSearch(const QStringList &arguments)
                    .arg(c.baselineQueryMs, 18, 'f', 2).arg(c.baselineScoreMs, 8, 'f', 2);
     }
     if (loadRows > 0) {
-        out << QStringLiteral("\nload %1 rows from the cache: %2 ms (first load: %3 ms)\n")
-                   .arg(loadRows).arg(loadMs, 0, 'f', 1).arg(firstLoadMs, 0, 'f', 1);
+        out << QStringLiteral("\n%1 rows from the cache          load ms (first)   query ms  score ms  rows MB\n")
+                   .arg(loadRows, 10);
+        for (const auto &[name, c] : {std::pair<const char *, const CacheBench &>{"int8 codes, rows read back", lean},
+                                      {"int8 + fp16 rows in memory", kept}}) {
+            out << QStringLiteral("%1  %2 (%3)  %4  %5  %6\n")
+                       .arg(QLatin1String(name), -32).arg(c.warmMs, 7, 'f', 1).arg(c.firstMs, 7, 'f', 1)
+                       .arg(c.queryMs, 8, 'f', 2).arg(c.scoreMs, 8, 'f', 2).arg(c.memoryMb, 7, 'f', 1);
+        }
     }
     return 0;
 }

@@ -2,10 +2,14 @@
 // clipfind-cli: ClipFind's command-line tool. Other tools and checks call it exactly as documented in README.md.
 
 #include "commands.h"
+#include "startclock.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTextStream>
 
+#include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 namespace {
@@ -37,15 +41,37 @@ const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
                       "                                        groups of near-identical photos, and which to keep\n"
                       "  bench-duplicates [--rows 100000] [--json]\n"
                       "                                        duplicate grouping speed on a synthetic library\n"
+                      "  bench-start [--rows N] [--photos N] [--runs N] [--dir DIR] [--json]\n"
+                      "                                        time and memory from process start to first result\n"
+                      "                                        (search, embed --text, index, status), new vs --eager\n"
                       "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
                       "                                        known models, download + verify + install, check a file\n"
                       "\n"
                       "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
+// bench-start measures commands in child processes: their peak resident set comes from the kernel's record of this
+// process image (VmHWM; the parent's getrusage would count the parent's memory at spawn time as well).
+void reportPeakMemory()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) {
+        return;
+    }
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:")) {
+            std::fprintf(stderr, "\nclipfind-peak-rss-kb %s\n", line.mid(6).trimmed().split(' ').value(0).constData());
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    clipfind::cli::msSinceStart(); // starts the clock when no spawn time was passed
+    if (qEnvironmentVariableIsSet("CLIPFIND_REPORT_PEAK_RSS")) {
+        std::atexit(reportPeakMemory);
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("clipfind-cli"));
     QStringList arguments = QCoreApplication::arguments();
@@ -65,6 +91,7 @@ int main(int argc, char **argv)
         {"similar", clipfind::cli::runSimilar},       {"bench-search", clipfind::cli::runBenchSearch},
         {"models", clipfind::cli::runModels},         {"duplicates", clipfind::cli::runDuplicates},
         {"bench-duplicates", clipfind::cli::runBenchDuplicates},
+        {"models", clipfind::cli::runModels},         {"bench-start", clipfind::cli::runBenchStart},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

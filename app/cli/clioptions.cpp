@@ -87,6 +87,32 @@ QString dataDirOption(const QCommandLineParser &parser)
     return parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
 }
 
+void addEagerOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("eager"),
+                      QStringLiteral("Start as before issue 12, for comparisons: read and hash the whole model file, "
+                                     "build both towers first, keep every search row in memory.")});
+}
+
+bool isEager(const QCommandLineParser &parser)
+{
+    return parser.isSet(QStringLiteral("eager"));
+}
+
+void applyStartOptions(const QCommandLineParser &parser, ClipEncoder::Preload preload, const QString &dataDir,
+                       ClipEncoder::Settings *settings)
+{
+    if (isEager(parser)) {
+        settings->load.fileAccess = clip::FileAccess::Read;
+        settings->load.lazyTowers = false;
+        settings->preload = ClipEncoder::Preload::BothTowers;
+        settings->dataDir.clear();
+        return;
+    }
+    settings->preload = preload;
+    settings->dataDir = dataDir;
+}
+
 bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
 {
     const QCommandLineOption help = parser.addHelpOption();

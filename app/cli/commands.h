@@ -33,6 +33,7 @@ int runBenchSearch(const QStringList &arguments);
 int runModels(const QStringList &arguments);
 int runDuplicates(const QStringList &arguments);
 int runBenchDuplicates(const QStringList &arguments);
+int runBenchStart(const QStringList &arguments);
 
 /// Prints "clipfind-cli: <message>" on stderr and returns `exitCode`.
 int fail(const QString &message, int exitCode = 1);
@@ -54,6 +55,15 @@ std::unique_ptr<ClipEncoder> loadModelOption(const QCommandLineParser &parser, c
 /// --data-dir, else defaultDataDir().
 QString dataDirOption(const QCommandLineParser &parser);
 
+/// --eager, for every command that loads a model: start as ClipFind did before issue 12, for comparisons (the model
+/// file read into memory and hashed again, both towers built before anything else, search rows kept in memory).
+void addEagerOption(QCommandLineParser &parser);
+bool isEager(const QCommandLineParser &parser);
+/// How a command loads its model: `preload` and the SHA-256 remembered in `dataDir`, or with --eager all of it at
+/// once and nothing remembered.
+void applyStartOptions(const QCommandLineParser &parser, ClipEncoder::Preload preload, const QString &dataDir,
+                       ClipEncoder::Settings *settings);
+
 /// search and similar: --model, --data-dir, -k, --cutoff, --sort, --json and the device options.
 void addSearchOptions(QCommandLineParser &parser);
 bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options, QString *error);
@@ -64,6 +74,8 @@ struct RankingCommand {
     QString argumentHelp;
     QString usageError;   ///< when the positional arguments are not DIR and one more
     std::function<SearchResults(SearchEngine &, const QString &argument, const SearchOptions &)> rank;
+    /// The argument is text to encode: the text tower is built while the rows load.
+    bool encodesText = false;
 };
 /// Parses DIR ARGUMENT and the search options, loads the model and the folder's rows, ranks, prints the results
 /// (text or --json); returns the exit code.

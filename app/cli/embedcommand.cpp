@@ -64,7 +64,11 @@ int runEmbed(const QStringList &arguments)
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("A text to encode (repeatable)."), QStringLiteral("text")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("An image to encode (repeatable)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("Where the model's SHA-256 is remembered (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+                      QStringLiteral("dir")});
     addDeviceOptions(parser);
+    addEagerOption(parser);
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -87,6 +91,8 @@ int runEmbed(const QStringList &arguments)
         const EmbeddingRows images = encoder->encodeImageFiles(parser.values(QStringLiteral("image")));
         return printFeatures(encoder->describe(), encoder->deviceDescription(), texts, images) ? 0 : 1;
     }
+    // Only the towers the arguments need are built: --text alone never reads the image tower's weights.
+    applyStartOptions(parser, ClipEncoder::Preload::Nothing, dataDirOption(parser), &settings);
     const auto encoder = ClipEncoder::load(modelPath, settings, &error);
     if (!encoder) {
         return fail(error);

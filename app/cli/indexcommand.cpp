@@ -6,6 +6,8 @@
 #include "core/index/indexcontrol.h"
 #include "core/index/indexer.h"
 #include "core/store/filehash.h"
+#include "core/models/modelcheck.h"
+#include "core/models/modelstore.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
@@ -78,6 +80,7 @@ int runIndex(const QStringList &arguments)
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 32 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
     addDeviceOptions(parser);
+    addEagerOption(parser);
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -94,6 +97,8 @@ int runIndex(const QStringList &arguments)
     if (!readDeviceOptions(parser, &settings.load, &error)) {
         return fail(error, 2);
     }
+    // Nothing of the model is read before a photo needs encoding: a folder where nothing changed never opens it.
+    applyStartOptions(parser, ClipEncoder::Preload::Nothing, dataDirOption(parser), &settings);
     auto encoder = loadModelOption(parser, settings, &error);
     if (!encoder) {
         return fail(error);
@@ -159,6 +164,7 @@ int runStatus(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Counts indexed, pending and failed photos of DIR for a model."));
     addCommonOptions(parser);
+    addEagerOption(parser);
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -172,7 +178,10 @@ int runStatus(const QStringList &arguments)
     if (modelPath.isEmpty()) {
         return fail(error);
     }
-    const QString modelId = sha256OfFile(modelPath, &error); // the cache keys embeddings by checkpoint SHA-256
+    // The cache keys embeddings by the checkpoint's SHA-256, remembered in the data folder: the model is not read.
+    const QString modelFile = modelFileFor(modelPath);
+    const QString modelId = isEager(parser) ? sha256OfFile(modelFile, &error)
+                                            : ModelStore(dataDirOption(parser)).sha256Of(modelFile, &error);
     if (modelId.isEmpty()) {
         return fail(error);
     }

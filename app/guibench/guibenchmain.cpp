@@ -7,6 +7,10 @@
 //               --browse: type nothing, show the folder's photos by month (generated albums over several months)
 //   listing     time listing a folder of --files photos for browsing (the browser alone, cold and with its dates
 //               cache, then the window up to the photos on screen) and scrolling through them, as JSON
+//   launch      start on a folder indexed before (clipfind-cli index), a query typed at once, the model loaded as
+//               the app loads it (--eager: as before issue 12): milliseconds from process start to the window, the
+//               model opened, the rows loaded, the text tower ready, the first results and the first thumbnail on
+//               screen, as JSON
 #include "app/guibench/albums.h"
 #include "core/browse/folderbrowser.h"
 #include "core/clip/model/clipmodel.h"
@@ -18,6 +22,8 @@
 #include "core/photolibrary.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/browseview.h"
+#include "core/thumbnails/thumbnailloader.h"
+#include "ui/appsettings.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
 #include "ui/resultsview.h"
@@ -43,12 +49,39 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include <unistd.h>
 
 using namespace clipfind;
 using namespace clipfind::bench;
 
 namespace {
+
+// Milliseconds from the process start to now: from CLIPFIND_SPAWN_NS (CLOCK_MONOTONIC at spawn, when a parent
+// passes it), else from the kernel's start time of this process (/proc/self/stat, 10 ms steps).
+double msSinceProcessStart()
+{
+    timespec now;
+    bool ok = false;
+    const qint64 spawned = qEnvironmentVariable("CLIPFIND_SPAWN_NS").toLongLong(&ok);
+    if (ok && spawned > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return double(qint64(now.tv_sec) * 1000000000 + now.tv_nsec - spawned) / 1e6;
+    }
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+    const double startTicks = fields.value(19).toDouble(); // field 22: starttime
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    return (double(now.tv_sec) + double(now.tv_nsec) / 1e9 - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
+}
 
 // A photo-like JPEG: a gradient, a few shapes and sensor-like noise.
 bool writePhoto(const QString &path, const QSize &size, quint32 seed)
@@ -231,10 +264,97 @@ int runListing(QString folder, int files, const QTemporaryDir &work, const Thumb
     return 0;
 }
 
+// launch: the window on a folder indexed before, a query typed as soon as the window shows, the model loaded as
+// the app loads it (MainWindow::loadModel: the remembered hash and the checkpoint's header, then the text tower on
+// the loading thread while the rows load on the other). --eager: the model loaded as the app did before issue 12
+// (the whole file read and hashed, both towers built, before the rows).
+int runLaunch(const QCommandLineParser &parser, double startMs, const QElapsedTimer &mainClock)
+{
+    const QString model = parser.value(QStringLiteral("model"));
+    const QString folder = parser.value(QStringLiteral("folder"));
+    const QString dataDir = parser.value(QStringLiteral("data-dir"));
+    if (model.isEmpty() || folder.isEmpty() || dataDir.isEmpty()) {
+        return fail(QStringLiteral("launch needs --model, --folder and --data-dir (index the folder first: "
+                                   "clipfind-cli index FOLDER --model M --data-dir D)"));
+    }
+    const bool eager = parser.isSet(QStringLiteral("eager"));
+    auto now = [&] { return startMs + mainClock.nsecsElapsed() / 1e6; };
+    QJsonObject times{{QStringLiteral("main"), startMs}};
+    auto mark = [&](const char *name) {
+        if (!times.contains(QLatin1String(name))) {
+            times.insert(QLatin1String(name), now());
+        }
+    };
+    const ThumbnailCache thumbnails = ThumbnailCache::standard(); // where `clipfind-cli index` put them
+    AppSettings settings;
+    settings.thumbnailSize = 160;
+    settings.device = AppSettings::Device::Cpu;
+    MainWindow window(settings, databasePathIn(dataDir), &thumbnails);
+    PhotoLibrary *library = window.library();
+    qint64 rows = -1;
+    QString modelError;
+    QObject::connect(library, &PhotoLibrary::modelReady, &window, [&] { mark("model_opened"); });
+    QObject::connect(library, &PhotoLibrary::modelFailed, &window, [&](const QString &error) { modelError = error; });
+    QObject::connect(library, &PhotoLibrary::searchReady, &window, [&](qint64 count) {
+        rows = count;
+        mark("rows_loaded");
+    });
+    QObject::connect(&window, &MainWindow::resultsShown, &window, [&](int count) {
+        if (count > 0) {
+            mark("first_result");
+        }
+    });
+    QObject::connect(library->thumbnails(), &ThumbnailLoader::thumbnailReady, &window, [&] { mark("first_thumbnail"); });
+    window.resize(1280, 860);
+    window.show();
+    if (eager) {
+        ClipEncoder::Settings before;
+        before.load.device = clip::DeviceChoice::Cpu;
+        before.load.fileAccess = clip::FileAccess::Read;
+        before.load.lazyTowers = false;
+        before.preload = ClipEncoder::Preload::BothTowers;
+        library->loadModel(model, before); // no data folder: the file is hashed
+    } else {
+        window.loadModel(model);
+    }
+    QString error;
+    if (!window.openFolder(folder)) {
+        return fail(QStringLiteral("cannot open %1").arg(folder));
+    }
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        return fail(QStringLiteral("the window was not shown"));
+    }
+    mark("window_shown");
+    window.searchField()->setFocus();
+    QTest::keyClicks(window.searchField(), parser.value(QStringLiteral("query"))); // typed at launch
+    QElapsedTimer wait;
+    wait.start();
+    while ((!times.contains(QLatin1String("first_result")) || !times.contains(QLatin1String("first_thumbnail")))
+           && modelError.isEmpty() && wait.elapsed() < 120000) {
+        if (library->encoder() && library->encoder()->isTextTowerReady()) {
+            mark("text_ready"); // polled: within 5 ms
+        }
+        QTest::qWait(5);
+    }
+    if (!modelError.isEmpty()) {
+        return fail(modelError);
+    }
+    QJsonObject out{{QStringLiteral("mode"), eager ? QStringLiteral("eager") : QStringLiteral("app")},
+                    {QStringLiteral("rows"), rows},
+                    {QStringLiteral("ms_from_process_start"), times},
+                    {QStringLiteral("platform"), QGuiApplication::platformName()}};
+    QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+    window.close();
+    return times.contains(QLatin1String("first_result")) ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    const double startMs = msSinceProcessStart(); // the time before main: loading libtorch, Qt and the rest
+    QElapsedTimer mainClock;
+    mainClock.start();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ClipFind-bench")); // its own settings, not the user's
     QApplication::setOrganizationName(QStringLiteral("ClipFind"));
@@ -242,7 +362,7 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the real window while indexing and typing; "
                                                     "or a screenshot."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | listing"));
+    parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | listing | launch"));
     parser.addOption({QStringLiteral("browse"), QStringLiteral("Screenshot of the folder's photos, nothing typed.")});
     parser.addOption({QStringLiteral("scroll"),
                       QStringLiteral("Scroll the photos down this many pixels (screenshot --browse)."),
@@ -262,10 +382,20 @@ int main(int argc, char **argv)
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."), QStringLiteral("text"), QStringLiteral("a red circle")});
     parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
+    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The data folder the folder was indexed into (launch)."),
+                      QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("eager"), QStringLiteral("launch: load the model as the app did before issue 12 (the "
+                                                              "whole file read and hashed, both towers built, before "
+                                                              "the rows) instead of as MainWindow::loadModel does.")});
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);
-    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("listing")) {
-        return fail(QStringLiteral("say stalls, screenshot or listing"));
+    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("listing") &&
+        mode != QLatin1String("launch")) {
+        return fail(QStringLiteral("say stalls, screenshot, listing or launch"));
+    }
+
+    if (mode == QLatin1String("launch")) {
+        return runLaunch(parser, startMs, mainClock);
     }
 
     QTemporaryDir work;

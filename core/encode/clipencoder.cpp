@@ -2,18 +2,69 @@
 #include "core/encode/clipencoder.h"
 
 #include "core/decode/imagepreprocessor.h"
+#include "core/models/modelcheck.h"
+#include "core/models/modelstore.h"
 #include "core/store/filehash.h"
 #include "core/text/tokenizer.h"
 
 #include <QFileInfo>
 
+#include <mutex>
+
 namespace clipfind {
 
 struct ClipEncoder::Private {
-    std::unique_ptr<clip::ClipModel> model;
-    std::shared_ptr<const Tokenizer> tokenizer;
     QString path;
+    QString file;
     QString sha256;
+    Settings settings;
+    std::shared_ptr<const Tokenizer> tokenizer;
+
+    std::mutex tokenizerMutex; // read on first need: indexing never tokenizes
+    QString tokenizerError;
+
+    std::mutex checkpointMutex; // stage 2, once
+    std::atomic_bool opened{false};
+    QString openError;
+    std::unique_ptr<clip::ClipModel> model;
+
+    const Tokenizer *ensureTokenizer(QString *error)
+    {
+        std::lock_guard<std::mutex> lock(tokenizerMutex);
+        if (!tokenizer && tokenizerError.isEmpty()) {
+            tokenizer = Tokenizer::loadBuiltin(&tokenizerError);
+            if (!tokenizer && tokenizerError.isEmpty()) {
+                tokenizerError = QStringLiteral("the built-in vocabulary cannot be read");
+            }
+        }
+        if (!tokenizer && error) {
+            *error = tokenizerError;
+        }
+        return tokenizer.get();
+    }
+
+    bool ensureCheckpoint(QString *error)
+    {
+        if (opened.load(std::memory_order_acquire)) {
+            return true;
+        }
+        std::lock_guard<std::mutex> lock(checkpointMutex);
+        if (!opened.load(std::memory_order_relaxed) && openError.isEmpty()) {
+            clip::LoadOptions options = settings.load;
+            options.lazyTowers = true; // the towers are separate stages here
+            clip::LoadResult loaded = clip::ClipModel::load(QFile::encodeName(file).toStdString(), options);
+            if (loaded.model) {
+                model = std::move(loaded.model);
+                opened.store(true, std::memory_order_release);
+            } else {
+                openError = QString::fromStdString(loaded.error);
+            }
+        }
+        if (!opened.load(std::memory_order_relaxed) && error) {
+            *error = openError;
+        }
+        return opened.load(std::memory_order_relaxed);
+    }
 };
 
 ClipEncoder::ClipEncoder()
@@ -25,25 +76,47 @@ ClipEncoder::~ClipEncoder() = default;
 
 std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const Settings &settings, QString *error)
 {
-    clip::LoadResult loaded = clip::ClipModel::load(QFile::encodeName(modelPath).toStdString(), settings.load);
-    if (!loaded.model) {
-        if (error) {
-            *error = QString::fromStdString(loaded.error);
+    QString localError;
+    if (!error) {
+        error = &localError;
+    }
+    std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
+    Private &d = *encoder->d;
+    d.path = modelPath;
+    d.file = modelFileFor(modelPath);
+    d.settings = settings;
+    if (settings.preload != Preload::Nothing && !d.ensureTokenizer(error)) {
+        return nullptr;
+    }
+    if (!QFileInfo(d.file).isFile()) {
+        // The checkpoint reader words every case of a missing or unusable path ("no such file", "folder holds no
+        // model.safetensors ...").
+        d.ensureCheckpoint(error);
+        if (error->isEmpty()) {
+            *error = QStringLiteral("%1: not a model file").arg(modelPath);
         }
         return nullptr;
     }
-    std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
-    encoder->d->tokenizer = Tokenizer::loadBuiltin(error);
-    if (!encoder->d->tokenizer) {
+    d.sha256 = settings.dataDir.isEmpty() ? sha256OfFile(d.file, error)
+                                          : ModelStore(settings.dataDir).sha256Of(d.file, error);
+    if (d.sha256.isEmpty()) {
         return nullptr;
     }
-    encoder->d->sha256 = sha256OfFile(QFile::decodeName(loaded.model->file().c_str()), error);
-    if (encoder->d->sha256.isEmpty()) {
-        return nullptr;
+    bool ok = true;
+    switch (settings.preload) {
+    case Preload::Nothing:
+        break;
+    case Preload::Checkpoint:
+        ok = encoder->ensureCheckpoint(error);
+        break;
+    case Preload::TextTower:
+        ok = encoder->prepareTextTower(error);
+        break;
+    case Preload::BothTowers:
+        ok = encoder->prepareTextTower(error) && encoder->prepareImageTower(error);
+        break;
     }
-    encoder->d->model = std::move(loaded.model);
-    encoder->d->path = modelPath;
-    return encoder;
+    return ok ? std::move(encoder) : nullptr;
 }
 
 std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
@@ -54,7 +127,9 @@ std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipMo
     if (!encoder->d->tokenizer) {
         return nullptr;
     }
+    encoder->d->settings.load.device = model->isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
     encoder->d->model = std::move(model);
+    encoder->d->opened = true;
     encoder->d->sha256 = modelId;
     encoder->d->path = modelId;
     return encoder;
@@ -62,6 +137,14 @@ std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipMo
 
 QJsonObject ClipEncoder::describe() const
 {
+    QJsonObject description{
+        {QStringLiteral("path"), d->path},
+        {QStringLiteral("file"), d->model ? QFile::decodeName(d->model->file().c_str()) : d->file},
+        {QStringLiteral("sha256"), d->sha256},
+    };
+    if (!ensureCheckpoint()) {
+        return description;
+    }
     const clip::ModelConfig &c = d->model->config();
     const QJsonObject config{
         {QStringLiteral("embed_dim"), qint64(c.embedDim)},
@@ -77,14 +160,11 @@ QJsonObject ClipEncoder::describe() const
         {QStringLiteral("transformer_layers"), qint64(c.textLayers)},
         {QStringLiteral("activation"), c.quickGelu ? QStringLiteral("quick_gelu") : QStringLiteral("gelu")},
     };
-    return {
-        {QStringLiteral("path"), d->path},
-        {QStringLiteral("file"), QFile::decodeName(d->model->file().c_str())},
-        {QStringLiteral("format"), QString::fromStdString(d->model->format())},
-        {QStringLiteral("architecture"), QString::fromStdString(clip::architectureName(c))},
-        {QStringLiteral("config"), config},
-        {QStringLiteral("sha256"), d->sha256},
-    };
+    description.insert(QStringLiteral("file"), QFile::decodeName(d->model->file().c_str()));
+    description.insert(QStringLiteral("format"), QString::fromStdString(d->model->format()));
+    description.insert(QStringLiteral("architecture"), QString::fromStdString(clip::architectureName(c)));
+    description.insert(QStringLiteral("config"), config);
+    return description;
 }
 
 QString ClipEncoder::sha256() const
@@ -92,39 +172,105 @@ QString ClipEncoder::sha256() const
     return d->sha256;
 }
 
+QString ClipEncoder::modelFile() const
+{
+    return d->file;
+}
+
+bool ClipEncoder::isCuda() const
+{
+    return d->opened.load(std::memory_order_acquire) ? d->model->isCuda() : clip::wouldUseCuda(d->settings.load);
+}
+
+bool ClipEncoder::ensureCheckpoint(QString *error) const
+{
+    return d->ensureCheckpoint(error);
+}
+
+bool ClipEncoder::prepareTextTower(QString *error)
+{
+    if (!d->ensureCheckpoint(error)) {
+        return false;
+    }
+    std::string problem;
+    if (!d->model->prepareTextTower(&problem)) {
+        if (error) {
+            *error = QString::fromStdString(problem);
+        }
+        return false;
+    }
+    return true;
+}
+
+bool ClipEncoder::prepareImageTower(QString *error)
+{
+    if (!d->ensureCheckpoint(error)) {
+        return false;
+    }
+    std::string problem;
+    if (!d->model->prepareImageTower(&problem)) {
+        if (error) {
+            *error = QString::fromStdString(problem);
+        }
+        return false;
+    }
+    return true;
+}
+
+bool ClipEncoder::isTextTowerReady() const
+{
+    return d->opened.load(std::memory_order_acquire) && d->model->isTextTowerReady();
+}
+
+bool ClipEncoder::isImageTowerReady() const
+{
+    return d->opened.load(std::memory_order_acquire) && d->model->isImageTowerReady();
+}
+
 QString ClipEncoder::deviceDescription() const
 {
-    return QString::fromStdString(d->model->deviceDescription());
+    return ensureCheckpoint() ? QString::fromStdString(d->model->deviceDescription()) : QString();
 }
 
 int ClipEncoder::imageSize() const
 {
-    return static_cast<int>(d->model->config().imageResolution);
+    return ensureCheckpoint() ? static_cast<int>(d->model->config().imageResolution) : 0;
 }
 
 int ClipEncoder::embeddingDim() const
 {
-    return static_cast<int>(d->model->config().embedDim);
+    return ensureCheckpoint() ? static_cast<int>(d->model->config().embedDim) : 0;
 }
 
-const Tokenizer &ClipEncoder::tokenizer() const
+clip::ClipModel *ClipEncoder::model()
 {
-    return *d->tokenizer;
+    return d->opened.load(std::memory_order_acquire) ? d->model.get() : nullptr;
 }
 
-clip::ClipModel &ClipEncoder::model()
+const Tokenizer *ClipEncoder::tokenizer(QString *error) const
 {
-    return *d->model;
+    return d->ensureTokenizer(error);
 }
 
 EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
 {
     EmbeddingRows result;
+    if (texts.isEmpty()) {
+        result.dim = embeddingDim();
+        return result;
+    }
+    if (!prepareTextTower(&result.error)) {
+        return result;
+    }
+    const Tokenizer *tokenizer = d->ensureTokenizer(&result.error);
+    if (!tokenizer) {
+        return result;
+    }
     result.dim = embeddingDim();
     std::vector<std::vector<int64_t>> tokens;
     tokens.reserve(static_cast<size_t>(texts.size()));
     for (const QString &text : texts) {
-        tokens.push_back(d->tokenizer->tokenize(text, static_cast<int>(d->model->config().contextLength)));
+        tokens.push_back(tokenizer->tokenize(text, static_cast<int>(d->model->config().contextLength)));
     }
     const clip::Features features = d->model->encodeTexts(tokens);
     if (!features.ok()) {
@@ -139,6 +285,13 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
 EmbeddingRows ClipEncoder::encodeImageFiles(const QStringList &paths)
 {
     EmbeddingRows result;
+    if (paths.isEmpty()) {
+        result.dim = embeddingDim();
+        return result;
+    }
+    if (!prepareImageTower(&result.error)) {
+        return result;
+    }
     result.dim = embeddingDim();
     result.errors.assign(static_cast<size_t>(paths.size()), QString());
     result.values.assign(static_cast<size_t>(paths.size()) * result.dim, 0.0f);

@@ -26,18 +26,42 @@ struct EmbeddingRows {
 };
 
 /// The CLIP encoder the app and tools use: a checkpoint, the tokenizer and the reference image pipeline.
-/// Thread contract: load() anywhere (slow, off the GUI thread). The weights are read-only after loading, so
+///
+/// Loading happens in stages, each done once, on first need, whichever thread needs it first (the others wait):
+///  1. load(): the model file's SHA-256 (the model's id in the cache; remembered in the data folder, so an
+///     unchanged file is not hashed again); the tokenizer too unless nothing is preloaded (it is read on first
+///     need then: indexing never tokenizes).
+///  2. the checkpoint: the file mapped, its header read and every tensor's shape checked (milliseconds; no tensor
+///     data is read). embeddingDim(), imageSize(), describe() and model() need it.
+///  3. the text tower (search): float32 views over the mapped file, or converted from fp16.
+///  4. the image tower (indexing, image terms, dropped images).
+/// Settings::preload says how far load() goes before it returns; the rest follows on first use, or when asked
+/// (prepareTextTower / prepareImageTower, e.g. on a worker thread right after load()).
+///
+/// Thread contract: load() anywhere (off the GUI thread when it preloads). The weights are read-only once built, so
 /// texts may be encoded on one thread while images are encoded on another (the app searches while it indexes;
 /// tests/encoderconcurrencytest.cpp checks both give exactly what they give alone). Each kind of call from one
-/// thread at a time.
+/// thread at a time; the stages themselves are thread-safe.
 class ClipEncoder
 {
 public:
-    struct Settings {
-        clip::LoadOptions load;
+    /// How far load() goes before it returns (see the class comment).
+    enum class Preload {
+        Nothing,    ///< the hash (remembered) only: the model file is not opened until something needs it
+        Checkpoint, ///< + the checkpoint's header and shapes
+        TextTower,  ///< + the text tower: ready to search (the default)
+        BothTowers, ///< + the image tower
     };
 
-    /// Loads the model and the built-in vocabulary; null with *error (one line naming the file) on failure.
+    struct Settings {
+        clip::LoadOptions load;
+        Preload preload = Preload::TextTower;
+        /// Where the model file's SHA-256 is remembered (<dataDir>/models/verified.json, see ModelStore::sha256Of).
+        /// Empty: the file is hashed on every load.
+        QString dataDir;
+    };
+
+    /// Null with *error (one line naming the file) when the file cannot be hashed or a preloaded stage fails.
     static std::unique_ptr<ClipEncoder> load(const QString &modelPath, const Settings &settings, QString *error);
     /// An encoder around a model already built (benchmarks: clip::ClipModel::createRandom); `modelId` stands in
     /// for the checkpoint SHA-256 that keys the cache.
@@ -45,15 +69,33 @@ public:
                                                   QString *error);
     ~ClipEncoder();
 
-    /// {"path","file","format","architecture","config":{...},"sha256"}.
-    QJsonObject describe() const;
     QString sha256() const;
+    /// The model file (a Hugging Face folder resolves to its model.safetensors).
+    QString modelFile() const;
+    /// Whether the model runs on CUDA (decided from the settings; the model need not be opened).
+    bool isCuda() const;
+
+    /// Stage 2 (see the class comment); false with *error, which every later call repeats.
+    bool ensureCheckpoint(QString *error = nullptr) const;
+    /// Stage 3 / 4, each including stage 2. Thread-safe; a second caller waits for the first.
+    bool prepareTextTower(QString *error = nullptr);
+    bool prepareImageTower(QString *error = nullptr);
+    bool isTextTowerReady() const;
+    bool isImageTowerReady() const;
+
+    /// Need stage 2 (which they run if needed): {"path","file","format","architecture","config":{...},"sha256"}
+    /// (without format, architecture and config when the checkpoint cannot be read), the device ("" then), and
+    /// sizes (0 then; ensureCheckpoint() says why).
+    QJsonObject describe() const;
     QString deviceDescription() const;
     int imageSize() const;
     int embeddingDim() const;
-    const Tokenizer &tokenizer() const;
-    clip::ClipModel &model();
+    /// The model, after a successful ensureCheckpoint() (or a preload that includes it); null before.
+    clip::ClipModel *model();
+    /// The built-in tokenizer (read on first need); null with *error when it cannot be read.
+    const Tokenizer *tokenizer(QString *error = nullptr) const;
 
+    /// Run stage 3 / 4 first if needed; a failure is the result's `error`.
     EmbeddingRows encodeTexts(const QStringList &texts);
     /// Decodes and preprocesses every file (errors per file), then encodes the good ones together.
     EmbeddingRows encodeImageFiles(const QStringList &paths);

@@ -255,15 +255,21 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     }
     reportProgress(IndexProgress::Phase::Encoding, 0, qint64(todo.size()), 0);
 
-    // 3. Decode + crop on the pool, encode on the batcher's inference thread, one transaction per batch.
-    const int size = encoder.imageSize();
-    const int batchSize = options.batchSize > 0 ? options.batchSize : (encoder.model().isCuda() ? 512 : 32);
+    // 3. Decode + crop on the pool, encode on the batcher's inference thread, one transaction per batch. The model
+    //    is opened (and its image tower built) only now, and only when there is something to encode.
+    if (!todo.empty() && !encoder.prepareImageTower(&error)) {
+        report.error = error;
+        report.seconds = clock.elapsed() / 1000.0;
+        return report;
+    }
+    const int size = todo.empty() ? 0 : encoder.imageSize();
+    const int batchSize = options.batchSize > 0 ? options.batchSize : (encoder.isCuda() ? 512 : 32);
     std::mutex failuresMutex;
     std::vector<FileUpdate> pendingFailures; // decode failures, written with the next batch
     std::atomic<qint64> done{0};
     const RateClock encodeClock(control);
-    {
-        clip::CropBatcher batcher(encoder.model(), batchSize, [&](clip::CropBatchResult result) {
+    if (!todo.empty()) {
+        clip::CropBatcher batcher(*encoder.model(), batchSize, [&](clip::CropBatchResult result) {
             std::vector<FileUpdate> updates;
             {
                 std::lock_guard<std::mutex> lock(failuresMutex);

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "core/models/modelstore.h"
 
+#include "core/store/filehash.h"
+
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
+
+#include <sys/stat.h>
 
 namespace clipfind {
 
@@ -25,12 +29,29 @@ QString absolute(const QString &path)
     return QFileInfo(path).absoluteFilePath();
 }
 
-// What says "unchanged since verified": size and modification time of the checkpoint file itself.
-QJsonObject fileStamp(const QString &file)
+// What says "unchanged since verified", for the checkpoint file itself: device and inode tell a file replaced by
+// another (a download renamed into place) from the one verified, size and modification time tell an edit, and the
+// change time, which no user can set back, tells an edit whose modification time was restored. Empty when the file
+// cannot be examined (an empty identity never matches).
+QString fileIdentity(const QString &file)
 {
-    const QFileInfo info(file);
-    return {{QStringLiteral("size"), info.size()},
-            {QStringLiteral("mtime_ms"), info.lastModified().toMSecsSinceEpoch()}};
+    struct stat info;
+    if (::stat(QFile::encodeName(file).constData(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return {};
+    }
+    const auto ns = [](const struct timespec &t) { return qint64(t.tv_sec) * 1000000000 + t.tv_nsec; };
+    return QStringLiteral("dev %1 ino %2 size %3 mtime_ns %4 ctime_ns %5")
+        .arg(quint64(info.st_dev))
+        .arg(quint64(info.st_ino))
+        .arg(qint64(info.st_size))
+        .arg(ns(info.st_mtim))
+        .arg(ns(info.st_ctim));
+}
+
+bool isSha256Hex(const QString &text)
+{
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    return hex.match(text).hasMatch();
 }
 
 } // namespace
@@ -93,7 +114,8 @@ ModelCheck ModelStore::recorded(const QString &path) const
     const QJsonObject files = readRecords().value(QStringLiteral("files")).toObject();
     const QJsonObject entry = files.value(absolute(path)).toObject();
     ModelCheck check = ModelCheck::fromJson(entry.value(QStringLiteral("check")).toObject());
-    if (!check.ok || entry.value(QStringLiteral("stamp")).toObject() != fileStamp(check.file)) {
+    const QString identity = fileIdentity(check.file);
+    if (!check.ok || identity.isEmpty() || entry.value(QStringLiteral("identity")).toString() != identity) {
         return {};
     }
     check.path = path;
@@ -112,7 +134,7 @@ void ModelStore::record(const ModelCheck &check)
     stored.path = absolute(check.path);
     stored.file = absolute(check.file);
     files.insert(stored.path, QJsonObject{{QStringLiteral("check"), stored.toJson()},
-                                          {QStringLiteral("stamp"), fileStamp(stored.file)}});
+                                          {QStringLiteral("identity"), fileIdentity(stored.file)}});
     records.insert(QStringLiteral("files"), files);
     QString ignored;
     writeRecords(records, &ignored); // not being able to remember only costs a re-check next time
@@ -128,6 +150,37 @@ ModelCheck ModelStore::check(const QString &path, const ModelManifest &manifest,
     const ModelCheck fresh = checkModelFile(path, manifest, expectedSha256, hashSource);
     record(fresh);
     return fresh;
+}
+
+QString ModelStore::sha256Of(const QString &file, QString *error)
+{
+    const QString path = absolute(file);
+    const QString identity = fileIdentity(path);
+    if (!identity.isEmpty()) {
+        const QJsonObject records = readRecords();
+        const QJsonObject known = records.value(QStringLiteral("hashes")).toObject().value(path).toObject();
+        const QString sha256 = known.value(QStringLiteral("sha256")).toString();
+        if (known.value(QStringLiteral("identity")).toString() == identity && isSha256Hex(sha256)) {
+            return sha256;
+        }
+        const ModelCheck checked = recorded(path); // a file verified by the model dialog or `models verify`
+        if (checked.ok && absolute(checked.file) == path && isSha256Hex(checked.sha256)) {
+            return checked.sha256;
+        }
+    }
+    const QString sha256 = sha256OfFile(path, error);
+    // Remembered only when the file did not change while it was read.
+    if (sha256.isEmpty() || identity.isEmpty() || fileIdentity(path) != identity) {
+        return sha256;
+    }
+    const QMutexLocker lock(&recordMutex);
+    QJsonObject records = readRecords();
+    QJsonObject hashes = records.value(QStringLiteral("hashes")).toObject();
+    hashes.insert(path, QJsonObject{{QStringLiteral("identity"), identity}, {QStringLiteral("sha256"), sha256}});
+    records.insert(QStringLiteral("hashes"), hashes);
+    QString ignored;
+    writeRecords(records, &ignored); // not being able to remember only costs hashing again next time
+    return sha256;
 }
 
 QString ModelStore::installedPath(const ManifestModel &model) const

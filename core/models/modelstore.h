@@ -19,8 +19,10 @@ struct DownloadSource {
     bool sizeApproximate = false;
 };
 
-/// Where ClipFind keeps its models (<data dir>/models) and which files it has verified. A file is verified once;
-/// the record (models/verified.json) is trusted while the file's size and modification time are unchanged.
+/// Where ClipFind keeps its models (<data dir>/models) and which files it has verified. A file is verified (and
+/// hashed) once; the record (models/verified.json) is trusted while the file keeps its identity: the same device,
+/// inode, size, modification time and change time (in ns). Any write to the file changes its change time, even one
+/// that restores the modification time, and a file replaced by another has another inode.
 /// Stores on several threads may share a data folder: updates of the record are serialized within the process.
 class ModelStore
 {
@@ -40,8 +42,13 @@ public:
                      const QString &hashSource = {});
     /// Records a successful check (e.g. of a file just downloaded and verified).
     void record(const ModelCheck &check);
-    /// The recorded check of a file, only if its size and mtime still match; ok = false otherwise.
+    /// The recorded check of a file, only if the file still has the identity it had when checked; ok = false
+    /// otherwise.
     ModelCheck recorded(const QString &path) const;
+    /// The SHA-256 of a model file (lower-case hex; the model's id in the library database): the remembered one
+    /// while the file keeps its identity (a recorded check counts too), else the file is hashed (slow: every byte)
+    /// and the result remembered. Empty with *error when the file cannot be read.
+    QString sha256Of(const QString &file, QString *error);
     /// The first installed, still-verified copy of a manifest model; empty when none.
     QString installedPath(const ManifestModel &model) const;
 

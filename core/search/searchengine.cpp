@@ -4,7 +4,9 @@
 #include "core/encode/clipencoder.h"
 #include "core/store/librarydatabase.h"
 #include "core/decode/exifdate.h"
+#include "core/search/pathtable.h"
 #include "core/search/searchquery.h"
+#include "core/clip/matrix/half.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -108,11 +110,18 @@ struct SearchEngine::Private {
     Options options;
     int dim = 0;
 
-    mutable std::shared_mutex rowsLock; // guards matrix, paths and rowOf
+    mutable std::shared_mutex rowsLock; // guards matrix, paths, embeddingIds and keptRows
     std::unique_ptr<clip::EmbeddingMatrix> matrix;
-    std::vector<QString> paths; // row -> path
-    QHash<QString, qint64> rowOf;
+    PathTable paths; // row <-> path
+    // Where each row's stored fp16 values are when the matrix does not keep them: the cache's embedding id, or -1
+    // for a row that arrived through upsertRows() and is not in the cache, whose values are then in keptRows.
+    std::vector<qint64> embeddingIds;
+    QHash<qint64, std::vector<quint16>> keptRows; // row -> stored values
     double loadMs = 0;
+
+    // The read-only connection the rescoring reads candidates' rows through (one statement at a time).
+    std::mutex rowStoreLock;
+    std::unique_ptr<LibraryDatabase> rowStore;
 
     std::unique_ptr<QueryCache> queryCache;
 
@@ -155,6 +164,19 @@ struct SearchEngine::Private {
         return date;
     }
 
+    bool fetchesRows() const { return options.matrix.keepRows == false; }
+    /// Reads rows back for the matrix (call with rowsLock held, shared or exclusive).
+    bool fetchRows(const int64_t *rows, size_t count, uint16_t *out, std::string *error);
+    clip::RowFetcher fetcher()
+    {
+        return [this](const int64_t *rows, size_t count, uint16_t *out, std::string *error) {
+            return fetchRows(rows, count, out, error);
+        };
+    }
+    bool reload(QString *error);
+    /// Swaps the rows of `row` and the last row out of the per-row stores, as removeSwapLast does in the matrix.
+    void removeRowSwapLast(qint64 row);
+
     bool termEmbedding(const QueryTerm &term, std::vector<float> *out, int *encodedTexts, QString *error);
     SearchResults run(const QString &display, const std::vector<QueryTerm> &terms, const SearchOptions &options,
                       QElapsedTimer total, double parseMs);
@@ -186,10 +208,14 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
     {
         std::shared_lock lock(rowsLock);
         const QString canonical = QFileInfo(term.text).canonicalFilePath(); // rows are keyed by canonical paths
-        const auto it = rowOf.constFind(canonical.isEmpty() ? term.text : canonical);
-        if (it != rowOf.constEnd()) {
+        const qint64 row = paths.find(canonical.isEmpty() ? term.text : canonical);
+        if (row >= 0) {
             out->resize(static_cast<size_t>(dim));
-            matrix->normalizedRow(it.value(), out->data());
+            std::string problem;
+            if (!matrix->normalizedRow(row, out->data(), fetcher(), &problem)) {
+                *error = QStringLiteral("cannot use the image %1: %2").arg(term.text, QString::fromStdString(problem));
+                return false;
+            }
             return true;
         }
     }
@@ -256,13 +282,21 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
 
     stage.start();
     clip::TopKResult top;
-    {
-        std::shared_lock lock(rowsLock);
-        results.rows = matrix->rows();
-        top = matrix->topK(query.data(), std::max(0, options.k), stale);
-        for (const clip::ScoredRow &hit : top.hits) {
-            results.hits.push_back({paths[size_t(hit.row)], hit.score, QDateTime()});
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        {
+            std::shared_lock lock(rowsLock);
+            results.rows = matrix->rows();
+            top = matrix->topK(query.data(), std::max(0, options.k), stale, fetcher());
+            for (const clip::ScoredRow &hit : top.hits) {
+                results.hits.push_back({paths.path(hit.row), hit.score, QDateTime()});
+            }
         }
+        // The cache changed behind our back (another process indexed the folder): read it again, once.
+        QString reloadError;
+        if (!top.staleRows || attempt == 1 || !reload(&reloadError)) {
+            break;
+        }
+        results.hits.clear();
     }
     results.timings.score = elapsedMs(stage);
     if (top.cancelled) {
@@ -314,7 +348,7 @@ std::unique_ptr<SearchEngine> SearchEngine::open(ClipEncoder *encoder, const QSt
                                                  QString *error)
 {
     Options options; // rows live where the model runs: fp16 on the GPU with CUDA, int8 + fp16 on the CPU
-    options.matrix.device = encoder->model().isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
+    options.matrix.device = encoder->isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
     return open(encoder, databasePath, root, options, error);
 }
 
@@ -327,79 +361,149 @@ std::unique_ptr<SearchEngine> SearchEngine::open(ClipEncoder *encoder, const QSt
     d.databasePath = databasePath;
     d.root = cleanRoot(root);
     d.options = options;
+    if (!encoder->ensureCheckpoint(error)) { // the dimension; a text tower being built meanwhile is not waited for
+        return nullptr;
+    }
     d.dim = encoder->embeddingDim();
     d.queryCache = std::make_unique<QueryCache>(options.queryCacheSize);
     d.matrix = d.newMatrix(error);
     if (!d.matrix) {
         return nullptr;
     }
-    if (!databasePath.isEmpty() && QFileInfo::exists(databasePath) && !engine->reload(error)) {
+    if (!databasePath.isEmpty() && QFileInfo::exists(databasePath) && !d.reload(error)) {
         return nullptr;
     }
     return engine;
 }
 
-bool SearchEngine::reload(QString *error)
+bool SearchEngine::Private::fetchRows(const int64_t *rows, size_t count, uint16_t *out, std::string *error)
+{
+    std::vector<qint64> ids;
+    std::vector<size_t> slots;
+    for (size_t i = 0; i < count; ++i) {
+        const qint64 id = embeddingIds[size_t(rows[i])];
+        if (id >= 0) {
+            ids.push_back(id);
+            slots.push_back(i);
+            continue;
+        }
+        const auto kept = keptRows.constFind(rows[i]);
+        if (kept == keptRows.constEnd()) {
+            *error = "search failed: row " + std::to_string(rows[i]) + " has no stored values";
+            return false;
+        }
+        std::copy(kept->begin(), kept->end(), out + i * size_t(dim));
+    }
+    if (ids.empty()) {
+        return true;
+    }
+    std::vector<quint16> read(ids.size() * size_t(dim));
+    QString problem;
+    {
+        std::lock_guard<std::mutex> lock(rowStoreLock);
+        if (!rowStore || !rowStore->embeddingsById(ids.data(), ids.size(), dim, read.data(), &problem)) {
+            *error = problem.isEmpty() ? std::string("search failed: the cache is not open")
+                                       : ("search failed: " + problem.toStdString());
+            return false;
+        }
+    }
+    for (size_t j = 0; j < ids.size(); ++j) {
+        std::copy_n(read.data() + j * size_t(dim), dim, out + slots[j] * size_t(dim));
+    }
+    return true;
+}
+
+void SearchEngine::Private::removeRowSwapLast(qint64 row)
+{
+    const qint64 last = paths.size() - 1;
+    keptRows.remove(row);
+    paths.removeSwapLast(row);
+    if (row != last) {
+        embeddingIds[size_t(row)] = embeddingIds[size_t(last)];
+        const auto kept = keptRows.find(last);
+        if (kept != keptRows.end()) {
+            keptRows.insert(row, std::move(kept.value()));
+            keptRows.erase(kept);
+        }
+    }
+    embeddingIds.pop_back();
+}
+
+bool SearchEngine::Private::reload(QString *error)
 {
     QElapsedTimer timer;
     timer.start();
-    auto cache = LibraryDatabase::openReadOnly(d->databasePath, error);
+    auto cache = LibraryDatabase::openReadOnly(databasePath, error);
     if (!cache) {
         return false;
     }
-    auto matrix = d->newMatrix(error);
-    if (!matrix) {
+    auto fresh = newMatrix(error);
+    if (!fresh) {
         return false;
     }
-    std::vector<QString> paths;
-    QHash<QString, qint64> rowOf;
+    PathTable freshPaths;
+    QByteArray pathBytes; // every path once, filled before the first row; the table adopts it
+    std::vector<qint64> ids;
     int storedDim = 0;
-    // Rows go to the matrix in blocks, which it converts and quantizes on all cores.
-    constexpr size_t kRowsPerAppend = 8192;
+    // Rows go to the matrix in blocks (which it may quantize on several cores); small ones keep the peak low.
+    constexpr size_t kRowsPerAppend = 1024;
     std::vector<quint16> pending;
-    pending.reserve(kRowsPerAppend * size_t(d->dim));
-    const bool read = cache->readStoredEmbeddings(
-        d->root, d->encoder->sha256(),
+    pending.reserve(kRowsPerAppend * size_t(dim));
+    const bool read = cache->readStoredEmbeddingsWithIds(
+        root, encoder->sha256(),
         [&](qint64 upperBound) {
-            matrix->reserve(upperBound);
-            paths.reserve(size_t(upperBound));
-            rowOf.reserve(upperBound);
+            fresh->reserve(upperBound);
+            freshPaths.reserve(upperBound, 0);
+            ids.reserve(size_t(upperBound));
         },
-        [&](const QString &path, const quint16 *halves, int dim) {
-            storedDim = dim;
-            if (dim != d->dim) {
+        [&](qint64 pathOffset, int pathLength, const quint16 *halves, int rowDim, qint64 id) {
+            storedDim = rowDim;
+            if (rowDim != dim) {
                 return;
             }
-            rowOf.insert(path, qint64(paths.size()));
-            paths.push_back(path);
-            pending.insert(pending.end(), halves, halves + dim);
-            if (pending.size() >= kRowsPerAppend * size_t(dim)) {
-                matrix->appendHalf(pending.data(), qint64(pending.size()) / dim);
+            if (freshPaths.size() == 0) {
+                freshPaths.adoptBuffer(pathBytes);
+            }
+            freshPaths.appendStored(uint64_t(pathOffset), pathLength);
+            ids.push_back(id);
+            pending.insert(pending.end(), halves, halves + rowDim);
+            if (pending.size() >= kRowsPerAppend * size_t(rowDim)) {
+                fresh->appendHalf(pending.data(), qint64(pending.size()) / rowDim);
                 pending.clear();
             }
         },
-        error);
+        &pathBytes, error);
+    pathBytes = QByteArray();
+    freshPaths.squeeze(); // the paths of files without a row for this model
     if (read && !pending.empty()) {
-        matrix->appendHalf(pending.data(), qint64(pending.size()) / d->dim);
+        fresh->appendHalf(pending.data(), qint64(pending.size()) / dim);
     }
     if (!read) {
         return false;
     }
-    if (storedDim != 0 && storedDim != d->dim) {
+    if (storedDim != 0 && storedDim != dim) {
         *error = QStringLiteral("%1: the cached embeddings have %2 dimensions, the model %3")
-                     .arg(d->databasePath).arg(storedDim).arg(d->dim);
+                     .arg(databasePath).arg(storedDim).arg(dim);
         return false;
     }
     {
-        std::unique_lock lock(d->rowsLock);
-        d->matrix = std::move(matrix);
-        d->paths = std::move(paths);
-        d->rowOf = std::move(rowOf);
-        d->loadMs = elapsedMs(timer);
+        std::unique_lock lock(rowsLock);
+        matrix = std::move(fresh);
+        paths = std::move(freshPaths);
+        embeddingIds = std::move(ids);
+        keptRows.clear();
+        std::lock_guard<std::mutex> storeLock(rowStoreLock);
+        rowStore = std::move(cache); // the connection the rows were read through reads candidates back
+        loadMs = elapsedMs(timer);
     }
-    QMutexLocker lock(&d->datesLock);
-    d->dates.clear();
+    QMutexLocker lock(&datesLock);
+    dates.clear();
     return true;
+}
+
+bool SearchEngine::reload(QString *error)
+{
+    return d->reload(error);
 }
 
 double SearchEngine::lastLoadMs() const
@@ -408,10 +512,47 @@ double SearchEngine::lastLoadMs() const
     return d->loadMs;
 }
 
+qint64 SearchEngine::rowMemoryBytes() const
+{
+    std::shared_lock lock(d->rowsLock);
+    qint64 kept = 0;
+    for (const std::vector<quint16> &row : d->keptRows) {
+        kept += qint64(row.capacity() * sizeof(quint16));
+    }
+    return d->matrix->memoryBytes() + kept + qint64(d->embeddingIds.capacity() * sizeof(qint64))
+        + d->paths.memoryBytes();
+}
+
 void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float> &rows, int dim)
 {
     if (dim != d->dim || rows.size() != size_t(paths.size()) * size_t(dim)) {
         return;
+    }
+    // Where each row can be read back: the indexer calls this after committing the rows, so the cache normally
+    // holds exactly them (looked up and compared before the rows lock is taken); a row the cache does not hold as
+    // given is kept in memory.
+    std::vector<qint64> ids(size_t(paths.size()), -1);
+    if (d->fetchesRows()) {
+        std::lock_guard<std::mutex> storeLock(d->rowStoreLock);
+        if (!d->rowStore && QFileInfo::exists(d->databasePath)) {
+            d->rowStore = LibraryDatabase::openReadOnly(d->databasePath, nullptr);
+        }
+        std::vector<quint16> stored(static_cast<size_t>(dim));
+        for (int i = 0; d->rowStore && i < paths.size(); ++i) {
+            if (!isUnder(paths[i], d->root)) {
+                continue;
+            }
+            const qint64 id = d->rowStore->embeddingIdForPath(paths[i], d->encoder->sha256());
+            if (id < 0 || !d->rowStore->embeddingsById(&id, 1, dim, stored.data(), nullptr)) {
+                continue;
+            }
+            const float *row = rows.data() + size_t(i) * size_t(dim);
+            bool same = true;
+            for (int j = 0; j < dim && same; ++j) {
+                same = stored[size_t(j)] == clip::floatToHalf(row[j]);
+            }
+            ids[size_t(i)] = same ? id : -1;
+        }
     }
     {
         std::unique_lock lock(d->rowsLock);
@@ -421,13 +562,24 @@ void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float>
                 continue;
             }
             const float *row = rows.data() + size_t(i) * size_t(dim);
-            const auto it = d->rowOf.constFind(path);
-            if (it != d->rowOf.constEnd()) {
-                d->matrix->replace(it.value(), row);
+            qint64 target = -1;
+            target = d->paths.find(path);
+            if (target >= 0) {
+                d->matrix->replace(target, row);
+                d->embeddingIds[size_t(target)] = ids[size_t(i)];
             } else {
-                d->rowOf.insert(path, d->matrix->rows());
-                d->paths.push_back(path);
+                target = d->paths.append(path);
+                d->embeddingIds.push_back(ids[size_t(i)]);
                 d->matrix->append(row, 1);
+            }
+            if (d->fetchesRows() && ids[size_t(i)] < 0) {
+                std::vector<quint16> stored(static_cast<size_t>(dim));
+                for (int j = 0; j < dim; ++j) {
+                    stored[size_t(j)] = clip::floatToHalf(row[j]);
+                }
+                d->keptRows.insert(target, std::move(stored));
+            } else {
+                d->keptRows.remove(target);
             }
         }
     }
@@ -439,19 +591,12 @@ void SearchEngine::removePaths(const QStringList &paths)
     {
         std::unique_lock lock(d->rowsLock);
         for (const QString &path : paths) {
-            const auto it = d->rowOf.find(path);
-            if (it == d->rowOf.end()) {
+            const qint64 row = d->paths.find(path);
+            if (row < 0) {
                 continue;
             }
-            const qint64 row = it.value();
-            d->rowOf.erase(it);
-            const qint64 last = qint64(d->paths.size()) - 1;
             d->matrix->removeSwapLast(row);
-            if (row != last) {
-                d->paths[size_t(row)] = d->paths[size_t(last)];
-                d->rowOf[d->paths[size_t(row)]] = row;
-            }
-            d->paths.pop_back();
+            d->removeRowSwapLast(row);
         }
     }
     d->forgetDates(paths);

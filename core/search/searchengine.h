@@ -79,13 +79,27 @@ class SearchEngine
 {
 public:
     struct Options {
-        clip::MatrixOptions matrix; ///< default: int8 scan + fp16 rows on the CPU
-        int queryCacheSize = 256;   ///< text terms whose normalized embedding is kept (LRU)
+        /// Default: the int8 codes on the CPU in memory, the fp16 rows of the candidates read back from the cache
+        /// (keepRows = false; 0.5 KB a photo of dimension 512 instead of 1.5 KB). Rows that arrive through
+        /// upsertRows() and are not in the cache (yet) are kept in memory.
+        clip::MatrixOptions matrix = leanMatrix();
+        int queryCacheSize = 256; ///< text terms whose normalized embedding is kept (LRU)
+
+        static clip::MatrixOptions leanMatrix()
+        {
+            clip::MatrixOptions options;
+            options.keepRows = false;
+            return options;
+        }
     };
 
     /// Loads the rows of encoder->sha256() under `root` from the cache at `databasePath` through its own read-only
-    /// connection. A database that does not exist yet gives an empty engine (rows arrive through upsertRows, or a
-    /// later reload()). Null with *error when the cache cannot be read. `encoder` must outlive the engine.
+    /// connection (kept open: the exact rescoring reads candidates' rows through it). A database that does not
+    /// exist yet gives an empty engine (rows arrive through upsertRows, or a later reload()). Null with *error when
+    /// the cache cannot be read. Opens the encoder's checkpoint for its dimension (milliseconds) but does not wait
+    /// for its text tower: search() does, so the rows and the model can load at the same time on two threads (a
+    /// search started before the text tower is ready waits for it and then returns the right results).
+    /// `encoder` must outlive the engine.
     static std::unique_ptr<SearchEngine> open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
                                               QString *error);
     static std::unique_ptr<SearchEngine> open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
@@ -98,6 +112,8 @@ public:
     bool reload(QString *error);
     /// Milliseconds the last open()/reload() took to read the cache and build the matrix.
     double lastLoadMs() const;
+    /// Bytes the rows take in memory: the matrix, where each row is read back from, and the paths with their index.
+    qint64 rowMemoryBytes() const;
 
     /// Adds or replaces the rows of `paths` (rows: paths.size() x dim floats, the encoder's unnormalized output as
     /// the indexer stores it). Paths outside the root and rows of another dimension are ignored.

@@ -565,49 +565,56 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
 
 namespace {
 
-// Files by content hash for the join in readStoredEmbeddings: the hashes in one flat buffer, chains per 64-bit
-// prefix (SHA-256 bytes are uniform), no allocation per file but its path. Twice as fast as a QMultiHash of
-// QByteArray keys on 100k files, building, probing and freeing.
+// Files by content hash for the join in readStoredEmbeddings: the hashes in one flat buffer, an open-addressing
+// index on their first 8 bytes (SHA-256 bytes are uniform), the paths' UTF-8 back to back in a buffer the caller
+// keeps. No allocation per file: on 100k files twice as fast as a QMultiHash of QByteArray keys, building, probing
+// and freeing, and 64 bytes a file besides its path.
 class FilesByContent
 {
 public:
+    explicit FilesByContent(QByteArray *paths) : m_paths(paths) {}
+
     void reserve(size_t files)
     {
         m_files.reserve(files);
-        m_heads.reserve(files);
+        m_hashes.reserve(qsizetype(files * 32));
+        m_paths->reserve(qsizetype(files * 64));
+        size_t capacity = 16;
+        while (capacity < files * 2)
+            capacity *= 2;
+        m_slots.assign(capacity, 0);
     }
-    void add(const void *hash, int length, const QString &path)
+    void add(const void *hash, int length, const char *path, int pathLength)
     {
-        const uint32_t index = uint32_t(m_files.size());
-        const uint64_t key = prefix(hash, length);
-        auto [it, inserted] = m_heads.try_emplace(key, index);
-        m_files.push_back({path, uint32_t(m_hashes.size()), uint32_t(length), inserted ? kNone : it->second});
-        if (!inserted)
-            it->second = index;
+        m_files.push_back({uint64_t(m_paths->size()), uint32_t(pathLength), uint32_t(m_hashes.size()), uint32_t(length)});
         m_hashes.append(static_cast<const char *>(hash), length);
+        m_paths->append(path, pathLength);
+        if (m_slots.size() < m_files.size() * 2)
+            rebuild(m_files.size() * 2);
+        else
+            insert(uint32_t(m_files.size() - 1));
     }
     size_t size() const { return m_files.size(); }
-    /// Calls found(path) for every file whose content hash is `hash`.
+    /// Calls found(pathOffset, pathLength) for every file whose content hash is `hash`.
     template<typename Found>
     void forEach(const void *hash, int length, Found found) const
     {
-        const auto it = m_heads.find(prefix(hash, length));
-        if (it == m_heads.end())
+        if (m_slots.empty())
             return;
-        for (uint32_t i = it->second; i != kNone; i = m_files[i].next) {
-            const File &f = m_files[i];
-            if (int(f.length) == length && std::memcmp(m_hashes.constData() + f.offset, hash, size_t(length)) == 0)
-                found(f.path);
+        const size_t mask = m_slots.size() - 1;
+        for (size_t slot = prefix(hash, length) & mask; m_slots[slot] != 0; slot = (slot + 1) & mask) {
+            const File &f = m_files[m_slots[slot] - 1];
+            if (int(f.hashLength) == length && std::memcmp(m_hashes.constData() + f.hashOffset, hash, size_t(length)) == 0)
+                found(f.pathOffset, int(f.pathLength));
         }
     }
 
 private:
-    static constexpr uint32_t kNone = 0xffffffffu;
     struct File {
-        QString path;
-        uint32_t offset;
-        uint32_t length;
-        uint32_t next;
+        uint64_t pathOffset;
+        uint32_t pathLength;
+        uint32_t hashOffset;
+        uint32_t hashLength;
     };
     static uint64_t prefix(const void *hash, int length)
     {
@@ -615,9 +622,28 @@ private:
         std::memcpy(&key, hash, size_t(std::min(length, 8)));
         return key;
     }
+    void insert(uint32_t index)
+    {
+        const File &f = m_files[index];
+        const size_t mask = m_slots.size() - 1;
+        size_t slot = prefix(m_hashes.constData() + f.hashOffset, int(f.hashLength)) & mask;
+        while (m_slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        m_slots[slot] = index + 1;
+    }
+    void rebuild(size_t atLeast)
+    {
+        size_t capacity = 16;
+        while (capacity < atLeast * 2)
+            capacity *= 2;
+        m_slots.assign(capacity, 0);
+        for (uint32_t i = 0; i < uint32_t(m_files.size()); ++i)
+            insert(i);
+    }
     std::vector<File> m_files;
-    std::unordered_map<uint64_t, uint32_t> m_heads;
+    std::vector<uint32_t> m_slots; // file index + 1, 0 = empty
     QByteArray m_hashes;
+    QByteArray *m_paths;
 };
 
 } // namespace
@@ -629,7 +655,21 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
                                           const std::function<void(const QString &, const quint16 *, int)> &row,
                                           QString *error) const
 {
-    FilesByContent files;
+    QByteArray paths;
+    return readStoredEmbeddingsWithIds(
+        root, modelId, reserve,
+        [&row, &paths](qint64 pathOffset, int pathLength, const quint16 *halves, int dim, qint64) {
+            row(QString::fromUtf8(paths.constData() + pathOffset, pathLength), halves, dim);
+        },
+        &paths, error);
+}
+
+bool LibraryDatabase::readStoredEmbeddingsWithIds(
+    const QString &root, const QString &modelId, const std::function<void(qint64)> &reserve,
+    const std::function<void(qint64, int, const quint16 *, int, qint64)> &row, QByteArray *paths, QString *error) const
+{
+    paths->clear();
+    FilesByContent files(paths);
     {
         const PathRange range = pathRange(root);
         Query count(d->prepareRanged("SELECT count(*) FROM files f WHERE f.failure IS NULL AND ", "", error));
@@ -648,7 +688,9 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         q.bindRange(range);
         int rc;
         while ((rc = q.step()) == SQLITE_ROW)
-            files.add(sqlite3_column_blob(q.statement(), 1), sqlite3_column_bytes(q.statement(), 1), q.text(0));
+            files.add(sqlite3_column_blob(q.statement(), 1), sqlite3_column_bytes(q.statement(), 1),
+                      reinterpret_cast<const char *>(sqlite3_column_text(q.statement(), 0)),
+                      sqlite3_column_bytes(q.statement(), 0));
         if (rc != SQLITE_DONE) {
             setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
             return false;
@@ -660,7 +702,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         return true;
     // "+model_id" keeps SQLite off the embeddings_model index: a plain table scan reads the pages in order, where
     // the index made it jump to each row (20% slower on one model's 100k rows).
-    Query q(d->prepare("SELECT content_hash, dim, vector FROM embeddings WHERE +model_id = ?1", error));
+    Query q(d->prepare("SELECT content_hash, dim, vector, rowid FROM embeddings WHERE +model_id = ?1", error));
     if (!q.valid())
         return false;
     q.bind(1, modelId);
@@ -673,13 +715,13 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         const void *blob = sqlite3_column_blob(q.statement(), 2);
         const int bytes = sqlite3_column_bytes(q.statement(), 2);
         bool converted = false;
-        files.forEach(sqlite3_column_blob(q.statement(), 0), sqlite3_column_bytes(q.statement(), 0), [&](const QString &path) {
+        files.forEach(sqlite3_column_blob(q.statement(), 0), sqlite3_column_bytes(q.statement(), 0), [&](qint64 path, int pathLength) {
             if (!consistent)
                 return;
             if (!converted) {
                 if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
                     setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
-                                        .arg(d->path, path)
+                                        .arg(d->path, QString::fromUtf8(paths->constData() + path, pathLength))
                                         .arg(rowDim));
                     consistent = false;
                     return;
@@ -695,7 +737,7 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
 #endif
                 converted = true;
             }
-            row(path, halves.data(), dim); // copies of one photo share a row
+            row(path, pathLength, halves.data(), dim, q.integer(3)); // copies of one photo share a row
         });
         if (!consistent)
             return false;
@@ -705,6 +747,60 @@ bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &m
         return false;
     }
     return true;
+}
+
+bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, quint16 *out, QString *error) const
+{
+    if (count == 0)
+        return true;
+    // One read transaction: the rows come from one snapshot, and SQLite takes the WAL read lock once.
+    if (!d->exec("BEGIN", error))
+        return false;
+    bool ok = true;
+    {
+        Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE rowid = ?1", error));
+        ok = q.valid();
+        for (size_t i = 0; ok && i < count; ++i) {
+            q.bind(1, ids[i]);
+            const int rc = q.step();
+            const void *blob = rc == SQLITE_ROW ? sqlite3_column_blob(q.statement(), 1) : nullptr;
+            if (rc != SQLITE_ROW || q.integer(0) != dim || !blob || sqlite3_column_bytes(q.statement(), 1) != 2 * dim) {
+                setError(error, rc == SQLITE_ROW || rc == SQLITE_DONE
+                                    ? QStringLiteral("%1: embedding %2 is gone or changed since it was loaded")
+                                          .arg(d->path).arg(ids[i])
+                                    : d->sqliteError(QStringLiteral("Cannot read an embedding")));
+                ok = false;
+                break;
+            }
+#if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
+            std::memcpy(out + i * size_t(dim), blob, size_t(2 * dim)); // stored little-endian; the blob may be unaligned
+#else
+            const auto *b = static_cast<const uchar *>(blob);
+            for (int j = 0; j < dim; ++j)
+                out[i * size_t(dim) + size_t(j)] = quint16(b[2 * j] | (b[2 * j + 1] << 8));
+#endif
+            sqlite3_reset(q.statement());
+        }
+    }
+    sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr); // ends the read transaction; nothing was written
+    return ok;
+}
+
+qint64 LibraryDatabase::embeddingIdForPath(const QString &path, const QString &modelId, QString *error) const
+{
+    Query q(d->prepare("SELECT e.rowid FROM files f JOIN embeddings e ON e.content_hash = f.content_hash "
+                       "WHERE f.path = ?1 AND e.model_id = ?2 AND f.failure IS NULL",
+                       error));
+    if (!q.valid())
+        return -1;
+    q.bind(1, path);
+    q.bind(2, modelId);
+    const int rc = q.step();
+    if (rc == SQLITE_ROW)
+        return q.integer(0);
+    if (rc != SQLITE_DONE)
+        setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+    return -1;
 }
 
 bool LibraryDatabase::integrityOk(QString *details) const

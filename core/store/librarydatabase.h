@@ -112,6 +112,24 @@ public:
                               const std::function<void(const QString &path, const quint16 *halves, int dim)> &row,
                               QString *error) const;
 
+    /// readStoredEmbeddings() for an index that keeps paths as UTF-8: every path under root is read once into *paths
+    /// (back to back, before the first row is delivered), and `row` gets each path as its place in *paths, no QString
+    /// per photo. Also each row's id in the cache (the embedding's rowid; copies of one photo share it), with which
+    /// embeddingsById() reads the row back later.
+    bool readStoredEmbeddingsWithIds(
+        const QString &root, const QString &modelId, const std::function<void(qint64)> &reserve,
+        const std::function<void(qint64 pathOffset, int pathLength, const quint16 *halves, int dim, qint64 id)> &row,
+        QByteArray *paths, QString *error) const;
+
+    /// The stored rows (IEEE binary16 bits, `dim` each, in the order of `ids`) of embeddings by id, in one read
+    /// transaction: search reads back the few rows its exact rescoring needs instead of keeping every row in memory.
+    /// False with *error when one is gone or has another dimension.
+    bool embeddingsById(const qint64 *ids, size_t count, int dim, quint16 *out, QString *error) const;
+
+    /// The id of the embedding stored for the decodable file at `path` and modelId; -1 when there is none (or the
+    /// lookup failed: then *error is set).
+    qint64 embeddingIdForPath(const QString &path, const QString &modelId, QString *error = nullptr) const;
+
     /// PRAGMA integrity_check; *details gets SQLite's report when it is not "ok".
     bool integrityOk(QString *details) const;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/bench/searchbench.h"
 
+#include "core/clip/matrix/half.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -45,7 +47,7 @@ struct Timing {
 };
 
 Timing timeQueries(const EmbeddingMatrix &matrix, const std::function<std::vector<float>(int)> &encodeQuery,
-                   const SearchBenchOptions &options, int *nextQuery)
+                   const SearchBenchOptions &options, int *nextQuery, const RowFetcher &fetch = {})
 {
     std::vector<double> total, encode, score;
     for (int i = 0; i < options.queries + 3; ++i) {
@@ -60,7 +62,7 @@ Timing timeQueries(const EmbeddingMatrix &matrix, const std::function<std::vecto
         }
         const double encoded = msSince(start);
         const auto scoring = Clock::now();
-        const TopKResult top = matrix.topK(q.data(), options.k);
+        const TopKResult top = matrix.topK(q.data(), options.k, {}, fetch);
         (void)top;
         if (i >= 3) { // warm-up: caches, thread pools
             encode.push_back(encoded);
@@ -98,6 +100,15 @@ SearchBenchResult runSearchBenchmark(int dim, const std::function<std::vector<fl
     uint64_t state = 0x9E3779B97F4A7C15ull;
     std::vector<float> chunk;
     int nextQuery = 0;
+    // keepRows = false: the rows the rescoring needs are copied from this fp16 store (as the library database would
+    // hand them over, without its lookup cost).
+    std::vector<uint16_t> store;
+    const RowFetcher fetch = [&store, dim](const int64_t *rows, size_t count, uint16_t *out, std::string *) {
+        for (size_t i = 0; i < count; ++i) {
+            std::copy_n(store.data() + rows[i] * dim, dim, out + i * size_t(dim));
+        }
+        return true;
+    };
     for (const int64_t count : counts) {
         ours->reserve(count);
         if (baseline) {
@@ -107,13 +118,19 @@ SearchBenchResult runSearchBenchmark(int dim, const std::function<std::vector<fl
             const int64_t n = std::min<int64_t>(65536, count - ours->rows());
             randomRows(&state, dim, n, &chunk);
             ours->append(chunk.data(), n);
+            if (!options.matrix.keepRows) {
+                for (const float v : chunk) {
+                    store.push_back(floatToHalf(v));
+                }
+            }
             if (baseline) {
                 baseline->append(chunk.data(), n);
             }
         }
         SearchBenchCase c;
         c.rows = count;
-        const Timing t = timeQueries(*ours, encodeQuery, options, &nextQuery);
+        const Timing t = timeQueries(*ours, encodeQuery, options, &nextQuery,
+                                     options.matrix.keepRows ? RowFetcher() : fetch);
         c.queryMs = t.queryMs;
         c.encodeMs = t.encodeMs;
         c.scoreMs = t.scoreMs;

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Internal: random-access reads from a file or from bytes in memory, so that the archive readers run the same on a
-// model file and on a fuzzer's buffer.
+// Internal: random-access reads with bounds checks, so that the archive readers run the same on a model file
+// (mapped or read, see filebytes.h) and on a fuzzer's buffer.
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 namespace clipfind::clip {
@@ -18,20 +17,6 @@ public:
     virtual uint64_t size() const = 0;
     /// Reads exactly `length` bytes at `offset`; false when the range is not inside the source or the read fails.
     virtual bool read(uint64_t offset, void *destination, size_t length) = 0;
-};
-
-/// A regular file, opened with openBinaryFile's checks (no such file, a directory, empty).
-class FileByteSource : public ByteSource
-{
-public:
-    /// False with *problem (without the path) when the file cannot be opened.
-    bool open(const std::string &path, std::string *problem);
-    uint64_t size() const override { return m_size; }
-    bool read(uint64_t offset, void *destination, size_t length) override;
-
-private:
-    std::ifstream m_in;
-    uint64_t m_size = 0;
 };
 
 /// Bytes the caller owns and keeps alive while the source is used.

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint/checkpoint.h"
 
-#include "core/clip/formats/binaryfile.h"
 #include "core/clip/errortext.h"
+#include "core/clip/checkpoint/filebytes.h"
 #include "core/clip/checkpoint/hfkeys.h"
 #include "core/clip/formats/json.h"
 #include "core/clip/checkpoint/safetensors.h"
 #include "core/clip/checkpoint/torchscriptarchive.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
@@ -116,38 +118,29 @@ bool resolveModelFile(const fs::path &path, fs::path *file, std::string *error)
     return false;
 }
 
-bool readHead(const fs::path &file, std::string *head, std::string *error)
-{
-    std::ifstream in;
-    uint64_t size = 0;
-    if (!openBinaryFile(file.string(), "model file", &in, &size, error)) {
-        return false;
-    }
-    head->assign(16, '\0');
-    in.read(head->data(), 16);
-    head->resize(static_cast<size_t>(in.gcount()));
-    return true;
-}
-
 struct RawCheckpoint {
     std::string format;
     TensorMap tensors; // OpenAI names
+    ConcatenationMap concatenated;
     ConfigHints hints;
+    std::shared_ptr<const FileBytes> bytes;
 };
 
-bool readRawCheckpoint(const fs::path &file, RawCheckpoint *raw, std::string *error)
+bool readRawCheckpoint(const fs::path &file, FileAccess access, RawCheckpoint *raw, std::string *error)
 {
-    std::string head;
-    if (!readHead(file, &head, error)) {
+    raw->bytes = FileBytes::open(file.string(), access, error);
+    if (!raw->bytes) {
         return false;
     }
+    const std::string head(reinterpret_cast<const char *>(raw->bytes->data()),
+                           static_cast<size_t>(std::min<uint64_t>(16, raw->bytes->size())));
     if (startsWith(head, std::string("PK\x03\x04", 4))) {
         raw->format = "openai-torchscript";
-        return readTorchScriptTensors(file.string(), &raw->tensors, error);
+        return readTorchScriptTensors(raw->bytes, &raw->tensors, error);
     }
     if (looksLikeSafetensors(head)) {
         SafetensorsFile st;
-        if (!readSafetensors(file.string(), &st, error)) {
+        if (!readSafetensors(raw->bytes, file.string(), &st, error)) {
             // readSafetensors names the file itself; keep only the problem.
             const std::string prefix = file.string() + ": ";
             if (startsWith(*error, prefix)) {
@@ -163,7 +156,7 @@ bool readRawCheckpoint(const fs::path &file, RawCheckpoint *raw, std::string *er
             raw->format = "hf-safetensors";
             raw->hints = huggingFaceHints(folder);
             std::vector<std::string> problems;
-            raw->tensors = openAiNamesFromHuggingFace(raw->tensors, problems);
+            raw->tensors = openAiNamesFromHuggingFace(raw->tensors, problems, &raw->concatenated);
             if (!problems.empty()) {
                 *error = joined(problems, "; ");
                 return false;
@@ -273,28 +266,27 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
     return true;
 }
 
-/// Takes tensors by name, checking shapes; collects every problem instead of stopping at the first.
+/// Takes tensors by name, checking shapes; collects every problem instead of stopping at the first. In Check mode
+/// it only looks at shapes (nothing of the tensor data is read); in Build mode it also returns each tensor in float32
+/// and contiguous (the view itself when it is already so), joins deferred concatenations, and hands the pages of
+/// converted sources back to the OS.
 class WeightCollector
 {
 public:
-    explicit WeightCollector(const TensorMap &tensors)
+    enum class Mode { Check, Build };
+
+    WeightCollector(const TensorMap &tensors, const ConcatenationMap &concatenated, Mode mode,
+                    const FileBytes *bytes = nullptr)
         : m_tensors(tensors)
+        , m_concatenated(concatenated)
+        , m_mode(mode)
+        , m_bytes(bytes)
     {
     }
 
-    torch::Tensor take(const std::string &key, std::vector<int64_t> shape)
-    {
-        const auto it = m_tensors.find(key);
-        if (it == m_tensors.end()) {
-            m_missing.push_back(key);
-            return {};
-        }
-        if (!it->second.sizes().equals(shape)) {
-            m_misshaped.push_back(key + " " + shapeText(it->second.sizes()) + " (expected " + shapeText(shape) + ")");
-            return {};
-        }
-        return it->second.to(torch::kFloat32).contiguous(); // fp16 → fp32 is exact (clip-reference.md §4.1)
-    }
+    torch::Tensor take(const std::string &key, std::vector<int64_t> shape) { return get(key, shape, true); }
+    /// As stored (no conversion): the token embedding table, whose rows are converted per query.
+    torch::Tensor takeStored(const std::string &key, std::vector<int64_t> shape) { return get(key, shape, false); }
 
     LayerNormWeights layerNorm(const std::string &prefix, int64_t width)
     {
@@ -337,64 +329,180 @@ public:
     }
 
 private:
+    torch::Tensor get(const std::string &key, const std::vector<int64_t> &shape, bool toFloat)
+    {
+        if (const auto it = m_tensors.find(key); it != m_tensors.end()) {
+            if (!it->second.sizes().equals(shape)) {
+                m_misshaped.push_back(key + " " + shapeText(it->second.sizes()) + " (expected " + shapeText(shape)
+                                      + ")");
+                return {};
+            }
+            return m_mode == Mode::Build ? (toFloat ? converted(it->second) : it->second) : torch::Tensor();
+        }
+        if (const auto it = m_concatenated.find(key); it != m_concatenated.end()) {
+            const std::vector<torch::Tensor> &parts = it->second;
+            std::vector<int64_t> joinedShape;
+            if (!parts.empty() && parts.front().dim() > 0) {
+                const auto sizes = parts.front().sizes();
+                joinedShape.assign(sizes.begin(), sizes.end());
+                joinedShape[0] *= static_cast<int64_t>(parts.size()); // the parts' shapes are equal (hfkeys)
+            }
+            if (joinedShape != shape) {
+                m_misshaped.push_back(key + " " + shapeText(joinedShape) + " (expected " + shapeText(shape) + ")");
+                return {};
+            }
+            if (m_mode == Mode::Check) {
+                return {};
+            }
+            std::vector<torch::Tensor> floats;
+            for (const torch::Tensor &part : parts) {
+                floats.push_back(part.to(torch::kFloat32));
+            }
+            torch::Tensor result = torch::cat(floats, 0);
+            for (const torch::Tensor &part : parts) {
+                release(part, result);
+            }
+            return result;
+        }
+        m_missing.push_back(key);
+        return {};
+    }
+
+    // fp16 → fp32 is exact (clip-reference.md §4.1); a float32 contiguous view is returned as it is (zero copy), its
+    // pages mapped now rather than during the first forward pass.
+    torch::Tensor converted(const torch::Tensor &stored)
+    {
+        torch::Tensor result = stored.to(torch::kFloat32).contiguous();
+        if (m_bytes && result.data_ptr() == stored.data_ptr()) {
+            const int64_t offset = m_bytes->offsetOf(stored.data_ptr());
+            if (offset >= 0) {
+                m_bytes->prefault(static_cast<uint64_t>(offset), stored.nbytes());
+            }
+        }
+        release(stored, result);
+        return result;
+    }
+
+    // The source of a copy is not needed any more: its whole pages go back to the OS (they stay in the page cache).
+    void release(const torch::Tensor &source, const torch::Tensor &copy)
+    {
+        if (!m_bytes || source.data_ptr() == copy.data_ptr() || !source.is_contiguous()) {
+            return;
+        }
+        const int64_t offset = m_bytes->offsetOf(source.data_ptr());
+        if (offset >= 0) {
+            m_bytes->release(static_cast<uint64_t>(offset), source.nbytes());
+        }
+    }
+
     const TensorMap &m_tensors;
+    const ConcatenationMap &m_concatenated;
+    Mode m_mode;
+    const FileBytes *m_bytes;
     std::vector<std::string> m_missing;
     std::vector<std::string> m_misshaped;
 };
 
-bool collectWeights(const TensorMap &t, const ModelConfig &c, ClipWeights *w, std::string *error)
+void collectVision(WeightCollector &take, const ModelConfig &c, VisionWeights *v)
 {
-    WeightCollector take(t);
-    w->config = c;
-    VisionWeights &v = w->vision;
     const int64_t vw = c.visionWidth;
-    v.conv1 = take.take("visual.conv1.weight", {vw, 3, c.visionPatchSize, c.visionPatchSize});
-    v.classEmbedding = take.take("visual.class_embedding", {vw});
-    v.positionalEmbedding = take.take("visual.positional_embedding", {c.visionTokens(), vw});
-    v.lnPre = take.layerNorm("visual.ln_pre", vw);
-    v.blocks = take.blocks("visual.transformer.resblocks.", c.visionLayers, vw);
-    v.lnPost = take.layerNorm("visual.ln_post", vw);
-    v.proj = take.take("visual.proj", {vw, c.embedDim});
+    v->conv1 = take.take("visual.conv1.weight", {vw, 3, c.visionPatchSize, c.visionPatchSize});
+    v->classEmbedding = take.take("visual.class_embedding", {vw});
+    v->positionalEmbedding = take.take("visual.positional_embedding", {c.visionTokens(), vw});
+    v->lnPre = take.layerNorm("visual.ln_pre", vw);
+    v->blocks = take.blocks("visual.transformer.resblocks.", c.visionLayers, vw);
+    v->lnPost = take.layerNorm("visual.ln_post", vw);
+    v->proj = take.take("visual.proj", {vw, c.embedDim});
+}
 
-    TextWeights &x = w->text;
+void collectText(WeightCollector &take, const ModelConfig &c, TextWeights *x)
+{
     const int64_t tw = c.textWidth;
-    x.tokenEmbedding = take.take("token_embedding.weight", {c.vocabSize, tw});
-    x.positionalEmbedding = take.take("positional_embedding", {c.contextLength, tw});
-    x.blocks = take.blocks("transformer.resblocks.", c.textLayers, tw);
-    x.lnFinal = take.layerNorm("ln_final", tw);
-    x.projection = take.take("text_projection", {tw, c.embedDim});
+    x->tokenEmbedding = take.takeStored("token_embedding.weight", {c.vocabSize, tw});
+    x->positionalEmbedding = take.take("positional_embedding", {c.contextLength, tw});
+    x->blocks = take.blocks("transformer.resblocks.", c.textLayers, tw);
+    x->lnFinal = take.layerNorm("ln_final", tw);
+    x->projection = take.take("text_projection", {tw, c.embedDim});
+}
 
-    if (const auto it = t.find("logit_scale"); it != t.end()) {
-        w->logitScale = it->second.to(torch::kFloat32);
-    }
+// Every shape both towers need, without reading any tensor data.
+bool checkWeights(const RawCheckpoint &raw, const ModelConfig &c, std::string *error)
+{
+    WeightCollector take(raw.tensors, raw.concatenated, WeightCollector::Mode::Check);
+    VisionWeights vision;
+    TextWeights text;
+    collectVision(take, c, &vision);
+    collectText(take, c, &text);
     *error = take.problems();
     return error->empty();
 }
 
+// The mapped file is checked before its pages are touched: a file cut short under the mapping would crash us.
+void checkUnchanged(const Checkpoint &checkpoint)
+{
+    std::string problem;
+    if (checkpoint.bytes && !checkpoint.bytes->unchanged(&problem)) {
+        throw std::runtime_error(problem);
+    }
+}
+
 } // namespace
 
-bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error)
+bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error, FileAccess access)
 {
     fs::path file;
     std::string problem;
     RawCheckpoint raw;
+    ModelConfig config;
     bool ok = false;
     try {
-        ok = resolveModelFile(path, &file, &problem) && readRawCheckpoint(file, &raw, &problem)
-            && inferConfig(raw.tensors, raw.hints, &out->weights.config, &problem)
-            && collectWeights(raw.tensors, out->weights.config, &out->weights, &problem);
+        ok = resolveModelFile(path, &file, &problem) && readRawCheckpoint(file, access, &raw, &problem)
+            && inferConfig(raw.tensors, raw.hints, &config, &problem) && checkWeights(raw, config, &problem);
     } catch (const std::exception &e) { // c10::Error, std::bad_alloc, filesystem errors
         problem = firstLine(e.what());
         ok = false;
     }
     if (!ok) {
         *error = (file.empty() ? path : file.string()) + ": " + problem;
-        out->weights = {};
+        *out = Checkpoint();
         return false;
     }
     out->format = raw.format;
     out->file = file.string();
+    out->config = config;
+    if (const auto it = raw.tensors.find("logit_scale"); it != raw.tensors.end() && it->second.numel() == 1) {
+        out->logitScale = it->second.to(torch::kFloat32).reshape({});
+    }
+    out->tensors = std::move(raw.tensors);
+    out->concatenated = std::move(raw.concatenated);
+    out->bytes = std::move(raw.bytes);
     return true;
+}
+
+TextWeights buildTextWeights(const Checkpoint &checkpoint)
+{
+    checkUnchanged(checkpoint);
+    WeightCollector take(checkpoint.tensors, checkpoint.concatenated, WeightCollector::Mode::Build,
+                         checkpoint.bytes.get());
+    TextWeights text;
+    collectText(take, checkpoint.config, &text);
+    if (!take.problems().empty()) { // loadCheckpoint checked the same shapes
+        throw std::runtime_error(take.problems());
+    }
+    return text;
+}
+
+VisionWeights buildVisionWeights(const Checkpoint &checkpoint)
+{
+    checkUnchanged(checkpoint);
+    WeightCollector take(checkpoint.tensors, checkpoint.concatenated, WeightCollector::Mode::Build,
+                         checkpoint.bytes.get());
+    VisionWeights vision;
+    collectVision(take, checkpoint.config, &vision);
+    if (!take.problems().empty()) {
+        throw std::runtime_error(take.problems());
+    }
+    return vision;
 }
 
 } // namespace clipfind::clip

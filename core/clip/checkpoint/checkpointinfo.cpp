@@ -7,13 +7,13 @@ namespace clipfind::clip {
 
 bool inspectCheckpoint(const std::string &path, CheckpointInfo *out, std::string *error)
 {
-    Checkpoint checkpoint; // the tensors are freed on return
+    Checkpoint checkpoint; // views over the file: nothing of the tensor data is read
     if (!loadCheckpoint(path, &checkpoint, error)) {
         return false;
     }
     out->format = checkpoint.format;
     out->file = checkpoint.file;
-    out->config = checkpoint.weights.config;
+    out->config = checkpoint.config;
     return true;
 }
 

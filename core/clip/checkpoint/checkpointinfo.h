@@ -14,8 +14,8 @@ struct CheckpointInfo {
     ModelConfig config; // inferred from tensor shapes as openai/CLIP build_model does
 };
 
-/// Reads and checks every tensor of the checkpoint (same checks as ClipModel::load) but builds no model and
-/// converts nothing for a device. On failure returns false with *error: one line naming the file and the problems.
+/// Reads and checks every tensor's shape (same checks as ClipModel::load) but builds no model: the tensor data itself
+/// is not read. On failure returns false with *error: one line naming the file and the problems.
 bool inspectCheckpoint(const std::string &path, CheckpointInfo *out, std::string *error);
 
 } // namespace clipfind::clip

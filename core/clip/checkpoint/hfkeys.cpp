@@ -102,7 +102,8 @@ bool hasHuggingFaceKeys(const TensorMap &tensors)
     return false;
 }
 
-TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::string> &problems)
+TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::string> &problems,
+                                     ConcatenationMap *inProjections)
 {
     TensorMap result;
     // q/k/v parts per OpenAI in_proj key, collected then concatenated in q, k, v order.
@@ -113,11 +114,11 @@ TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::
             continue; // an arange buffer left in old conversions (clip-reference.md §4.3)
         }
         if (key == "text_projection.weight") {
-            result["text_projection"] = tensor.t().contiguous(); // HF Linear [embed, w] → OpenAI [w, embed]
+            result["text_projection"] = tensor.t(); // HF Linear [embed, w] → OpenAI [w, embed]; made contiguous when built
             continue;
         }
         if (key == "visual_projection.weight") {
-            result["visual.proj"] = tensor.t().contiguous();
+            result["visual.proj"] = tensor.t();
             continue;
         }
         if (const auto fixed = fixedRenames().find(key); fixed != fixedRenames().end()) {
@@ -157,7 +158,7 @@ TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::
             problems.push_back(key + " cannot be assembled: q/k/v projections differ in shape");
             continue;
         }
-        result[key] = torch::cat({parts['q'], parts['k'], parts['v']}, 0);
+        (*inProjections)[key] = {parts['q'], parts['k'], parts['v']};
     }
     return result;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint/safetensors.h"
 
-#include "core/clip/formats/binaryfile.h"
+#include "core/clip/checkpoint/filebytes.h"
 #include "core/clip/errortext.h"
 
 #include "core/clip/formats/json.h"
@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <new>
 #include <system_error>
@@ -152,7 +151,8 @@ bool fail(std::string *error, const std::string &path, const std::string &proble
     return false;
 }
 
-bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
+bool readImpl(const std::shared_ptr<const FileBytes> &bytes, const std::string &path, SafetensorsFile *out,
+              std::string *error)
 {
     // The format is little-endian; the views below reinterpret bytes in place, which is only right on
     // little-endian hosts (every machine ClipFind targets).
@@ -160,21 +160,14 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
     if (*reinterpret_cast<const unsigned char *>(&probe) != 1)
         return fail(error, path, "big-endian hosts are not supported");
 
-    std::ifstream in;
-    uint64_t fileSize = 0;
-    std::string problem;
-    if (!openBinaryFile(path, "safetensors file", &in, &fileSize, &problem))
-        return fail(error, path, problem);
+    const uint64_t fileSize = bytes->size();
     if (fileSize < 8)
         return fail(error, path, "file is too short (" + std::to_string(fileSize) + " bytes) to hold a header length");
 
-    unsigned char lengthBytes[8] = {};
-    in.read(reinterpret_cast<char *>(lengthBytes), 8);
+    const unsigned char *lengthBytes = bytes->data();
     uint64_t headerLength = 0;
     for (int i = 7; i >= 0; --i)
         headerLength = (headerLength << 8) | lengthBytes[i];
-    if (!in)
-        return fail(error, path, "read error");
     if (headerLength < 2)
         return fail(error, path, "header length " + std::to_string(headerLength) + " is too small");
     if (headerLength > kMaxHeaderLength)
@@ -184,10 +177,7 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
         return fail(error, path, "truncated: header length is " + std::to_string(headerLength) + " bytes but only "
                                      + std::to_string(fileSize - 8) + " follow");
 
-    std::string header(headerLength, '\0');
-    in.read(header.data(), static_cast<std::streamsize>(headerLength));
-    if (!in)
-        return fail(error, path, "read error in the header");
+    std::string header(reinterpret_cast<const char *>(bytes->data() + 8), static_cast<size_t>(headerLength));
     const size_t structural = static_cast<size_t>(std::count_if(header.begin(), header.end(), [](char c) {
         return c == ',' || c == '[' || c == '{';
     }));
@@ -247,26 +237,20 @@ bool readImpl(const std::string &path, SafetensorsFile *out, std::string *error)
                                          + quoted(b.name) + " " + listText({b.begin, b.end}) + " overlap");
     }
 
-    // One read of the data section straight into a torch-owned buffer; tensors are views into it.
-    torch::Tensor buffer = torch::empty({dataSize}, torch::TensorOptions().dtype(torch::kUInt8));
-    auto *base = buffer.data_ptr<uint8_t>();
-    if (dataSize > 0) {
-        in.read(reinterpret_cast<char *>(base), static_cast<std::streamsize>(dataSize));
-        if (in.gcount() != static_cast<std::streamsize>(dataSize))
-            return fail(error, path, "read error in the tensor data (file changed while reading?)");
-    }
-
+    // Tensors are views over the file's bytes (mapped, or read into memory) and keep them alive.
+    const unsigned char *base = bytes->data() + 8 + headerLength;
+    (void)dataSize; // inside the file: checked above
     result.tensors.reserve(entries.size());
     for (const Entry &e : entries) {
         const auto options = torch::TensorOptions().dtype(e.dtype->type);
-        uint8_t *data = base + e.begin;
-        if (e.dtype->type == torch::kBool && std::any_of(data, base + e.end, [](uint8_t b) { return b > 1; }))
+        auto *data = const_cast<unsigned char *>(base + e.begin); // read-only memory: nothing writes weights in place
+        if (e.dtype->type == torch::kBool && std::any_of(base + e.begin, base + e.end, [](uint8_t b) { return b > 1; }))
             return fail(error, path, "tensor " + quoted(e.name) + ": BOOL data holds bytes other than 0 and 1");
         torch::Tensor t;
         if (e.end == e.begin)
             t = torch::empty(e.shape, options);
-        else if (e.begin % e.dtype->itemSize == 0) // the buffer itself is 64-byte aligned by torch's allocator
-            t = torch::from_blob(data, e.shape, [buffer](void *) {}, options);
+        else if (reinterpret_cast<uintptr_t>(data) % static_cast<uintptr_t>(e.dtype->itemSize) == 0)
+            t = torch::from_blob(data, e.shape, [bytes](void *) {}, options);
         else
             t = torch::from_blob(data, e.shape, options).clone(); // misaligned for its dtype: copy
         result.tensors.emplace_back(e.name, std::move(t));
@@ -289,6 +273,19 @@ bool looksLikeSafetensors(const std::string &firstBytes)
 
 bool readSafetensors(const std::string &path, SafetensorsFile *out, std::string *error)
 {
+    std::string problem;
+    const std::shared_ptr<const FileBytes> bytes = FileBytes::open(path, FileAccess::Auto, &problem);
+    if (!bytes) {
+        if (error)
+            *error = path + ": " + problem;
+        return false;
+    }
+    return readSafetensors(bytes, path, out, error);
+}
+
+bool readSafetensors(const std::shared_ptr<const FileBytes> &bytes, const std::string &path, SafetensorsFile *out,
+                     std::string *error)
+{
     std::string localError;
     if (!error)
         error = &localError;
@@ -296,7 +293,7 @@ bool readSafetensors(const std::string &path, SafetensorsFile *out, std::string 
     if (!out)
         out = &localOut;
     try {
-        return readImpl(path, out, error);
+        return readImpl(bytes, path, out, error);
     } catch (const std::bad_alloc &) {
         return fail(error, path, "out of memory while reading the file");
     } catch (const std::exception &e) {

@@ -2,6 +2,7 @@
 #include "core/clip/checkpoint/torchscriptarchive.h"
 
 #include "core/clip/checkpoint/bytesource.h"
+#include "core/clip/checkpoint/filebytes.h"
 #include "core/clip/checkpoint/torchpickle.h"
 #include "core/clip/checkpoint/zipreader.h"
 #include "core/clip/errortext.h"
@@ -138,9 +139,10 @@ bool moduleTensors(const PickleData &data, std::vector<NamedTensor> *out, std::s
     return true;
 }
 
-/// One storage record as a 1-D tensor of its dtype. The record must hold at least numel elements.
-bool loadStorage(ByteSource &source, const ZipDirectory &zip, const std::string &prefix,
-                 const pickle::StorageRef &storage, torch::Tensor *out, std::string *error)
+/// One storage record as a 1-D tensor of its dtype: a view over the file's bytes, which it keeps alive. The record
+/// must hold at least numel elements.
+bool loadStorage(ByteSource &source, const std::shared_ptr<const FileBytes> &bytes, const ZipDirectory &zip,
+                 const std::string &prefix, const pickle::StorageRef &storage, torch::Tensor *out, std::string *error)
 {
     const std::string name = "data/" + storage.key;
     const ZipEntry *entry = zip.find(prefix + name);
@@ -148,7 +150,11 @@ bool loadStorage(ByteSource &source, const ZipDirectory &zip, const std::string 
         return corrupt(error, "data.pkl refers to record " + name + ", which the archive lacks");
     }
     std::string problem;
-    if (!isStoredEntry(*entry, &problem)) {
+    uint64_t dataOffset = 0;
+    // No CRC pass over tensor data, as libtorch (whose miniz is built without reader CRC checks): it would add
+    // half a second to every start with ViT-B/32 and read every page of the file. Nothing in tensor data is parsed;
+    // the file's SHA-256 vouches for the weights of known models, and data.pkl, which is parsed, is CRC-checked.
+    if (!locateStoredEntry(source, *entry, &dataOffset, &problem)) {
         return corrupt(error, problem);
     }
     const uint64_t needed = static_cast<uint64_t>(storage.numel) * static_cast<uint64_t>(storage.itemSize);
@@ -158,30 +164,28 @@ bool loadStorage(ByteSource &source, const ZipDirectory &zip, const std::string 
                                   + std::to_string(needed));
     }
     const auto options = torch::TensorOptions().dtype(storage.dtype);
-    // A stored entry's size is bounded by the file's (ZipDirectory checked it against the directory's offset).
-    const auto byteOptions = torch::TensorOptions().dtype(torch::kUInt8);
-    torch::Tensor bytes = torch::empty({static_cast<int64_t>(entry->size)}, byteOptions);
-    // No CRC pass over tensor data, as libtorch (whose miniz is built without reader CRC checks): it would add
-    // half a second to every start with ViT-B/32. Nothing in tensor data is parsed; the file's SHA-256 vouches for
-    // the weights of known models, and data.pkl, which is parsed, is CRC-checked.
-    if (!readStoredEntry(source, *entry, bytes.data_ptr(), &problem, CrcCheck::Skip)) {
-        return corrupt(error, problem);
-    }
     if (storage.numel == 0) {
         *out = torch::empty({0}, options);
         return true;
     }
-    const auto *data = bytes.data_ptr<uint8_t>();
+    const unsigned char *data = bytes->data() + dataOffset; // inside the file: locateStoredEntry checked the range
     if (storage.dtype == torch::kBool && std::any_of(data, data + needed, [](uint8_t b) { return b > 1; })) {
         return corrupt(error, "record " + name + " is a BoolStorage with bytes other than 0 and 1");
     }
-    // The typed view keeps the byte buffer (64-byte aligned by torch's allocator) alive.
-    *out = torch::from_blob(bytes.data_ptr(), {storage.numel}, [bytes](void *) {}, options);
+    // PyTorch aligns records to 64 bytes, and the mapping (or buffer) starts on a page; a record that is not aligned
+    // for its dtype is copied.
+    auto *pointer = const_cast<unsigned char *>(data); // read-only memory: nothing writes to weights in place
+    if (reinterpret_cast<uintptr_t>(pointer) % static_cast<uintptr_t>(storage.itemSize) != 0) {
+        *out = torch::from_blob(pointer, {storage.numel}, options).clone();
+        return true;
+    }
+    *out = torch::from_blob(pointer, {storage.numel}, [bytes](void *) {}, options);
     return true;
 }
 
-bool readArchive(ByteSource &source, TensorMap *out, std::string *error)
+bool readArchive(const std::shared_ptr<const FileBytes> &bytes, TensorMap *out, std::string *error)
 {
+    MemoryByteSource source(bytes->data(), static_cast<size_t>(bytes->size()));
     ZipDirectory zip;
     std::string problem;
     if (!zip.read(source, &problem)) {
@@ -240,7 +244,7 @@ bool readArchive(ByteSource &source, TensorMap *out, std::string *error)
         auto it = storages.find(storage.key);
         if (it == storages.end()) {
             torch::Tensor loaded;
-            if (!loadStorage(source, zip, prefix, storage, &loaded, error)) {
+            if (!loadStorage(source, bytes, zip, prefix, storage, &loaded, error)) {
                 return false;
             }
             it = storages.emplace(storage.key, std::make_pair(&storage, loaded)).first;
@@ -253,10 +257,10 @@ bool readArchive(ByteSource &source, TensorMap *out, std::string *error)
     return true;
 }
 
-bool readGuarded(ByteSource &source, TensorMap *out, std::string *error)
+bool readGuarded(const std::shared_ptr<const FileBytes> &bytes, TensorMap *out, std::string *error)
 {
     try {
-        return readArchive(source, out, error);
+        return readArchive(bytes, out, error);
     } catch (const std::bad_alloc &) {
         return fail(error, "out of memory while reading the archive");
     } catch (const std::exception &e) { // c10::Error from a tensor operation; not expected after the checks
@@ -266,19 +270,20 @@ bool readGuarded(ByteSource &source, TensorMap *out, std::string *error)
 
 } // namespace
 
+bool readTorchScriptTensors(const std::shared_ptr<const FileBytes> &bytes, TensorMap *out, std::string *error)
+{
+    return readGuarded(bytes, out, error);
+}
+
 bool readTorchScriptTensors(const std::string &path, TensorMap *out, std::string *error)
 {
-    FileByteSource source;
-    if (!source.open(path, error)) {
-        return false;
-    }
-    return readGuarded(source, out, error);
+    const std::shared_ptr<const FileBytes> bytes = FileBytes::open(path, FileAccess::Auto, error);
+    return bytes && readGuarded(bytes, out, error);
 }
 
 bool readTorchScriptTensorsFromMemory(const void *data, size_t size, TensorMap *out, std::string *error)
 {
-    MemoryByteSource source(data, size);
-    return readGuarded(source, out, error);
+    return readGuarded(FileBytes::copyOf(data, size), out, error);
 }
 
 } // namespace clipfind::clip

@@ -282,8 +282,7 @@ bool isStoredEntry(const ZipEntry &entry, std::string *problem)
     return true;
 }
 
-bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
-                     CrcCheck crc)
+bool locateStoredEntry(ByteSource &source, const ZipEntry &entry, uint64_t *dataOffset, std::string *problem)
 {
     if (!isStoredEntry(entry, problem)) {
         return false;
@@ -303,8 +302,23 @@ bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destinatio
         || localName != entry.name) {
         return fail(problem, "record " + name + ": local and central names differ");
     }
-    const uint64_t dataOffset = entry.localHeaderOffset + kLocalHeaderSize + nameLength + extraLength;
-    if (!rangeInside(dataOffset, entry.size, source.size()) || !source.read(dataOffset, destination, entry.size)) {
+    const uint64_t offset = entry.localHeaderOffset + kLocalHeaderSize + nameLength + extraLength;
+    if (!rangeInside(offset, entry.size, source.size())) {
+        return fail(problem, "record " + name + " runs past the end of the file (truncated?)");
+    }
+    *dataOffset = offset;
+    return true;
+}
+
+bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
+                     CrcCheck crc)
+{
+    uint64_t dataOffset = 0;
+    if (!locateStoredEntry(source, entry, &dataOffset, problem)) {
+        return false;
+    }
+    const std::string name = printable(entry.name);
+    if (!source.read(dataOffset, destination, entry.size)) {
         return fail(problem, "record " + name + " runs past the end of the file (truncated?)");
     }
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION

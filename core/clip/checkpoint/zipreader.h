@@ -44,6 +44,10 @@ private:
 /// the directory was read) and can be allocated; false with *problem naming the entry otherwise.
 bool isStoredEntry(const ZipEntry &entry, std::string *problem);
 
+/// Checks a stored entry (see isStoredEntry) and its local header, and finds where its bytes start: *dataOffset,
+/// with [*dataOffset, *dataOffset + entry.size) inside the source. False with *problem naming the entry otherwise.
+bool locateStoredEntry(ByteSource &source, const ZipEntry &entry, uint64_t *dataOffset, std::string *problem);
+
 enum class CrcCheck { Check, Skip };
 
 /// Reads a stored entry (see isStoredEntry; check it before allocating `destination`): exactly entry.size bytes into

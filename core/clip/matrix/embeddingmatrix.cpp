@@ -66,6 +66,28 @@ private:
     std::vector<ScoredRow> m_heap; // heap ordered by `better`: the worst kept item at the front
 };
 
+// A checksum of a stored row's fp16 bits: a fetched row must be the row that was appended (its codes describe it).
+// Two multiply-xor lanes over 64-bit words; not cryptographic, it only has to notice a different row.
+uint32_t rowChecksum(const uint16_t *halves, int dim)
+{
+    uint64_t lanes[2] = {0x9E3779B97F4A7C15ull ^ uint64_t(dim), 0xC2B2AE3D27D4EB4Full};
+    int i = 0;
+    for (; i + 8 <= dim; i += 8) {
+        for (int lane = 0; lane < 2; ++lane) {
+            uint64_t word = 0;
+            std::memcpy(&word, halves + i + 4 * lane, sizeof word);
+            lanes[lane] = (lanes[lane] ^ word) * 0xFF51AFD7ED558CCDull;
+            lanes[lane] ^= lanes[lane] >> 29;
+        }
+    }
+    for (; i < dim; ++i) {
+        lanes[0] = (lanes[0] ^ halves[i]) * 0xFF51AFD7ED558CCDull;
+        lanes[0] ^= lanes[0] >> 29;
+    }
+    const uint64_t mixed = (lanes[0] ^ (lanes[1] * 0x94D049BB133111EBull)) * 0xBF58476D1CE4E5B9ull;
+    return uint32_t(mixed >> 32) ^ uint32_t(mixed);
+}
+
 } // namespace
 
 struct EmbeddingMatrix::Private {
@@ -81,12 +103,16 @@ struct EmbeddingMatrix::Private {
     LargeBuffer<int8_t> codes; // rows x stride, 2 MiB aligned (so 32-byte aligned rows)
     std::vector<float> scales;
     std::vector<float> inverseNorms;
-    LargeBuffer<uint16_t> halfRows; // rows x dim
+    LargeBuffer<uint16_t> halfRows; // rows x dim (kept rows only)
     LargeBuffer<float> floatRows;
+    std::vector<uint32_t> checksums; // rows fetched on demand: what each row's fp16 bits must hash to
     // Upper bounds over all rows ever stored (never lowered: removals keep them valid): the largest scale and the
     // largest L1 norm of a dequantized row. They bound the int8 score error (see topK).
     float maxScale = 0;
     float maxDequantizedL1 = 0;
+    // The same for the L2 bound: the largest |x - x'|_2 (x the normalized row, x' its int8 reconstruction) and |x'|_2.
+    float maxResidualL2 = 0;
+    float maxDequantizedL2 = 0;
 
     // Torch method: normalized rows [capacity, dim] on the device.
     torch::Tensor deviceRows;
@@ -96,13 +122,15 @@ struct EmbeddingMatrix::Private {
     // Room for `rowCapacity` rows in every per-row store (growing by half again when appending one by one).
     void grow(int64_t rowCapacity)
     {
-        if (size_t(rowCapacity) * size_t(dim) <= (precision16() ? halfRows.capacity() : floatRows.capacity())
-            && size_t(rowCapacity) * size_t(stride) <= codes.capacity()) {
+        const size_t rowStore = fetched() ? size_t(-1) : precision16() ? halfRows.capacity() : floatRows.capacity();
+        if (size_t(rowCapacity) * size_t(dim) <= rowStore && size_t(rowCapacity) * size_t(stride) <= codes.capacity()) {
             return;
         }
         const int64_t target = std::max<int64_t>(rowCapacity, rows + rows / 2 + 1024);
         codes.reserve(size_t(target * stride), size_t(rows * stride));
-        if (precision16()) {
+        if (fetched()) {
+            checksums.reserve(size_t(target));
+        } else if (precision16()) {
             halfRows.reserve(size_t(target * dim), size_t(rows * dim));
         } else {
             floatRows.reserve(size_t(target * dim), size_t(rows * dim));
@@ -111,25 +139,48 @@ struct EmbeddingMatrix::Private {
         inverseNorms.reserve(size_t(target));
     }
     bool precision16() const { return options.precision == RowPrecision::Float16; }
+    /// Stored rows are not kept: the rescoring fetches them (MatrixOptions::keepRows).
+    bool fetched() const { return !useTorch && precision16() && !options.keepRows; }
 
-    /// Stores one row; returns its int8 scale and dequantized L1 norm for the caller to fold into maxScale and
-    /// maxDequantizedL1 (rows may be stored from several threads at once).
-    std::pair<float, float> storeRow(int64_t row, const float *values, const uint16_t *halves);
-    void noteBounds(std::pair<float, float> scaleAndL1)
+    /// What one row adds to the error bounds (see topKQuantized).
+    struct RowBounds {
+        float scale = 0;
+        float dequantizedL1 = 0;
+        float residualL2 = 0;
+        float dequantizedL2 = 0;
+        void include(const RowBounds &o)
+        {
+            scale = std::max(scale, o.scale);
+            dequantizedL1 = std::max(dequantizedL1, o.dequantizedL1);
+            residualL2 = std::max(residualL2, o.residualL2);
+            dequantizedL2 = std::max(dequantizedL2, o.dequantizedL2);
+        }
+    };
+    /// Stores one row; returns what it adds to the bounds for the caller to fold in with noteBounds() (rows may be
+    /// stored from several threads at once).
+    RowBounds storeRow(int64_t row, const float *values, const uint16_t *halves);
+    void noteBounds(const RowBounds &row)
     {
-        maxScale = std::max(maxScale, scaleAndL1.first);
-        maxDequantizedL1 = std::max(maxDequantizedL1, scaleAndL1.second);
+        maxScale = std::max(maxScale, row.scale);
+        maxDequantizedL1 = std::max(maxDequantizedL1, row.dequantizedL1);
+        maxResidualL2 = std::max(maxResidualL2, row.residualL2);
+        maxDequantizedL2 = std::max(maxDequantizedL2, row.dequantizedL2);
     }
     float exactScore(const float *query, int64_t row) const;
-    void rowAsFloat(int64_t row, float *out) const;
+    /// Exact scores of `rows` into *out: from the kept rows, or fetched and checked against their checksums.
+    bool scoreRows(const float *query, const std::vector<int64_t> &rows, const RowFetcher &fetch,
+                   std::vector<ScoredRow> *out, TopKResult *result) const;
+    bool rowAsFloat(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const;
     void growDevice(int64_t rowCapacity);
-    TopKResult topKQuantized(const float *query, int64_t k, const std::function<bool()> &cancelled) const;
+    TopKResult topKQuantized(const float *query, int64_t k, const std::function<bool()> &cancelled,
+                             const RowFetcher &fetch) const;
     TopKResult topKTorch(const float *query, int64_t k, const std::function<bool()> &cancelled) const;
 };
 
 // Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
 // int8 codes of the normalized row.
-std::pair<float, float> EmbeddingMatrix::Private::storeRow(int64_t row, const float *values, const uint16_t *halves)
+EmbeddingMatrix::Private::RowBounds EmbeddingMatrix::Private::storeRow(int64_t row, const float *values,
+                                                                        const uint16_t *halves)
 {
     static thread_local std::vector<float> v;
     v.resize(static_cast<size_t>(dim));
@@ -158,10 +209,21 @@ std::pair<float, float> EmbeddingMatrix::Private::storeRow(int64_t row, const fl
     if (useTorch) {
         torch::Tensor t = torch::from_blob(v.data(), {dim}, torch::kFloat32).mul(inverseNorm);
         deviceRows[row].copy_(t.to(dtype));
-        return {0.0f, 0.0f};
+        return {};
     }
     inverseNorms[size_t(row)] = inverseNorm;
-    if (options.precision == RowPrecision::Float16) {
+    if (fetched()) {
+        if (halves) {
+            checksums[size_t(row)] = rowChecksum(halves, dim);
+        } else {
+            static thread_local std::vector<uint16_t> stored;
+            stored.resize(size_t(dim));
+            for (int i = 0; i < dim; ++i) {
+                stored[size_t(i)] = floatToHalf(values[i]);
+            }
+            checksums[size_t(row)] = rowChecksum(stored.data(), dim);
+        }
+    } else if (options.precision == RowPrecision::Float16) {
         uint16_t *target = halfRows.data() + row * dim;
         for (int i = 0; i < dim; ++i) {
             target[i] = halves ? halves[i] : floatToHalf(values[i]);
@@ -182,7 +244,37 @@ std::pair<float, float> EmbeddingMatrix::Private::storeRow(int64_t row, const fl
         std::fill(code, code + dim, int8_t(0));
     }
     scales[size_t(row)] = scale;
-    return {scale, l1};
+    // |x - x'|_2 and |x'|_2, in float in eight lanes (vectorized); rounded up generously: the residuals are ~1e-3,
+    // float rounding in these sums ~1e-7 relative.
+    float residual[8] = {};
+    float codeSquares[8] = {};
+    int i8 = 0;
+    for (; i8 + 8 <= dim; i8 += 8) {
+        for (int j = 0; j < 8; ++j) {
+            const float c = float(code[i8 + j]);
+            const float r = v[size_t(i8 + j)] * inverseNorm - scale * c;
+            residual[j] += r * r;
+            codeSquares[j] += c * c;
+        }
+    }
+    for (; i8 < dim; ++i8) {
+        const float c = float(code[i8]);
+        const float r = v[size_t(i8)] * inverseNorm - scale * c;
+        residual[0] += r * r;
+        codeSquares[0] += c * c;
+    }
+    float residualSum = 0;
+    float codeSum = 0;
+    for (int j = 0; j < 8; ++j) {
+        residualSum += residual[j];
+        codeSum += codeSquares[j];
+    }
+    RowBounds bounds;
+    bounds.scale = scale;
+    bounds.dequantizedL1 = l1;
+    bounds.residualL2 = std::sqrt(residualSum) * 1.001f + 1e-7f;
+    bounds.dequantizedL2 = scale * std::sqrt(codeSum) * 1.001f;
+    return bounds;
 }
 
 float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
@@ -199,18 +291,73 @@ float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) cons
     return dot * inverseNorms[size_t(row)];
 }
 
-void EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out) const
+bool EmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<int64_t> &rows,
+                                         const RowFetcher &fetch, std::vector<ScoredRow> *out,
+                                         TopKResult *result) const
+{
+    result->rescored += int64_t(rows.size());
+    if (!fetched()) {
+        for (const int64_t row : rows) {
+            out->push_back({row, exactScore(query, row)});
+        }
+        return true;
+    }
+    if (rows.empty()) {
+        return true;
+    }
+    if (!fetch) {
+        result->error = "search failed: the matrix keeps no rows and was given no way to fetch them";
+        return false;
+    }
+    static thread_local std::vector<uint16_t> fetchedRows;
+    fetchedRows.resize(rows.size() * size_t(dim));
+    if (!fetch(rows.data(), rows.size(), fetchedRows.data(), &result->error)) {
+        if (result->error.empty()) {
+            result->error = "search failed: stored rows could not be read";
+        }
+        return false;
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const uint16_t *halves = fetchedRows.data() + i * size_t(dim);
+        const int64_t row = rows[i];
+        if (rowChecksum(halves, dim) != checksums[size_t(row)]) {
+            result->error = "search failed: the stored rows changed since they were loaded";
+            result->staleRows = true;
+            return false;
+        }
+        // The same arithmetic as exactScore() on kept rows: bit for bit the same score.
+        out->push_back({row, dotHalf(query, halves, dim) * inverseNorms[size_t(row)]});
+    }
+    return true;
+}
+
+bool EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const
 {
     if (useTorch) {
         const torch::Tensor r = deviceRows[row].to(torch::kCPU, torch::kFloat32).contiguous();
         std::memcpy(out, r.data_ptr<float>(), sizeof(float) * size_t(dim));
-        return;
+        return true;
     }
     const float inverseNorm = inverseNorms[size_t(row)];
+    if (fetched()) {
+        std::vector<uint16_t> halves(static_cast<size_t>(dim));
+        std::string problem;
+        if (!fetch || !fetch(&row, 1, halves.data(), &problem) || rowChecksum(halves.data(), dim) != checksums[size_t(row)]) {
+            if (error) {
+                *error = problem.empty() ? "the stored row changed since it was loaded" : problem;
+            }
+            return false;
+        }
+        for (int i = 0; i < dim; ++i) {
+            out[i] = halfToFloat(halves[size_t(i)]) * inverseNorm;
+        }
+        return true;
+    }
     for (int i = 0; i < dim; ++i) {
         const float x = precision16() ? halfToFloat(halfRows.data()[row * dim + i]) : floatRows.data()[row * dim + i];
         out[i] = x * inverseNorm;
     }
+    return true;
 }
 
 void EmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
@@ -229,11 +376,15 @@ void EmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
 
 // The int8 score s' of a row differs from its cosine s by at most
 //   |q . (x - x')| + |(q - q') . x'| <= |q|_1 * scale_x / 2 + scale_q / 2 * |x'|_1
-// (x, q the normalized row and query, x', q' their int8 reconstructions). So a row outside the candidates, whose
-// s' is at most the lowest candidate's s', cannot beat the k-th exact score T when T >= that s' + bound; otherwise
-// every row with s' >= T - bound is rescored as well. The result equals a brute-force scan.
+// (x, q the normalized row and query, x', q' their int8 reconstructions), so no row scores above s' + bound.
+// Candidates (each scanning thread's k + 256 best s') are rescored exactly in decreasing s' order, and the
+// rescoring stops once the k-th exact score T exceeds both the next candidate's s' + bound and, for the rows outside
+// the candidates (whose s' is at most their thread's lowest kept s'), that s' + bound. If the candidates run out
+// first, every other row with s' >= T - bound is rescored as well. The result equals a brute-force scan, and usually
+// only a few rows beyond k are rescored (which matters when they are fetched from the database).
 TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k,
-                                                   const std::function<bool()> &cancelled) const
+                                                   const std::function<bool()> &cancelled,
+                                                   const RowFetcher &fetch) const
 {
     TopKResult result;
     // The query's int8 form: |q| and q (its sign) in 32-byte aligned buffers, zero padded.
@@ -254,8 +405,20 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
         querySign[i] = int8_t(std::max(-127.0f, std::min(127.0f, q)));
         queryAbs[i] = uint8_t(std::abs(int(querySign[i])));
     }
-    // Float rounding in the int8 path (int32 sums are exact; two float products) is far below this slack.
-    const float bound = queryL1 * maxScale / 2 + queryScale / 2 * maxDequantizedL1 + 1e-5f;
+    // Two bounds of |q.x - q'.x'| = |q.(x - x') + (q - q').x'|, both valid, the smaller one used: elementwise
+    // (|q|_1 * scale_x / 2 + scale_q / 2 * |x'|_1) and by Cauchy-Schwarz (|q|_2 |x - x'|_2 + |q - q'|_2 |x'|_2, the
+    // residual norms measured when the rows were stored: about a third tighter, so fewer rows are rescored).
+    // Float rounding in the int8 path (int32 sums are exact; two float products) is far below the slack.
+    double queryNorm = 0;
+    double queryResidual = 0;
+    for (int i = 0; i < dim; ++i) {
+        const double r = double(query[i]) - double(queryScale) * querySign[i];
+        queryNorm += double(query[i]) * query[i];
+        queryResidual += r * r;
+    }
+    const double elementwise = double(queryL1) * maxScale / 2 + double(queryScale) / 2 * maxDequantizedL1;
+    const double cauchySchwarz = std::sqrt(queryNorm) * maxResidualL2 + std::sqrt(queryResidual) * 1.001 * maxDequantizedL2;
+    const float bound = float(std::min(elementwise, cauchySchwarz)) + 1e-5f;
 
     // Scratch buffers are per calling thread (the OpenMP workers write through the pointer).
     static thread_local std::vector<float> approximate;
@@ -315,39 +478,77 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
     result.mean = rows ? sum / double(rows) : 0.0;
     result.stddev = rows ? std::sqrt(std::max(0.0, square / double(rows) - result.mean * result.mean)) : 0.0;
 
-    std::vector<ScoredRow> exact;
-    std::vector<char> done;
     float outsideBest = -std::numeric_limits<float>::infinity(); // highest s' a row outside the candidates can have
+    std::vector<ScoredRow> candidates;
     for (int t = 0; t < threadCount; ++t) {
-        for (const ScoredRow &c : best[size_t(t)].items()) {
-            exact.push_back({c.row, exactScore(query, c.row)});
-        }
-        result.rescored += int64_t(best[size_t(t)].items().size());
+        candidates.insert(candidates.end(), best[size_t(t)].items().begin(), best[size_t(t)].items().end());
         outsideBest = std::max(outsideBest, lowestKept[size_t(t)]);
     }
-    auto kthBest = [&] {
-        const int64_t n = std::min<int64_t>(k, int64_t(exact.size()));
-        std::partial_sort(exact.begin(), exact.begin() + n, exact.end(), better);
-        exact.resize(size_t(n));
-        return n == k && n > 0 ? exact.back().score : -std::numeric_limits<float>::infinity();
-    };
-    const float kth = kthBest();
-    if (outsideBest != -std::numeric_limits<float>::infinity() && kth < outsideBest + bound) {
-        done.assign(size_t(rows), 0);
-        for (int t = 0; t < threadCount; ++t) {
-            for (const ScoredRow &c : best[size_t(t)].items()) {
-                done[size_t(c.row)] = 1;
+    std::sort(candidates.begin(), candidates.end(), better);
+
+    // The k best exact scores so far, worst first (a heap ordered by `better`).
+    std::vector<ScoredRow> exact;
+    std::vector<ScoredRow> scored;
+    std::vector<int64_t> batch;
+    auto keep = [&](const std::vector<ScoredRow> &rows) {
+        for (const ScoredRow &row : rows) {
+            if (int64_t(exact.size()) < k) {
+                exact.push_back(row);
+                std::push_heap(exact.begin(), exact.end(), better);
+            } else if (better(row, exact.front())) {
+                std::pop_heap(exact.begin(), exact.end(), better);
+                exact.back() = row;
+                std::push_heap(exact.begin(), exact.end(), better);
             }
         }
-        const float floor = kth - bound;
+    };
+    auto kth = [&] {
+        return int64_t(exact.size()) == k ? exact.front().score : -std::numeric_limits<float>::infinity();
+    };
+    size_t next = 0;
+    while (next < candidates.size()) {
+        // The first batch holds k rows and a few more; then small steps, since every row may be a database read.
+        const size_t count = std::min(candidates.size() - next, next == 0 ? size_t(k) + 8 : size_t(32));
+        batch.clear();
+        scored.clear();
+        for (size_t i = next; i < next + count; ++i) {
+            batch.push_back(candidates[i].row);
+        }
+        if (!scoreRows(query, batch, fetch, &scored, &result)) {
+            return result;
+        }
+        keep(scored);
+        next += count;
+        const float rest = std::max(next < candidates.size() ? candidates[next].score : outsideBest, outsideBest);
+        if (rest == -std::numeric_limits<float>::infinity() || kth() > rest + bound) {
+            break; // no row left unscored can reach the k-th exact score
+        }
+    }
+    if (next == candidates.size() && outsideBest != -std::numeric_limits<float>::infinity()
+        && !(kth() > outsideBest + bound)) {
+        std::vector<char> done(size_t(rows), 0);
+        for (const ScoredRow &c : candidates) {
+            done[size_t(c.row)] = 1;
+        }
+        const float floor = kth() - bound;
+        batch.clear();
         for (int64_t r = 0; r < rows; ++r) {
             if (!done[size_t(r)] && approximate[size_t(r)] >= floor) {
-                exact.push_back({r, exactScore(query, r)});
-                ++result.rescored;
+                batch.push_back(r);
             }
         }
-        kthBest();
+        constexpr size_t kFetchBatch = 4096; // bounds the fetch buffer when near-duplicates pull in many rows
+        for (size_t start = 0; start < batch.size(); start += kFetchBatch) {
+            const std::vector<int64_t> part(batch.begin() + ptrdiff_t(start),
+                                            batch.begin() + ptrdiff_t(std::min(batch.size(), start + kFetchBatch)));
+            scored.clear();
+            if (!scoreRows(query, part, fetch, &scored, &result)) {
+                return result;
+            }
+            keep(scored);
+        }
     }
+    std::sort(exact.begin(), exact.end(), better);
     result.hits = std::move(exact);
     return result;
 }
@@ -439,7 +640,8 @@ std::string EmbeddingMatrix::description() const
     }
     const char *kernel = scanKernelName();
     return std::string("int8 scan (") + kernel + ", " + std::to_string(d->threads) + " threads) + exact rescoring from "
-           + (d->options.precision == RowPrecision::Float16 ? "fp16" : "fp32") + " rows, cpu";
+           + (d->options.precision == RowPrecision::Float16 ? "fp16" : "fp32")
+           + (d->fetched() ? " rows fetched on demand, cpu" : " rows, cpu");
 }
 
 void EmbeddingMatrix::reserve(int64_t rows)
@@ -477,14 +679,16 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
         d.grow(total);
         d.scales.resize(size_t(total));
         d.inverseNorms.resize(size_t(total));
+        if (d.fetched()) {
+            d.checksums.resize(size_t(total));
+        }
     }
     // Rows are independent: a large append (loading the cache) converts and quantizes on every core.
     std::mutex boundsLock;
     at::parallel_for(0, count, 2048, [&](int64_t begin, int64_t end) {
-        std::pair<float, float> bounds{0.0f, 0.0f};
+        EmbeddingMatrix::Private::RowBounds bounds;
         for (int64_t i = begin; i < end; ++i) {
-            const std::pair<float, float> row = store(i, nullptr);
-            bounds = {std::max(bounds.first, row.first), std::max(bounds.second, row.second)};
+            bounds.include(store(i, nullptr));
         }
         std::lock_guard<std::mutex> lock(boundsLock);
         d.noteBounds(bounds);
@@ -501,7 +705,7 @@ void EmbeddingMatrix::append(const float *values, int64_t count)
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             std::copy_n(values + i * d->dim, d->dim, out);
-            return std::pair<float, float>{0.0f, 0.0f};
+            return EmbeddingMatrix::Private::RowBounds();
         }
         return d->storeRow(d->rows + i, values + i * d->dim, nullptr);
     });
@@ -512,7 +716,7 @@ void EmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             halvesToFloats(halves + i * d->dim, out, d->dim);
-            return std::pair<float, float>{0.0f, 0.0f};
+            return EmbeddingMatrix::Private::RowBounds();
         }
         return d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
     });
@@ -538,7 +742,9 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
             std::memcpy(d->codes.data() + row * d->stride, d->codes.data() + last * d->stride, size_t(d->stride));
             d->scales[size_t(row)] = d->scales[size_t(last)];
             d->inverseNorms[size_t(row)] = d->inverseNorms[size_t(last)];
-            if (d->precision16()) {
+            if (d->fetched()) {
+                d->checksums[size_t(row)] = d->checksums[size_t(last)];
+            } else if (d->precision16()) {
                 std::copy_n(d->halfRows.data() + last * d->dim, d->dim, d->halfRows.data() + row * d->dim);
             } else {
                 std::copy_n(d->floatRows.data() + last * d->dim, d->dim, d->floatRows.data() + row * d->dim);
@@ -549,6 +755,9 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
     if (!d->useTorch) {
         d->scales.resize(size_t(last));
         d->inverseNorms.resize(size_t(last));
+        if (d->fetched()) {
+            d->checksums.resize(size_t(last));
+        }
     }
 }
 
@@ -557,28 +766,41 @@ void EmbeddingMatrix::clear()
     d->rows = 0;
     d->scales.clear();
     d->inverseNorms.clear();
+    d->checksums.clear();
     d->codes.release();
     d->halfRows.release();
     d->floatRows.release();
     d->deviceRows = torch::Tensor();
 }
 
-void EmbeddingMatrix::normalizedRow(int64_t row, float *out) const
+bool EmbeddingMatrix::normalizedRow(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const
 {
     if (row < 0 || row >= d->rows) {
         std::fill(out, out + d->dim, 0.0f);
-        return;
+        return true;
     }
-    d->rowAsFloat(row, out);
+    return d->rowAsFloat(row, out, fetch, error);
 }
 
-TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled) const
+int64_t EmbeddingMatrix::memoryBytes() const
+{
+    if (d->useTorch) {
+        return d->deviceRows.defined() ? int64_t(d->deviceRows.nbytes()) : 0;
+    }
+    return int64_t(d->codes.capacity() + d->halfRows.capacity() * sizeof(uint16_t)
+                   + d->floatRows.capacity() * sizeof(float))
+        + int64_t((d->scales.capacity() + d->inverseNorms.capacity()) * sizeof(float)
+                  + d->checksums.capacity() * sizeof(uint32_t));
+}
+
+TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled,
+                                 const RowFetcher &fetch) const
 {
     if (k <= 0 || d->rows == 0) {
         return {};
     }
     try {
-        return d->useTorch ? d->topKTorch(query, k, cancelled) : d->topKQuantized(query, k, cancelled);
+        return d->useTorch ? d->topKTorch(query, k, cancelled) : d->topKQuantized(query, k, cancelled, fetch);
     } catch (const std::exception &e) {
         TopKResult failed;
         failed.error = "search failed: " + firstLine(e.what());

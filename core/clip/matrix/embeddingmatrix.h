@@ -30,7 +30,16 @@ struct MatrixOptions {
     DeviceChoice device = DeviceChoice::Cpu;   ///< Torch method only (Auto = CUDA when available)
     RowPrecision precision = RowPrecision::Float16;
     int threads = 0; ///< CPU scan threads; 0 = one per core
+    /// Quantized with Float16 only. true: the stored rows are kept in memory beside the int8 codes (1.5 KB a row of
+    /// 512). false: only the codes, a scale, the inverse norm and a checksum stay in memory (524 bytes a row); the
+    /// few rows the exact rescoring needs are fetched from the caller's store through the RowFetcher given to
+    /// topK() (SearchEngine reads them back from the library database), and checked against their checksum.
+    bool keepRows = true;
 };
+
+/// Fills `out` with the stored rows (dim() IEEE binary16 values each, row after row) of the matrix rows `rows`.
+/// False with *error when one cannot be read.
+using RowFetcher = std::function<bool(const int64_t *rows, size_t count, uint16_t *out, std::string *error)>;
 
 struct ScoredRow {
     int64_t row = 0;
@@ -44,6 +53,8 @@ struct TopKResult {
     int64_t rescored = 0;        ///< rows scored exactly (diagnostics)
     bool cancelled = false;
     std::string error;
+    /// With keepRows = false: a fetched row did not match the row appended (its store changed since); error is set.
+    bool staleRows = false;
 };
 
 /// Rows are kept as given (unnormalized encoder output is fine); scores use each row's own norm, so a row's score is
@@ -77,11 +88,17 @@ public:
     void clear();
 
     /// The row scaled to unit length (dim() floats; zeros for a zero row). "More like this" uses it as the query.
-    void normalizedRow(int64_t row, float *out) const;
+    /// With keepRows = false the row comes from `fetch`; false with *error when it cannot be fetched or is stale.
+    bool normalizedRow(int64_t row, float *out, const RowFetcher &fetch = {}, std::string *error = nullptr) const;
 
     /// The k best rows for a unit-length query of dim() floats (k > rows() gives every row). `cancelled` is polled
     /// from the scanning threads every few thousand rows; when it returns true the result has cancelled = true.
-    TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {}) const;
+    /// `fetch` provides the stored rows the exact rescoring needs when the matrix does not keep them.
+    TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {},
+                    const RowFetcher &fetch = {}) const;
+
+    /// Bytes the rows take in memory (codes, scales, norms, checksums and kept rows; device memory for Torch).
+    int64_t memoryBytes() const;
 
     struct Private;
 

@@ -5,14 +5,15 @@
 #include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/errortext.h"
 #include "core/clip/model/textencoder.h"
+#include "core/clip/model/threading.h"
 #include "core/clip/model/visionencoder.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace clipfind::clip {
 
 namespace {
-
 
 // Bounds the activation memory of one forward pass whatever the caller hands in.
 int64_t maxBatch(const DeviceSetup &setup)
@@ -77,58 +78,122 @@ ClipWeights randomWeights(const ModelConfig &c)
     return w;
 }
 
-LoadResult finishLoad(ClipWeights weights, std::string format, const LoadOptions &options, const std::string &name,
-                      std::string file)
+// Where and how the model runs; the towers are built later (prepareText / prepareImage).
+std::unique_ptr<ClipModel::Private> newPrivate(const ModelConfig &config, const LoadOptions &options,
+                                               const std::string &name, std::string *error)
 {
-    LoadResult result;
     auto d = std::make_unique<ClipModel::Private>();
-    std::string error;
-    if (!chooseDevice(options, &d->setup, &error)) {
-        result.error = name + ": " + error;
-        return result;
+    if (!chooseDevice(options, &d->setup, error)) {
+        *error = name + ": " + *error;
+        return nullptr;
     }
+    d->weights.config = config;
     const bool fast = options.kernels != Kernels::Reference;
-    d->mode.layout = fast ? Layout::Fast : Layout::Reference;
-    d->mode.activation = !weights.config.quickGelu ? Activation::Gelu
-        : fast                                     ? Activation::SiluPrescaled
-                                                   : Activation::QuickGelu;
-    try {
-        if (d->mode.activation == Activation::SiluPrescaled) {
-            foldQuickGeluScale(weights); // before the cast: the scaling happens in float32
-        }
-        convertWeights(weights, d->setup.device, d->setup.dtype);
-    } catch (const std::exception &e) { // out of GPU memory, unsupported dtype on this build
-        result.error = name + ": cannot place the model on " + d->setup.description + " (" + firstLine(e.what()) + ")";
-        return result;
+    d->imageMode.layout = fast ? Layout::Fast : Layout::Reference;
+    d->imageMode.activation = !config.quickGelu ? Activation::Gelu
+        : fast                                  ? Activation::SiluPrescaled
+                                                : Activation::QuickGelu;
+    // On the CPU the text tower keeps its weights as the file has them (views over a mapped float32 file): folding
+    // QuickGELU's 1.702 into them would copy 100 MB of ViT-B/32's. A query has a handful of rows, so the two extra
+    // elementwise passes of plain QuickGELU cost microseconds. On CUDA the weights are copied to the device anyway.
+    d->textMode.layout = d->imageMode.layout;
+    d->textMode.activation = d->setup.device.is_cuda() ? d->imageMode.activation
+        : config.quickGelu                             ? Activation::QuickGelu
+                                                       : Activation::Gelu;
+    return d;
+}
+
+std::string buildProblem(const ClipModel::Private &d, const std::string &tower, const std::exception &e)
+{
+    const std::string what = d.setup.device.is_cuda() ? "cannot place the " + tower + " on " + d.setup.description
+                                                      : "cannot build the " + tower;
+    return (d.file.empty() ? std::string("model") : d.file) + ": " + what + " (" + firstLine(e.what()) + ")";
+}
+
+// Builds one tower once: `build` fills its weights. A failure is remembered and reported to every caller.
+template<typename Build>
+bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const char *name, Build build,
+                  std::string *error)
+{
+    if (tower.ready.load(std::memory_order_acquire)) {
+        return true;
     }
-    d->weights = std::move(weights);
-    d->format = std::move(format);
-    d->file = std::move(file);
-    result.model = std::make_unique<ClipModel>(std::move(d));
-    return result;
+    std::lock_guard<std::mutex> lock(tower.mutex);
+    if (tower.ready.load(std::memory_order_relaxed)) {
+        return true;
+    }
+    if (tower.error.empty()) {
+        try {
+            // Building is copying and converting, bound by memory rather than by cores; on one thread it runs beside
+            // whatever else a start does (loading the rows) without the two fighting over both cores.
+            const ScopedCpuThreads oneThread(1);
+            build();
+            tower.ready.store(true, std::memory_order_release);
+            return true;
+        } catch (const std::exception &e) { // out of (GPU) memory, a file changed under its mapping
+            tower.error = buildProblem(d, name, e);
+        }
+    }
+    if (error) {
+        *error = tower.error;
+    }
+    return false;
 }
 
 } // namespace
 
-torch::Tensor ClipModel::Private::imageForward(const torch::Tensor &pixels) const
+bool ClipModel::Private::prepareText(std::string *error)
 {
+    return prepareTower(*this, text, "text tower", [this] {
+        TextWeights built = buildTextWeights(*checkpoint);
+        if (textMode.activation == Activation::SiluPrescaled) {
+            foldQuickGeluScale(built.blocks); // before the cast: the scaling happens in float32
+        }
+        convertTextWeights(built, setup.device, setup.dtype);
+        weights.text = std::move(built);
+    }, error);
+}
+
+bool ClipModel::Private::prepareImage(std::string *error)
+{
+    return prepareTower(*this, image, "image tower", [this] {
+        VisionWeights built = buildVisionWeights(*checkpoint);
+        if (imageMode.activation == Activation::SiluPrescaled) {
+            foldQuickGeluScale(built.blocks);
+        }
+        convertVisionWeights(built, setup.device, setup.dtype);
+        weights.vision = std::move(built);
+    }, error);
+}
+
+torch::Tensor ClipModel::Private::imageForward(const torch::Tensor &pixels)
+{
+    std::string error;
+    if (!prepareImage(&error)) {
+        throw std::runtime_error(error);
+    }
     // On the CPU, memory traffic of the activations dominates once a batch's [50 N, 3072] MLP activations
     // outgrow the caches: ViT-B/32 ran at 18 img/s in batches of 8 and 10 img/s in batches of 32 on the
     // 2-core development machine. The features do not depend on how a batch is split.
     const int64_t step = setup.device.is_cuda() ? pixels.size(0) : kCpuMicroBatch;
     if (pixels.size(0) <= step) {
-        return encodeImagesWith(weights.vision, weights.config, pixels, mode);
+        return encodeImagesWith(weights.vision, weights.config, pixels, imageMode);
     }
     std::vector<torch::Tensor> parts;
     for (int64_t start = 0; start < pixels.size(0); start += step) {
-        parts.push_back(encodeImagesWith(weights.vision, weights.config, pixels.slice(0, start, start + step), mode));
+        parts.push_back(
+            encodeImagesWith(weights.vision, weights.config, pixels.slice(0, start, start + step), imageMode));
     }
     return torch::cat(parts, 0);
 }
 
-torch::Tensor ClipModel::Private::textForward(const torch::Tensor &tokens) const
+torch::Tensor ClipModel::Private::textForward(const torch::Tensor &tokens)
 {
-    return encodeTextsWith(weights.text, weights.config, tokens, setup.dtype, mode);
+    std::string error;
+    if (!prepareText(&error)) {
+        throw std::runtime_error(error);
+    }
+    return encodeTextsWith(weights.text, weights.config, tokens, setup.dtype, textMode);
 }
 
 ClipModel::ClipModel(std::unique_ptr<Private> d)
@@ -140,26 +205,73 @@ ClipModel::~ClipModel() = default;
 
 LoadResult ClipModel::load(const std::string &path, const LoadOptions &options)
 {
-    Checkpoint checkpoint;
-    std::string error;
-    if (!loadCheckpoint(path, &checkpoint, &error)) {
-        LoadResult result;
-        result.error = error;
+    LoadResult result;
+    auto checkpoint = std::make_shared<Checkpoint>();
+    if (!loadCheckpoint(path, checkpoint.get(), &result.error, options.fileAccess)) {
         return result;
     }
-    return finishLoad(std::move(checkpoint.weights), checkpoint.format, options, checkpoint.file, checkpoint.file);
+    std::unique_ptr<Private> d = newPrivate(checkpoint->config, options, checkpoint->file, &result.error);
+    if (!d) {
+        return result;
+    }
+    d->weights.logitScale = checkpoint->logitScale;
+    d->format = checkpoint->format;
+    d->file = checkpoint->file;
+    d->checkpoint = std::move(checkpoint);
+    if (!options.lazyTowers && (!d->prepareText(&result.error) || !d->prepareImage(&result.error))) {
+        return result;
+    }
+    result.model = std::make_unique<ClipModel>(std::move(d));
+    return result;
 }
 
 LoadResult ClipModel::createRandom(const ModelConfig &config, const LoadOptions &options)
 {
+    LoadResult result;
+    const std::string name = architectureName(config);
     try {
         torch::manual_seed(0);
-        return finishLoad(randomWeights(config), "random", options, architectureName(config), {});
-    } catch (const std::exception &e) {
-        LoadResult result;
-        result.error = architectureName(config) + ": " + firstLine(e.what());
-        return result;
+        ClipWeights weights = randomWeights(config);
+        std::unique_ptr<Private> d = newPrivate(config, options, name, &result.error);
+        if (!d) {
+            return result;
+        }
+        if (d->imageMode.activation == Activation::SiluPrescaled) {
+            foldQuickGeluScale(weights.vision.blocks); // before the cast: the scaling happens in float32
+        }
+        if (d->textMode.activation == Activation::SiluPrescaled) {
+            foldQuickGeluScale(weights.text.blocks);
+        }
+        convertWeights(weights, d->setup.device, d->setup.dtype);
+        d->weights = std::move(weights);
+        d->format = "random";
+        d->text.ready = true;
+        d->image.ready = true;
+        result.model = std::make_unique<ClipModel>(std::move(d));
+    } catch (const std::exception &e) { // out of GPU memory, unsupported dtype on this build
+        result.error = name + ": " + firstLine(e.what());
     }
+    return result;
+}
+
+bool ClipModel::prepareTextTower(std::string *error)
+{
+    return d->prepareText(error);
+}
+
+bool ClipModel::prepareImageTower(std::string *error)
+{
+    return d->prepareImage(error);
+}
+
+bool ClipModel::isTextTowerReady() const
+{
+    return d->text.ready.load(std::memory_order_acquire);
+}
+
+bool ClipModel::isImageTowerReady() const
+{
+    return d->image.ready.load(std::memory_order_acquire);
 }
 
 const ModelConfig &ClipModel::config() const
@@ -205,6 +317,10 @@ Features ClipModel::encodeImages(const float *pixels, int64_t count)
         empty.dim = config().embedDim;
         return empty;
     }
+    std::string error;
+    if (!d->prepareImage(&error)) {
+        return failure(error);
+    }
     try {
         c10::InferenceMode inference; // thread-local: lives on the thread that runs the forward pass
         const torch::Tensor all = torch::from_blob(const_cast<float *>(pixels), {count, 3, r, r}, torch::kFloat32);
@@ -242,6 +358,10 @@ Features ClipModel::encodeTexts(const std::vector<std::vector<int64_t>> &tokens,
         }
         const auto eot = std::max_element(row.begin(), row.end()) - row.begin(); // first maximum, like argmax
         length = std::max<int64_t>(length, eot + 1);
+    }
+    std::string error;
+    if (!d->prepareText(&error)) {
+        return failure(error);
     }
     try {
         c10::InferenceMode inference;

@@ -21,12 +21,23 @@ enum class Precision { Auto, Float32, Float16, BFloat16 };
 /// queries; its features stay within ~1e-6 relative of Reference.
 enum class Kernels { Auto, Reference, Fast };
 
+/// How a checkpoint's bytes reach the tensors. Map: a private read-only mapping of the file, float32 tensors on the
+/// CPU are views over it (zero copy; pages come from the OS page cache as a tower uses them). Read: the file is read
+/// into memory first. Auto: Map, except for files on network and FUSE file systems, which are read (see filebytes.h
+/// for what a mapping risks).
+enum class FileAccess { Auto, Map, Read };
+
 struct LoadOptions {
     DeviceChoice device = DeviceChoice::Auto;
     Precision precision = Precision::Auto;
     Kernels kernels = Kernels::Auto;
     /// Intra-op threads for the CPU; 0 = one per core. Set process-wide on first load.
     int cpuThreads = 0;
+    FileAccess fileAccess = FileAccess::Auto;
+    /// true: load() reads and checks the checkpoint's header and every tensor's shape, and each tower's weights are
+    /// built on first use (prepareTextTower / prepareImageTower, or the first encode). false: both towers are built
+    /// during load() (the behaviour before lazy towers; the features are the same bit for bit).
+    bool lazyTowers = true;
 };
 
 /// Fills `options` from the command-line spellings shared by clipfind-cli and clipfind-engine:
@@ -34,6 +45,9 @@ struct LoadOptions {
 /// (0 = one per core). Returns false with *error naming the bad value and the valid ones.
 bool parseLoadOptions(const std::string &device, const std::string &precision, const std::string &kernels,
                       const std::string &threads, LoadOptions *options, std::string *error);
+
+/// Whether a model loaded with these options runs on CUDA (Auto: when a GPU is available), without loading one.
+bool wouldUseCuda(const LoadOptions &options);
 
 /// Row-major feature matrix, or an error. Features are unnormalized, like openai/CLIP `encode_*`.
 struct Features {
@@ -59,6 +73,8 @@ enum class TextPass { UpToEot, Full };
 
 /// A loaded CLIP model on one device. Thread contract: load anywhere; the weights are read-only afterwards, so a
 /// text pass and an image pass may run at the same time on two threads; each kind from one thread at a time.
+/// Building a tower (prepare*Tower, or the first encode of its kind) is thread-safe: a second caller waits for the
+/// first and then finds the tower ready.
 class ClipModel
 {
 public:
@@ -84,6 +100,15 @@ public:
     /// "float32", "float16" or "bfloat16".
     std::string precisionName() const;
     int cpuThreads() const;
+
+    /// Builds the text tower's weights now (float32 views over a mapped fp32 file cost nothing; fp16 weights are
+    /// converted; the token table stays as stored: only the rows a query uses are converted). Idempotent and
+    /// thread-safe; false with *error (one line naming the file) when the weights cannot be built. A failure sticks.
+    bool prepareTextTower(std::string *error = nullptr);
+    /// The same for the image tower, which only indexing, image terms and dropped images need.
+    bool prepareImageTower(std::string *error = nullptr);
+    bool isTextTowerReady() const;
+    bool isImageTowerReady() const;
 
     /// pixels: `count` images of 3 x R x R float32 (CHW, normalized), R = config().imageResolution.
     Features encodeImages(const float *pixels, int64_t count);

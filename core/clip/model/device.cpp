@@ -40,6 +40,12 @@ std::string dtypeName(torch::ScalarType dtype)
     }
 }
 
+bool wouldUseCuda(const LoadOptions &options)
+{
+    return options.device == DeviceChoice::Cuda
+        || (options.device == DeviceChoice::Auto && torch::cuda::is_available());
+}
+
 bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *error)
 {
     const bool cudaAvailable = torch::cuda::is_available();

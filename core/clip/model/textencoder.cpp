@@ -16,8 +16,10 @@ torch::Tensor encodeTextsWith(const TextWeights &w, const ModelConfig &config, c
                               torch::ScalarType dtype, const ForwardMode &mode)
 {
     const int64_t length = tokens.size(1);
-    torch::Tensor x = torch::embedding(w.tokenEmbedding, tokens);    // [N, L, w]
-    x = x + w.positionalEmbedding.slice(0, 0, length);               // learned positions
+    // The table may keep its stored dtype (fp16 in OpenAI's releases): only the gathered rows are converted, to the
+    // same values a converted table would give.
+    torch::Tensor x = torch::embedding(w.tokenEmbedding, tokens).to(w.positionalEmbedding.scalar_type()); // [N, L, w]
+    x = x + w.positionalEmbedding.slice(0, 0, length);                                                  // positions
     torch::Tensor mask = causalMask(length, x.device());
     if (dtype != torch::kFloat32) {
         mask = mask.to(dtype); // baddbmm needs one dtype; -inf survives the cast

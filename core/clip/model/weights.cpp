@@ -46,28 +46,37 @@ void foldScale(std::vector<BlockWeights> &blocks)
 
 } // namespace
 
-void foldQuickGeluScale(ClipWeights &w)
+void foldQuickGeluScale(std::vector<BlockWeights> &blocks)
 {
-    foldScale(w.vision.blocks);
-    foldScale(w.text.blocks);
+    foldScale(blocks);
 }
 
-void convertWeights(ClipWeights &w, torch::Device device, torch::ScalarType dtype)
+void convertVisionWeights(VisionWeights &v, torch::Device device, torch::ScalarType dtype)
 {
-    VisionWeights &v = w.vision;
     for (torch::Tensor *t : {&v.conv1, &v.classEmbedding, &v.positionalEmbedding, &v.proj}) {
         convert(*t, device, dtype);
     }
     convertLayerNorm(v.lnPre, device, dtype);
     convertLayerNorm(v.lnPost, device, dtype);
     convertBlocks(v.blocks, device, dtype);
+}
 
-    TextWeights &x = w.text;
-    for (torch::Tensor *t : {&x.tokenEmbedding, &x.positionalEmbedding, &x.projection}) {
+void convertTextWeights(TextWeights &x, torch::Device device, torch::ScalarType dtype)
+{
+    if (device.is_cuda()) {
+        convert(x.tokenEmbedding, device, dtype);
+    }
+    for (torch::Tensor *t : {&x.positionalEmbedding, &x.projection}) {
         convert(*t, device, dtype);
     }
     convertLayerNorm(x.lnFinal, device, dtype);
     convertBlocks(x.blocks, device, dtype);
+}
+
+void convertWeights(ClipWeights &w, torch::Device device, torch::ScalarType dtype)
+{
+    convertVisionWeights(w.vision, device, dtype);
+    convertTextWeights(w.text, device, dtype);
 }
 
 } // namespace clipfind::clip

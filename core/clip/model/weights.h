@@ -58,10 +58,16 @@ struct ClipWeights {
 
 /// Moves every tensor to `device`: linear, conv and embedding tensors in `dtype`, LayerNorm parameters in float32
 /// on the CPU (the reference's mixed precision) and in `dtype` on CUDA (its layer_norm accumulates in float32).
+/// On the CPU the token embedding table keeps its dtype: the text encoder converts the rows a query gathers (the
+/// same values as converting the whole table first).
+void convertTextWeights(TextWeights &weights, torch::Device device, torch::ScalarType dtype);
+void convertVisionWeights(VisionWeights &weights, torch::Device device, torch::ScalarType dtype);
+/// Both towers.
 void convertWeights(ClipWeights &weights, torch::Device device, torch::ScalarType dtype);
 
 /// Scales every MLP's c_fc by 1.702 and c_proj by 1/1.702 so that silu() computes QuickGELU:
-/// c_proj(h * sigmoid(1.702 h)) = (c_proj / 1.702)(silu(1.702 h)). For Activation::SiluPrescaled.
-void foldQuickGeluScale(ClipWeights &weights);
+/// c_proj(h * sigmoid(1.702 h)) = (c_proj / 1.702)(silu(1.702 h)). For Activation::SiluPrescaled. Makes copies of
+/// the scaled weights (views over a mapped file stay untouched).
+void foldQuickGeluScale(std::vector<BlockWeights> &blocks);
 
 } // namespace clipfind::clip
