@@ -174,7 +174,7 @@ BertClipLoadResult finishLoad(BertClipWeights weights, const LoadOptions &option
                                                               : Activation::QuickGelu;
     try {
         if (weights.hasVision && d->visionMode.activation == Activation::SiluPrescaled) {
-            foldQuickGeluScale(weights.clip); // before the cast: the scaling happens in float32
+            foldQuickGeluScale(weights.clip.vision.blocks); // before the cast: the scaling happens in float32
         }
         convertBertWeights(weights, d->setup.device, d->setup.dtype);
     } catch (const std::exception &e) { // out of GPU memory, unsupported dtype on this build
