@@ -9,6 +9,7 @@
 #include "core/clip/model/visionencoder.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 namespace clipfind::clip {
@@ -112,8 +113,8 @@ std::string buildProblem(const ClipModel::Private &d, const std::string &tower, 
 
 // Builds one tower once: `build` fills its weights. A failure is remembered and reported to every caller.
 template<typename Build>
-bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const char *name, Build build,
-                  std::string *error)
+bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const char *name, bool oneThread,
+                  Build build, std::string *error)
 {
     if (tower.ready.load(std::memory_order_acquire)) {
         return true;
@@ -124,9 +125,15 @@ bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const
     }
     if (tower.error.empty()) {
         try {
-            // Building is copying and converting, bound by memory rather than by cores; on one thread it runs beside
-            // whatever else a start does (loading the rows) without the two fighting over both cores.
-            const ScopedCpuThreads oneThread(1);
+            // The text tower is built at start, beside the rows loading: on one thread the two do not fight over
+            // both cores (60 ms instead of 600 ms in the app's launch on a loaded 2-core machine). The image tower
+            // is built on the indexer's thread with its own threads: switching that thread to one OpenMP thread and
+            // back left a libgomp worker spinning on a core for seconds, which slowed the encoding 3-10x
+            // (indexertest pauseHoldsTheRunUntilResumed after another run in the same process).
+            std::optional<ScopedCpuThreads> narrowed;
+            if (oneThread) {
+                narrowed.emplace(1);
+            }
             build();
             tower.ready.store(true, std::memory_order_release);
             return true;
@@ -144,7 +151,7 @@ bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const
 
 bool ClipModel::Private::prepareText(std::string *error)
 {
-    return prepareTower(*this, text, "text tower", [this] {
+    return prepareTower(*this, text, "text tower", true, [this] {
         TextWeights built = buildTextWeights(*checkpoint);
         if (textMode.activation == Activation::SiluPrescaled) {
             foldQuickGeluScale(built.blocks); // before the cast: the scaling happens in float32
@@ -156,7 +163,7 @@ bool ClipModel::Private::prepareText(std::string *error)
 
 bool ClipModel::Private::prepareImage(std::string *error)
 {
-    return prepareTower(*this, image, "image tower", [this] {
+    return prepareTower(*this, image, "image tower", false, [this] {
         VisionWeights built = buildVisionWeights(*checkpoint);
         if (imageMode.activation == Activation::SiluPrescaled) {
             foldQuickGeluScale(built.blocks);
