@@ -28,6 +28,7 @@
 #include "ui/resultmodel.h"
 #include "ui/resultsview.h"
 #include "ui/searchfield.h"
+#include "ui/uilanguage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -36,6 +37,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QInputMethodEvent>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -160,7 +162,13 @@ private:
 void typeSlowly(QLineEdit *field, const QString &text, int intervalMs)
 {
     for (const QChar c : text) {
-        QTest::keyClick(field, c.toLatin1());
+        if (c.unicode() < 0x80) {
+            QTest::keyClick(field, c.toLatin1());
+        } else { // what an input method (for Chinese, say) sends: the composed text, committed
+            QInputMethodEvent commit;
+            commit.setCommitString(QString(c));
+            QCoreApplication::sendEvent(field, &commit);
+        }
         QTest::qWait(intervalMs);
     }
 }
@@ -358,6 +366,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("ClipFind-bench")); // its own settings, not the user's
     QApplication::setOrganizationName(QStringLiteral("ClipFind"));
+    installTranslations(); // as the app does: LANG=zh_CN.UTF-8 shows the window in Chinese
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Event-loop stalls of the real window while indexing and typing; "
                                                     "or a screenshot."));
