@@ -10,15 +10,19 @@
 #include "core/thumbnails/thumbnailloader.h"
 
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <limits>
 
 namespace clipfind {
 
 PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
     : QObject(parent),
       m_databasePath(databasePath),
+      m_thumbnailCache(thumbnails),
       m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/browse.sqlite"), this)),
       m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
       m_search(new LiveSearch(this)),
@@ -28,6 +32,8 @@ PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *th
     m_pool.setObjectName(QStringLiteral("clipfind-loading"));
     m_showingPool.setMaxThreadCount(2);
     m_showingPool.setObjectName(QStringLiteral("clipfind-showing"));
+    m_duplicatesPool.setMaxThreadCount(1);
+    m_duplicatesPool.setObjectName(QStringLiteral("clipfind-duplicates"));
     m_indexer->setCommittedHook([search = m_search](const IndexedRows &rows) { search->applyRows(rows); });
     // The watcher runs with or without a model: the browser lists changed folders again.
     connect(m_indexer, &LibraryIndexer::foldersChanged, m_browser, &FolderBrowser::refreshFolders);
@@ -54,8 +60,12 @@ PhotoLibrary::~PhotoLibrary()
     ++m_modelRequest;
     ++m_folderRequest;
     ++m_countRequest;
+    if (m_duplicatesCancel) {
+        *m_duplicatesCancel = true;
+    }
     m_pool.waitForDone();
     m_showingPool.waitForDone();
+    m_duplicatesPool.waitForDone();
     // The indexer and the search die with this object (children); the indexer waits for its run.
 }
 
@@ -251,6 +261,69 @@ QFuture<UnreadablePhotos> PhotoLibrary::unreadablePhotos()
 QFuture<DecodedImage> PhotoLibrary::decodePhoto(const QString &path, const QSize &bound)
 {
     return QtConcurrent::run(&m_showingPool, [path, bound] { return decodeForDisplay(path, bound); });
+}
+
+QString PhotoLibrary::duplicatesUnavailableReason() const
+{
+    if (m_folder.isEmpty()) {
+        return tr("Open a folder first: duplicates are looked for among its photos.");
+    }
+    if (m_loadingModel && !m_encoder) {
+        return tr("The model is still loading: finding duplicates compares what it sees in each photo.");
+    }
+    if (!m_encoder) {
+        return tr("Finding duplicates needs a CLIP model: it compares what the model sees in each photo. "
+                  "Set one up in Settings.");
+    }
+    return {};
+}
+
+QFuture<DuplicateReport> PhotoLibrary::findDuplicates(const DuplicateOptions &options)
+{
+    const QString reason = duplicatesUnavailableReason();
+    if (!reason.isEmpty()) {
+        DuplicateReport report;
+        report.error = reason;
+        return QtFuture::makeReadyFuture(report);
+    }
+    if (m_duplicatesCancel) {
+        *m_duplicatesCancel = true; // one search at a time: the newer one is what the user waits for
+    }
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_duplicatesCancel = cancel;
+    QFuture<DuplicateReport> future = QtConcurrent::run(
+        &m_duplicatesPool,
+        [cancel, options, databasePath = m_databasePath, folder = m_scope,
+         modelId = m_encoder->sha256()](QPromise<DuplicateReport> &promise) {
+            DuplicateOptions run = options;
+            run.cancel = cancel.get();
+            run.progress = [&promise](qint64 done, qint64 total) { // called one at a time
+                const qint64 most = std::numeric_limits<int>::max();
+                promise.setProgressRange(0, int(std::min(total, most)));
+                promise.setProgressValue(int(std::min(done, most)));
+            };
+            promise.setProgressRange(0, 0);
+            DuplicateReport report = clipfind::findDuplicates(databasePath, folder, modelId, run);
+            if (!report.cancelled) {
+                promise.addResult(std::move(report));
+            }
+        });
+    // QFuture::cancel() reaches the engine through its flag: the watcher hears of it on this thread.
+    auto *watcher = new QFutureWatcher<DuplicateReport>(this);
+    connect(watcher, &QFutureWatcherBase::canceled, this, [cancel] { *cancel = true; });
+    connect(watcher, &QFutureWatcherBase::finished, watcher, &QObject::deleteLater);
+    watcher->setFuture(future);
+    return future;
+}
+
+QFuture<TrashPlan> PhotoLibrary::planTrash(const QStringList &paths)
+{
+    return QtConcurrent::run(&m_showingPool, [paths] { return clipfind::planTrash(paths); });
+}
+
+QFuture<std::vector<TrashOutcome>> PhotoLibrary::moveToTrash(const QStringList &paths)
+{
+    return QtConcurrent::run(&m_showingPool, [paths] { return clipfind::moveToTrash(paths); });
 }
 
 } // namespace clipfind

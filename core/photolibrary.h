@@ -2,6 +2,8 @@
 #pragma once
 
 #include "core/decode/imagedecoder.h"
+#include "core/duplicates/duplicatefinder.h"
+#include "core/duplicates/trash.h"
 #include "core/encode/clipencoder.h"
 #include "core/index/indexer.h"
 #include "core/index/unreadablephotos.h"
@@ -12,7 +14,9 @@
 #include <QString>
 #include <QThreadPool>
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 namespace clipfind {
 
@@ -74,6 +78,8 @@ public:
     LiveSearch *search() const { return m_search; }
     /// Thumbnails for showing results, from the thumbnail cache given to the constructor.
     ThumbnailLoader *thumbnails() const { return m_thumbnails; }
+    /// The thumbnail cache given to the constructor (may be null): for a window with a ThumbnailLoader of its own.
+    const ThumbnailCache *thumbnailCache() const { return m_thumbnailCache; }
 
     /// The open folder's unreadable photos with their reasons (listUnreadablePhotos(), on a worker). No folder:
     /// an empty list.
@@ -81,6 +87,24 @@ public:
     /// A photo decoded to be shown (decodeForDisplay(), on a worker): with the indexer's decoder, upright, fitted
     /// into `bound` when it is valid (a preview), else at full resolution (the clipboard).
     QFuture<DecodedImage> decodePhoto(const QString &path, const QSize &bound = {});
+
+    /// Why findDuplicates() cannot run now, in a sentence for the user (no folder open, no model, the model still
+    /// loading); empty when it can.
+    QString duplicatesUnavailableReason() const;
+    /// Near-identical photos of the folder browsed now (scope(): the open folder or the subfolder chosen), from the
+    /// stored embeddings of the current model (findDuplicates() in core/duplicates, on a pool of this object's). The
+    /// future's progress: a range of 0..0 while the embeddings are compared, then photos fingerprinted of those to
+    /// do. QFuture::cancel() stops it (the future then has no result); so does another findDuplicates() or the end
+    /// of this object. When it cannot run: a finished future whose report's error is duplicatesUnavailableReason().
+    /// Only the photos indexed so far are compared. `options` may set the thresholds; its progress and cancel
+    /// members are the future's.
+    QFuture<DuplicateReport> findDuplicates(const DuplicateOptions &options = {});
+    /// What moving `paths` to the trash involves, with the question to ask first (planTrash(), on a worker: it
+    /// reads each file's size).
+    QFuture<TrashPlan> planTrash(const QStringList &paths);
+    /// Moves `paths` to the system trash (moveToTrash(), on a worker): one outcome per path, in order. Nothing is
+    /// deleted outright; the folder watcher then takes the photos out of the browse view, the index and the search.
+    QFuture<std::vector<TrashOutcome>> moveToTrash(const QStringList &paths);
 
 Q_SIGNALS:
     void modelLoading(const QString &path);
@@ -104,8 +128,11 @@ private:
     void setRows(qint64 rows);
 
     QString m_databasePath;
+    const ThumbnailCache *m_thumbnailCache;
     QThreadPool m_pool;        // model and row loading
-    QThreadPool m_showingPool; // what a window shows: previews, the clipboard, the unreadable photos
+    QThreadPool m_showingPool; // what a window shows: previews, the clipboard, the unreadable photos, the trash
+    QThreadPool m_duplicatesPool; // one duplicates search at a time (the engine spreads its work over threads itself)
+    std::shared_ptr<std::atomic_bool> m_duplicatesCancel; // of the latest search
     FolderBrowser *m_browser = nullptr;
     LibraryIndexer *m_indexer = nullptr;
     LiveSearch *m_search = nullptr;

@@ -333,6 +333,40 @@ private Q_SLOTS:
         QCOMPARE(missing.unreadable, QStringList{lost + QStringLiteral(": cannot be read")});
     }
 
+    // Indexed as the app does (not --exact), a large JPEG is decoded at a reduced DCT scale for the model: a
+    // 2416 x 3328 photo and its 1208 x 1664 copy both reach it as 604 x 832. The group still keeps the larger one
+    // (though the copy is older) and gives each photo's own size, from its headers.
+    void theKeeperIsTheLargestWhenIndexedAtReducedScale()
+    {
+        const QString folder = m_dir.filePath(QStringLiteral("large"));
+        QVERIFY(QDir().mkpath(folder));
+        const QImage source(fixture(QStringLiteral("images/img_0059.jpg")));
+        QCOMPARE(source.size(), QSize(302, 416));
+        const QImage large = source.scaled(source.size() * 8, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+        const QString big = folder + QStringLiteral("/big.jpg");
+        const QString half = folder + QStringLiteral("/big half.jpg");
+        QVERIFY(writeBytes(big, encodeJpeg(large, 90)));
+        QVERIFY(writeBytes(half, encodeJpeg(large.scaled(large.size() / 2, Qt::IgnoreAspectRatio,
+                                                         Qt::SmoothTransformation), 90)));
+        QVERIFY(setModified(big, QDateTime(QDate(2022, 6, 1), QTime(9, 0))));
+        QVERIFY(setModified(half, QDateTime(QDate(2020, 6, 1), QTime(9, 0))));
+        const QString dataDir = m_dir.filePath(QStringLiteral("data-reduced"));
+        const CliRun index = runCli({QStringLiteral("index"), folder, QStringLiteral("--model"),
+                                     fixture(QStringLiteral("model.pt")), QStringLiteral("--data-dir"), dataDir,
+                                     QStringLiteral("--device"), QStringLiteral("cpu")},
+                                    QProcessEnvironment::systemEnvironment());
+        QVERIFY2(index.exitCode == 0, index.err.constData());
+
+        const DuplicateReport report = findDuplicates(databasePathIn(dataDir), folder, m_modelId);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(int(report.groups.size()), 1);
+        const DuplicateGroup &group = report.groups.front();
+        QCOMPARE(group.keep().path, QFileInfo(big).canonicalFilePath());
+        QCOMPARE(QSize(group.photos[0].width, group.photos[0].height), QSize(2416, 3328));
+        QCOMPARE(group.photos[1].path, QFileInfo(half).canonicalFilePath());
+        QCOMPARE(QSize(group.photos[1].width, group.photos[1].height), QSize(1208, 1664));
+    }
+
     void thresholdAndErrors()
     {
         DuplicateOptions options;

@@ -2,8 +2,11 @@
 // PhotoLibrary without any widget, as a window uses it: the trained shapes model, a folder of its rendered photos
 // plus an EXIF-rotated photo and a file that is no image. Indexing, searching, the unreadable photos with their
 // reasons, a preview decoded upright like its thumbnail; browsing and watching without a model, indexing once the
-// encoder is ready, and a scope that limits browsing and searching.
+// encoder is ready, and a scope that limits browsing and searching. Finding duplicates on a worker: the planted
+// copies (a re-save, a half-size copy) grouped with their originals, the progress range, QFuture::cancel(), a newer
+// search replacing an older one, and why it cannot run without a model.
 #include "fixturedata.h"
+#include "photowriters.h"
 #include "testfiles.h"
 
 #include "core/browse/folderbrowser.h"
@@ -19,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace clipfind;
@@ -83,6 +87,13 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(dataPath(QStringLiteral("images/portrait_exif6_1600x1200.jpg")), m_rotated));
         m_unreadable = m_photos + QStringLiteral("/scan.jpg");
         QVERIFY(writeBytes(m_unreadable, QByteArray("%PDF-1.4 not a photo")));
+        // Two copies for findDuplicates(): a quality-80 re-save and a half-size copy of two fixture photos.
+        const QImage eight(shapes + QStringLiteral("img_0008.jpg"));
+        QVERIFY(writeBytes(m_photos + QStringLiteral("/img_0008 q80.jpg"), encodeJpeg(eight, 80)));
+        const QImage ten(shapes + QStringLiteral("img_0010.jpg"));
+        QVERIFY(writeBytes(m_photos + QStringLiteral("/img_0010 half.jpg"),
+                           encodeJpeg(ten.scaled(ten.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation),
+                                      90)));
         m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")),
                                                         m_dir.filePath(QStringLiteral("own")));
     }
@@ -105,10 +116,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 2 * kTimeoutMs);
         const IndexReport report = finished.first().at(0).value<IndexReport>();
-        QCOMPARE(report.indexed, 97); // the shapes and the rotated photo
+        QCOMPARE(report.indexed, 99); // the shapes, the rotated photo and the two copies
         QCOMPARE(report.failed.size(), size_t(1));
         QTRY_VERIFY_WITH_TIMEOUT(!searchReady.isEmpty(), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(m_library->searchableRows(), qint64(97), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(m_library->searchableRows(), qint64(99), kTimeoutMs);
         // The count follows the run.
         QTRY_VERIFY_WITH_TIMEOUT(!unreadable.isEmpty() && unreadable.last().at(0).toLongLong() == 1, kTimeoutMs);
 
@@ -185,6 +196,48 @@ private Q_SLOTS:
         QVERIFY(broken.error.startsWith(QStringLiteral("scan.jpg:")));
     }
 
+    void findsDuplicatesOnAWorker()
+    {
+        QVERIFY(m_library);
+        QVERIFY(m_library->duplicatesUnavailableReason().isEmpty());
+        QFuture<DuplicateReport> future = m_library->findDuplicates();
+        QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), kTimeoutMs);
+        QCOMPARE(future.resultCount(), 1);
+        const DuplicateReport report = future.result();
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.stats.photos, qint64(99));
+        QList<QStringList> groups;
+        for (const DuplicateGroup &group : report.groups) {
+            QStringList paths;
+            for (const DuplicatePhoto &photo : group.photos) {
+                paths << photo.path;
+            }
+            groups << paths;
+        }
+        std::sort(groups.begin(), groups.end());
+        const QList<QStringList> expected{
+            {m_photos + QStringLiteral("/img_0008.jpg"), m_photos + QStringLiteral("/img_0008 q80.jpg")},
+            {m_photos + QStringLiteral("/img_0010.jpg"), m_photos + QStringLiteral("/img_0010 half.jpg")},
+        };
+        QCOMPARE(groups, expected);
+        // The fingerprint stage counted its photos to the end: at least the four in the groups.
+        QVERIFY2(future.progressMaximum() >= 4, qPrintable(QString::number(future.progressMaximum())));
+        QCOMPARE(future.progressValue(), future.progressMaximum());
+
+        // One search at a time on one thread: a search queued behind another and cancelled before it starts
+        // finishes without a result; the older one is replaced by the newer (cancelled or done, never both).
+        QFuture<DuplicateReport> older = m_library->findDuplicates();
+        QFuture<DuplicateReport> cancelled = m_library->findDuplicates();
+        cancelled.cancel();
+        QFuture<DuplicateReport> newest = m_library->findDuplicates();
+        QTRY_VERIFY_WITH_TIMEOUT(older.isFinished() && cancelled.isFinished() && newest.isFinished(), kTimeoutMs);
+        QVERIFY(cancelled.isCanceled());
+        QCOMPARE(cancelled.resultCount(), 0);
+        QVERIFY(older.resultCount() == 0 || older.result().groups.size() == 2);
+        QCOMPARE(newest.resultCount(), 1);
+        QCOMPARE(newest.result().groups.size(), size_t(2));
+    }
+
     void browsesWithoutAModelAndIndexesOnceOneIsReady()
     {
         // Ten shape photos, two more in sub/.
@@ -214,6 +267,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(photos(), 12, kTimeoutMs);
         QVERIFY(!library.hasModel());
         QCOMPARE(library.searchableRows(), qint64(-1));
+        // Duplicates need the model: a finished future that says why, nothing run.
+        QVERIFY(library.duplicatesUnavailableReason().contains(QStringLiteral("needs a CLIP model")));
+        const QFuture<DuplicateReport> noModel = library.findDuplicates();
+        QVERIFY(noModel.isFinished());
+        QCOMPARE(noModel.result().error, library.duplicatesUnavailableReason());
         QCOMPARE(library.indexer()->state(), LibraryIndexer::State::Idle);
         // The folder is watched all the same: a photo added shows up.
         QVERIFY(QFile::copy(shapes + names[12], folder + QLatin1Char('/') + names[12]));

@@ -3,8 +3,11 @@
 // reason instead of a crash, a second request is answered from memory (and a later loader from the thumbnail
 // cache), and what was asked for before a clear() is not announced.
 #include "fixturedata.h"
+#include "heifwriter.h"
+#include "photowriters.h"
 #include "testfiles.h"
 
+#include "core/decode/imagedecoder.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "core/thumbnails/thumbnailloader.h"
 
@@ -12,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QRegularExpression>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -123,6 +127,52 @@ private Q_SLOTS:
         // Small photos are not enlarged.
         const Thumbnail small = ThumbnailLoader::load(nullptr, photo(QStringLiteral("small_120x90.png")));
         QCOMPARE(small.image.size(), QSize(120, 90));
+    }
+
+    // The facts' size is the photo's upright size from its headers, for every format the decoder reads: the fixture
+    // images (their names say the stored size; EXIF orientations 6 and 8 turn it), HEIC and AVIF made here with a
+    // quarter turn in their irot box, and a DNG whose decode is a half-size one (the facts give the camera's full
+    // size).
+    void factsGiveTheUprightSizeOfEveryFormat()
+    {
+        const QRegularExpression stored(QStringLiteral("_(\\d+)x(\\d+)\\."));
+        for (const QString &path : std::as_const(m_photos)) {
+            const QString name = QFileInfo(path).fileName();
+            const QRegularExpressionMatch match = stored.match(name);
+            QVERIFY2(match.hasMatch(), qPrintable(name));
+            QSize expected(match.captured(1).toInt(), match.captured(2).toInt());
+            if (name.contains(QLatin1String("exif6")) || name.contains(QLatin1String("exif8"))) {
+                expected.transpose();
+            }
+            const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, path);
+            QVERIFY2(thumbnail.ok(), qPrintable(thumbnail.facts.error));
+            QVERIFY2(thumbnail.facts.size == expected, qPrintable(name));
+        }
+
+        QImage scene(120, 80, QImage::Format_RGB888);
+        scene.fill(QColor(200, 60, 40));
+        QString error;
+        const QString heic = photo(QStringLiteral("turned.heic"));
+        QVERIFY(writeBytes(heic, encodeHeif(scene, false, 80, 6, {}, &error)));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QString avif = photo(QStringLiteral("plain.avif"));
+        QVERIFY(writeBytes(avif, encodeHeif(scene, true, 80, 1, {}, &error)));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        DngSpec dng;
+        dng.image = storedForOrientation(scene.scaled(400, 300), 6); // stored 300 x 400, shown 400 x 300
+        dng.orientation = 6;
+        dng.preview = encodeJpeg(dng.image.scaled(150, 200), 90); // too small to be shown: a half-size decode
+        const QString raw = photo(QStringLiteral("camera.dng"));
+        QVERIFY(writeBytes(raw, makeDng(dng)));
+        for (const auto &[path, expected] : {std::pair(heic, QSize(80, 120)), std::pair(avif, QSize(120, 80)),
+                                             std::pair(raw, QSize(400, 300))}) {
+            const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, path);
+            QVERIFY2(thumbnail.ok(), qPrintable(thumbnail.facts.error));
+            QCOMPARE(thumbnail.facts.size, expected);
+            QCOMPARE(readImageSize(path), expected);
+        }
+        QCOMPARE(ThumbnailLoader::load(nullptr, raw).image.size(), QSize(200, 150)); // the half-size decode, upright
+        QVERIFY(!readImageSize(photo(QStringLiteral("no such photo.jpg"))).isValid());
     }
 
     void visibleFirstNewestRequestFirst()

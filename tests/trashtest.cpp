@@ -109,6 +109,32 @@ private Q_SLOTS:
         QCOMPARE(readBytes(photo), QByteArray("kept"));
         QVERIFY(outcomes[0].pathInTrash.isEmpty());
     }
+
+    // When the home trash cannot be made at all (a plain file named Trash), Qt 6.4 moves the file into files/ of the
+    // current directory: moveToTrash() puts it back and says why, and removes the .trashinfo Qt wrote there.
+    void aTrashThatCannotBeMadeLeavesTheFile()
+    {
+        const QString saved = m_trash + QStringLiteral(".saved");
+        QVERIFY(QDir().rename(m_trash, saved));
+        QVERIFY(writeBytes(m_trash, "not a folder"));
+        const QString work = m_dir.filePath(QStringLiteral("work"));
+        QVERIFY(QDir().mkpath(work));
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(work));
+        const QString photo = m_photos + QStringLiteral("/d.jpg");
+        QVERIFY(writeBytes(photo, "stays"));
+        const std::vector<TrashOutcome> outcomes = moveToTrash({photo});
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY(QFile::remove(m_trash));
+        QVERIFY(QDir().rename(saved, m_trash));
+        QCOMPARE(outcomes.size(), size_t(1));
+        QVERIFY(!outcomes[0].moved);
+        QCOMPARE(outcomes[0].error,
+                 photo + QStringLiteral(": cannot move it to the trash (the trash folder cannot be made)"));
+        QCOMPARE(readBytes(photo), QByteArray("stays"));
+        QVERIFY(!QFileInfo::exists(work + QStringLiteral("/files/d.jpg")));
+        QVERIFY(!QFileInfo::exists(work + QStringLiteral("/info/d.jpg.trashinfo")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TrashTest)

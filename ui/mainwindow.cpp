@@ -9,6 +9,7 @@
 #include "core/search/livesearch.h"
 #include "core/search/searchquery.h"
 #include "ui/browseview.h"
+#include "ui/duplicatesdialog.h"
 #include "ui/failuresdialog.h"
 #include "ui/foldersidebar.h"
 #include "ui/indexingstatus.h"
@@ -109,6 +110,7 @@ void MainWindow::connectLibrary()
     connect(m_library, &PhotoLibrary::folderOpened, this, [this](const QString &folder) {
         setWindowTitle(tr("%1 — ClipFind").arg(QDir(folder).dirName()));
         m_view->showResults({}, false);
+        updateReadiness(); // Find Duplicates can run now
         updatePage();
     });
     connect(m_library->browser(), &FolderBrowser::listingChanged, this, &MainWindow::showListing);
@@ -284,6 +286,13 @@ void MainWindow::createActions()
     m_sortByDateAction->setToolTip(tr("Newest first (date taken, else file date) instead of best first"));
     connect(m_sortByDateAction, &QAction::toggled, this, &MainWindow::updateSearchOptions);
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->setToolTipsVisible(true); // the tooltip says why Find Duplicates cannot run yet
+    m_findDuplicatesAction =
+        tools->addAction(QIcon::fromTheme(QStringLiteral("edit-find-replace")), tr("Find &Duplicates…"));
+    m_findDuplicatesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    connect(m_findDuplicatesAction, &QAction::triggered, this, &MainWindow::showDuplicates);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     auto *syntax = help->addAction(tr("&Search Syntax"));
     connect(syntax, &QAction::triggered, this,
@@ -406,6 +415,34 @@ void MainWindow::showFailures()
     dialog->show();
 }
 
+DuplicatesDialog *MainWindow::duplicatesDialog() const
+{
+    return m_duplicates.data();
+}
+
+void MainWindow::showDuplicates()
+{
+    // Without a folder or a model the action stays there and says why (a greyed-out entry would not).
+    const QString reason = m_library->duplicatesUnavailableReason();
+    if (!reason.isEmpty()) {
+        m_messages->showMessage(reason, MessageBar::Kind::Information);
+        return;
+    }
+    if (m_duplicates) {
+        if (m_duplicates->folder() != m_library->scope()) {
+            m_duplicates->start(); // another folder since: look there
+        }
+        m_duplicates->raise();
+        m_duplicates->activateWindow();
+        return;
+    }
+    m_duplicates = new DuplicatesDialog(m_library, this);
+    m_duplicates->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_duplicates, &DuplicatesDialog::findSimilarRequested, this, &MainWindow::findSimilar);
+    m_duplicates->show();
+    m_duplicates->start();
+}
+
 void MainWindow::updateSearchOptions()
 {
     SearchOptions options;
@@ -496,6 +533,11 @@ void MainWindow::updatePage()
 
 void MainWindow::updateReadiness()
 {
+    const QString unavailable = m_library->duplicatesUnavailableReason();
+    const QString about = tr("Groups of near-identical photos in the folder browsed now; move the extra copies to the "
+                             "trash");
+    m_findDuplicatesAction->setToolTip(unavailable.isEmpty() ? about : unavailable);
+    m_findDuplicatesAction->setStatusTip(m_findDuplicatesAction->toolTip());
     if (m_library->isLoadingModel()) {
         m_search->setReadiness(SearchField::Readiness::LoadingModel);
     } else if (m_library->hasModel()) {

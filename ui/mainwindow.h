@@ -6,6 +6,7 @@
 #include "ui/appsettings.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -20,6 +21,7 @@ class QStackedWidget;
 namespace clipfind {
 
 class BrowseView;
+class DuplicatesDialog;
 class FolderSidebar;
 class IndexingStatus;
 class MessageBar;
@@ -67,6 +69,10 @@ public:
     QAction *showFoldersAction() const { return m_showFoldersAction; }
     QAction *closeMatchesAction() const { return m_cutoffAction; }
     QAction *sortByDateAction() const { return m_sortByDateAction; }
+    /// Tools → Find Duplicates; its tooltip says why it cannot run when it cannot.
+    QAction *findDuplicatesAction() const { return m_findDuplicatesAction; }
+    /// The duplicates window while it is open.
+    DuplicatesDialog *duplicatesDialog() const;
     /// The page shown now: the placeholder, the browse view or the results.
     QWidget *currentPage() const;
     MessageBar *messageBar() const { return m_messages; }
@@ -93,6 +99,8 @@ private:
     void showSettings();
     void showModelSetup();
     void showFailures();
+    /// Tools → Find Duplicates: the duplicates window for the folder browsed now, or why it cannot be looked for.
+    void showDuplicates();
     void showResults(const SearchResults &results);
     void showListing(const std::shared_ptr<const PhotoListing> &listing);
     void updatePage();
@@ -125,6 +133,8 @@ private:
     QAction *m_cutoffAction = nullptr;
     QAction *m_sortByDateAction = nullptr;
     QAction *m_showFoldersAction = nullptr;
+    QAction *m_findDuplicatesAction = nullptr;
+    QPointer<DuplicatesDialog> m_duplicates;
     QString m_modelError;
     SearchResults m_lastResults;
 };

@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QPainter>
 #include <QPainterPath>
@@ -308,21 +309,18 @@ bool setModificationTime(const QString &path, qint64 ms)
     return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, 0) == 0;
 }
 
-bool generateAlbums(const QString &folder, const QSize &size, QString *error)
+namespace {
+
+struct Album {
+    const char *path; // under the folder; empty: the folder itself
+    Scene scene;
+    int year;
+    int month;
+    int photos;
+};
+
+bool writeAlbums(const QString &folder, const QSize &size, const std::vector<Album> &albums, QString *error)
 {
-    struct Album {
-        const char *path; // under the folder; empty: the folder itself
-        Scene scene;
-        int year;
-        int month;
-        int photos;
-    };
-    const Album albums[] = {
-        {"Trips/Iceland", Scene::SnowyPeaks, 2026, 11, 14}, {"Garden", Scene::Garden, 2026, 10, 11},
-        {"Family/Birthday", Scene::Party, 2026, 9, 9},      {"Family/Picnic", Scene::Meadow, 2026, 8, 10},
-        {"Trips/Beach", Scene::Beach, 2026, 7, 16},         {"Trips/Alps", Scene::Alps, 2026, 6, 12},
-        {"", Scene::Street, 2026, 11, 5},                   {"", Scene::Meadow, 2026, 5, 8},
-    };
     quint32 seed = 7;
     for (const Album &album : albums) {
         const QString dir = album.path[0] ? folder + QLatin1Char('/') + QLatin1String(album.path) : folder;
@@ -341,6 +339,96 @@ bool generateAlbums(const QString &folder, const QSize &size, QString *error)
                 *error = QStringLiteral("%1: cannot write the photo").arg(path);
                 return false;
             }
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool generateAlbums(const QString &folder, const QSize &size, QString *error)
+{
+    return writeAlbums(folder, size,
+                       {
+                           {"Trips/Iceland", Scene::SnowyPeaks, 2026, 11, 14},
+                           {"Garden", Scene::Garden, 2026, 10, 11},
+                           {"Family/Birthday", Scene::Party, 2026, 9, 9},
+                           {"Family/Picnic", Scene::Meadow, 2026, 8, 10},
+                           {"Trips/Beach", Scene::Beach, 2026, 7, 16},
+                           {"Trips/Alps", Scene::Alps, 2026, 6, 12},
+                           {"", Scene::Street, 2026, 11, 5},
+                           {"", Scene::Meadow, 2026, 5, 8},
+                       },
+                       error);
+}
+
+bool generateDuplicates(const QString &folder, const QSize &size, QString *error)
+{
+    // Scenes whose photos differ enough from one another (the beach and snowy-peak generators make near-identical
+    // shots, which the finder rightly groups as bursts): only the planted copies are duplicates here.
+    const bool written = writeAlbums(folder, size,
+                                     {
+                                         {"Garden", Scene::Garden, 2026, 10, 11},
+                                         {"Family/Birthday", Scene::Party, 2026, 9, 9},
+                                         {"Family/Picnic", Scene::Meadow, 2026, 8, 10},
+                                         {"Trips/Alps", Scene::Alps, 2026, 6, 12},
+                                         {"Trips/Lisbon", Scene::Street, 2026, 11, 6},
+                                     },
+                                     error);
+    if (!written) {
+        return false;
+    }
+    enum class Copy { Half, Resaved, Png, Same };
+    struct Planted {
+        const char *album;
+        int photo;     // the album's n-th photo by name
+        const char *to; // folder of the copy, under `folder`; empty: next to the original
+        Copy copy;
+    };
+    const Planted planted[] = {
+        {"Trips/Alps", 3, "Phone backup", Copy::Half},      {"Trips/Alps", 3, "Exports", Copy::Resaved},
+        {"Trips/Alps", 3, "Exports", Copy::Png},            {"Garden", 2, "Phone backup", Copy::Half},
+        {"Garden", 2, "Exports", Copy::Resaved},            {"Trips/Lisbon", 4, "Phone backup", Copy::Half},
+        {"Family/Birthday", 1, "", Copy::Same},             {"Family/Birthday", 6, "Exports", Copy::Resaved},
+        {"Family/Picnic", 6, "Phone backup", Copy::Half},   {"Garden", 8, "Exports", Copy::Png},
+    };
+    for (const Planted &plant : planted) {
+        const QDir album(folder + QLatin1Char('/') + QLatin1String(plant.album));
+        const QStringList names = album.entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+        if (plant.photo >= names.size()) {
+            *error = QStringLiteral("%1: too few photos").arg(album.path());
+            return false;
+        }
+        const QString original = album.filePath(names[plant.photo]);
+        const QString dir = plant.to[0] ? folder + QLatin1Char('/') + QLatin1String(plant.to) : album.path();
+        const QString base = QFileInfo(original).completeBaseName();
+        QString path;
+        bool written = QDir().mkpath(dir);
+        const QImage image(original);
+        switch (plant.copy) {
+        case Copy::Half:
+            path = dir + QLatin1Char('/') + base + QStringLiteral(".jpg");
+            written = written && image.scaled(image.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                                     .save(path, "JPEG", 85);
+            break;
+        case Copy::Resaved:
+            path = dir + QLatin1Char('/') + base + QStringLiteral("-edit.jpg");
+            written = written && image.save(path, "JPEG", 72);
+            break;
+        case Copy::Png:
+            path = dir + QLatin1Char('/') + base + QStringLiteral(".png");
+            written = written && image.save(path, "PNG");
+            break;
+        case Copy::Same:
+            path = dir + QLatin1Char('/') + base + QStringLiteral(" (1).jpg");
+            written = written && QFile::copy(original, path);
+            break;
+        }
+        // Copied a while after the photo was taken: the original is the earliest.
+        const qint64 copied = QFileInfo(original).lastModified().addDays(40).toMSecsSinceEpoch();
+        if (!written || !setModificationTime(path, copied)) {
+            *error = QStringLiteral("%1: cannot write the copy").arg(path);
+            return false;
         }
     }
     return true;

@@ -4,7 +4,8 @@
 //   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms
 //               heartbeat timer on the GUI thread fires (event-loop stalls: max, 99th percentile) as JSON
 //   screenshot  index a folder, type a query, wait for the thumbnails, grab the screen (run under Xvfb); with
-//               --browse: type nothing, show the folder's photos by month (generated albums over several months)
+//               --browse: type nothing, show the folder's photos by month (generated albums over several months);
+//               with --duplicates: Tools → Find Duplicates on the albums plus copies of some of their photos
 //   listing     time listing a folder of --files photos for browsing (the browser alone, cold and with its dates
 //               cache, then the window up to the photos on screen) and scrolling through them, as JSON
 //   launch      start on a folder indexed before (clipfind-cli index), a query typed at once, the model loaded as
@@ -24,6 +25,8 @@
 #include "ui/browseview.h"
 #include "core/thumbnails/thumbnailloader.h"
 #include "ui/appsettings.h"
+#include "ui/duplicatesdialog.h"
+#include "ui/duplicatesmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/resultmodel.h"
 #include "ui/resultsview.h"
@@ -356,6 +359,35 @@ int runLaunch(const QCommandLineParser &parser, double startMs, const QElapsedTi
     return times.contains(QLatin1String("first_result")) ? 0 : 1;
 }
 
+// Tools → Find Duplicates on the open folder, once its groups and their thumbnails are there; grabs that window.
+int screenshotDuplicates(MainWindow *window, const QString &output)
+{
+    QTest::qWait(500);
+    window->findDuplicatesAction()->trigger();
+    DuplicatesDialog *dialog = window->duplicatesDialog();
+    if (!dialog) {
+        return fail(QStringLiteral("Find Duplicates did not open: %1")
+                        .arg(window->library()->duplicatesUnavailableReason()));
+    }
+    dialog->resize(1240, 860);
+    dialog->move(window->geometry().topLeft());
+    QElapsedTimer wait;
+    wait.start();
+    while (dialog->isSearching() && wait.elapsed() < 300000) {
+        QTest::qWait(50);
+    }
+    QTest::qWait(3000); // the visible thumbnails
+    QCursor::setPos(dialog->frameGeometry().bottomRight() + QPoint(20, 20)); // no card under the pointer
+    QTest::qWait(200);
+    const QPixmap shot = dialog->screen()->grabWindow(0).copy(dialog->frameGeometry());
+    if (shot.isNull() || !shot.save(output)) {
+        return fail(QStringLiteral("cannot grab or save the screen"));
+    }
+    std::fprintf(stderr, "saved %s (%dx%d): %s\n", qPrintable(output), shot.width(), shot.height(),
+                 qPrintable(dialog->summary().isEmpty() ? dialog->stateText() : dialog->summary()));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -373,6 +405,8 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("stalls | screenshot | listing | launch"));
     parser.addOption({QStringLiteral("browse"), QStringLiteral("Screenshot of the folder's photos, nothing typed.")});
+    parser.addOption({QStringLiteral("duplicates"),
+                      QStringLiteral("Screenshot of Find Duplicates (needs --model; generates albums with copies).")});
     parser.addOption({QStringLiteral("scroll"),
                       QStringLiteral("Scroll the photos down this many pixels (screenshot --browse)."),
                       QStringLiteral("px"), QStringLiteral("0")});
@@ -415,8 +449,22 @@ int main(int argc, char **argv)
                           parser.value(QStringLiteral("files")).toInt(), work, thumbnails);
     }
     const bool browse = parser.isSet(QStringLiteral("browse"));
+    const bool duplicates = parser.isSet(QStringLiteral("duplicates"));
     const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
     const QSize size(wh.value(0).toInt(), wh.value(1).toInt());
+    if (duplicates && !parser.isSet(QStringLiteral("model"))) {
+        return fail(QStringLiteral("--duplicates needs --model"));
+    }
+    if (duplicates && (folder.isEmpty() || !QFileInfo::exists(folder))) {
+        if (folder.isEmpty()) {
+            folder = work.filePath(QStringLiteral("photos"));
+        }
+        QString error;
+        std::fprintf(stderr, "generating albums of %dx%d photos with copies...\n", size.width(), size.height());
+        if (!generateDuplicates(folder, size, &error)) {
+            return fail(error);
+        }
+    }
     if (browse && (folder.isEmpty() || !QFileInfo::exists(folder))) {
         if (folder.isEmpty()) {
             folder = work.filePath(QStringLiteral("photos"));
@@ -496,6 +544,9 @@ int main(int argc, char **argv)
         QObject::connect(indexer, &LibraryIndexer::runFinished, &window, [&finished] { finished = true; });
         while (!finished && wait.elapsed() < 300000) {
             QTest::qWait(50);
+        }
+        if (duplicates) {
+            return screenshotDuplicates(&window, parser.value(QStringLiteral("output")));
         }
         if (browse) {
             while (wait.elapsed() < 300000

@@ -207,12 +207,15 @@ QByteArray primaryExif(heif_context *context)
     return tiffAt < size ? block.mid(qsizetype(tiffAt)) : QByteArray();
 }
 
-QDateTime heifDateTaken(const QString &path)
+// Opens `path` for libheif through FileReader (so only the boxes it needs are read, not the image data) and returns
+// what `read` makes of its context; `none` when the file cannot be opened or parsed.
+template <typename Result, typename Read>
+Result readHeifFile(const QString &path, const Result &none, const Read &read)
 {
     try {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
-            return {};
+            return none;
         }
         FileReader self{&file};
         heif_reader reader{};
@@ -223,19 +226,39 @@ QDateTime heifDateTaken(const QString &path)
         reader.wait_for_file_size = &FileReader::waitForFileSize;
         ContextPtr context(heif_context_alloc());
         if (!context || heif_context_read_from_reader(context.get(), &reader, &self, nullptr).code != heif_error_Ok) {
-            return {};
+            return none;
         }
-        return exifDateTaken(primaryExif(context.get()));
-    } catch (...) { // nothing may escape; no date is the answer
-        return {};
+        return read(context.get());
+    } catch (...) { // nothing may escape; no answer is the answer
+        return none;
     }
+}
+
+QDateTime heifDateTaken(const QString &path)
+{
+    return readHeifFile(path, QDateTime(), [](heif_context *context) { return exifDateTaken(primaryExif(context)); });
+}
+
+// The primary image's size after libheif's transforms (irot, clap), as decodePrimary() checks it.
+QSize heifSize(const QString &path)
+{
+    return readHeifFile(path, QSize(), [](heif_context *context) {
+        heif_image_handle *rawHandle = nullptr;
+        if (heif_context_get_primary_image_handle(context, &rawHandle).code != heif_error_Ok) {
+            return QSize();
+        }
+        const HandlePtr handle(rawHandle);
+        const int width = heif_image_handle_get_width(handle.get());
+        const int height = heif_image_handle_get_height(handle.get());
+        return width > 0 && height > 0 ? QSize(width, height) : QSize();
+    });
 }
 
 } // namespace
 
 const ImageCodec &heifCodec()
 {
-    static const ImageCodec codec{"HEIF", &recognizesHeif, &decodeHeif, &heifDateTaken};
+    static const ImageCodec codec{"HEIF", &recognizesHeif, &decodeHeif, &heifDateTaken, &heifSize};
     return codec;
 }
 

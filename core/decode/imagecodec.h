@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QImage>
+#include <QSize>
 #include <QString>
 
 namespace clipfind {
@@ -33,6 +34,8 @@ struct ImageCodec {
     CodecOutput (*decode)(const QByteArray &data, qint64 maxPixels);
     /// When the photo was taken, from its metadata; reads only the parts of the file it needs. Invalid if unknown.
     QDateTime (*dateTaken)(const QString &path);
+    /// The upright size of the full image from the file's headers (no pixels decoded); invalid if unknown.
+    QSize (*size)(const QString &path);
 };
 
 /// HEIF and AVIF (libheif: HEVC through libde265, AV1 through dav1d or aom). The primary image with libheif's

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -461,6 +462,40 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
 }
 
 } // namespace
+
+QSize readImageSize(const QString &path)
+{
+    // A JPEG's frame header follows its APP segments (each at most 64 KiB); PNG, GIF, BMP and WebP say it at once.
+    constexpr qint64 kHeadBytes = qint64(1) << 20;
+    // Writers such as libtiff put IFD0 after the image data: a TIFF is read whole up to this size.
+    constexpr qint64 kMaxTiffBytes = qint64(64) << 20;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QByteArray head = file.read(kHeadBytes);
+    HeaderInfo header = readHeader(head);
+    if (header.format == Format::Heif || header.format == Format::Raw) {
+        const QSize size = (header.format == Format::Heif ? heifCodec() : rawCodec()).size(path);
+        if (size.isValid() || header.format == Format::Heif) {
+            return size;
+        }
+        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF, as decodeBytes() says
+        header.format = Format::Tiff;
+        readTiffIfd0(ByteView(head), &header);
+    }
+    if (header.format == Format::Tiff && (header.width <= 0 || header.height <= 0) && file.size() > head.size()
+        && file.size() <= kMaxTiffBytes) {
+        head += file.readAll();
+        readTiffIfd0(ByteView(head), &header);
+    }
+    if (header.format == Format::Unknown || header.width <= 0 || header.height <= 0
+        || header.width > std::numeric_limits<int>::max() || header.height > std::numeric_limits<int>::max()) {
+        return {};
+    }
+    const QSize size(int(header.width), int(header.height));
+    return header.orientation >= 5 ? size.transposed() : size; // 5-8 turn the picture a quarter
+}
 
 QString imageTooLargeMessage(qint64 width, qint64 height, qint64 maxPixels)
 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QImage>
+#include <QSize>
 #include <QString>
 
 namespace clipfind {
@@ -39,5 +40,13 @@ DecodedImage decodeImage(const QString &path, const DecodeOptions &options = {})
 
 /// Same, for bytes already in memory; `nameForErrors` is used in messages.
 DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options = {});
+
+/// The photo's upright size in pixels from its headers alone, for showing it (tooltips, the duplicates view): what
+/// decodeImage() gives at full resolution, except for camera RAW, where it is the camera's full image size (LibRaw's
+/// header; decodeImage() gives the embedded preview or a half-size decode). Reads the first megabyte of the file (a
+/// TIFF up to 64 MiB, for an IFD0 after its image data); HEIF/AVIF and RAW through their codecs' header readers,
+/// which read only the boxes and tags they need. Invalid when the file cannot be read, its format is not recognized
+/// or its header gives no size. Reentrant; never throws.
+QSize readImageSize(const QString &path);
 
 } // namespace clipfind

@@ -239,11 +239,31 @@ QDateTime rawDateTaken(const QString &path)
     }
 }
 
+// The camera's full image size (after its crop to the visible area), upright: LibRaw's flip bit 4 transposes.
+// Opening reads the headers, not the raw data.
+QSize rawSize(const QString &path)
+{
+    try {
+        const std::unique_ptr<LibRaw> raw = newLibRaw();
+        if (raw->open_file(QFile::encodeName(path).constData()) != LIBRAW_SUCCESS) {
+            return {};
+        }
+        const libraw_image_sizes_t &sizes = raw->imgdata.sizes;
+        if (sizes.width == 0 || sizes.height == 0) {
+            return {};
+        }
+        const QSize size(int(sizes.width), int(sizes.height));
+        return (sizes.flip & 4) ? size.transposed() : size;
+    } catch (...) {
+        return {};
+    }
+}
+
 } // namespace
 
 const ImageCodec &rawCodec()
 {
-    static const ImageCodec codec{"RAW", &recognizesRaw, &decodeRaw, &rawDateTaken};
+    static const ImageCodec codec{"RAW", &recognizesRaw, &decodeRaw, &rawDateTaken, &rawSize};
     return codec;
 }
 

@@ -376,8 +376,11 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
             DuplicatePhoto photo;
             photo.path = file.path;
             photo.bytes = file.size;
-            photo.width = file.width;
-            photo.height = file.height;
+            // The indexed size is what the model's decode gave (a JPEG at a reduced DCT scale, a RAW's preview): the
+            // headers give the photo's own, which the keeper is chosen by and the view shows.
+            const QSize size = readImageSize(file.path);
+            photo.width = size.isValid() ? size.width() : file.width;
+            photo.height = size.isValid() ? size.height() : file.height;
             photo.date = readExifDateTaken(file.path);
             photo.dateTaken = photo.date.isValid();
             if (!photo.dateTaken) {

@@ -42,7 +42,7 @@ struct DuplicateOptions {
 struct DuplicatePhoto {
     QString path;
     qint64 bytes = 0;
-    int width = 0;          ///< upright pixels, as indexed
+    int width = 0;          ///< upright pixels, from the headers (readImageSize(); as indexed when they give none)
     int height = 0;
     QDateTime date;         ///< when it was taken (EXIF, HEIF, RAW), else the file's modification time
     bool dateTaken = false; ///< true: `date` is the date taken

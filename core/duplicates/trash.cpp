@@ -1,11 +1,33 @@
 // SPDX-License-Identifier: MIT
 #include "core/duplicates/trash.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 
 namespace clipfind {
+
+namespace {
+
+// Whether `moved` (where QFile::moveToTrash() put a file) is inside a freedesktop.org trash: .../Trash/files/NAME,
+// .../.Trash-UID/files/NAME or .../.Trash/UID/files/NAME. Qt 6.4, when it cannot make the home trash (a plain file
+// named Trash, say), goes on with an empty trash path and moves the file into files/ of the current directory.
+bool isInTrash(const QString &moved)
+{
+    const QDir files = QFileInfo(moved).absoluteDir();
+    QDir trash = files;
+    if (files.dirName() != QLatin1String("files") || !trash.cdUp()) {
+        return false;
+    }
+    const QString name = trash.dirName();
+    if (name == QLatin1String("Trash") || name.startsWith(QLatin1String(".Trash-"))) {
+        return true;
+    }
+    return trash.cdUp() && trash.dirName() == QLatin1String(".Trash");
+}
+
+} // namespace
 
 TrashPlan planTrash(const QStringList &paths)
 {
@@ -38,7 +60,19 @@ std::vector<TrashOutcome> moveToTrash(const QStringList &paths)
         } else {
             QFile file(path);
             outcome.moved = file.moveToTrash();
-            if (outcome.moved) {
+            // A file Qt moved somewhere that is not a trash folder (see isInTrash()) is put back with an error.
+            if (outcome.moved && !isInTrash(file.fileName())) {
+                // Not a trash the desktop can restore from: put it back, and the .trashinfo Qt wrote beside it goes.
+                const QFileInfo moved(file.fileName());
+                QFile::remove(moved.absoluteDir().absoluteFilePath(
+                    QStringLiteral("../info/%1.trashinfo").arg(moved.fileName())));
+                outcome.moved = !QFile::rename(moved.absoluteFilePath(), path);
+                outcome.error = path + QStringLiteral(": cannot move it to the trash (the trash folder cannot be made)");
+                if (outcome.moved) { // it cannot go back either: say where it is, so nothing is lost
+                    outcome.pathInTrash = moved.absoluteFilePath();
+                    outcome.error.clear();
+                }
+            } else if (outcome.moved) {
                 outcome.pathInTrash = file.fileName(); // QFile::moveToTrash leaves the new path here
             } else {
                 outcome.error = path + QStringLiteral(": cannot move it to the trash (%1)").arg(file.errorString());

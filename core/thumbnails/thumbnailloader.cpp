@@ -5,7 +5,6 @@
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QFileInfo>
-#include <QImageReader>
 
 #include <algorithm>
 
@@ -105,12 +104,9 @@ Thumbnail ThumbnailLoader::load(const ThumbnailCache *store, const QString &path
     const QFileInfo info(path);
     loaded.facts.date = info.lastModified();
     loaded.facts.bytes = info.size();
-    // The dimensions from the header only (no pixels), turned upright like the photo is shown.
-    QImageReader reader(path);
-    loaded.facts.size = reader.size();
-    if (reader.transformation() & QImageIOHandler::TransformationRotate90) {
-        loaded.facts.size.transpose();
-    }
+    // The dimensions from the headers only (no pixels), upright like the photo is shown, read by the decoder that
+    // shows it: HEIC/AVIF and camera RAW too (a RAW's full image size, not its preview's).
+    loaded.facts.size = readImageSize(path);
     const qint64 mtime = info.lastModified().toSecsSinceEpoch();
     if (store) {
         loaded.image = store->load(path, mtime);
