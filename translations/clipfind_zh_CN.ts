@@ -44,6 +44,250 @@
     </message>
 </context>
 <context>
+    <name>clipfind::DuplicateCardDelegate</name>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::DuplicatesDialog</name>
+    <message>
+        <source>Click a photo&apos;s box to keep it or not · Space previews · Double-click opens</source>
+        <translation>点击照片的复选框决定是否保留 · 空格键预览 · 双击打开</translation>
+    </message>
+    <message>
+        <source>Find Duplicates</source>
+        <translation>查找重复照片</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Each group keeps at least one photo: keep another one of this group first.</source>
+        <translation>每组至少保留一张照片：请先保留这一组中的另一张。</translation>
+    </message>
+    <message>
+        <source>Search &amp;Again</source>
+        <translation>重新查找(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Look again, with the photos indexed since</source>
+        <translation>重新查找，包括此后新索引的照片</translation>
+    </message>
+    <message>
+        <source>&amp;Move to Trash…</source>
+        <translation>移到回收站(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Move the photos marked for the trash there, after asking (they can be restored)</source>
+        <translation>确认后将标记的照片移到回收站（可以恢复）</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Duplicates in %1 — ClipFind</source>
+        <translation>%1 中的重复照片 — ClipFind</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>重复照片</translation>
+    </message>
+    <message>
+        <source>Duplicates in %1</source>
+        <translation>%1 中的重复照片</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates in %1…</source>
+        <translation>正在 %1 中查找重复照片…</translation>
+    </message>
+    <message>
+        <source>Indexing is not finished: the photos indexed so far are compared.</source>
+        <translation>索引尚未完成：只比较目前已索引的照片。</translation>
+    </message>
+    <message>
+        <source>Checking the look-alike photos: %1 of %2</source>
+        <translation>正在核对相似的照片：第 %1 张，共 %2 张</translation>
+    </message>
+    <message>
+        <source>The search was stopped before it finished. Search again to see the groups.</source>
+        <translation>查找在完成前被停止。重新查找即可看到各组照片。</translation>
+    </message>
+    <message>
+        <source>Indexing was still running: photos not indexed yet were not compared. Search again when it is done.</source>
+        <translation>查找时索引仍在进行：尚未索引的照片没有参与比较。索引完成后请重新查找。</translation>
+    </message>
+    <message>
+        <source>1 photo could not be checked and was left out: %1</source>
+        <translation>有 1 张照片无法核对，已略过：%1</translation>
+    </message>
+    <message>
+        <source>%1 photos could not be checked and were left out, such as %2</source>
+        <translation>有 %1 张照片无法核对，已略过，例如 %2</translation>
+    </message>
+    <message>
+        <source>Cannot look for duplicates in %1.</source>
+        <translation>无法在 %1 中查找重复照片。</translation>
+    </message>
+    <message>
+        <source>No duplicates found in %1.</source>
+        <translation>在 %1 中没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>1 photo compared.</source>
+        <translation>已比较 1 张照片。</translation>
+    </message>
+    <message>
+        <source>%1 photos compared.</source>
+        <translation>已比较 %1 张照片。</translation>
+    </message>
+    <message>
+        <source>1 group</source>
+        <translation>1 组</translation>
+    </message>
+    <message>
+        <source>%1 groups</source>
+        <translation>%1 组</translation>
+    </message>
+    <message>
+        <source>%1 · nothing marked for the trash</source>
+        <translation>%1 · 没有标记要移到回收站的照片</translation>
+    </message>
+    <message>
+        <source>1 duplicate</source>
+        <translation>1 张重复照片</translation>
+    </message>
+    <message>
+        <source>%1 duplicates</source>
+        <translation>%1 张重复照片</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 to free</source>
+        <translation>%1 · %2 · 可释放 %3</translation>
+    </message>
+    <message>
+        <source>Photos that look the same: re-saved, resized, converted, burst neighbours</source>
+        <translation>看起来相同的照片：重新保存、缩放、转换格式或连拍中相邻的照片</translation>
+    </message>
+    <message>
+        <source>The photos marked for the trash are not there any more.</source>
+        <translation>标记要移到回收站的照片已经不在原处了。</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>The photos marked “Keep” stay where they are. The others can be restored from the trash.</source>
+        <translation>标记为“保留”的照片留在原处。其余照片可以从回收站恢复。</translation>
+    </message>
+    <message>
+        <source>Moving %1 to the trash…</source>
+        <translation>正在将 %1 移到回收站…</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 个文件</translation>
+    </message>
+    <message>
+        <source>%1 files</source>
+        <translation>%1 个文件</translation>
+    </message>
+    <message>
+        <source>Moved %1 (%2) to the trash.</source>
+        <translation>已将 %1（%2）移到回收站。</translation>
+    </message>
+    <message>
+        <source>Nothing could be moved to the trash; the files stay where they are:</source>
+        <translation>没有文件能移到回收站；这些文件仍在原处：</translation>
+    </message>
+    <message>
+        <source>Moved %1 (%2) to the trash. These stay where they are:</source>
+        <translation>已将 %1（%2）移到回收站。以下文件仍在原处：</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 以及另外 %1 个</translation>
+    </message>
+    <message>
+        <source>No duplicates left in %1.</source>
+        <translation>%1 中已没有重复照片。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::DuplicatesModel</name>
+    <message>
+        <source>%1 photos</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <source>similarity %1</source>
+        <translation>相似度 %1</translation>
+    </message>
+    <message>
+        <source>all kept</source>
+        <translation>全部保留</translation>
+    </message>
+    <message>
+        <source>%1 to free</source>
+        <translation>可释放 %1</translation>
+    </message>
+    <message>
+        <source>%1, %2, %3, %4</source>
+        <translation>%1，%2，%3，%4</translation>
+    </message>
+    <message>
+        <source>to be moved to the trash</source>
+        <translation>将移到回收站</translation>
+    </message>
+    <message>
+        <source>kept</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>%1 pixels</source>
+        <translation>%1 像素</translation>
+    </message>
+    <message>
+        <source>Taken %1</source>
+        <translation>拍摄于 %1</translation>
+    </message>
+    <message>
+        <source>File date %1</source>
+        <translation>文件日期 %1</translation>
+    </message>
+    <message>
+        <source>Suggested to keep: the largest, then the earliest</source>
+        <translation>建议保留：分辨率最大的，其次是最早的</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::DuplicatesView</name>
+    <message>
+        <source>Duplicates</source>
+        <translation>重复照片</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::FailuresDialog</name>
     <message>
         <source>Reading the list…</source>
@@ -377,6 +621,18 @@
         <source>%1 · %2 ms</source>
         <translation>%1 · %2 毫秒</translation>
     </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Duplicates…</source>
+        <translation>查找重复照片(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Groups of near-identical photos in the folder browsed now; move the extra copies to the trash</source>
+        <translation>当前浏览的文件夹中几乎相同的照片分组；可将多余的副本移到回收站</translation>
+    </message>
 </context>
 <context>
     <name>clipfind::MessageBar</name>
@@ -611,6 +867,18 @@
     <message>
         <source>%1: not a folder or not readable</source>
         <translation>%1：不是文件夹或无法读取</translation>
+    </message>
+    <message>
+        <source>Open a folder first: duplicates are looked for among its photos.</source>
+        <translation>请先打开一个文件夹：重复照片在其中的照片里查找。</translation>
+    </message>
+    <message>
+        <source>The model is still loading: finding duplicates compares what it sees in each photo.</source>
+        <translation>模型仍在加载：查找重复照片需要比较模型在每张照片中看到的内容。</translation>
+    </message>
+    <message>
+        <source>Finding duplicates needs a CLIP model: it compares what the model sees in each photo. Set one up in Settings.</source>
+        <translation>查找重复照片需要 CLIP 模型：它比较模型在每张照片中看到的内容。请在设置中配置一个模型。</translation>
     </message>
 </context>
 <context>
