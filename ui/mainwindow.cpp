@@ -13,6 +13,7 @@
 #include "ui/failuresdialog.h"
 #include "ui/foldersidebar.h"
 #include "ui/indexingstatus.h"
+#include "ui/mainwindowactions.h"
 #include "ui/messagebar.h"
 #include "ui/modelsetupdialog.h"
 #include "ui/photodroptarget.h"
@@ -46,7 +47,6 @@ namespace clipfind {
 namespace {
 
 constexpr int kResultLimit = 1000; // thousands scroll smoothly; beyond that nobody looks
-constexpr int kZoomStep = 32;
 
 } // namespace
 
@@ -79,7 +79,7 @@ MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath,
     }
     restoreState(m_settings.windowState);
     m_splitter->setSizes({m_settings.foldersWidth, std::max(400, width() - m_settings.foldersWidth)});
-    m_showFoldersAction->setChecked(m_settings.showFolders);
+    m_actions->showFolders->setChecked(m_settings.showFolders);
     setFoldersVisible(m_settings.showFolders);
     updateRecentMenu();
     updateReadiness();
@@ -183,22 +183,22 @@ void MainWindow::createCentralArea()
 
 void MainWindow::createActions()
 {
-    // Tool bar: folder, search field, zoom.
+    m_actions = std::make_unique<MainWindowActions>(this);
+    const MainWindowActions &a = *m_actions;
+    a.fillMenuBar(menuBar());
+
+    // Tool bar: folder, search field, zoom, settings.
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-
-    auto *open = new QAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("&Open Folder…"), this);
-    open->setShortcut(QKeySequence::Open);
-    open->setToolTip(tr("Choose the photo folder to browse and search (Ctrl+O)"));
-    connect(open, &QAction::triggered, this, &MainWindow::chooseFolder);
-    m_recentMenu = new QMenu(tr("Open &Recent"), this);
-    open->setMenu(m_recentMenu);
-    bar->addAction(open);
-
+    bar->addAction(a.open);
     m_search = new SearchField(bar);
     bar->addWidget(m_search);
+    m_zoomSlider = MainWindowActions::createZoomSlider(m_settings.thumbnailSize, bar);
+    bar->addWidget(m_zoomSlider);
+    bar->addAction(a.settings);
+
     connect(m_search, &SearchField::queryEdited, m_library->search(), &LiveSearch::setQuery);
     connect(m_search, &SearchField::searchNowRequested, m_library->search(), &LiveSearch::searchNow);
     connect(m_search, &SearchField::modelSetupRequested, this, &MainWindow::showModelSetup);
@@ -208,94 +208,31 @@ void MainWindow::createActions()
             grid->enterFromAbove();
         }
     });
-
-    auto *zoomIn = new QAction(QIcon::fromTheme(QStringLiteral("zoom-in")), tr("Zoom &In"), this);
-    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
-    connect(zoomIn, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize + kZoomStep); });
-    auto *zoomOut = new QAction(QIcon::fromTheme(QStringLiteral("zoom-out")), tr("Zoom &Out"), this);
-    zoomOut->setShortcut(QKeySequence::ZoomOut);
-    connect(zoomOut, &QAction::triggered, this, [this] { setThumbnailSize(m_settings.thumbnailSize - kZoomStep); });
-    m_zoomSlider = new QSlider(Qt::Horizontal, bar);
-    m_zoomSlider->setRange(AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
-    m_zoomSlider->setSingleStep(16);
-    m_zoomSlider->setPageStep(kZoomStep);
-    m_zoomSlider->setMaximumWidth(140);
-    m_zoomSlider->setToolTip(tr("Thumbnail size (Ctrl+Plus / Ctrl+Minus)"));
-    m_zoomSlider->setAccessibleName(tr("Thumbnail size"));
-    m_zoomSlider->setValue(m_settings.thumbnailSize);
     connect(m_zoomSlider, &QSlider::valueChanged, this, &MainWindow::setThumbnailSize);
-    bar->addWidget(m_zoomSlider);
 
-    auto *settings = new QAction(QIcon::fromTheme(QStringLiteral("configure")), tr("&Settings…"), this);
-    settings->setShortcut(QKeySequence::Preferences);
-    connect(settings, &QAction::triggered, this, &MainWindow::showSettings);
-    bar->addAction(settings);
-
-    // Ctrl+C on either grid copies the selected photos' paths; in the field it copies text.
-    auto *copyPath = new QAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy &Path"), this);
-    copyPath->setShortcut(QKeySequence::Copy);
-    copyPath->setShortcutContext(Qt::WidgetShortcut);
-    m_browse->addAction(copyPath);
-    m_view->addAction(copyPath);
-    connect(copyPath, &QAction::triggered, this, [this] {
-        auto *grid = qobject_cast<PhotoGridView *>(focusWidget());
-        (grid ? grid : activeGrid())->copyPaths();
-    });
-
-    // Menus: every command is reachable with the keyboard.
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(open);
-    file->addMenu(m_recentMenu);
-    auto *rescan = file->addAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Rescan Folder"));
-    rescan->setShortcut(QKeySequence::Refresh);
-    connect(rescan, &QAction::triggered, m_library, &PhotoLibrary::rescan);
-    auto *failures = file->addAction(tr("Show &Unreadable Photos…"));
-    connect(failures, &QAction::triggered, this, &MainWindow::showFailures);
-    file->addSeparator();
-    auto *quit = file->addAction(QIcon::fromTheme(QStringLiteral("application-exit")), tr("&Quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    auto *find = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-find")), tr("&Find"));
-    find->setShortcuts({QKeySequence::Find, QKeySequence(Qt::CTRL | Qt::Key_L)});
-    connect(find, &QAction::triggered, this, [this] {
+    connect(a.open, &QAction::triggered, this, &MainWindow::chooseFolder);
+    connect(a.rescan, &QAction::triggered, m_library, &PhotoLibrary::rescan);
+    connect(a.failures, &QAction::triggered, this, &MainWindow::showFailures);
+    connect(a.quit, &QAction::triggered, this, &QWidget::close);
+    connect(a.find, &QAction::triggered, this, [this] {
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
     });
-    edit->addAction(copyPath);
-    edit->addSeparator();
-    edit->addAction(settings);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(zoomIn);
-    view->addAction(zoomOut);
-    view->addSeparator();
-    m_showFoldersAction = view->addAction(tr("Show &Folders"));
-    m_showFoldersAction->setCheckable(true);
-    m_showFoldersAction->setShortcut(QKeySequence(Qt::Key_F9));
-    m_showFoldersAction->setToolTip(tr("The folder tree: choose a folder to browse and search only there (F9)"));
-    connect(m_showFoldersAction, &QAction::toggled, this, &MainWindow::setFoldersVisible);
-    view->addSeparator();
-    m_cutoffAction = view->addAction(tr("Only &Close Matches"));
-    m_cutoffAction->setCheckable(true);
-    m_cutoffAction->setToolTip(tr("Keep only the results whose score is close to the best one"));
-    connect(m_cutoffAction, &QAction::toggled, this, &MainWindow::updateSearchOptions);
-    m_sortByDateAction = view->addAction(tr("Sort by &Date"));
-    m_sortByDateAction->setCheckable(true);
-    m_sortByDateAction->setToolTip(tr("Newest first (date taken, else file date) instead of best first"));
-    connect(m_sortByDateAction, &QAction::toggled, this, &MainWindow::updateSearchOptions);
-
-    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->setToolTipsVisible(true); // the tooltip says why Find Duplicates cannot run yet
-    m_findDuplicatesAction =
-        tools->addAction(QIcon::fromTheme(QStringLiteral("edit-find-replace")), tr("Find &Duplicates…"));
-    m_findDuplicatesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-    connect(m_findDuplicatesAction, &QAction::triggered, this, &MainWindow::showDuplicates);
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    auto *syntax = help->addAction(tr("&Search Syntax"));
-    connect(syntax, &QAction::triggered, this,
+    m_browse->addAction(a.copyPath);
+    m_view->addAction(a.copyPath);
+    connect(a.copyPath, &QAction::triggered, this, [this] {
+        auto *grid = qobject_cast<PhotoGridView *>(focusWidget());
+        (grid ? grid : activeGrid())->copyPaths();
+    });
+    connect(a.settings, &QAction::triggered, this, &MainWindow::showSettings);
+    const int step = MainWindowActions::kZoomStep;
+    connect(a.zoomIn, &QAction::triggered, this, [this, step] { setThumbnailSize(m_settings.thumbnailSize + step); });
+    connect(a.zoomOut, &QAction::triggered, this, [this, step] { setThumbnailSize(m_settings.thumbnailSize - step); });
+    connect(a.showFolders, &QAction::toggled, this, &MainWindow::setFoldersVisible);
+    connect(a.closeMatches, &QAction::toggled, this, &MainWindow::updateSearchOptions);
+    connect(a.sortByDate, &QAction::toggled, this, &MainWindow::updateSearchOptions);
+    connect(a.findDuplicates, &QAction::triggered, this, &MainWindow::showDuplicates);
+    connect(a.searchSyntax, &QAction::triggered, this,
             [this] { m_messages->showMessage(SearchField::syntaxHelp(), MessageBar::Kind::Information); });
 }
 
@@ -313,8 +250,8 @@ void MainWindow::setThumbnailSize(int pixels)
 void MainWindow::setFoldersVisible(bool visible)
 {
     m_sidebar->setVisible(visible);
-    if (m_showFoldersAction->isChecked() != visible) {
-        m_showFoldersAction->setChecked(visible);
+    if (m_actions->showFolders->isChecked() != visible) {
+        m_actions->showFolders->setChecked(visible);
     }
     if (m_settings.showFolders != visible) {
         m_settings.showFolders = visible;
@@ -357,12 +294,12 @@ void MainWindow::chooseFolder()
 
 void MainWindow::updateRecentMenu()
 {
-    m_recentMenu->clear();
+    m_actions->recent->clear();
     for (const QString &folder : std::as_const(m_settings.recentFolders)) {
-        QAction *action = m_recentMenu->addAction(folder);
+        QAction *action = m_actions->recent->addAction(folder);
         connect(action, &QAction::triggered, this, [this, folder] { openFolder(folder); });
     }
-    m_recentMenu->setEnabled(!m_settings.recentFolders.isEmpty());
+    m_actions->recent->setEnabled(!m_settings.recentFolders.isEmpty());
 }
 
 void MainWindow::showSettings()
@@ -447,8 +384,8 @@ void MainWindow::updateSearchOptions()
 {
     SearchOptions options;
     options.k = kResultLimit;
-    options.cutoff = m_cutoffAction && m_cutoffAction->isChecked();
-    options.sort = m_sortByDateAction && m_sortByDateAction->isChecked() ? SearchSort::Date : SearchSort::Relevance;
+    options.cutoff = m_actions && m_actions->closeMatches->isChecked();
+    options.sort = m_actions && m_actions->sortByDate->isChecked() ? SearchSort::Date : SearchSort::Relevance;
     m_library->search()->setOptions(options);
 }
 
@@ -536,8 +473,8 @@ void MainWindow::updateReadiness()
     const QString unavailable = m_library->duplicatesUnavailableReason();
     const QString about = tr("Groups of near-identical photos in the folder browsed now; move the extra copies to the "
                              "trash");
-    m_findDuplicatesAction->setToolTip(unavailable.isEmpty() ? about : unavailable);
-    m_findDuplicatesAction->setStatusTip(m_findDuplicatesAction->toolTip());
+    m_actions->findDuplicates->setToolTip(unavailable.isEmpty() ? about : unavailable);
+    m_actions->findDuplicates->setStatusTip(m_actions->findDuplicates->toolTip());
     if (m_library->isLoadingModel()) {
         m_search->setReadiness(SearchField::Readiness::LoadingModel);
     } else if (m_library->hasModel()) {

@@ -4,6 +4,7 @@
 #include "core/browse/photolisting.h"
 #include "core/search/searchengine.h"
 #include "ui/appsettings.h"
+#include "ui/mainwindowactions.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -66,11 +67,11 @@ public:
     BrowseView *browseView() const { return m_browse; }
     FolderSidebar *folderSidebar() const { return m_sidebar; }
     /// View → Show Folders, Only Close Matches, Sort by Date.
-    QAction *showFoldersAction() const { return m_showFoldersAction; }
-    QAction *closeMatchesAction() const { return m_cutoffAction; }
-    QAction *sortByDateAction() const { return m_sortByDateAction; }
+    QAction *showFoldersAction() const { return m_actions->showFolders; }
+    QAction *closeMatchesAction() const { return m_actions->closeMatches; }
+    QAction *sortByDateAction() const { return m_actions->sortByDate; }
     /// Tools → Find Duplicates; its tooltip says why it cannot run when it cannot.
-    QAction *findDuplicatesAction() const { return m_findDuplicatesAction; }
+    QAction *findDuplicatesAction() const { return m_actions->findDuplicates; }
     /// The duplicates window while it is open.
     DuplicatesDialog *duplicatesDialog() const;
     /// The page shown now: the placeholder, the browse view or the results.
@@ -129,11 +130,7 @@ private:
     IndexingStatus *m_indexingStatus = nullptr;
     QLabel *m_resultInfo = nullptr;
     QSlider *m_zoomSlider = nullptr;
-    QMenu *m_recentMenu = nullptr;
-    QAction *m_cutoffAction = nullptr;
-    QAction *m_sortByDateAction = nullptr;
-    QAction *m_showFoldersAction = nullptr;
-    QAction *m_findDuplicatesAction = nullptr;
+    std::unique_ptr<MainWindowActions> m_actions;
     QPointer<DuplicatesDialog> m_duplicates;
     QString m_modelError;
     SearchResults m_lastResults;
