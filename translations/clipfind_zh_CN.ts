@@ -606,22 +606,6 @@
         <translation>无法读取模型列表：%1</translation>
     </message>
     <message>
-        <source>1 photo</source>
-        <translation>1 张照片</translation>
-    </message>
-    <message>
-        <source>%1 photos</source>
-        <translation>%1 张照片</translation>
-    </message>
-    <message>
-        <source>%1 in %2</source>
-        <translation>%2 中的 %1</translation>
-    </message>
-    <message>
-        <source>%1 · %2 ms</source>
-        <translation>%1 · %2 毫秒</translation>
-    </message>
-    <message>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -886,6 +870,25 @@
     <message>
         <source>%1 × %2 pixels</source>
         <translation>%1 × %2 像素</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PhotoPages</name>
+    <message>
+        <source>1 photo</source>
+        <translation>1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 photos</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%2 中的 %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 ms</source>
+        <translation>%1 · %2 毫秒</translation>
     </message>
 </context>
 <context>

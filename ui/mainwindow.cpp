@@ -17,6 +17,7 @@
 #include "ui/messagebar.h"
 #include "ui/modelsetupdialog.h"
 #include "ui/photodroptarget.h"
+#include "ui/photopages.h"
 #include "ui/placeholderpage.h"
 #include "ui/resultmodel.h"
 #include "ui/resultsview.h"
@@ -29,13 +30,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
-#include <QMenuBar>
 #include <QShowEvent>
 #include <QSlider>
 #include <QSplitter>
-#include <QStackedWidget>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -109,7 +107,7 @@ void MainWindow::connectLibrary()
     });
     connect(m_library, &PhotoLibrary::folderOpened, this, [this](const QString &folder) {
         setWindowTitle(tr("%1 — ClipFind").arg(QDir(folder).dirName()));
-        m_view->showResults({}, false);
+        m_pages->resultsView()->showResults({}, false);
         updateReadiness(); // Find Duplicates can run now
         updatePage();
     });
@@ -162,21 +160,14 @@ void MainWindow::createCentralArea()
         }
     });
 
-    m_stack = new QStackedWidget(m_splitter);
-    m_splitter->addWidget(m_stack);
+    m_pages = new PhotoPages(m_library, m_splitter);
+    m_splitter->addWidget(m_pages);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
-    m_placeholder = new PlaceholderPage(m_stack);
-    connect(m_placeholder, &PlaceholderPage::modelSetupRequested, this, &MainWindow::showModelSetup);
-    connect(m_placeholder, &PlaceholderPage::chooseFolderRequested, this, &MainWindow::chooseFolder);
-    m_stack->addWidget(m_placeholder);
-
-    m_browse = new BrowseView(m_library, m_stack);
-    connectGrid(m_browse);
-    m_stack->addWidget(m_browse);
-    m_view = new ResultsView(m_library, m_stack);
-    connectGrid(m_view);
-    m_stack->addWidget(m_view);
+    connect(m_pages->placeholder(), &PlaceholderPage::modelSetupRequested, this, &MainWindow::showModelSetup);
+    connect(m_pages->placeholder(), &PlaceholderPage::chooseFolderRequested, this, &MainWindow::chooseFolder);
+    connectGrid(m_pages->browseView());
+    connectGrid(m_pages->resultsView());
 
     setCentralWidget(central);
 }
@@ -204,7 +195,7 @@ void MainWindow::createActions()
     connect(m_search, &SearchField::modelSetupRequested, this, &MainWindow::showModelSetup);
     connect(m_search, &QLineEdit::textChanged, this, &MainWindow::updatePage); // Esc is back to browsing at once
     connect(m_search, &SearchField::downRequested, this, [this] {
-        if (auto *grid = qobject_cast<PhotoGridView *>(m_stack->currentWidget())) {
+        if (auto *grid = qobject_cast<PhotoGridView *>(m_pages->currentWidget())) {
             grid->enterFromAbove();
         }
     });
@@ -218,11 +209,11 @@ void MainWindow::createActions()
         m_search->setFocus(Qt::ShortcutFocusReason);
         m_search->selectAll();
     });
-    m_browse->addAction(a.copyPath);
-    m_view->addAction(a.copyPath);
+    m_pages->browseView()->addAction(a.copyPath);
+    m_pages->resultsView()->addAction(a.copyPath);
     connect(a.copyPath, &QAction::triggered, this, [this] {
         auto *grid = qobject_cast<PhotoGridView *>(focusWidget());
-        (grid ? grid : activeGrid())->copyPaths();
+        (grid ? grid : m_pages->activeGrid())->copyPaths();
     });
     connect(a.settings, &QAction::triggered, this, &MainWindow::showSettings);
     const int step = MainWindowActions::kZoomStep;
@@ -240,8 +231,8 @@ void MainWindow::setThumbnailSize(int pixels)
 {
     pixels = std::clamp(pixels, AppSettings::kMinThumbnail, AppSettings::kMaxThumbnail);
     m_settings.thumbnailSize = pixels;
-    m_browse->setThumbnailSize(pixels);
-    m_view->setThumbnailSize(pixels);
+    m_pages->browseView()->setThumbnailSize(pixels);
+    m_pages->resultsView()->setThumbnailSize(pixels);
     if (m_zoomSlider && m_zoomSlider->value() != pixels) {
         m_zoomSlider->setValue(pixels); // comes back here once, with the same size
     }
@@ -391,80 +382,22 @@ void MainWindow::updateSearchOptions()
 
 void MainWindow::showResults(const SearchResults &results)
 {
-    // The same query again is a refresh (more photos indexed): the user keeps their place and selection.
-    const bool refresh = !results.query.isEmpty() && results.query == m_lastResults.query;
-    m_lastResults = results;
-    m_view->showResults(results, refresh);
+    m_pages->showResults(results);
     updatePage();
     Q_EMIT resultsShown(int(results.hits.size()));
 }
 
 void MainWindow::showListing(const std::shared_ptr<const PhotoListing> &listing)
 {
-    m_browse->showListing(listing);
+    m_pages->showListing(listing);
     m_sidebar->showListing(listing);
     updatePage();
 }
 
-QString MainWindow::pageStatus() const
-{
-    if (m_stack->currentWidget() == m_browse) {
-        const auto listing = m_library->browser()->listing();
-        if (!listing) {
-            return {};
-        }
-        const qint64 count = qint64(listing->photos.size());
-        const QString photos = count == 1 ? tr("1 photo") : tr("%1 photos").arg(QLocale().toString(count));
-        if (listing->scope != listing->root) {
-            return tr("%1 in %2").arg(photos, QDir(listing->scope).dirName());
-        }
-        return photos;
-    }
-    if (m_stack->currentWidget() == m_view && !m_lastResults.hits.empty()) {
-        const qint64 count = qint64(m_lastResults.hits.size());
-        const QString photos = count == 1 ? tr("1 photo") : tr("%1 photos").arg(QLocale().toString(count));
-        return tr("%1 · %2 ms").arg(photos, QLocale().toString(m_lastResults.timings.total, 'f', 0));
-    }
-    if (!m_lastResults.error.isEmpty() && !m_search->text().trimmed().isEmpty()) {
-        return m_lastResults.error;
-    }
-    return {};
-}
-
 void MainWindow::updatePage()
 {
-    const QString text = m_search->text();
-    const bool hasQuery = !text.trimmed().isEmpty();
-    const auto listing = m_library->browser()->listing();
-    PlaceholderState state;
-    state.loadingModel = m_library->isLoadingModel();
-    state.hasModel = m_library->hasModel();
-    state.modelError = m_modelError;
-    state.folder = m_library->folder();
-    state.photos = listing ? qint64(listing->photos.size()) : -1;
-    state.listingError = listing ? listing->error : QString();
-    state.rows = m_library->searchableRows();
-    state.hasQuery = hasQuery;
-    state.query = text;
-    state.resultsPending = hasQuery && m_lastResults.query != text;
-    state.results = resultModel()->rowCount();
-    state.searchError = state.resultsPending ? QString() : m_lastResults.error;
-
-    QWidget *before = m_stack->currentWidget();
-    QWidget *page = nullptr;
-    // While a query's results are on their way the grid on screen stays (browsing, or the previous results):
-    // no flash of a message between two keystrokes.
-    const bool waiting = hasQuery && state.hasModel && !state.loadingModel && (state.rows < 0 || state.resultsPending);
-    if (waiting && before != m_placeholder) {
-        page = before;
-    } else if (m_placeholder->showState(state)) {
-        page = m_placeholder;
-    } else {
-        page = hasQuery ? static_cast<QWidget *>(m_view) : m_browse;
-    }
-    m_stack->setCurrentWidget(page);
-    if (page != before || page == m_browse || !state.resultsPending) {
-        m_resultInfo->setText(pageStatus());
+    if (m_pages->update(m_search->text(), m_modelError)) {
+        m_resultInfo->setText(m_pages->statusText(m_search->text()));
     }
 }
 
@@ -484,29 +417,34 @@ void MainWindow::updateReadiness()
     }
 }
 
-PhotoGridView *MainWindow::activeGrid() const
-{
-    return m_stack->currentWidget() == m_view ? static_cast<PhotoGridView *>(m_view) : m_browse;
-}
-
 QWidget *MainWindow::currentPage() const
 {
-    return m_stack->currentWidget();
+    return m_pages->currentWidget();
+}
+
+ResultsView *MainWindow::resultView() const
+{
+    return m_pages->resultsView();
+}
+
+BrowseView *MainWindow::browseView() const
+{
+    return m_pages->browseView();
 }
 
 ResultModel *MainWindow::resultModel() const
 {
-    return m_view->resultModel();
+    return m_pages->resultsView()->resultModel();
 }
 
 QString MainWindow::placeholderText() const
 {
-    return m_stack->currentWidget() == m_placeholder ? m_placeholder->text() : QString();
+    return m_pages->currentWidget() == m_pages->placeholder() ? m_pages->placeholder()->text() : QString();
 }
 
 QPushButton *MainWindow::modelSetupButton() const
 {
-    return m_placeholder->modelSetupButton();
+    return m_pages->placeholder()->modelSetupButton();
 }
 
 void MainWindow::findSimilar(const QString &path)

@@ -28,6 +28,7 @@ class IndexingStatus;
 class MessageBar;
 class PhotoGridView;
 class PhotoLibrary;
+class PhotoPages;
 class PlaceholderPage;
 class ResultModel;
 class ResultsView;
@@ -61,10 +62,10 @@ public:
     PhotoLibrary *library() const { return m_library; }
     SearchField *searchField() const { return m_search; }
     /// The results grid (also while another page shows).
-    ResultsView *resultView() const { return m_view; }
+    ResultsView *resultView() const;
     ResultModel *resultModel() const;
     /// The folder's photos newest first (also while another page shows).
-    BrowseView *browseView() const { return m_browse; }
+    BrowseView *browseView() const;
     FolderSidebar *folderSidebar() const { return m_sidebar; }
     /// View → Show Folders, Only Close Matches, Sort by Date.
     QAction *showFoldersAction() const { return m_actions->showFolders; }
@@ -105,14 +106,10 @@ private:
     void showResults(const SearchResults &results);
     void showListing(const std::shared_ptr<const PhotoListing> &listing);
     void updatePage();
-    /// The status bar's note on the page shown: the photos listed, or the results and their time.
-    QString pageStatus() const;
     void updateReadiness();
     void updateSearchOptions();
     void setThumbnailSize(int pixels);
     void setFoldersVisible(bool visible);
-    /// The grid the user works with now: the results while something is typed, else the browse view.
-    PhotoGridView *activeGrid() const;
     void connectGrid(PhotoGridView *grid);
 
     AppSettings m_settings;
@@ -122,10 +119,7 @@ private:
     SearchField *m_search = nullptr;
     QSplitter *m_splitter = nullptr;
     FolderSidebar *m_sidebar = nullptr;
-    QStackedWidget *m_stack = nullptr;
-    PlaceholderPage *m_placeholder = nullptr;
-    BrowseView *m_browse = nullptr;
-    ResultsView *m_view = nullptr;
+    PhotoPages *m_pages = nullptr;
     MessageBar *m_messages = nullptr;
     IndexingStatus *m_indexingStatus = nullptr;
     QLabel *m_resultInfo = nullptr;
@@ -133,7 +127,6 @@ private:
     std::unique_ptr<MainWindowActions> m_actions;
     QPointer<DuplicatesDialog> m_duplicates;
     QString m_modelError;
-    SearchResults m_lastResults;
 };
 
 } // namespace clipfind
