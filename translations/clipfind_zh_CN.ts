@@ -602,10 +602,6 @@
         <translation>选择照片文件夹</translation>
     </message>
     <message>
-        <source>The model list cannot be read: %1</source>
-        <translation>无法读取模型列表：%1</translation>
-    </message>
-    <message>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -789,6 +785,10 @@
     <message>
         <source>Download cancelled; nothing was kept.</source>
         <translation>下载已取消，未保留任何文件。</translation>
+    </message>
+    <message>
+        <source>The model list cannot be read: %1</source>
+        <translation>无法读取模型列表：%1</translation>
     </message>
 </context>
 <context>

@@ -3,8 +3,6 @@
 
 #include "core/browse/folderbrowser.h"
 #include "core/index/libraryindexer.h"
-#include "core/models/modelmanifest.h"
-#include "core/models/modelstore.h"
 #include "core/photolibrary.h"
 #include "core/search/livesearch.h"
 #include "core/search/searchquery.h"
@@ -19,7 +17,6 @@
 #include "ui/photodroptarget.h"
 #include "ui/photopages.h"
 #include "ui/placeholderpage.h"
-#include "ui/resultmodel.h"
 #include "ui/resultsview.h"
 #include "ui/searchfield.h"
 #include "ui/settingsdialog.h"
@@ -318,17 +315,15 @@ void MainWindow::showSettings()
 
 void MainWindow::showModelSetup()
 {
-    ModelStore store(m_dataDir);
-    ModelManifest manifest;
-    QString error;
-    if (!ModelManifest::loadEffective(store.modelsDir(), &manifest, &error)) {
-        m_messages->showMessage(tr("The model list cannot be read: %1").arg(error), MessageBar::Kind::Warning);
+    QString warning;
+    const QString path = ModelSetupDialog::chooseModel(m_dataDir, this, &warning);
+    if (!warning.isEmpty()) {
+        m_messages->showMessage(warning, MessageBar::Kind::Warning);
     }
-    ModelSetupDialog dialog(m_dataDir, manifest, this);
-    if (dialog.exec() != QDialog::Accepted || dialog.modelPath().isEmpty()) {
+    if (path.isEmpty()) {
         return; // the prompt stays; nothing changes
     }
-    m_settings.modelPath = dialog.modelPath(); // verified by the dialog
+    m_settings.modelPath = path; // verified by the dialog
     m_settings.save();
     loadModel(m_settings.modelPath);
 }
@@ -415,21 +410,6 @@ void MainWindow::updateReadiness()
     } else {
         m_search->setReadiness(SearchField::Readiness::NeedsModel);
     }
-}
-
-QWidget *MainWindow::currentPage() const
-{
-    return m_pages->currentWidget();
-}
-
-ResultsView *MainWindow::resultView() const
-{
-    return m_pages->resultsView();
-}
-
-BrowseView *MainWindow::browseView() const
-{
-    return m_pages->browseView();
 }
 
 ResultModel *MainWindow::resultModel() const

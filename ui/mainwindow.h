@@ -5,6 +5,7 @@
 #include "core/search/searchengine.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindowactions.h"
+#include "ui/photopages.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -28,7 +29,6 @@ class IndexingStatus;
 class MessageBar;
 class PhotoGridView;
 class PhotoLibrary;
-class PhotoPages;
 class PlaceholderPage;
 class ResultModel;
 class ResultsView;
@@ -62,10 +62,10 @@ public:
     PhotoLibrary *library() const { return m_library; }
     SearchField *searchField() const { return m_search; }
     /// The results grid (also while another page shows).
-    ResultsView *resultView() const;
+    ResultsView *resultView() const { return m_pages->resultsView(); }
     ResultModel *resultModel() const;
     /// The folder's photos newest first (also while another page shows).
-    BrowseView *browseView() const;
+    BrowseView *browseView() const { return m_pages->browseView(); }
     FolderSidebar *folderSidebar() const { return m_sidebar; }
     /// View → Show Folders, Only Close Matches, Sort by Date.
     QAction *showFoldersAction() const { return m_actions->showFolders; }
@@ -76,7 +76,7 @@ public:
     /// The duplicates window while it is open.
     DuplicatesDialog *duplicatesDialog() const;
     /// The page shown now: the placeholder, the browse view or the results.
-    QWidget *currentPage() const;
+    QWidget *currentPage() const { return m_pages->currentWidget(); }
     MessageBar *messageBar() const { return m_messages; }
     /// The text of the page shown instead of the grid (no model, no folder, no results), empty when the grid shows.
     QString placeholderText() const;

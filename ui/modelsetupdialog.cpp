@@ -3,6 +3,7 @@
 
 #include "core/download/modeldownloader.h"
 #include "core/models/modelchecker.h"
+#include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
 
 #include <QButtonGroup>
@@ -235,6 +236,21 @@ ModelSetupDialog::~ModelSetupDialog()
     }
     d->discovery.waitForFinished();
     d->fileCheck.waitForFinished();
+}
+
+QString ModelSetupDialog::chooseModel(const QString &dataDir, QWidget *parent, QString *warning)
+{
+    ModelStore store(dataDir);
+    ModelManifest manifest;
+    QString error;
+    if (!ModelManifest::loadEffective(store.modelsDir(), &manifest, &error) && warning) {
+        *warning = tr("The model list cannot be read: %1").arg(error);
+    }
+    ModelSetupDialog dialog(dataDir, manifest, parent);
+    if (dialog.exec() != QDialog::Accepted) {
+        return {};
+    }
+    return dialog.modelPath();
 }
 
 QString ModelSetupDialog::modelPath() const

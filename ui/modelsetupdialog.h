@@ -36,6 +36,10 @@ public:
     ModelSetupDialog(const QString &dataDir, const ModelManifest &manifest, QWidget *parent = nullptr);
     ~ModelSetupDialog() override;
 
+    /// Reads the model list (the one in dataDir/models, else the built-in one; *warning says why when the user's
+    /// copy cannot be read), runs the dialog and returns the verified model, or empty when the user cancelled.
+    static QString chooseModel(const QString &dataDir, QWidget *parent, QString *warning);
+
     /// The verified model (file or Hugging Face folder) once the dialog was accepted; empty before.
     QString modelPath() const;
     ModelCheck modelCheck() const;
