@@ -2,6 +2,7 @@
 #include "core/encode/clipencoder.h"
 
 #include "core/decode/imagepreprocessor.h"
+#include "core/encode/bertclipencoder.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelstore.h"
 #include "core/store/filehash.h"
@@ -22,6 +23,12 @@ struct ClipEncoder::Private {
 
     std::mutex tokenizerMutex; // read on first need: indexing never tokenizes
     QString tokenizerError;
+
+    std::mutex multilingualMutex; // read with the text tower, once
+    bool multilingualTried = false;
+    QString multilingualError;
+    std::unique_ptr<BertClipEncoder> multilingual;
+    std::atomic_bool hasMultilingual{false};
 
     std::mutex checkpointMutex; // stage 2, once
     std::atomic_bool opened{false};
@@ -199,7 +206,75 @@ bool ClipEncoder::prepareTextTower(QString *error)
         }
         return false;
     }
+    if (d->settings.multilingualText.isEmpty()) {
+        return true;
+    }
+    std::lock_guard<std::mutex> lock(d->multilingualMutex);
+    if (!d->multilingualTried) {
+        d->multilingualTried = true;
+        auto model = BertClipEncoder::load(d->settings.multilingualText, d->settings.load, &d->multilingualError);
+        if (model) {
+            pairMultilingual(std::move(model), &d->multilingualError);
+        }
+    }
+    if (!d->multilingualError.isEmpty() && error) {
+        *error = d->multilingualError;
+    }
+    return d->multilingualError.isEmpty();
+}
+
+bool ClipEncoder::pairMultilingual(std::unique_ptr<BertClipEncoder> model, QString *error)
+{
+    if (model->hasImageTower()) {
+        *error = QStringLiteral("%1: a model with its own image tower cannot be paired with another CLIP model")
+                     .arg(model->describe().value(QStringLiteral("path")).toString());
+        return false;
+    }
+    if (model->embeddingDim() != embeddingDim()) {
+        *error = QStringLiteral("%1: its text features have %2 values, this CLIP model's %3: it was trained for "
+                                "another image model")
+                     .arg(model->describe().value(QStringLiteral("path")).toString())
+                     .arg(model->embeddingDim())
+                     .arg(embeddingDim());
+        return false;
+    }
+    d->multilingual = std::move(model);
+    d->hasMultilingual.store(true, std::memory_order_release);
     return true;
+}
+
+bool ClipEncoder::setMultilingualText(std::unique_ptr<BertClipEncoder> model, TextTowerChoice choice, QString *error)
+{
+    QString problem;
+    if (!model || !ensureCheckpoint(&problem)) {
+        if (error) {
+            *error = model ? problem : QStringLiteral("no multilingual model");
+        }
+        return false;
+    }
+    std::lock_guard<std::mutex> lock(d->multilingualMutex);
+    d->multilingualTried = true;
+    d->settings.textTower = choice;
+    if (!pairMultilingual(std::move(model), &problem)) {
+        if (error) {
+            *error = problem;
+        }
+        return false;
+    }
+    return true;
+}
+
+bool ClipEncoder::hasMultilingualText() const
+{
+    return d->hasMultilingual.load(std::memory_order_acquire);
+}
+
+QString ClipEncoder::textCacheKey(const QString &text) const
+{
+    if (hasMultilingualText() && usesMultilingualTower(d->settings.textTower, text)) {
+        return QStringLiteral("multilingual:") + text;
+    }
+    return QStringLiteral("clip:") + text;
 }
 
 bool ClipEncoder::prepareImageTower(QString *error)
@@ -267,18 +342,40 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
         return result;
     }
     result.dim = embeddingDim();
+    result.values.assign(static_cast<size_t>(texts.size()) * result.dim, 0.0f);
+    result.errors.assign(static_cast<size_t>(texts.size()), QString());
+    // Each text to its tower; CLIP's texts go through it together.
     std::vector<std::vector<int64_t>> tokens;
-    tokens.reserve(static_cast<size_t>(texts.size()));
-    for (const QString &text : texts) {
-        tokens.push_back(tokenizer->tokenize(text, static_cast<int>(d->model->config().contextLength)));
+    std::vector<int> clipRows;
+    for (int i = 0; i < texts.size(); ++i) {
+        if (hasMultilingualText() && usesMultilingualTower(d->settings.textTower, texts[i])) {
+            const EmbeddingRows row = d->multilingual->encodeTexts({texts[i]});
+            if (!row.error.isEmpty()) {
+                result.error = row.error;
+                result.values.clear();
+                return result;
+            }
+            result.errors[static_cast<size_t>(i)] = row.errors.at(0);
+            std::copy(row.values.begin(), row.values.end(),
+                      result.values.begin() + static_cast<ptrdiff_t>(i) * result.dim);
+            continue;
+        }
+        tokens.push_back(tokenizer->tokenize(texts[i], static_cast<int>(d->model->config().contextLength)));
+        clipRows.push_back(i);
+    }
+    if (clipRows.empty()) {
+        return result;
     }
     const clip::Features features = d->model->encodeTexts(tokens);
     if (!features.ok()) {
         result.error = QString::fromStdString(features.error);
+        result.values.clear();
         return result;
     }
-    result.values = features.values;
-    result.errors.assign(static_cast<size_t>(texts.size()), QString());
+    for (size_t k = 0; k < clipRows.size(); ++k) {
+        std::copy(features.row(static_cast<int64_t>(k)), features.row(static_cast<int64_t>(k)) + result.dim,
+                  result.values.begin() + static_cast<ptrdiff_t>(clipRows[k]) * result.dim);
+    }
     return result;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/clip/model/clipmodel.h"
+#include "core/encode/texttower.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -12,6 +13,7 @@
 
 namespace clipfind {
 
+class BertClipEncoder;
 class Tokenizer;
 
 /// Feature rows in input order. A row that failed is all zeros and has its reason in `errors`.
@@ -59,6 +61,11 @@ public:
         /// Where the model file's SHA-256 is remembered (<dataDir>/models/verified.json, see ModelStore::sha256Of).
         /// Empty: the file is hashed on every load.
         QString dataDir;
+        /// A multilingual text model folder (sentence-transformers, e.g. clip-ViT-B-32-multilingual-v1) trained into
+        /// this CLIP model's embedding space: queries `textTower` sends to it are encoded by it and scored against
+        /// the same image rows (no re-indexing). Read with the text tower. Empty: CLIP's own tower only.
+        QString multilingualText;
+        TextTowerChoice textTower = TextTowerChoice::Auto;
     };
 
     /// Null with *error (one line naming the file) when the file cannot be hashed or a preloaded stage fails.
@@ -95,13 +102,25 @@ public:
     /// The built-in tokenizer (read on first need); null with *error when it cannot be read.
     const Tokenizer *tokenizer(QString *error = nullptr) const;
 
-    /// Run stage 3 / 4 first if needed; a failure is the result's `error`.
+    /// Pairs a multilingual text model already loaded (tests, benchmarks) instead of Settings::multilingualText.
+    /// Call before the encoder is shared between threads. False with *error when its features have another size
+    /// than this model's (it was trained for another image model).
+    bool setMultilingualText(std::unique_ptr<BertClipEncoder> model, TextTowerChoice choice, QString *error);
+    /// Whether a multilingual text model is paired (after the text tower stage, which reads it).
+    bool hasMultilingualText() const;
+    /// What a query's embedding is cached under: the text, tagged with the tower that encodes it.
+    QString textCacheKey(const QString &text) const;
+
+    /// Run stage 3 / 4 first if needed; a failure is the result's `error`. Texts go to CLIP's tower or to the
+    /// paired multilingual one as the TextTowerChoice says.
     EmbeddingRows encodeTexts(const QStringList &texts);
     /// Decodes and preprocesses every file (errors per file), then encodes the good ones together.
     EmbeddingRows encodeImageFiles(const QStringList &paths);
 
 private:
     ClipEncoder();
+    /// Checks and takes a multilingual text model (with multilingualMutex held).
+    bool pairMultilingual(std::unique_ptr<BertClipEncoder> model, QString *error);
     struct Private;
     std::unique_ptr<Private> d;
 };

@@ -188,7 +188,8 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
                                           QString *error)
 {
     if (term.kind == QueryTerm::Kind::Text) {
-        if (queryCache->find(term.text, out)) {
+        const QString cacheKey = encoder->textCacheKey(term.text); // the same text, another tower: another key
+        if (queryCache->find(cacheKey, out)) {
             return true;
         }
         const EmbeddingRows rows = encoder->encodeTexts({term.text});
@@ -202,7 +203,7 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
             *error = QStringLiteral("the text \"%1\" encodes to a zero vector").arg(term.text);
             return false;
         }
-        queryCache->insert(term.text, *out);
+        queryCache->insert(cacheKey, *out);
         return true;
     }
     {
