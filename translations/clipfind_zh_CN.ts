@@ -1118,6 +1118,42 @@
         <source>Folder name or pattern (for example raw or */exports/*):</source>
         <translation>文件夹名称或匹配模式（例如 raw 或 */exports/*）：</translation>
     </message>
+    <message>
+        <source>Optional: a multilingual text model folder (clip-ViT-B-32-multilingual-v1)</source>
+        <translation>可选：多语言文本模型文件夹（clip-ViT-B-32-multilingual-v1）</translation>
+    </message>
+    <message>
+        <source>Lets you search in 50+ languages with the ViT-B/32 model; photos are not indexed again</source>
+        <translation>让 ViT-B/32 模型支持 50 多种语言的搜索；照片无需重新索引</translation>
+    </message>
+    <message>
+        <source>B&amp;rowse…</source>
+        <translation>浏览(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Languages:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>English with CLIP, other languages with the multilingual model</source>
+        <translation>英文用 CLIP，其他语言用多语言模型</translation>
+    </message>
+    <message>
+        <source>Every query with the multilingual model</source>
+        <translation>所有搜索都用多语言模型</translation>
+    </message>
+    <message>
+        <source>Every query with CLIP (English only)</source>
+        <translation>所有搜索都用 CLIP（仅限英文）</translation>
+    </message>
+    <message>
+        <source>&amp;Queries:</source>
+        <translation>搜索(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Choose a multilingual text model folder</source>
+        <translation>选择多语言文本模型文件夹</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -41,6 +41,10 @@ AppSettings AppSettings::load()
     AppSettings s;
     s.modelPath = settings.value(QStringLiteral("model/path")).toString();
     s.device = deviceFromName(settings.value(QStringLiteral("model/device")).toString());
+    s.multilingualTextModel = settings.value(QStringLiteral("model/multilingualText")).toString();
+    if (!parseTextTowerChoice(settings.value(QStringLiteral("model/textTower")).toString(), &s.textTower)) {
+        s.textTower = TextTowerChoice::Auto;
+    }
     s.includeSubfolders = settings.value(QStringLiteral("index/includeSubfolders"), true).toBool();
     s.excludedFolders = settings.value(QStringLiteral("index/excluded")).toStringList();
     s.thumbnailSize = std::clamp(settings.value(QStringLiteral("view/thumbnailSize"), 160).toInt(), kMinThumbnail, kMaxThumbnail);
@@ -58,6 +62,8 @@ void AppSettings::save() const
     QSettings settings;
     settings.setValue(QStringLiteral("model/path"), modelPath);
     settings.setValue(QStringLiteral("model/device"), deviceName(device));
+    settings.setValue(QStringLiteral("model/multilingualText"), multilingualTextModel);
+    settings.setValue(QStringLiteral("model/textTower"), textTowerChoiceName(textTower));
     settings.setValue(QStringLiteral("index/includeSubfolders"), includeSubfolders);
     settings.setValue(QStringLiteral("index/excluded"), excludedFolders);
     settings.setValue(QStringLiteral("view/thumbnailSize"), thumbnailSize);
@@ -94,6 +100,8 @@ ClipEncoder::Settings AppSettings::encoderSettings() const
     // A start opens the checkpoint's header only; PhotoLibrary builds the text tower while the rows load, and the
     // image tower waits until a photo must be encoded (issue 12).
     settings.preload = ClipEncoder::Preload::Checkpoint;
+    settings.multilingualText = multilingualTextModel;
+    settings.textTower = textTower;
     switch (device) {
     case Device::Auto:
         settings.load.device = clip::DeviceChoice::Auto;

@@ -17,6 +17,9 @@ struct AppSettings {
 
     QString modelPath;
     Device device = Device::Auto;
+    /// A multilingual text model folder paired with the CLIP model (queries in other languages); empty: none.
+    QString multilingualTextModel;
+    TextTowerChoice textTower = TextTowerChoice::Auto;
     bool includeSubfolders = true;
     QStringList excludedFolders; ///< names or wildcard patterns ("raw", "*/exports/*")
     int thumbnailSize = 160;     ///< grid cell size in pixels, 64..256

@@ -304,7 +304,8 @@ void MainWindow::showSettings()
     m_settings = dialog.settings();
     m_settings.save();
     setThumbnailSize(m_settings.thumbnailSize);
-    if (m_settings.modelPath != before.modelPath || m_settings.device != before.device) {
+    if (m_settings.modelPath != before.modelPath || m_settings.device != before.device
+        || m_settings.multilingualTextModel != before.multilingualTextModel || m_settings.textTower != before.textTower) {
         loadModel(m_settings.modelPath); // the open folder is reindexed with it
     } else if ((m_settings.includeSubfolders != before.includeSubfolders
                 || m_settings.excludedFolders != before.excludedFolders)
@@ -407,6 +408,9 @@ void MainWindow::updateReadiness()
         m_search->setReadiness(SearchField::Readiness::LoadingModel);
     } else if (m_library->hasModel()) {
         m_search->setReadiness(SearchField::Readiness::Ready);
+        // A paired multilingual model fails the load when it cannot be used, so the setting says what is active.
+        m_search->setMultilingualHint(!m_settings.multilingualTextModel.isEmpty()
+                                      && m_settings.textTower != TextTowerChoice::Clip);
     } else {
         m_search->setReadiness(SearchField::Readiness::NeedsModel);
     }

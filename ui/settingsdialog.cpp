@@ -22,6 +22,8 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &devic
       m_settings(settings),
       m_model(new QLineEdit(settings.modelPath, this)),
       m_device(new QComboBox(this)),
+      m_multilingual(new QLineEdit(settings.multilingualTextModel, this)),
+      m_textTower(new QComboBox(this)),
       m_subfolders(new QCheckBox(tr("Include &subfolders"), this)),
       m_excluded(new QListWidget(this)),
       m_thumbnailSize(new QSpinBox(this))
@@ -50,6 +52,23 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &devic
     inUse->setEnabled(false);
     deviceRow->addWidget(inUse);
     form->addRow(tr("&Device:"), deviceRow);
+
+    // The multilingual model encodes queries into the CLIP model's space: the photos are not indexed again.
+    auto *multilingualRow = new QHBoxLayout;
+    m_multilingual->setPlaceholderText(tr("Optional: a multilingual text model folder (clip-ViT-B-32-multilingual-v1)"));
+    m_multilingual->setToolTip(tr("Lets you search in 50+ languages with the ViT-B/32 model; photos are not indexed "
+                                  "again"));
+    auto *browseMultilingual = new QPushButton(tr("B&rowse…"), this);
+    multilingualRow->addWidget(m_multilingual, 1);
+    multilingualRow->addWidget(browseMultilingual);
+    form->addRow(tr("&Languages:"), multilingualRow);
+    connect(browseMultilingual, &QPushButton::clicked, this, &SettingsDialog::browseMultilingual);
+    m_textTower->addItem(tr("English with CLIP, other languages with the multilingual model"),
+                         int(TextTowerChoice::Auto));
+    m_textTower->addItem(tr("Every query with the multilingual model"), int(TextTowerChoice::Multilingual));
+    m_textTower->addItem(tr("Every query with CLIP (English only)"), int(TextTowerChoice::Clip));
+    m_textTower->setCurrentIndex(m_textTower->findData(int(settings.textTower)));
+    form->addRow(tr("&Queries:"), m_textTower);
 
     m_subfolders->setChecked(settings.includeSubfolders);
     form->addRow(QString(), m_subfolders);
@@ -89,6 +108,8 @@ AppSettings SettingsDialog::settings() const
     AppSettings s = m_settings;
     s.modelPath = m_model->text().trimmed();
     s.device = AppSettings::Device(m_device->currentData().toInt());
+    s.multilingualTextModel = m_multilingual->text().trimmed();
+    s.textTower = TextTowerChoice(m_textTower->currentData().toInt());
     s.includeSubfolders = m_subfolders->isChecked();
     s.excludedFolders.clear();
     for (int i = 0; i < m_excluded->count(); ++i) {
@@ -109,6 +130,15 @@ void SettingsDialog::browseModel()
                                                       tr("CLIP checkpoints (*.pt *.safetensors *.bin);;All files (*)"));
     if (!path.isEmpty()) {
         m_model->setText(path);
+    }
+}
+
+void SettingsDialog::browseMultilingual()
+{
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Choose a multilingual text model folder"), m_multilingual->text());
+    if (!folder.isEmpty()) {
+        m_multilingual->setText(folder);
     }
 }
 

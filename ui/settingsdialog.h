@@ -14,8 +14,8 @@ class QSpinBox;
 
 namespace clipfind {
 
-/// Edits a copy of the settings: model file, device (showing what is in use), subfolders, excluded folders,
-/// thumbnail size. The window applies the result (reloading the model or reindexing only when needed).
+/// Edits a copy of the settings: model file, device (showing what is in use), the multilingual text model and
+/// which queries it encodes, subfolders, excluded folders, thumbnail size. The window applies the result (reloading the model or reindexing only when needed).
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -32,11 +32,14 @@ Q_SIGNALS:
 
 private:
     void browseModel();
+    void browseMultilingual();
     void addExcluded();
 
     AppSettings m_settings;
     QLineEdit *m_model;
     QComboBox *m_device;
+    QLineEdit *m_multilingual;
+    QComboBox *m_textTower;
     QCheckBox *m_subfolders;
     QListWidget *m_excluded;
     QSpinBox *m_thumbnailSize;
