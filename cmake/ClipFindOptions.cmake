@@ -8,3 +8,5 @@ target_compile_definitions(clipfind_options INTERFACE
     QT_NO_FOREACH)
 target_compile_options(clipfind_options INTERFACE
     $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra>)
+
+include(${CMAKE_CURRENT_LIST_DIR}/ClipFindSanitize.cmake)
