@@ -2,8 +2,10 @@
 #include "core/thumbnails/thumbnailloader.h"
 
 #include "core/decode/imagedecoder.h"
+#include "core/scan/regularfile.h"
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
 
@@ -105,11 +107,18 @@ Thumbnail ThumbnailLoader::load(const ThumbnailCache *store, const QString &path
     const QFileInfo info(path);
     loaded.facts.date = info.lastModified();
     loaded.facts.bytes = info.size();
-    // The dimensions from the header only (no pixels), turned upright like the photo is shown.
-    QImageReader reader(path);
-    loaded.facts.size = reader.size();
-    if (reader.transformation() & QImageIOHandler::TransformationRotate90) {
-        loaded.facts.size.transpose();
+    // The dimensions from the header only (no pixels), turned upright like the photo is shown. Only from a regular
+    // file: a photo replaced by a FIFO would block this thread for good (core/scan/regularfile.h).
+    RegularFile regular;
+    QString notRegular;
+    if (regular.open(path, &notRegular)) {
+        QFile file;
+        file.open(regular.handle(), QIODevice::ReadOnly, QFileDevice::DontCloseHandle);
+        QImageReader reader(&file);
+        loaded.facts.size = reader.size();
+        if (reader.transformation() & QImageIOHandler::TransformationRotate90) {
+            loaded.facts.size.transpose();
+        }
     }
     const qint64 mtime = info.lastModified().toSecsSinceEpoch();
     if (store) {
