@@ -270,7 +270,13 @@ private Q_SLOTS:
         QVERIFY(reasons.value(QStringLiteral("png-over-limit-15000.png")).contains(QStringLiteral("image too large")));
         QVERIFY(reasons.value(QStringLiteral("tiff-duplicate-size.tif")).contains(QStringLiteral("given twice")));
         QVERIFY(reasons.value(QStringLiteral("jpeg-two-frames.jpg")).contains(QStringLiteral("start-of-frame")));
-        QVERIFY2(peak < qint64(1500) * 1000 * 1000, qPrintable(QStringLiteral("%1 MiB").arg(peak >> 20)));
+#if defined(CLIPFIND_TEST_ASAN)
+        // clipfind-cli is built with ASan too: shadow memory and the quarantine of freed blocks come on top.
+        const qint64 allowed = qint64(1500) * 1000 * 1000 * 5 / 4 + (256 << 20);
+#else
+        const qint64 allowed = qint64(1500) * 1000 * 1000;
+#endif
+        QVERIFY2(peak < allowed, qPrintable(QStringLiteral("%1 MiB").arg(peak >> 20)));
     }
 
     // Issue 11: the reproduced queries ('<' escaped 16,383 times; a 65,530-space run) are answered at once.

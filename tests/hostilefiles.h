@@ -9,6 +9,8 @@
 
 #include <zlib.h>
 
+#include "sanitizerbuild.h"
+
 #include <sys/resource.h>
 
 namespace clipfind::test {
