@@ -46,6 +46,13 @@ private Q_SLOTS:
                                          << QStringLiteral("2 start-of-frame markers");
         QTest::newRow("PNG over the limit") << QStringLiteral("png-over-limit-15000.png")
                                             << QStringLiteral("image too large (15000 x 15000 = 225.0 megapixels");
+        // Found by fuzzing: sizes past 2^31 were multiplied in 64 bits for the message (signed overflow; it printed
+        // negative megapixels), and BMP's signed sizes were read unsigned.
+        QTest::newRow("BMP negative size") << QStringLiteral("bmp-negative-size.bmp")
+                                           << QStringLiteral("truncated or corrupt BMP header (no image size)");
+        QTest::newRow("PNG 2^32-1 a side")
+            << QStringLiteral("png-size-2e32.png")
+            << QStringLiteral("image too large (4294967295 x 4294967295 = 18446744065119.6 megapixels");
     }
 
     void craftedFilesAreRefused()
@@ -60,6 +67,24 @@ private Q_SLOTS:
         QVERIFY(!decoded.error.contains(QLatin1Char('\n')));
         const ImageProbe probe = probeImageData(readBytes(hostile(file)), file);
         QCOMPARE(probe.error, decoded.error);
+    }
+
+    // A top-down BMP (negative height, as Windows writes screenshots) is a normal photo: its height was read as
+    // 4,294,967,294 rows and refused as too large. Pixels as make_hostile_images.py wrote them.
+    void topDownBmpDecodes()
+    {
+        const DecodedImage decoded = decodeImage(hostile(QStringLiteral("bmp-top-down-4x2.bmp")));
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error));
+        QCOMPARE(decoded.image.size(), QSize(4, 2));
+        QCOMPARE(decoded.image.pixelColor(0, 0), QColor(255, 0, 0));
+        QCOMPARE(decoded.image.pixelColor(1, 0), QColor(0, 255, 0));
+        QCOMPARE(decoded.image.pixelColor(2, 0), QColor(0, 0, 255));
+        QCOMPARE(decoded.image.pixelColor(3, 0), QColor(255, 255, 255));
+        QCOMPARE(decoded.image.pixelColor(0, 1), QColor(0, 0, 0));
+        const ImageProbe probe = probeImageData(readBytes(hostile(QStringLiteral("bmp-top-down-4x2.bmp"))),
+                                                QStringLiteral("bmp-top-down-4x2.bmp"));
+        QVERIFY2(probe.ok(), qPrintable(probe.error));
+        QCOMPARE(QSize(probe.width, probe.height), QSize(4, 2));
     }
 
     // OpenCV's own decode limits are set to ClipFind's before any decode (imagedecoder.cpp), so they hold for the size
@@ -110,7 +135,7 @@ private Q_SLOTS:
         qInfo("estimate %lld MB, measured peak %lld MB above the start, %lld ms", probe.decodeBytes >> 20, used >> 20,
               timer.elapsed());
         // Sanitizer builds add shadow memory (1/8 of what is touched): 25% of slack for them; else the estimate holds.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(CLIPFIND_TEST_ASAN)
         const qint64 allowed = probe.decodeBytes + probe.decodeBytes / 4;
 #else
         const qint64 allowed = probe.decodeBytes;

@@ -251,9 +251,12 @@ HeaderInfo readHeader(const QByteArray &data)
     } else if (bytes.matches(0, "BM") && bytes.has(0, 26)) {
         info.format = Format::Bmp;
         const bool os2 = bytes.u32(14, false) == 12; // BITMAPCOREHEADER has 16-bit sizes
-        info.width = os2 ? bytes.u16(18, false) : qint32(bytes.u32(18, false));
-        info.height = os2 ? bytes.u16(20, false) : qint32(bytes.u32(22, false));
-        info.height = qAbs(info.height); // negative height = top-down rows
+        // BITMAPINFOHEADER's sizes are signed 32-bit; both branches are converted to qint32 on their own, or the
+        // conditional's common type (quint32) loses the sign: a top-down BMP read as 4 billion rows (found by fuzzing).
+        const qint32 width = os2 ? qint32(bytes.u16(18, false)) : qint32(bytes.u32(18, false));
+        const qint32 height = os2 ? qint32(bytes.u16(20, false)) : qint32(bytes.u32(22, false));
+        info.width = width; // negative: refused as no image size
+        info.height = qAbs(qint64(height)); // negative height = top-down rows
         // OpenCV's BMP reader: palettes give 1 or 3 channels, 32 bits 4, anything else 3 (estimate the largest need).
         const quint32 bits = os2 ? bytes.u16(24, false) : bytes.u16(28, false);
         info.channels = bits <= 8 ? 1 : bits == 32 ? 4 : 3;
@@ -463,7 +466,7 @@ QString checkHeader(const QByteArray &data, const HeaderInfo &header)
         return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4 megapixels, %5 pixels a side)")
             .arg(header.width)
             .arg(header.height)
-            .arg(double(header.width * header.height) / 1e6, 0, 'f', 1)
+            .arg(double(header.width) * double(header.height) / 1e6, 0, 'f', 1) // sizes up to 2^32: no qint64 product
             .arg(kMaxPixels / 1000000)
             .arg(kMaxImageSide);
     }

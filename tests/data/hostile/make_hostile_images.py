@@ -80,6 +80,19 @@ def main():
     write('png-bomb-gray-14000.png', png_of_zeros(14000, 14000, 1, 0, 1))      # 196 MP, 1-bit gray: 24 KB
     write('png-over-limit-15000.png', png_of_zeros(15000, 15000, 1, 0, 1))    # 225 MP: over the 200 MP limit
 
+    # BMP and PNG sizes past 2^31 (found by fuzzing, fuzz/fuzz_image.cpp). The BMP is the fuzzer's input as it was:
+    # width and height 0xBBBBBBBB, which BMP's signed fields make negative; ClipFind read them as 3,149,642,683 and
+    # then multiplied them in 64 bits for the message (signed overflow). The PNG's 2^32-1 x 2^32-1 overflows the same.
+    write('bmp-negative-size.bmp', b'BM' + b'\xbb' * 70 + b'\x89')
+    ihdr = struct.pack('>IIBBBBB', 0xFFFFFFFF, 0xFFFFFFFF, 8, 2, 0, 0, 0)
+    write('png-size-2e32.png', b'\x89PNG\r\n\x1a\n' + png_chunk(b'IHDR', ihdr) + png_chunk(b'IEND', b''))
+    # A valid top-down BMP (negative height), 4 x 2, 24 bits: top row red, green, blue, white; bottom row black.
+    # The same sign bug read its height as 4,294,967,294 and refused it as too large.
+    rows = bytes([0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255]) + bytes(12)  # BGR, 12 bytes a row: no padding
+    info = struct.pack('<IiiHHIIiiII', 40, 4, -2, 1, 24, 0, len(rows), 2835, 2835, 0, 0)
+    write('bmp-top-down-4x2.bmp', b'BM' + struct.pack('<IHHI', 14 + len(info) + len(rows), 0, 0, 14 + len(info))
+          + info + rows)
+
     # Query texts: '<' escaped 16,383 times (one level undone per ftfy round: the 17-second query), and two words
     # around a 65,530-space run (the query parser looked ahead from every space of a run).
     write('nested-escapes-64k.txt', ('&' + 'amp;' * 16382 + 'lt;').encode())
