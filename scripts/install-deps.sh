@@ -19,6 +19,8 @@ packages=(
     nlohmann-json3-dev                    # JSON in the engine (header-only)
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
     clang-format-14                       # scripts/test.sh checks the formatting (scripts/format.sh --check)
+    clang-14 libfuzzer-14-dev libomp-14-dev # scripts/hostile-check.sh: fuzzers, ASan + UBSan (OpenMP for clang)
+    python3                               # scripts/fuzz.sh seeds its corpora from tests/data
 )
 
 missing=()

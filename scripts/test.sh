@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the dependencies, builds and runs every test (no GPU needed), checks that every C++ file is formatted
-# (scripts/format.sh --check) and that the Qt-free engine builds and passes its fixture check on its own
-# (scripts/engine-check.sh).
+# (scripts/format.sh --check), that the Qt-free engine builds and passes its fixture check on its own
+# (scripts/engine-check.sh), then runs the sanitizer and fuzzing checks of issue 11 (scripts/hostile-check.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -12,6 +12,7 @@ bash scripts/format.sh --check || format_status=$?
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure
 bash scripts/engine-check.sh
+bash scripts/hostile-check.sh
 if [ "$format_status" -ne 0 ]; then
     echo "test.sh: the tests passed, but C++ files listed at the start are not formatted:" \
          "run bash scripts/format.sh" >&2

@@ -196,7 +196,7 @@ private Q_SLOTS:
             "UEsDBBQAAAAAAFwle12GphA2BQAAAAUAAAAJAAAAcGhvdG8udHh0aGVsbG9QSwECFAMUAAAAAABcJXtdhqYQNgUAAAAFAAAACQAA"
             "AAAAAAAAAAAAgAEAAAAAcGhvdG8udHh0UEsFBgAAAAABAAEANwAAACwAAAAAAA==")
                                         << "photos.pt" << "a zip archive, but not a TorchScript model";
-        QTest::newRow("legacy pickle") << QByteArray("\x80\x02\x8a\x0alz\xfc\x9cF\xf9 j\xa8P\x19.", 16) << "model.bin"
+        QTest::newRow("legacy pickle") << QByteArray("\x80\x02\x8a\x0alz\xfc\x9c" "F\xf9 j\xa8P\x19.", 16) << "model.bin"
                                        << "legacy PyTorch pickle";
     }
 

@@ -3,6 +3,7 @@
 // exit codes and one-line errors.
 #include "clirunner.h"
 #include "fixturedata.h"
+#include "hostilefiles.h"
 #include "testfiles.h"
 
 #include "core/store/librarydatabase.h"
@@ -13,6 +14,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace clipfind;
 using namespace clipfind::test;
@@ -176,6 +179,133 @@ private Q_SLOTS:
             QCOMPARE(run.exitCode, 1);
             QVERIFY2(run.err.count('\n') == 1 && run.err.contains(path.toUtf8() + ": "), run.err.constData());
             QVERIFY2(!QFileInfo::exists(scratch.filePath(QStringLiteral("clipfind-hostile-marker"))), qPrintable(file));
+        }
+    }
+
+    // Issue 11: the reproduced image inputs (a TIFF and a JPEG giving their size twice, a PNG over the pixel limit, a
+    // FIFO and /dev/zero where an image should be) end with exit code 1 and one line naming the file: no signal, no
+    // hang.
+    void hostileImagesExitWithOneLine()
+    {
+        QTemporaryDir dir;
+        QStringList inputs;
+        for (const char *name : {"tiff-duplicate-size.tif", "tiff-duplicate-size-big-first.tif", "jpeg-two-frames.jpg",
+                                 "png-over-limit-15000.png"}) {
+            inputs << dataPath(QStringLiteral("hostile/")) + QLatin1String(name);
+        }
+        const QString fifo = dir.filePath(QStringLiteral("fifo.jpg"));
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QString zero = dir.filePath(QStringLiteral("zero.png"));
+        QVERIFY(QFile::link(QStringLiteral("/dev/zero"), zero));
+        inputs << fifo << zero;
+        for (const QString &input : inputs) {
+            const QString name = QFileInfo(input).fileName();
+            QElapsedTimer timer;
+            timer.start();
+            Run run = runCli(
+                {QStringLiteral("preprocess"), input, QStringLiteral("--out"), dir.filePath(QStringLiteral("o.npy"))});
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.count('\n') == 1 && run.err.contains(name.toUtf8() + ": "), run.err.constData());
+            run = runCli({QStringLiteral("embed"), QStringLiteral("--model"),
+                          dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--image"), input});
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.count('\n') == 1 && run.err.contains(name.toUtf8() + ": "), run.err.constData());
+            qInfo("%s (%lld ms): %s", qPrintable(name), timer.elapsed(), run.err.trimmed().constData());
+        }
+        // A model path that is a FIFO: refused at once too.
+        const Run run = runCli(
+            {QStringLiteral("embed"), QStringLiteral("--model"), fifo, QStringLiteral("--text"), QStringLiteral("x")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.count('\n') == 1 && run.err.contains("not a regular file"), run.err.constData());
+    }
+
+    // Issue 11: `clipfind-cli index` on a folder of decompression bombs stays under the memory budget and reports each
+    // file. Three 196-megapixel 1-bit PNGs (24 KB each, 784 MB to decode), a 196-megapixel RGB one (588 MB), a 16-bit
+    // RGBA one (needs more than the whole budget), one over the pixel limit, the crafted TIFF and JPEG, and a normal
+    // photo, on four decode threads: the child's peak memory (getrusage) stays under 1.5 GB (without the budget, four
+    // decodes of 784 MB at once).
+    void indexFolderOfBombsStaysWithinMemory()
+    {
+        QTemporaryDir dir;
+        const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
+        QVERIFY(QDir().mkpath(photos));
+        const QString hostile = dataPath(QStringLiteral("hostile/"));
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(QFile::copy(hostile + QStringLiteral("png-bomb-gray-14000.png"),
+                                photos + QStringLiteral("/gray_%1.png").arg(i)));
+        }
+        QVERIFY(writeBytes(photos + QStringLiteral("/rgb.png"), pngOfZeros(14000, 14000, 8, 2, 3)));
+        QVERIFY(writeBytes(photos + QStringLiteral("/deep.png"), pngOfZeros(14000, 14000, 16, 6, 4)));
+        for (const char *name : {"png-over-limit-15000.png", "tiff-duplicate-size.tif", "jpeg-two-frames.jpg"}) {
+            QVERIFY(QFile::copy(hostile + QLatin1String(name), photos + QLatin1Char('/') + QLatin1String(name)));
+        }
+        QVERIFY(QFile::copy(dataPath(QStringLiteral("images/landscape_2000x1500.jpg")),
+                            photos + QStringLiteral("/photo.jpg")));
+        const QStringList arguments{QStringLiteral("index"),
+                                    photos,
+                                    QStringLiteral("--model"),
+                                    dataPath(QStringLiteral("tiny-openai/model.pt")),
+                                    QStringLiteral("--data-dir"),
+                                    dir.filePath(QStringLiteral("data")),
+                                    QStringLiteral("--decode-threads"),
+                                    QStringLiteral("4")};
+        QElapsedTimer timer;
+        timer.start();
+        const Run run = runCliCachingIn(arguments, dir.filePath(QStringLiteral("xdg-cache")));
+        const qint64 peak = childrenPeakRssBytes();
+        qInfo("index: %lld ms, peak memory of the children so far %lld MiB", timer.elapsed(), peak >> 20);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(out.value(QStringLiteral("scanned")).toInt(), 9);
+        QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 5);
+        QMap<QString, QString> reasons;
+        for (const QJsonValue &failure : out.value(QStringLiteral("failed")).toArray()) {
+            const QString reason = failure.toObject().value(QStringLiteral("reason")).toString();
+            reasons.insert(QFileInfo(failure.toObject().value(QStringLiteral("path")).toString()).fileName(), reason);
+            qInfo("%s", qPrintable(reason));
+            QVERIFY(!reason.contains(QLatin1Char('\n')));
+        }
+        QCOMPARE(reasons.size(), 4);
+        QVERIFY(reasons.value(QStringLiteral("deep.png"))
+                    .endsWith(QStringLiteral("more than the indexer's 1024 MiB budget")));
+        QVERIFY(reasons.value(QStringLiteral("png-over-limit-15000.png")).contains(QStringLiteral("image too large")));
+        QVERIFY(reasons.value(QStringLiteral("tiff-duplicate-size.tif")).contains(QStringLiteral("given twice")));
+        QVERIFY(reasons.value(QStringLiteral("jpeg-two-frames.jpg")).contains(QStringLiteral("start-of-frame")));
+#if defined(CLIPFIND_TEST_ASAN)
+        // clipfind-cli is built with ASan too: shadow memory and the quarantine of freed blocks come on top.
+        const qint64 allowed = qint64(1500) * 1000 * 1000 * 5 / 4 + (256 << 20);
+#else
+        const qint64 allowed = qint64(1500) * 1000 * 1000;
+#endif
+        QVERIFY2(peak < allowed, qPrintable(QStringLiteral("%1 MiB").arg(peak >> 20)));
+    }
+
+    // Issue 11: the reproduced queries ('<' escaped 16,383 times; a 65,530-space run) are answered at once.
+    void hostileQueriesAreAnswered()
+    {
+        QTemporaryDir dir;
+        const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
+        QVERIFY(QDir().mkpath(photos));
+        QVERIFY(
+            QFile::copy(dataPath(QStringLiteral("images/small_120x90.png")), photos + QStringLiteral("/small.png")));
+        const QStringList common{QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+                                 QStringLiteral("--data-dir"), dir.filePath(QStringLiteral("data"))};
+        Run run =
+            runCliCachingIn(QStringList{QStringLiteral("index"), photos} + common, dir.filePath(QStringLiteral("xdg")));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        for (const char *name : {"nested-escapes-64k.txt", "space-run-64k.txt"}) {
+            const QString query =
+                QString::fromUtf8(readBytes(dataPath(QStringLiteral("hostile/")) + QLatin1String(name)));
+            QVERIFY(query.size() > 65000);
+            QElapsedTimer timer;
+            timer.start();
+            run = runCli(QStringList{QStringLiteral("search"), photos, query, QStringLiteral("--json")} + common);
+            qInfo("%s: exit %d in %lld ms", name, run.exitCode, timer.elapsed());
+            QVERIFY2(run.exitCode == 0, run.err.constData());
+            const QJsonObject out = QJsonDocument::fromJson(run.out).object();
+            QCOMPARE(out.value(QStringLiteral("results")).toArray().size(), 1);
+            QVERIFY(out.value(QStringLiteral("timings_ms")).toObject().value(QStringLiteral("parse")).toDouble()
+                    < 1000);
         }
     }
 

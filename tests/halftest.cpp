@@ -14,6 +14,7 @@
 #include <random>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define CLIPFIND_TEST_F16C 1
 #endif
@@ -44,7 +45,13 @@ bool isNanHalf(uint32_t h)
 #ifdef CLIPFIND_TEST_F16C
 bool hasF16c()
 {
+#if defined(__clang__) && __clang_major__ < 16
+    // Clang before 16 does not know "f16c" in __builtin_cpu_supports (the fuzz build): CPUID leaf 1, ECX bit 29.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
+#else
     return __builtin_cpu_supports("f16c");
+#endif
 }
 __attribute__((target("f16c"))) uint16_t f16cFromFloat(float value)
 {

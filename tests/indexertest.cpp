@@ -2,6 +2,7 @@
 // The indexer end to end on the fixture photos with the tiny reference model: features equal the reference, and
 // reruns are incremental (unchanged, modified, renamed, deleted), bad files are recorded, models never mix.
 #include "fixturedata.h"
+#include "hostilefiles.h"
 #include "testfiles.h"
 
 #include "core/encode/clipencoder.h"
@@ -16,6 +17,7 @@
 
 #include <QSemaphore>
 
+#include <sys/stat.h>
 #include <thread>
 #include <utime.h>
 
@@ -428,6 +430,106 @@ private Q_SLOTS:
         QVERIFY(report.error.contains(root));
         QCOMPARE(report.removed, 0);
         QCOMPARE(cache->counts(root, encoder->sha256()).indexed, 3);
+    }
+
+    // Issue 11: a scanned photo replaced by a FIFO or by a link to /dev/zero before it is hashed, or before it is
+    // decoded, fails with one line naming it; nothing blocks and nothing reads without end.
+    void photosReplacedAfterTheScanAreNotRead()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(makePhotos(root, 5));
+        QString error;
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        const auto photo = [&root](int i) { return root + QStringLiteral("/photo_%1.png").arg(i); };
+        const auto toFifo = [](const QString &path) {
+            return QFile::remove(path) && ::mkfifo(QFile::encodeName(path).constData(), 0600) == 0;
+        };
+        const auto toDevZero = [](const QString &path) {
+            return QFile::remove(path) && QFile::link(QStringLiteral("/dev/zero"), path);
+        };
+        bool replacedBeforeHashing = false;
+        bool replacedBeforeDecoding = false;
+        IndexHooks hooks;
+        hooks.progress = [&](const IndexProgress &p) {
+            if (p.phase == IndexProgress::Phase::Hashing && !replacedBeforeHashing) {
+                replacedBeforeHashing = toFifo(photo(0)) && toDevZero(photo(1));
+            } else if (p.phase == IndexProgress::Phase::Encoding && !replacedBeforeDecoding) {
+                replacedBeforeDecoding = toFifo(photo(2)) && toDevZero(photo(3));
+            }
+        };
+        IndexOptions options;
+        options.decodeThreads = 2;
+        const IndexReport report = indexFolder(root, *encoder, *cache, nullptr, options, hooks);
+        QVERIFY(replacedBeforeHashing && replacedBeforeDecoding);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.scanned, 5);
+        QCOMPARE(report.indexed, 1);
+        QMap<QString, QString> reasons;
+        for (const IndexFailure &failure : report.failed) {
+            reasons.insert(QFileInfo(failure.path).fileName(), failure.reason);
+        }
+        QCOMPARE(reasons.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            const QString reason = reasons.value(QStringLiteral("photo_%1.png").arg(i));
+            const QString kind = i % 2 == 0 ? QStringLiteral("not a regular file (a FIFO)")
+                                            : QStringLiteral("not a regular file (a character device)");
+            QVERIFY2(reason.contains(QStringLiteral("photo_%1.png").arg(i)) && reason.endsWith(kind),
+                     qPrintable(reason));
+            QVERIFY(!reason.contains(QLatin1Char('\n')));
+        }
+    }
+
+    // Issue 11: decodes in flight are bounded by their estimated bytes, not their count. Four 64-megapixel RGB bombs
+    // (192 MB decoded each, about 200 KB on disk) on four decode threads with a 450 MB budget: at most two decode at
+    // once, and the process's peak memory grows by no more than the budget. A 16-bit RGBA one needs more than the
+    // whole budget and fails with a clear reason. Thumbnails are made too (from a shrunk copy).
+    void decodesStayWithinTheMemoryBudget()
+    {
+        QTemporaryDir dir;
+        const QString root = QFileInfo(dir.path()).canonicalFilePath() + QStringLiteral("/photos");
+        QVERIFY(makePhotos(root, 2));
+        const QByteArray rgbBomb = pngOfZeros(8000, 8000, 8, 2, 3);
+        QVERIFY(rgbBomb.size() < 1000000);
+        for (int i = 0; i < 4; ++i) {
+            QVERIFY(writeBytes(root + QStringLiteral("/bomb_%1.png").arg(i), rgbBomb));
+        }
+        QVERIFY(writeBytes(root + QStringLiteral("/deep.png"), pngOfZeros(8000, 8000, 16, 6, 4)));
+        QString error;
+        auto cache = LibraryDatabase::open(dir.filePath(QStringLiteral("cache.sqlite")), &error);
+        QVERIFY2(cache, qPrintable(error));
+        auto encoder = loadEncoder(QStringLiteral("tiny-openai/model.pt"));
+        QVERIFY(encoder);
+        const ThumbnailCache thumbnails(dir.filePath(QStringLiteral("xdg-cache")),
+                                        dir.filePath(QStringLiteral("fallback")));
+        IndexOptions options;
+        options.decodeThreads = 4;
+        options.decodeMemory = 450 << 20;
+        QVERIFY(resetPeakRss());
+        const qint64 before = currentRssBytes();
+        const IndexReport report = indexFolder(root, *encoder, *cache, &thumbnails, options);
+        const qint64 grown = peakRssBytes() - before;
+        qInfo("peak memory grew by %lld MiB (budget %lld MiB)", grown >> 20, options.decodeMemory >> 20);
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QCOMPARE(report.indexed, 6);
+        QCOMPARE(int(report.failed.size()), 1);
+        const QString reason = report.failed.front().reason;
+        QVERIFY2(reason.startsWith(QStringLiteral("deep.png: needs about "))
+                     && reason.contains(QStringLiteral("(8000 x 8000 pixels)"))
+                     && reason.endsWith(QStringLiteral("more than the indexer's 450 MiB budget")),
+                 qPrintable(reason));
+        // The budget, and 64 MiB for the model's batch and the thumbnails' small images (without it: 4 x 384 MB).
+        // Under ASan also shadow memory and the quarantine of freed blocks (256 MiB by default).
+#if defined(CLIPFIND_TEST_ASAN)
+        const qint64 allowed = options.decodeMemory * 5 / 4 + (64 << 20) + (256 << 20);
+#else
+        const qint64 allowed = options.decodeMemory + (64 << 20);
+#endif
+        QVERIFY2(grown <= allowed, qPrintable(QStringLiteral("%1 MiB").arg(grown >> 20)));
+        QCOMPARE(QDir(dir.filePath(QStringLiteral("xdg-cache/thumbnails/large"))).entryList(QDir::Files).size(), 6);
     }
 
     void committedRowsFollowTheCache()

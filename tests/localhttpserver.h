@@ -56,6 +56,9 @@ public:
     }
     /// Every response for `path` sends `bytes` body bytes and then nothing, keeping the connection open.
     void stallAfter(const QByteArray &path, qint64 bytes) { m_routes[path].stallAfter = bytes; }
+    /// Responses for `path` carry no Content-Length: the body ends when the connection closes (a server that does not
+    /// say how much it will send).
+    void omitLength(const QByteArray &path) { m_routes[path].omitLength = true; }
 
     const QList<Request> &requests() const { return m_requests; }
     QList<Request> requestsFor(const QByteArray &path) const
@@ -96,6 +99,7 @@ private:
         qint64 dropAfter = -1;
         int dropTimes = 0;
         qint64 stallAfter = -1;
+        bool omitLength = false;
     };
 
     static void send(QTcpSocket *socket, const QByteArray &statusLine, const QList<QByteArray> &headers,
@@ -105,7 +109,10 @@ private:
         for (const QByteArray &header : headers) {
             head += header + "\r\n";
         }
-        head += "Content-Length: " + QByteArray::number(contentLength) + "\r\nConnection: close\r\n\r\n";
+        if (contentLength >= 0) {
+            head += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
+        }
+        head += "Connection: close\r\n\r\n";
         socket->write(head);
         socket->write(body);
     }
@@ -152,7 +159,7 @@ private:
                     + QByteArray::number(size);
         }
         QByteArray body = route.content.mid(first);
-        const qint64 length = body.size();
+        const qint64 length = route.omitLength ? -1 : body.size();
         if (route.stallAfter >= 0) {
             send(socket, status, headers, body.left(route.stallAfter), length);
             m_stalled << socket; // keep it open, send nothing more

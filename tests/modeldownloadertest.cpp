@@ -272,6 +272,155 @@ private Q_SLOTS:
         QVERIFY(server.requests().isEmpty());
         QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
+
+    // Issue 11: redirects go only to https, or to http when the source is http (a local mirror): never to file:,
+    // ftp: or data:, and never from https down to http.
+    void isAllowedRedirectFollowsTheRules_data()
+    {
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::addColumn<bool>("allowed");
+        const QString hf = QStringLiteral("https://huggingface.co/openai/clip/resolve/main/model.safetensors");
+        QTest::newRow("https to https") << hf << QStringLiteral("https://cdn-lfs.hf.co/x") << true;
+        QTest::newRow("https to http") << hf << QStringLiteral("http://cdn-lfs.hf.co/x") << false;
+        QTest::newRow("https to file") << hf << QStringLiteral("file:///etc/passwd") << false;
+        QTest::newRow("https to ftp") << hf << QStringLiteral("ftp://example.com/x") << false;
+        QTest::newRow("https to data") << hf << QStringLiteral("data:text/plain,x") << false;
+        QTest::newRow("http mirror to http")
+            << QStringLiteral("http://mirror.lan/m.safetensors") << QStringLiteral("http://mirror.lan/blob") << true;
+        QTest::newRow("http mirror to https")
+            << QStringLiteral("http://mirror.lan/m.safetensors") << QStringLiteral("https://cdn.example/blob") << true;
+        QTest::newRow("http mirror to file") << QStringLiteral("http://mirror.lan/m.safetensors")
+                                             << QStringLiteral("file:///home/me/.ssh/id_rsa") << false;
+        QTest::newRow("no host") << hf << QStringLiteral("https:///x") << false;
+    }
+
+    void isAllowedRedirectFollowsTheRules()
+    {
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QFETCH(bool, allowed);
+        QCOMPARE(isAllowedRedirect(QUrl(from), QUrl(to)), allowed);
+    }
+
+    // The scheme check against the local server: a redirect to a local file or to ftp is refused, nothing is written.
+    void refusesRedirectsToOtherSchemes()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        QTemporaryDir dir;
+        const QString secret = dir.filePath(QStringLiteral("secret.txt"));
+        QVERIFY(writeBytes(secret, "not for the network"));
+        server.addRedirect("/to-file", "file://" + secret.toUtf8());
+        server.addRedirect("/to-ftp", "ftp://127.0.0.1/model.pt");
+        for (const QString &path : {QStringLiteral("/to-file"), QStringLiteral("/to-ftp")}) {
+            ModelDownloader downloader{ModelManifest()};
+            const DownloadResult result = downloader.run({source(server, dir.path(), path)});
+            QVERIFY(!result.ok);
+            QVERIFY2(result.error.startsWith(server.url(path) + QStringLiteral(": redirect to "))
+                         && result.error.contains(QStringLiteral(" refused (only to https")),
+                     qPrintable(result.error));
+            QCOMPARE(entriesUnder(dir.path()), QStringList{QStringLiteral("secret.txt")});
+        }
+    }
+
+    // Bytes received are capped by the expected size: an announced size above it is refused before the body, and a
+    // server that announces nothing is cut off once it has sent more than the cap.
+    void capsTheBytesReceived()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        server.addFile("/unannounced.pt", m_model);
+        server.omitLength("/unannounced.pt");
+        QTemporaryDir dir;
+        DownloadSource announced = source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256);
+        announced.expectedSize = 1000000;
+        announced.sizeApproximate = true;
+        ModelDownloader downloader{ModelManifest()};
+        QSignalSpy progress(&downloader, &ModelDownloader::progress);
+        DownloadResult result = downloader.run({announced});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QStringLiteral("the server announces %1, but at most %2 is expected; refused")
+                                           .arg(formatBytes(m_model.size()), formatBytes(1050000))),
+                 qPrintable(result.error));
+        QVERIFY(progress.isEmpty()); // not a byte of the body was taken
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+
+        DownloadSource exact = announced;
+        exact.sizeApproximate = false;
+        exact.expectedSize = m_model.size() + 1; // an exact size that is not the file's
+        result = downloader.run({exact});
+        QVERIFY2(
+            result.error.contains(QStringLiteral("but %1 is expected; refused").arg(formatBytes(m_model.size() + 1))),
+            qPrintable(result.error));
+
+        DownloadSource unannounced = source(server, dir.path(), QStringLiteral("/unannounced.pt"), m_sha256);
+        unannounced.expectedSize = 2000000;
+        result = downloader.run({unannounced});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(
+                     QStringLiteral("the server sent more than the %1 expected; stopped").arg(formatBytes(2000000))),
+                 qPrintable(result.error));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("tiny/model.pt.part"))).size() <= 2000000);
+    }
+
+    // A pinned SHA-256 that the server's X-Linked-Etag contradicts: refused when the headers arrive, before the body.
+    void refusesAPublishedHashThatContradictsThePin()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        const QByteArray other(64, 'b');
+        server.addRedirect("/resolve/model.pt", "/blob", {"X-Linked-Etag: \"" + other + '"'});
+        server.addFile("/blob", m_model);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/resolve/model.pt"), m_sha256)});
+        QVERIFY(!result.ok);
+        QVERIFY2(
+            result.error.contains(QStringLiteral("the server publishes SHA-256 %1 for this file, but %2 is expected")
+                                      .arg(QLatin1String(other), m_sha256)),
+            qPrintable(result.error));
+        QVERIFY(server.requestsFor("/blob").isEmpty());
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    // A part file is resumed only when it is a regular file no larger than the cap: a link put in its place is removed
+    // (what it points to stays untouched), an oversized one is started over.
+    void validatesThePartFileBeforeResuming()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        server.addFile("/model.pt", m_model);
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("tiny"))));
+        const QString part = dir.filePath(QStringLiteral("tiny/model.pt.part"));
+        const QString meta = part + QStringLiteral(".json");
+        const QByteArray record =
+            "{\"url\":\"" + server.url(QStringLiteral("/model.pt")).toUtf8() + "\",\"validator\":\"\"}";
+
+        const QString victim = dir.filePath(QStringLiteral("victim.txt"));
+        QVERIFY(writeBytes(victim, "keep me"));
+        QVERIFY(QFile::link(victim, part));
+        QVERIFY(writeBytes(meta, record));
+        ModelDownloader downloader{ModelManifest()};
+        DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(readBytes(victim), QByteArray("keep me"));
+        QCOMPARE(server.requestsFor("/model.pt").last().range, QByteArray()); // started from zero
+        QVERIFY(QFile::remove(result.path));
+
+        QVERIFY(writeBytes(part, m_model + QByteArray(100, 'x')));
+        QVERIFY(writeBytes(meta, record));
+        DownloadSource exact = source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256);
+        exact.expectedSize = m_model.size();
+        result = downloader.run({exact});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(server.requestsFor("/model.pt").last().range, QByteArray());
+        QString error;
+        QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
+    }
 };
 
 QTEST_GUILESS_MAIN(ModelDownloaderTest)

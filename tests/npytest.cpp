@@ -207,6 +207,29 @@ private Q_SLOTS:
         QVERIFY2(message.contains(expected), error.c_str());
         QCOMPARE(array.shape, (std::vector<int64_t>{7})); // untouched on failure
     }
+
+    // Issue 11, found by fuzzing (fuzz/fuzz_formats.cpp): a key or dtype holding a newline was quoted as is, a
+    // two-line error. Now text from the file is quoted with control bytes as \xNN.
+    void quotesHeaderTextOnOneLine_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("key") << "npy-newline-key.npy" << "header has unexpected key 'shape\\x00\\x00\\x00\\x0a'";
+        QTest::newRow("dtype") << "npy-newline-dtype.npy" << "unsupported dtype '<f4\\x0a'";
+    }
+
+    void quotesHeaderTextOnOneLine()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        const QString path = QStringLiteral(CLIPFIND_TEST_DATA "/hostile/") + file;
+        std::string error;
+        QVERIFY(!readNpy(path.toStdString(), nullptr, &error));
+        const QString message = QString::fromStdString(error);
+        QVERIFY2(!message.contains(QLatin1Char('\n')) && !message.contains(QChar(0)), error.c_str());
+        QVERIFY2(message.startsWith(path + QStringLiteral(": ")), error.c_str());
+        QVERIFY2(message.contains(expected), error.c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(NpyTest)

@@ -5,6 +5,7 @@
 #include "testfiles.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -181,6 +182,51 @@ private Q_SLOTS:
         const ParsedQuery parsed = parseSearchQuery(formatImageTerm(m_dir.filePath(QStringLiteral("folder.jpg"))));
         QVERIFY(!parsed.ok());
         QVERIFY2(parsed.error.endsWith(QStringLiteral("is not a file")), qPrintable(parsed.error));
+    }
+
+    // Issue 11: the parser looked ahead from every space of a run, quadratic in its length. The crafted 64 KiB query
+    // (tests/data/hostile/space-run-64k.txt) and 16 copies of it (1 MiB) parse in well under a second.
+    void spaceRunsAreLinear()
+    {
+        const QByteArray crafted = test::readBytes(QStringLiteral(CLIPFIND_TEST_DATA "/hostile/space-run-64k.txt"));
+        QVERIFY(crafted.size() >= 65000);
+        for (int copies : {1, 16}) {
+            const QString query = QString::fromLatin1(crafted.repeated(copies));
+            QElapsedTimer timer;
+            timer.start();
+            const ParsedQuery parsed = parseSearchQuery(query);
+            const qint64 ms = timer.elapsed();
+            qInfo("%lld characters: %lld ms", qint64(query.size()), ms);
+            QVERIFY2(parsed.ok(), qPrintable(parsed.error));
+            QCOMPARE(parsed.terms.size(), size_t(1));
+            QCOMPARE(parsed.terms.front().text, query.simplified());
+            QVERIFY2(ms < 1000, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        }
+    }
+
+    // Each text term is one run of the text encoder: a pasted list of thousands of terms is refused, quickly, with a
+    // short one-line message (the query is quoted up to 200 characters).
+    void tooManyTermsFail()
+    {
+        QStringList terms;
+        for (int i = 0; i < kMaxQueryTerms; ++i) {
+            terms << QStringLiteral("t%1").arg(i);
+        }
+        QVERIFY(parseSearchQuery(terms.join(QStringLiteral(" + "))).ok());
+        terms << QStringLiteral("one\nmore");
+        const QString tooMany = terms.join(QStringLiteral(" + "));
+        const ParsedQuery parsed = parseSearchQuery(tooMany);
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error.endsWith(QStringLiteral("too many terms (a query holds at most %1)").arg(kMaxQueryTerms)),
+                 qPrintable(parsed.error));
+
+        QElapsedTimer timer;
+        timer.start();
+        const ParsedQuery huge = parseSearchQuery(QStringLiteral("a\n+ ").repeated(200000));
+        QVERIFY(!huge.ok());
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+        QVERIFY2(!huge.error.contains(QLatin1Char('\n')), qPrintable(huge.error));
+        QVERIFY2(huge.error.size() < 300, qPrintable(huge.error));
     }
 };
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "sanitizerbuild.h"
 #include "core/text/htmlentities.h"
 #include "core/text/textcleaner.h"
 #include "core/text/tokenizer.h"
@@ -344,6 +345,72 @@ private Q_SLOTS:
         QCOMPARE(huge.size(), size_t(Tokenizer::kContextLength));
         QVERIFY(full.size() > 75);
         QVERIFY(std::equal(huge.begin() + 1, huge.end() - 1, full.begin()));
+    }
+
+    // ftfy repeats its fixes until nothing changes; ClipFind stops after 8 rounds (textcleaner.h). Up to 8 levels of
+    // escaping come out as ftfy's, one more level keeps one entity.
+    void nestedEscapesUpToTheRoundLimit()
+    {
+        const auto escaped = [](int times) {
+            return QLatin1Char('&') + QString(QStringLiteral("amp;")).repeated(times - 1) + QStringLiteral("lt;");
+        };
+        QCOMPARE(clipfind::ftfyFixText(escaped(1)), QStringLiteral("<"));
+        QCOMPARE(clipfind::ftfyFixText(escaped(3)), QStringLiteral("<"));
+        QCOMPARE(clipfind::ftfyFixText(escaped(8)), QStringLiteral("<"));
+        QCOMPARE(clipfind::ftfyFixText(escaped(9)), QStringLiteral("&lt;"));
+        // clipCleanText's two html.unescape passes take two more levels.
+        QCOMPARE(clipfind::clipCleanText(escaped(10)), QStringLiteral("<"));
+    }
+
+    // Issue 11: '<' escaped 16,383 times (tests/data/hostile/nested-escapes-64k.txt) took 17 s to clean, one level
+    // per round; a run of 64 Ki spaces made the old word splitting no slower, but both are checked at 1 MB too.
+    // Each must tokenize in well under a second (a generous 3 s bound for a loaded machine, 4 times that
+    // under ASan; before: minutes).
+    void hostileTextIsLinear_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("nested escapes") << QStringLiteral("hostile/nested-escapes-64k.txt");
+        QTest::newRow("space run") << QStringLiteral("hostile/space-run-64k.txt");
+    }
+
+    void hostileTextIsLinear()
+    {
+        QFETCH(QString, file);
+        QFile input(dataPath(file.toLatin1().constData()));
+        QVERIFY(input.open(QIODevice::ReadOnly));
+        const QString crafted = QString::fromUtf8(input.readAll());
+        QVERIFY(crafted.size() >= 65000);
+        for (const QString &text : {crafted, crafted.repeated(16)}) {
+            QElapsedTimer timer;
+            timer.start();
+            const Ids ids = m_tokenizer->tokenize(text);
+            const qint64 ms = timer.elapsed();
+            qInfo("%lld characters: %lld ms", qint64(text.size()), ms);
+            QCOMPARE(ids.size(), size_t(Tokenizer::kContextLength));
+            QCOMPARE(ids.front(), Tokenizer::kStartOfText);
+            QVERIFY2(ms < 3000 * clipfind::test::kSanitizerSlowdown, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        }
+    }
+
+    // Byte-pair merging was quadratic in a word's length; a 1 MB word of varied letters (no merge shortcut) is now
+    // merged whole by encode(), and its first ids are those of its first 3000 letters.
+    void longWordMergesQuickly()
+    {
+        QString word;
+        quint32 state = 12345;
+        for (int i = 0; i < (1 << 20); ++i) {
+            state = state * 1103515245u + 12345u;
+            word += QLatin1Char(char('a' + (state >> 16) % 26));
+        }
+        QElapsedTimer timer;
+        timer.start();
+        const Ids all = m_tokenizer->encode(word);
+        const qint64 ms = timer.elapsed();
+        qInfo("1 MiB word: %zu ids in %lld ms", all.size(), ms);
+        QVERIFY2(ms < 10000 * clipfind::test::kSanitizerSlowdown, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        const Ids prefix = m_tokenizer->encode(word.left(3000));
+        QVERIFY(prefix.size() > 100);
+        QVERIFY(std::equal(prefix.begin(), prefix.begin() + 100, all.begin()));
     }
 };
 

@@ -229,9 +229,16 @@ private Q_SLOTS:
         archive[tag] = 'L';
         TensorMap tensors;
         std::string error;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+        // The fuzz build (CLIPFIND_FUZZ, cmake/ClipFindFuzz.cmake) skips this one check, so that the fuzzer reaches
+        // the pickles; the damage is then the parser's to find, and no CRC is named.
+        (void)clip::readTorchScriptTensorsFromMemory(archive.constData(), size_t(archive.size()), &tensors, &error);
+        QVERIFY2(error.find("CRC-32") == std::string::npos, error.c_str());
+#else
         QVERIFY(!clip::readTorchScriptTensorsFromMemory(archive.constData(), size_t(archive.size()), &tensors, &error));
         QCOMPARE(error, std::string("truncated or corrupt TorchScript archive (record setstate-dict/data.pkl fails its "
                                     "CRC-32 check (corrupt file))"));
+#endif
     }
 
     void crc32MatchesTheZipPolynomial()

@@ -69,7 +69,8 @@ void printProgress(const IndexProgress &p, bool tty)
 
 } // namespace
 
-// clipfind-cli index DIR [--model PATH] [--data-dir DIR] [--device D] [--no-recursive] [--exact]
+// clipfind-cli index DIR [--model PATH] [--data-dir DIR] [--device D] [--no-recursive] [--exact] [--batch N]
+//                    [--decode-threads N] [--decode-memory MB]
 int runIndex(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -79,6 +80,13 @@ int runIndex(const QStringList &arguments)
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
     parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 32 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("decode-threads"),
+                      QStringLiteral("Photos read and decoded at once (default: one per core but one)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("decode-memory"),
+                      QStringLiteral("Memory the photos being decoded may hold at once, in MiB (default 1024); a photo "
+                                     "that needs more fails."),
+                      QStringLiteral("mb"), QStringLiteral("0")});
     addDeviceOptions(parser);
     addEagerOption(parser);
     int exitCode = 0;
@@ -111,6 +119,15 @@ int runIndex(const QStringList &arguments)
     options.scan.recursive = !parser.isSet(QStringLiteral("no-recursive"));
     options.exactDecode = parser.isSet(QStringLiteral("exact"));
     options.batchSize = parser.value(QStringLiteral("batch")).toInt();
+    bool threadsOk = false;
+    bool memoryOk = false;
+    options.decodeThreads = parser.value(QStringLiteral("decode-threads")).toInt(&threadsOk);
+    const qint64 memoryMiB = parser.value(QStringLiteral("decode-memory")).toLongLong(&memoryOk);
+    if (!threadsOk || options.decodeThreads < 0 || options.decodeThreads > 256 || !memoryOk || memoryMiB < 0
+        || memoryMiB > (qint64(1) << 30)) {
+        return fail(QStringLiteral("--decode-threads must be 0..256 and --decode-memory a number of MiB"), 2);
+    }
+    options.decodeMemory = memoryMiB << 20;
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     const bool tty = isatty(STDERR_FILENO);

@@ -105,6 +105,26 @@ std::optional<TiffEntry> TiffReader::find(quint32 ifd, quint32 tag) const
     return std::nullopt;
 }
 
+int TiffReader::count(quint32 ifd, quint32 tag) const
+{
+    if (!m_valid || !m_bytes.has(ifd, 2)) {
+        return 0;
+    }
+    const quint32 entries = m_bytes.u16(ifd, m_bigEndian);
+    if (entries > kMaxIfdEntries) {
+        return 0;
+    }
+    int found = 0;
+    for (quint32 i = 0; i < entries; ++i) {
+        const qint64 at = qint64(ifd) + 2 + 12 * qint64(i);
+        if (!m_bytes.has(at, 12)) {
+            break;
+        }
+        found += m_bytes.u16(at, m_bigEndian) == tag ? 1 : 0;
+    }
+    return found;
+}
+
 std::optional<quint32> TiffReader::number(const TiffEntry &entry) const
 {
     if (entry.count == 0) {

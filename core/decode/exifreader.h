@@ -108,6 +108,9 @@ public:
     /// The first entry with `tag` in the IFD at `ifd`. Nothing when the tag is absent, or the IFD lies outside the
     /// bytes or claims more than 1000 entries (real ones have a few dozen).
     std::optional<TiffEntry> find(quint32 ifd, quint32 tag) const;
+    /// How many entries with `tag` the IFD at `ifd` holds (0 when it is unreadable). A tag should appear once; readers
+    /// differ on which of several copies they use (libtiff: the first), so a size given twice is refused.
+    int count(quint32 ifd, quint32 tag) const;
     /// The first value of a SHORT or LONG entry (sizes, orientation).
     std::optional<quint32> number(const TiffEntry &entry) const;
     /// The offset a single LONG or IFD entry holds (the EXIF sub-IFD pointer).

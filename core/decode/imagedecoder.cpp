@@ -3,6 +3,7 @@
 
 #include "core/decode/exifreader.h"
 #include "core/decode/imagecodec.h"
+#include "core/scan/regularfile.h"
 
 #include <QBuffer>
 #include <QFile>
@@ -14,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <optional>
@@ -23,9 +25,19 @@ namespace clipfind {
 namespace {
 
 // Decompression-bomb guard: a 200-megapixel RGB image already needs 600 MB decoded.
-constexpr qint64 kMaxPixels = 200'000'000;
+constexpr qint64 kMaxPixels = kMaxImagePixels;
 // Larger files are not photos we can handle (and QByteArray/cv::Mat sizes stay within int).
-constexpr qint64 kMaxFileBytes = qint64(1) << 30;
+constexpr qint64 kMaxFileBytes = kMaxImageFileBytes;
+
+// OpenCV checks the size its decoder read against limits of its own (validateInputImageSize, before any pixel buffer is
+// allocated), read from the environment once, at its first decode. Set them to ours before main() runs: then a header
+// that we read differently from the codec still cannot get a larger image decoded.
+[[maybe_unused]] const bool kOpenCvLimitsSet = [] {
+    ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", QByteArray::number(kMaxImagePixels).constData(), 1);
+    ::setenv("OPENCV_IO_MAX_IMAGE_WIDTH", QByteArray::number(kMaxImageSide).constData(), 1);
+    ::setenv("OPENCV_IO_MAX_IMAGE_HEIGHT", QByteArray::number(kMaxImageSide).constData(), 1);
+    return true;
+}();
 
 enum class Format { Unknown, Jpeg, Png, Gif, Bmp, WebP, Tiff, Heif, Raw };
 
@@ -53,9 +65,15 @@ struct HeaderInfo {
     int orientation = 1;      // EXIF/TIFF orientation, 1..8
     bool complete = true;     // JPEG: an end-of-image marker follows the first scan; GIF: first frame whole
     bool animatedWebP = false; // OpenCV 4.6 cannot decode these
+    QString problem;           // a header refused although some codec might read it (the size given twice)
+    // What the codec will produce and hold, for the memory estimate (upper bounds where the header leaves it open):
+    int channels = 3;              // of OpenCV's output at full scale (IMREAD_UNCHANGED)
+    int sampleBytes = 1;           // 1 for 8-bit samples, 2 for 16-bit, 4 or 8 for floating point
+    qint64 codecBytesPerPixel = 0; // full-size buffers the codec keeps besides its output, per stored pixel
 };
 
-// IFD0 of a TIFF file: orientation and size. Classic TIFF only; anything malformed leaves the defaults.
+// IFD0 of a TIFF file (or of the TIFF inside an EXIF payload): orientation and size. Classic TIFF only; anything
+// malformed leaves the defaults.
 void readTiffIfd0(const ByteView &bytes, HeaderInfo *info)
 {
     const TiffReader tiff(bytes);
@@ -70,12 +88,29 @@ void readTiffIfd0(const ByteView &bytes, HeaderInfo *info)
     }
     info->width = value(tifftag::kImageWidth);
     info->height = value(tifftag::kImageHeight);
+    // A size given twice is refused: the limit must apply to the numbers the codec uses, and readers differ on which
+    // copy counts (issue 11: a file passed the check as 64 x 8 and was decoded as 2048 x 2048).
+    for (const auto &[tag, name] :
+         {std::pair{tifftag::kImageWidth, "ImageWidth"}, std::pair{tifftag::kImageHeight, "ImageLength"}}) {
+        const int copies = tiff.count(tiff.firstIfd(), tag);
+        if (copies > 1 && info->problem.isEmpty()) {
+            info->problem = QStringLiteral("malformed TIFF header (%1 %2 entries: the image size is given twice)")
+                                .arg(copies)
+                                .arg(QLatin1String(name));
+        }
+    }
+    // OpenCV's TIFF reader: up to 4 channels of up to 64-bit samples, read through a buffer that can be as large as
+    // the image (a single strip or tile holding all of it).
+    const qint64 bits = value(0x0102); // BitsPerSample
+    info->sampleBytes = int(std::clamp<qint64>((bits + 7) / 8, 1, 8));
+    info->channels = 4;
+    info->codecBytesPerPixel = 4 * qint64(info->sampleBytes);
 }
 
 // The orientation an EXIF payload gives (see tiffInExif); 1 (upright) when it has none.
 int exifOrientation(const ByteView &exif)
 {
-    HeaderInfo ignoredSize;
+    HeaderInfo ignoredSize; // EXIF sizes are informative only: the container's own header gives the image size
     readTiffIfd0(tiffInExif(exif), &ignoredSize);
     return ignoredSize.orientation;
 }
@@ -83,6 +118,7 @@ int exifOrientation(const ByteView &exif)
 void readJpegHeader(const ByteView &bytes, HeaderInfo *info)
 {
     bool exifSeen = false;
+    int frames = 0;
     qint64 scanAt = 0;
     const JpegWalkEnd end = walkJpegSegments(
         bytes,
@@ -90,13 +126,25 @@ void readJpegHeader(const ByteView &bytes, HeaderInfo *info)
             if (segment.marker == 0xE1 && !exifSeen && segment.payload.matches(0, "Exif")) {
                 exifSeen = true;
                 info->orientation = exifOrientation(segment.payload);
-            } else if (isJpegStartOfFrame(segment.marker)) {
+            } else if (isJpegStartOfFrame(segment.marker) && ++frames == 1) {
                 info->height = segment.payload.u16(1, true);
                 info->width = segment.payload.u16(3, true);
+                const int components = int(segment.payload.u8(5));
+                info->channels = components == 1 ? 1 : 3; // OpenCV gives gray as gray, everything else as BGR
+                // Progressive (and other multi-scan) frames keep every DCT coefficient until the last scan: 2 bytes
+                // per sample of the full-size image, also when decoding at a reduced scale.
+                const bool progressive = segment.marker == 0xC2 || segment.marker == 0xC6 || segment.marker == 0xCA
+                                         || segment.marker == 0xCE;
+                info->codecBytesPerPixel = progressive ? 2 * qint64(std::max(components, 1)) : 0;
             }
             return true;
         },
         &scanAt);
+    if (frames > 1) {
+        info->problem = QStringLiteral("malformed JPEG header (%1 start-of-frame markers: the image size is given "
+                                       "more than once)")
+                            .arg(frames);
+    }
     if (end == JpegWalkEnd::StartOfScan) {
         // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so a complete file has an end-of-image
         // marker after the first scan; libjpeg would otherwise pad with gray and only warn.
@@ -112,17 +160,28 @@ void readJpegHeader(const ByteView &bytes, HeaderInfo *info)
 
 void readPngHeader(const ByteView &bytes, HeaderInfo *info)
 {
+    if (!bytes.matches(12, "IHDR")) {
+        return; // libpng wants IHDR first: no size
+    }
     info->width = bytes.u32(16, true);
     info->height = bytes.u32(20, true);
+    const quint32 bitDepth = bytes.u8(24);
+    const quint32 colorType = bytes.u8(25);
+    bool transparency = false;
     for (qint64 pos = 8; bytes.has(pos, 12);) {
         const qint64 length = bytes.u32(pos, true);
         if (bytes.matches(pos + 4, "eXIf")) {
             info->orientation = exifOrientation(bytes.sub(pos + 8, length));
+        } else if (bytes.matches(pos + 4, "tRNS")) {
+            transparency = true;
         } else if (bytes.matches(pos + 4, "IEND")) {
             break;
         }
         pos += 12 + length;
     }
+    // OpenCV's PNG reader: gray stays 1 channel, RGB and palette give 3 (4 with a tRNS chunk), alpha gives 4.
+    info->channels = colorType == 0 ? 1 : (colorType == 2 || colorType == 3) && !transparency ? 3 : 4;
+    info->sampleBytes = bitDepth == 16 ? 2 : 1;
 }
 
 void readWebPHeader(const ByteView &bytes, HeaderInfo *info)
@@ -134,10 +193,14 @@ void readWebPHeader(const ByteView &bytes, HeaderInfo *info)
         const quint32 bits = bytes.u32(21, false);
         info->width = (bits & 0x3FFF) + 1;
         info->height = ((bits >> 14) & 0x3FFF) + 1;
+        info->channels = (bits >> 28) & 1 ? 4 : 3;
+        info->codecBytesPerPixel = 4; // lossless decoding goes through a full-size ARGB buffer
     } else if (bytes.matches(12, "VP8X")) {
         info->animatedWebP = (bytes.u8(20) & 0x02) != 0;
         info->width = bytes.u24le(24) + 1;
         info->height = bytes.u24le(27) + 1;
+        info->channels = (bytes.u8(20) & 0x10) ? 4 : 3;
+        info->codecBytesPerPixel = 5; // lossless (ARGB buffer) or lossy with an alpha plane
     }
     for (qint64 pos = 12; bytes.has(pos, 8);) {
         const qint64 length = bytes.u32(pos + 4, false);
@@ -194,9 +257,15 @@ HeaderInfo readHeader(const QByteArray &data)
     } else if (bytes.matches(0, "BM") && bytes.has(0, 26)) {
         info.format = Format::Bmp;
         const bool os2 = bytes.u32(14, false) == 12; // BITMAPCOREHEADER has 16-bit sizes
-        info.width = os2 ? bytes.u16(18, false) : qint32(bytes.u32(18, false));
-        info.height = os2 ? bytes.u16(20, false) : qint32(bytes.u32(22, false));
-        info.height = qAbs(info.height); // negative height = top-down rows
+        // BITMAPINFOHEADER's sizes are signed 32-bit; both branches are converted to qint32 on their own, or the
+        // conditional's common type (quint32) loses the sign: a top-down BMP read as 4 billion rows (found by fuzzing).
+        const qint32 width = os2 ? qint32(bytes.u16(18, false)) : qint32(bytes.u32(18, false));
+        const qint32 height = os2 ? qint32(bytes.u16(20, false)) : qint32(bytes.u32(22, false));
+        info.width = width; // negative: refused as no image size
+        info.height = qAbs(qint64(height)); // negative height = top-down rows
+        // OpenCV's BMP reader: palettes give 1 or 3 channels, 32 bits 4, anything else 3 (estimate the largest need).
+        const quint32 bits = os2 ? bytes.u16(24, false) : bytes.u16(28, false);
+        info.channels = bits <= 8 ? 1 : bits == 32 ? 4 : 3;
     } else if (bytes.matches(0, "RIFF") && bytes.matches(8, "WEBP")) {
         info.format = Format::WebP;
         readWebPHeader(bytes, &info);
@@ -274,21 +343,53 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
     return {};
 }
 
-// IMREAD_UNCHANGED, or for the JPEG fast path the largest libjpeg DCT scaling (IMREAD_REDUCED_COLOR_N decodes
-// at 1/N of each side, rounded up) that keeps the short side >= minShortSide. Orientation stays ours either way.
-int decodeFlags(const HeaderInfo &header, const DecodeOptions &options)
+// The JPEG fast path: the largest libjpeg DCT scaling (1/N of each side, rounded up) that keeps the short side
+// >= minShortSide; 1 = full size (every other format, and the exact pipeline).
+int scaleDivisor(const HeaderInfo &header, const DecodeOptions &options)
 {
     if (header.format != Format::Jpeg || options.minShortSide <= 0) {
-        return cv::IMREAD_UNCHANGED;
+        return 1;
     }
     const qint64 shortSide = std::min(header.width, header.height);
-    for (const auto &[factor, flag] : {std::pair{8, cv::IMREAD_REDUCED_COLOR_8}, std::pair{4, cv::IMREAD_REDUCED_COLOR_4},
-                                      std::pair{2, cv::IMREAD_REDUCED_COLOR_2}}) {
-        if ((shortSide + factor - 1) / factor >= options.minShortSide) {
-            return flag | cv::IMREAD_IGNORE_ORIENTATION;
+    for (const int divisor : {8, 4, 2}) {
+        if ((shortSide + divisor - 1) / divisor >= options.minShortSide) {
+            return divisor;
         }
     }
-    return cv::IMREAD_UNCHANGED;
+    return 1;
+}
+
+// IMREAD_UNCHANGED, or IMREAD_REDUCED_COLOR_N for the JPEG fast path. Orientation stays ours either way.
+int decodeFlags(int divisor)
+{
+    switch (divisor) {
+    case 8: return cv::IMREAD_REDUCED_COLOR_8 | cv::IMREAD_IGNORE_ORIENTATION;
+    case 4: return cv::IMREAD_REDUCED_COLOR_4 | cv::IMREAD_IGNORE_ORIENTATION;
+    case 2: return cv::IMREAD_REDUCED_COLOR_2 | cv::IMREAD_IGNORE_ORIENTATION;
+    default: return cv::IMREAD_UNCHANGED;
+    }
+}
+
+// The most memory a decode holds at once beyond the encoded bytes, from the header (see decodeImageData below):
+// the codec's output and its full-size buffers, the 8-bit conversion, the QImage, the orientation's scratch.
+qint64 estimateDecodeBytes(const HeaderInfo &header, int divisor)
+{
+    const qint64 stored = header.width * header.height;
+    const qint64 out = ((header.width + divisor - 1) / divisor) * ((header.height + divisor - 1) / divisor);
+    if (header.format == Format::Gif) {
+        return stored * (4 + 4 + 3); // Qt's 32-bit frame (and its backing store for disposal), then RGB888
+    }
+    const int channels = divisor > 1 ? 3 : header.channels; // a reduced decode is always BGR
+    const qint64 codecOutput = out * channels * header.sampleBytes;
+    const qint64 conversion = header.sampleBytes > 1 ? out * channels : 0;
+    // 8-bit BGR is turned to RGB in place and handed to the QImage; anything else is converted into a new one.
+    const bool inPlace = channels == 3 && header.sampleBytes == 1;
+    const int orientation = header.format == Format::Tiff ? 1 : header.orientation;
+    const qint64 image = inPlace && orientation == 1 ? 0 : 3 * out;
+    const qint64 rotation = orientation == 1 ? 0 : (inPlace ? 0 : 3 * out) + (orientation == 7 ? 3 * out : 0);
+    const qint64 total = stored * header.codecBytesPerPixel + codecOutput + conversion + image + rotation;
+    // The codecs' row buffers and small tables: measured within 2% (hostileimagetest).
+    return total + total / 50 + (1 << 20);
 }
 
 DecodedImage failure(const QString &name, const QString &problem)
@@ -299,7 +400,7 @@ DecodedImage failure(const QString &name, const QString &problem)
 }
 
 // OpenCV 4.6 has no GIF decoder: Qt's reader gives the first frame with the palette expanded.
-QString decodeGif(const QByteArray &data, QImage *image)
+QString decodeGif(const QByteArray &data, const HeaderInfo &header, QImage *image)
 {
     QByteArray copy = data; // QBuffer wants a non-const array; this is a shallow copy
     QBuffer buffer(&copy);
@@ -310,36 +411,148 @@ QString decodeGif(const QByteArray &data, QImage *image)
     if (frame.isNull()) {
         return QStringLiteral("cannot decode GIF data (%1)").arg(reader.errorString());
     }
+    if (frame.width() != header.width || frame.height() != header.height) {
+        return QStringLiteral("decoded as %1 x %2, but the header says %3 x %4")
+            .arg(frame.width())
+            .arg(frame.height())
+            .arg(header.width)
+            .arg(header.height);
+    }
     // Transparent palette entries keep their color with alpha 0 in Qt; RGB888 drops the alpha.
     *image = frame.convertToFormat(QImage::Format_RGB888);
     return image->isNull() ? QStringLiteral("out of memory converting the GIF frame") : QString();
 }
 
+// A QImage over the pixels of an 8-bit RGB cv::Mat, sharing its buffer (the Mat's reference keeps it alive until the
+// last copy of the image is gone): no second full-size copy of a large photo.
+QImage imageSharing(const cv::Mat &rgb)
+{
+    auto *owner = new cv::Mat(rgb);
+    QImage image(
+        owner->data, owner->cols, owner->rows, qsizetype(owner->step[0]), QImage::Format_RGB888,
+        [](void *info) { delete static_cast<cv::Mat *>(info); }, owner);
+    if (image.isNull()) {
+        delete owner; // Qt calls the cleanup function only for an image it created
+    }
+    return image;
+}
+
+void swapRedAndBlue(cv::Mat &pixels)
+{
+    for (int y = 0; y < pixels.rows; ++y) {
+        uchar *p = pixels.ptr<uchar>(y);
+        for (int x = 0; x < pixels.cols; ++x, p += 3) {
+            std::swap(p[0], p[2]);
+        }
+    }
+}
+
+QString nameInMessages(const QString &path)
+{
+    const QString fileName = QFileInfo(path).fileName();
+    return !fileName.isEmpty() ? fileName : path.isEmpty() ? QStringLiteral("(no path)") : path;
+}
+
+// Whether decoding may go ahead on what the header says: an empty string, or the problem.
+QString checkHeader(const QByteArray &data, const HeaderInfo &header)
+{
+    const QString format = QString::fromLatin1(formatName(header.format));
+    if (data.isEmpty()) {
+        return QStringLiteral("file is empty (0 bytes)");
+    }
+    if (data.size() > kMaxFileBytes) {
+        return QStringLiteral("file is too large (%1 MB)").arg(data.size() >> 20);
+    }
+    if (header.format == Format::Unknown) {
+        return QStringLiteral("not a supported image (unrecognized content, %1 bytes)").arg(data.size());
+    }
+    if (!header.problem.isEmpty()) {
+        return header.problem;
+    }
+    if (header.width <= 0 || header.height <= 0) {
+        return QStringLiteral("truncated or corrupt %1 header (no image size)").arg(format);
+    }
+    if (header.width > kMaxImageSide || header.height > kMaxImageSide || header.width * header.height > kMaxPixels) {
+        return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4 megapixels, %5 pixels a side)")
+            .arg(header.width)
+            .arg(header.height)
+            .arg(double(header.width) * double(header.height) / 1e6, 0, 'f', 1) // sizes up to 2^32: no qint64 product
+            .arg(kMaxPixels / 1000000)
+            .arg(kMaxImageSide);
+    }
+    if (header.animatedWebP) {
+        return QStringLiteral("animated WebP is not supported");
+    }
+    if (!header.complete) {
+        return header.format == Format::Jpeg ? QStringLiteral("truncated or corrupt JPEG data (no end-of-image marker)")
+                                             : QStringLiteral("truncated or corrupt %1 data").arg(format);
+    }
+    return {};
+}
+
 } // namespace
+
+QImage shrinkImage(const QImage &image, int maxSide)
+{
+    if (image.isNull() || maxSide <= 0 || (image.width() <= maxSide && image.height() <= maxSide)
+        || image.format() != QImage::Format_RGB888) {
+        return image;
+    }
+    const double scale = std::min(double(maxSide) / image.width(), double(maxSide) / image.height());
+    QImage out(std::clamp(int(image.width() * scale + 0.5), 1, maxSide),
+               std::clamp(int(image.height() * scale + 0.5), 1, maxSide), QImage::Format_RGB888);
+    if (out.isNull()) {
+        return image;
+    }
+    try {
+        const cv::Mat source(image.height(), image.width(), CV_8UC3, const_cast<uchar *>(image.constBits()),
+                             size_t(image.bytesPerLine()));
+        cv::Mat target(out.height(), out.width(), CV_8UC3, out.bits(), size_t(out.bytesPerLine()));
+        cv::resize(source, target, target.size(), 0, 0, cv::INTER_AREA);
+        return target.data == out.constBits() ? out : image;
+    } catch (const std::exception &) {
+        return image;
+    }
+}
+
+bool readImageFile(const QString &path, QByteArray *data, QString *error)
+{
+    const QString name = nameInMessages(path);
+    QString problem;
+    if (!readRegularFile(path, kMaxFileBytes, data, &problem)) {
+        *error = name + QStringLiteral(": ")
+                 + (problem == QLatin1String("is a directory") ? QStringLiteral("is a directory, not an image file")
+                                                               : problem);
+        return false;
+    }
+    return true;
+}
 
 DecodedImage decodeImage(const QString &path, const DecodeOptions &options)
 {
-    const QFileInfo info(path);
-    const QString name = !info.fileName().isEmpty() ? info.fileName() : path.isEmpty() ? QStringLiteral("(no path)") : path;
-    if (!info.exists()) {
-        return failure(name, QStringLiteral("file not found"));
+    QByteArray data;
+    QString error;
+    if (!readImageFile(path, &data, &error)) {
+        DecodedImage result;
+        result.error = error;
+        return result;
     }
-    if (info.isDir()) {
-        return failure(name, QStringLiteral("is a directory, not an image file"));
+    return decodeImageData(data, nameInMessages(path), options);
+}
+
+ImageProbe probeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)
+{
+    const HeaderInfo header = readHeader(data);
+    ImageProbe probe;
+    const QString problem = checkHeader(data, header);
+    if (!problem.isEmpty()) {
+        probe.error = nameForErrors + QStringLiteral(": ") + problem;
+        return probe;
     }
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return failure(name, QStringLiteral("cannot open file (%1)").arg(file.errorString()));
-    }
-    const qint64 size = file.size();
-    if (size > kMaxFileBytes) {
-        return failure(name, QStringLiteral("file is too large (%1 MB)").arg(size >> 20));
-    }
-    const QByteArray data = file.readAll();
-    if (file.error() != QFileDevice::NoError) {
-        return failure(name, QStringLiteral("read error (%1)").arg(file.errorString()));
-    }
-    return decodeImageData(data, name, options);
+    probe.width = int(header.width);
+    probe.height = int(header.height);
+    probe.decodeBytes = estimateDecodeBytes(header, scaleDivisor(header, options));
+    return probe;
 }
 
 namespace {
@@ -398,52 +611,67 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
     if (orientation) {
         header.orientation = *orientation; // a RAW preview is oriented by the RAW file's header, not its own EXIF
     }
+    const QString problem = checkHeader(data, header);
+    if (!problem.isEmpty()) {
+        return failure(name, problem);
+    }
     const QString format = QString::fromLatin1(formatName(header.format));
-    if (header.format == Format::Unknown) {
-        return failure(name, QStringLiteral("not a supported image (unrecognized content, %1 bytes)").arg(data.size()));
-    }
-    if (header.width <= 0 || header.height <= 0) {
-        return failure(name, QStringLiteral("truncated or corrupt %1 header (no image size)").arg(format));
-    }
-    if (header.width > kMaxPixels || header.height > kMaxPixels || header.width * header.height > kMaxPixels) {
-        return failure(name, imageTooLargeMessage(header.width, header.height, kMaxPixels));
-    }
-    if (header.animatedWebP) {
-        return failure(name, QStringLiteral("animated WebP is not supported"));
-    }
-    if (!header.complete) {
-        return failure(name, header.format == Format::Jpeg
-                                 ? QStringLiteral("truncated or corrupt JPEG data (no end-of-image marker)")
-                                 : QStringLiteral("truncated or corrupt %1 data").arg(format));
-    }
 
     DecodedImage result;
     result.exifOrientation = header.orientation;
     try {
         if (header.format == Format::Gif) { // no EXIF in GIF files
-            const QString problem = decodeGif(data, &result.image);
-            return problem.isEmpty() ? result : failure(name, problem);
+            const QString gifProblem = decodeGif(data, header, &result.image);
+            return gifProblem.isEmpty() ? result : failure(name, gifProblem);
         }
 
         // IMREAD_UNCHANGED: no EXIF rotation by OpenCV (we apply it), no alpha compositing, no silent
         // 16-bit reduction; everything below is our choice.
+        const int divisor = scaleDivisor(header, options);
         const cv::Mat encoded(1, int(data.size()), CV_8UC1, const_cast<char *>(data.constData()));
-        const cv::Mat decoded = cv::imdecode(encoded, decodeFlags(header, options));
+        cv::Mat decoded = cv::imdecode(encoded, decodeFlags(divisor));
         if (decoded.empty()) {
             return failure(name, QStringLiteral("cannot decode %1 data (truncated or corrupt)").arg(format));
+        }
+        // The memory estimate and the size limit used the header's numbers: the codec must have used the same ones.
+        const qint64 expectedWidth = (header.width + divisor - 1) / divisor;
+        const qint64 expectedHeight = (header.height + divisor - 1) / divisor;
+        const bool sameSize =
+            (decoded.cols == expectedWidth && decoded.rows == expectedHeight)
+            || (header.format == Format::Tiff && decoded.cols == expectedHeight && decoded.rows == expectedWidth);
+        if (!sameSize) {
+            return failure(name, QStringLiteral("decoded as %1 x %2, but the header says %3 x %4")
+                                     .arg(decoded.cols)
+                                     .arg(decoded.rows)
+                                     .arg(expectedWidth)
+                                     .arg(expectedHeight));
         }
         // OpenCV's TIFF reader already applies the TIFF orientation tag itself, even with IMREAD_UNCHANGED.
         const int orientation = header.format == Format::Tiff ? 1 : header.orientation;
         const bool swap = orientation >= 5;
+        if (decoded.type() == CV_8UC3) {
+            // The usual case (8-bit color): RGB in place, and upright photos keep the codec's buffer.
+            swapRedAndBlue(decoded);
+            if (orientation == 1) {
+                result.image = imageSharing(decoded);
+                return result.image.isNull() ? failure(
+                           name, QStringLiteral("out of memory (%1 x %2)").arg(decoded.cols).arg(decoded.rows))
+                                             : result;
+            }
+        }
         result.image = QImage(swap ? decoded.rows : decoded.cols, swap ? decoded.cols : decoded.rows, QImage::Format_RGB888);
         if (result.image.isNull()) {
             return failure(name, QStringLiteral("out of memory (%1 x %2)").arg(decoded.cols).arg(decoded.rows));
         }
         cv::Mat out(result.image.height(), result.image.width(), CV_8UC3, result.image.bits(), size_t(result.image.bytesPerLine()));
-        cv::Mat rgb = orientation == 1 ? out : cv::Mat(); // upright: convert straight into the QImage
-        const QString problem = toRgb8(decoded, &rgb);
-        if (!problem.isEmpty()) {
-            return failure(name, problem);
+        cv::Mat rgb = decoded.type() == CV_8UC3 ? decoded
+                      : orientation == 1        ? out
+                                                : cv::Mat(); // upright: into the QImage
+        if (decoded.type() != CV_8UC3) {
+            const QString conversionProblem = toRgb8(decoded, &rgb);
+            if (!conversionProblem.isEmpty()) {
+                return failure(name, conversionProblem);
+            }
         }
         if (orientation != 1) {
             applyOrientation(rgb, orientation, out);
@@ -469,8 +697,14 @@ QSize readImageSize(const QString &path)
     constexpr qint64 kHeadBytes = qint64(1) << 20;
     // Writers such as libtiff put IFD0 after the image data: a TIFF is read whole up to this size.
     constexpr qint64 kMaxTiffBytes = qint64(64) << 20;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Only a regular file: a photo replaced by a FIFO would block the caller's thread for good.
+    RegularFile regular;
+    QString notRegular;
+    if (!regular.open(path, &notRegular)) {
+        return {};
+    }
+    QFile file;
+    if (!file.open(regular.handle(), QIODevice::ReadOnly, QFileDevice::DontCloseHandle)) {
         return {};
     }
     QByteArray head = file.read(kHeadBytes);
@@ -500,7 +734,10 @@ QSize readImageSize(const QString &path)
 QString imageTooLargeMessage(qint64 width, qint64 height, qint64 maxPixels)
 {
     return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4)")
-        .arg(width).arg(height).arg(double(width * height) / 1e6, 0, 'f', 1).arg(maxPixels / 1000000);
+        .arg(width)
+        .arg(height)
+        .arg(double(width) * double(height) / 1e6, 0, 'f', 1) // sizes up to 2^32: no qint64 product
+        .arg(maxPixels / 1000000);
 }
 
 DecodedImage decodeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)

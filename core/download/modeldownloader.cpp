@@ -19,6 +19,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <system_error>
@@ -59,10 +60,24 @@ QString durationText(double seconds)
 
 bool removeFile(const QString &path)
 {
-    return !QFile::exists(path) || QFile::remove(path);
+    const QFileInfo info(path);
+    return (!info.exists() && !info.isSymLink()) || QFile::remove(path); // a link goes, not what it points to
 }
 
+// The record beside a part file is small; anything larger is not ours.
+constexpr qint64 kMaxMetaBytes = 64 * 1024;
+
 } // namespace
+
+bool isAllowedRedirect(const QUrl &source, const QUrl &target)
+{
+    const QString scheme = target.scheme().toLower();
+    if (!target.isValid() || target.host().isEmpty()) {
+        return false;
+    }
+    return scheme == QLatin1String("https")
+           || (scheme == QLatin1String("http") && source.scheme().toLower() == QLatin1String("http"));
+}
 
 QString formatBytes(qint64 bytes)
 {
@@ -117,6 +132,7 @@ struct ModelDownloader::Private {
     qint64 received = 0;    // bytes in the part file
     qint64 requestStart = 0;
     qint64 total = -1;
+    qint64 cap = kMaxDownloadBytes; // the most bytes this source may bring (see the header)
     QString publishedSha256;
     QString validator;      // identity of the remote file, to resume only the same file
     QThreadPool verifier;    // one thread: hashing and reading a checkpoint, off the downloader's thread
@@ -158,8 +174,9 @@ void ModelDownloader::Private::discardPart()
 QString ModelDownloader::Private::readMetaValidator() const
 {
     QFile meta(metaPath());
-    if (!meta.open(QIODevice::ReadOnly)) {
-        return QStringLiteral("\x01"); // no record: the part file cannot be trusted
+    const QFileInfo info(metaPath());
+    if (info.isSymLink() || !info.isFile() || info.size() > kMaxMetaBytes || !meta.open(QIODevice::ReadOnly)) {
+        return QStringLiteral("\x01"); // no record (or not one of ours): the part file cannot be trusted
     }
     const QJsonObject o = QJsonDocument::fromJson(meta.readAll()).object();
     if (o.value(QStringLiteral("url")).toString() != source().url.toString()) {
@@ -202,13 +219,24 @@ void ModelDownloader::Private::startSource()
     restartedAfter416 = false;
     received = 0;
     validator.clear();
-    if (QFileInfo::exists(partPath())) {
+    cap =
+        src.expectedSize > 0 ? src.expectedSize + (src.sizeApproximate ? src.expectedSize / 20 : 0) : kMaxDownloadBytes;
+    const QFileInfo partInfo(partPath());
+    if (partInfo.exists() || partInfo.isSymLink()) {
+        // A part file is resumed only when it is a regular file (not a link to elsewhere, which appending would
+        // write through), no larger than what this source may bring, with the record of the same URL beside it.
         const QString saved = readMetaValidator();
-        if (saved == QStringLiteral("\x01")) {
+        if (saved == QStringLiteral("\x01") || partInfo.isSymLink() || !partInfo.isFile() || partInfo.size() > cap) {
             discardPart();
+            QDir().mkpath(folder); // discardPart() removes the install folder when it is left empty
+            if (QFileInfo(partPath()).exists()) {
+                failSource(QStringLiteral("%1: not a regular file; remove it to download again").arg(partPath()),
+                           false);
+                return;
+            }
         } else {
             validator = saved;
-            received = QFileInfo(partPath()).size();
+            received = partInfo.size();
         }
     }
     if (src.expectedSize > 0) {
@@ -253,6 +281,14 @@ void ModelDownloader::Private::onMetaData()
     const QString linked = sha256FromEtag(reply->rawHeader("X-Linked-Etag"));
     if (!linked.isEmpty()) {
         publishedSha256 = linked;
+        const QString pinned = source().expectedSha256.toLower();
+        if (!pinned.isEmpty() && linked != pinned) {
+            // Known before a byte of the body: the server offers another file than the one the manifest pins.
+            problem = QStringLiteral("%1: the server publishes SHA-256 %2 for this file, but %3 is expected; refused")
+                          .arg(source().url.toString(), linked, pinned);
+            reply->abort();
+            return;
+        }
     }
     if (status != 200 && status != 206) {
         return; // redirects and errors are handled when the reply finishes
@@ -279,6 +315,20 @@ void ModelDownloader::Private::onMetaData()
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
         total = length.isValid() ? length.toLongLong() : -1;
     }
+    const DownloadSource &src = source();
+    const bool exactSizeDiffers =
+        src.expectedSize > 0 && !src.sizeApproximate && total >= 0 && total != src.expectedSize;
+    if (total > cap || exactSizeDiffers) {
+        problem =
+            QStringLiteral("%1: the server announces %2, but %3%4 is expected; refused")
+                .arg(src.url.toString(), formatBytes(total), exactSizeDiffers ? QString() : QStringLiteral("at most "),
+                     formatBytes(exactSizeDiffers ? src.expectedSize : cap));
+        reply->abort();
+        return;
+    }
+    if (total >= 0) {
+        cap = std::min(cap, total); // never more than announced either
+    }
     if (total > received) {
         const QStorageInfo storage(QFileInfo(partPath()).absolutePath());
         if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < total - received) {
@@ -289,6 +339,9 @@ void ModelDownloader::Private::onMetaData()
         }
     }
     validator = identity;
+    if (QFileInfo(partPath()).isSymLink()) {
+        QFile::remove(partPath()); // never write through a link someone put in the part file's place
+    }
     part.setFileName(partPath());
     const QIODevice::OpenMode mode = status == 206 ? QIODevice::Append : (QIODevice::WriteOnly | QIODevice::Truncate);
     if (!part.open(mode)) {
@@ -310,6 +363,13 @@ void ModelDownloader::Private::onReadyRead()
 {
     const QByteArray data = reply->readAll();
     if (!accepting || data.isEmpty()) {
+        return;
+    }
+    if (received + data.size() > cap) {
+        problem = QStringLiteral("%1: the server sent more than the %2 expected; stopped")
+                      .arg(source().url.toString(), formatBytes(cap));
+        accepting = false;
+        reply->abort();
         return;
     }
     if (part.write(data) != data.size()) {
@@ -356,7 +416,14 @@ void ModelDownloader::Private::onFinished()
             failSource(QStringLiteral("%1: HTTP %2 without a usable redirect").arg(url).arg(status), true);
             return;
         }
-        requestUrl = requestUrl.resolved(location);
+        const QUrl next = requestUrl.resolved(location);
+        if (!isAllowedRedirect(source().url, next)) {
+            failSource(QStringLiteral("%1: redirect to %2 refused (only to https, or to http from an http source)")
+                           .arg(url, next.toString().left(200)),
+                       true);
+            return;
+        }
+        requestUrl = next;
         sendRequest();
         return;
     }

@@ -6,6 +6,7 @@
 #include "core/models/modelstore.h"
 
 #include <QObject>
+#include <QUrl>
 #include <QVector>
 
 #include <functional>
@@ -36,12 +37,25 @@ struct DownloadResult {
     QString error;      // one line per failed source, joined with "; " (not ok)
 };
 
+/// Whether a download that started at `source` may follow a redirect to `target`: only to https, or to http when the
+/// source itself is http (a local mirror). Never to other schemes (file:, data:, ftp: ...) and never from https down
+/// to http.
+bool isAllowedRedirect(const QUrl &source, const QUrl &target);
+
+/// The most bytes a download may bring without a size to expect (no manifest size, no Content-Length): more than any
+/// CLIP checkpoint ClipFind reads (ViT-L/14 in float32 is 1.7 GB).
+inline constexpr qint64 kMaxDownloadBytes = qint64(4) << 30;
+
 /// Downloads a model with QNetworkAccessManager: progress with speed and ETA, cancel, resume (HTTP Range) after a
 /// dropped connection or across runs (the part file stays until it is complete or cancelled), a disk-space check,
 /// proxies from the environment (http_proxy/https_proxy), and an atomic install: the part file is verified (SHA-256
 /// against the known or server-published hash, then read as a CLIP checkpoint) and only then renamed into place.
 /// A file that fails verification is deleted. Sources are tried in order until one works. One download at a time;
 /// lives on one thread with an event loop.
+/// Hostile servers (issue 11): redirects only as isAllowedRedirect() says; bytes received capped by the expected size
+/// (the manifest's, 5% more when it is approximate; else the announced length; else kMaxDownloadBytes), a larger
+/// announced size refused before the body; a pinned SHA-256 that the server's X-Linked-Etag contradicts refused before
+/// the body; a part file resumed only when it is a regular file no larger than the cap, with a matching record.
 class ModelDownloader : public QObject
 {
     Q_OBJECT

@@ -4,11 +4,13 @@
 #include "core/clip/matrix/half.h"
 #include "core/clip/pixels/cropbatcher.h"
 #include "core/clip/pixels/imageprep.h"
+#include "core/decode/imagedecoder.h"
 #include "core/encode/clipencoder.h"
+#include "core/index/indexcontrol.h"
+#include "core/index/memorybudget.h"
+#include "core/scan/regularfile.h"
 #include "core/store/filehash.h"
 #include "core/store/librarydatabase.h"
-#include "core/decode/imagedecoder.h"
-#include "core/index/indexcontrol.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QCoreApplication>
@@ -115,6 +117,62 @@ Survey survey(const QString &canonicalRoot, const IndexOptions &options, const L
         }
     }
     return result;
+}
+
+// Beyond what the decoder estimates: the thumbnail's and the crop's buffers (a few MB even for the largest photos).
+constexpr qint64 kWorkingBytes = 32 << 20;
+
+QString megabytes(qint64 bytes)
+{
+    return QStringLiteral("%1 MiB").arg((bytes + (1 << 19)) >> 20);
+}
+
+// Reads and decodes one photo within the run's memory budget. The file is read and its header probed under
+// `readLock`, one file at a time, so that the only bytes not yet reserved are those of the file being read; then the
+// decode waits until its estimate fits beside the decodes in flight. `*held` keeps the memory until the caller is done
+// with the image; a photo that needs more than the whole budget fails.
+DecodedImage decodeWithinBudget(const QString &path, const DecodeOptions &options, MemoryBudget &budget,
+                                std::mutex &readLock, MemoryBudget::Reservation *held)
+{
+    const QString name = QFileInfo(path).fileName();
+    const auto failed = [&name](const QString &problem) {
+        DecodedImage result;
+        result.error = name + QStringLiteral(": ") + problem;
+        return result;
+    };
+    const auto tooLarge = [&](qint64 needed, const QString &what) {
+        return failed(QStringLiteral("needs about %1 of memory to decode%2, more than the indexer's %3 budget")
+                          .arg(megabytes(needed), what, megabytes(budget.capacity())));
+    };
+    QByteArray bytes;
+    {
+        std::lock_guard<std::mutex> reading(readLock);
+        RegularFile file;
+        QString problem;
+        if (!file.open(path, &problem)) {
+            return failed(problem);
+        }
+        if (file.size() > kMaxImageFileBytes) {
+            return failed(QStringLiteral("file is too large (%1 MB)").arg(file.size() >> 20));
+        }
+        if (!budget.grow(held, file.size())) {
+            return tooLarge(file.size(), QString());
+        }
+        if (!file.read(0, file.size(), &bytes, &problem)) {
+            return failed(problem);
+        }
+        const ImageProbe probe = probeImageData(bytes, name, options);
+        if (!probe.ok()) {
+            DecodedImage result;
+            result.error = probe.error;
+            return result;
+        }
+        if (!budget.grow(held, probe.decodeBytes + kWorkingBytes)) {
+            return tooLarge(held->bytes() + probe.decodeBytes + kWorkingBytes,
+                            QStringLiteral(" (%1 x %2 pixels)").arg(probe.width).arg(probe.height));
+        }
+    }
+    return decodeImageData(bytes, name, options);
 }
 
 // Rates and ETAs over the time the run was not paused.
@@ -314,6 +372,8 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
         });
         DecodeOptions decodeOptions;
         decodeOptions.minShortSide = options.exactDecode ? 0 : 2 * size;
+        MemoryBudget budget(options.decodeMemory > 0 ? options.decodeMemory : kDefaultDecodeMemory);
+        std::mutex readLock;
         std::vector<int64_t> tickets(todo.size());
         for (size_t i = 0; i < todo.size(); ++i) {
             tickets[i] = int64_t(i);
@@ -323,7 +383,8 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
             if (!mayContinue()) {
                 return;
             }
-            const DecodedImage decoded = decodeImage(work.file.path, decodeOptions);
+            MemoryBudget::Reservation held;
+            DecodedImage decoded = decodeWithinBudget(work.file.path, decodeOptions, budget, readLock, &held);
             if (!decoded.ok()) {
                 work.failure = decoded.error;
                 std::lock_guard<std::mutex> lock(failuresMutex);
@@ -334,11 +395,15 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
             work.height = decoded.image.height();
             if (thumbnails) {
                 QString thumbnailError; // a missing thumbnail is regenerated later; it never fails the photo
-                thumbnails->save(work.file.path, work.file.mtimeNs / 1000000000, decoded.image, &thumbnailError);
+                // Shrunk first: Qt's smooth scaling would convert the whole photo to 32 bits per pixel.
+                const QImage source = shrinkImage(decoded.image, 2 * ThumbnailCache::kLargeSize);
+                thumbnails->save(work.file.path, work.file.mtimeNs / 1000000000, source, &thumbnailError);
             }
             const clip::RgbView view{decoded.image.constBits(), decoded.image.width(), decoded.image.height(),
                                      decoded.image.bytesPerLine()};
             const clip::RgbImage crop = clip::clipCenterCrop(view, size);
+            decoded.image = QImage(); // the photo's memory goes back before waiting for room in the batch
+            held.release();
             batcher.push(ticket, crop.pixels.data());
         });
         batcher.finish();

@@ -21,11 +21,19 @@ struct IndexOptions {
     bool exactDecode = false; ///< false: JPEG fast path (DCT scaling, mean |diff| <= 0.01 of the exact input)
     int decodeThreads = 0;    ///< 0 = all cores but the one feeding the model (at least 1)
     int batchSize = 0;        ///< 0 = 32 on the CPU, 512 on CUDA
+    /// Memory the photos being read and decoded may hold at once (file bytes + the decoder's estimate from the header,
+    /// core/decode/imagedecoder.h): decodes wait for room, and a photo that needs more than all of it fails with a
+    /// clear reason. 0 = kDefaultDecodeMemory.
+    qint64 decodeMemory = 0;
     /// Empty: the whole tree under the root (a full run). Otherwise an incremental run over just these folders
     /// (canonical paths, as FolderWatcher reports them): the photos directly in each are rescanned, and a folder
     /// that no longer exists drops everything the cache knows below it. Subfolders are not entered.
     QStringList folders;
 };
+
+/// The default IndexOptions::decodeMemory: with the model and the rest of the process, `clipfind-cli index` stays
+/// near 1.5 GB at most on any folder (decompression bombs included).
+inline constexpr qint64 kDefaultDecodeMemory = qint64(1) << 30;
 
 struct IndexFailure {
     QString path;

@@ -17,6 +17,19 @@ bool isOperator(QChar c)
     return c == QLatin1Char('+') || c == QLatin1Char('-');
 }
 
+// Errors quote the query or a path from it: a pasted megabyte or a line break must still give one short line.
+QString oneLine(const QString &text)
+{
+    constexpr int kMaxQuoted = 200;
+    QString out = text.size() > kMaxQuoted ? text.left(kMaxQuoted) + QChar(0x2026) : text;
+    for (QChar &c : out) {
+        if (c.unicode() < 0x20 || c == QChar::LineSeparator || c == QChar::ParagraphSeparator || c.unicode() == 0x85) {
+            c = QLatin1Char(' ');
+        }
+    }
+    return out;
+}
+
 // One term as written: its text with quotes removed, whether any of it was quoted, and its weight.
 struct RawTerm {
     QString text;
@@ -55,6 +68,9 @@ public:
                 return failure(m_error);
             }
             term.weight = sign * raw.weight;
+            if (result.terms.size() >= size_t(kMaxQueryTerms)) {
+                return failure(QStringLiteral("too many terms (a query holds at most %1)").arg(kMaxQueryTerms));
+            }
             result.terms.push_back(term);
             skipSpace();
         }
@@ -74,7 +90,7 @@ private:
     ParsedQuery failure(const QString &message)
     {
         ParsedQuery result;
-        result.error = QStringLiteral("query \"%1\": %2").arg(m_query.trimmed(), message);
+        result.error = QStringLiteral("query \"%1\": %2").arg(oneLine(m_query.trimmed()), message);
         return result;
     }
 
@@ -87,7 +103,7 @@ private:
         if (weight.hasMatch()) {
             term->weight = weight.captured(1).toFloat();
             if (!(term->weight > 0) || !std::isfinite(term->weight)) {
-                m_error = QStringLiteral("weight %1 must be a positive number").arg(weight.captured(1));
+                m_error = QStringLiteral("weight %1 must be a positive number").arg(oneLine(weight.captured(1)));
                 return false;
             }
             m_pos += int(weight.capturedLength(0));
@@ -121,6 +137,7 @@ private:
                 continue;
             }
             if (c.isSpace()) {
+                // The whole run at once: looking ahead from each of its characters was quadratic in its length.
                 int next = m_pos;
                 while (next < m_query.size() && m_query.at(next).isSpace()) {
                     ++next;
@@ -129,14 +146,18 @@ private:
                     m_pos = next;
                     break;
                 }
+                text += QStringView(m_query).mid(m_pos, next - m_pos);
+                m_pos = next;
+                continue;
             }
             text += c;
             ++m_pos;
         }
         term->text = term->quoted ? text : text.trimmed();
         if (term->text.trimmed().isEmpty()) {
-            m_error = weight.hasMatch() ? QStringLiteral("weight %1 has no term after it").arg(weight.captured(0))
-                                        : QStringLiteral("empty term");
+            m_error = weight.hasMatch()
+                          ? QStringLiteral("weight %1 has no term after it").arg(oneLine(weight.captured(0)))
+                          : QStringLiteral("empty term");
             return false;
         }
         return true;
@@ -150,7 +171,7 @@ private:
         if (t.startsWith(QLatin1String("file://"))) {
             const QUrl url(t);
             if (!url.isValid() || !url.isLocalFile()) {
-                m_error = QStringLiteral("%1 is not a valid file:// URL").arg(t);
+                m_error = QStringLiteral("%1 is not a valid file:// URL").arg(oneLine(t));
                 return false;
             }
             path = url.toLocalFile();
@@ -167,11 +188,11 @@ private:
         }
         const QFileInfo info(path);
         if (!info.exists()) {
-            m_error = QStringLiteral("image %1 does not exist").arg(path);
+            m_error = QStringLiteral("image %1 does not exist").arg(oneLine(path));
             return false;
         }
         if (!info.isFile()) {
-            m_error = QStringLiteral("image %1 is not a file").arg(path);
+            m_error = QStringLiteral("image %1 is not a file").arg(oneLine(path));
             return false;
         }
         term->kind = QueryTerm::Kind::Image;

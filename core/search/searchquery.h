@@ -27,6 +27,9 @@ struct ParsedQuery {
     bool ok() const { return error.isEmpty(); }
 };
 
+/// More terms than this is an error: each text term is one run of the text encoder.
+inline constexpr int kMaxQueryTerms = 64;
+
 /// Parses the search field's syntax (as rclip):
 ///   dog + snow            terms are added, each term's normalized embedding times its weight
 ///   beach - people        a "-" term is subtracted
@@ -38,7 +41,8 @@ struct ParsedQuery {
 ///   "/photos/my cat.jpg"  double quotes keep spaces, + and - inside one term (\" and \\ escape)
 /// "+" and "-" are operators only at the start or after white space, so "t-shirt" and "black-and-white" stay words.
 /// Errors: an operator without a term after it, an unterminated quote, a zero or malformed weight, an image path
-/// that does not exist or is not a file. Thread-safe (pure function).
+/// that does not exist or is not a file, more than kMaxQueryTerms terms. Messages quote at most 200 characters of the
+/// query on one line. Linear in the length of the query. Thread-safe (pure function).
 ParsedQuery parseSearchQuery(const QString &query, const QString &baseDirectory = QString());
 
 /// The query term for an image, as "Find similar" puts it into the search field: the absolute path, in double

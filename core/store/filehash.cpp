@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/store/filehash.h"
 
+#include "core/scan/regularfile.h"
+
 #include <QCryptographicHash>
-#include <QFile>
+
+#include <algorithm>
 
 namespace clipfind {
 
@@ -16,17 +19,21 @@ constexpr qint64 kHashChunk = 64 * 1024;
 
 QString sha256OfFile(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error) {
-            *error = QStringLiteral("%1: %2").arg(path, file.errorString());
-        }
-        return {};
-    }
+    // Regular files only, read up to the size seen at open: a model path that became a FIFO or /dev/zero must not
+    // hang or never end (core/scan/regularfile.h).
+    constexpr qint64 kChunk = 1 << 20;
+    RegularFile file;
+    QString problem;
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file)) {
+    bool ok = file.open(path, &problem);
+    QByteArray chunk;
+    for (qint64 at = 0; ok && at < file.size(); at += kChunk) {
+        ok = file.read(at, std::min(kChunk, file.size() - at), &chunk, &problem);
+        hash.addData(chunk);
+    }
+    if (!ok) {
         if (error) {
-            *error = QStringLiteral("%1: read error: %2").arg(path, file.errorString());
+            *error = QStringLiteral("%1: %2").arg(path, problem);
         }
         return {};
     }
@@ -35,10 +42,11 @@ QString sha256OfFile(const QString &path, QString *error)
 
 QByteArray contentHash(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    RegularFile file;
+    QString problem;
+    if (!file.open(path, &problem)) {
         if (error) {
-            *error = QStringLiteral("Cannot read %1: %2").arg(path, file.errorString());
+            *error = QStringLiteral("Cannot read %1: %2").arg(path, problem);
         }
         return {};
     }
@@ -51,15 +59,12 @@ QByteArray contentHash(const QString &path, QString *error)
     hash.addData(QByteArrayView(sizeBytes, 8));
     // Small files are hashed whole rather than twice through overlapping head and tail chunks.
     const bool whole = size <= 2 * kHashChunk;
-    const QByteArray head = file.read(whole ? size : kHashChunk);
+    QByteArray head;
     QByteArray tail;
-    if (!whole && file.seek(size - kHashChunk)) {
-        tail = file.read(kHashChunk);
-    }
-    if (head.size() != (whole ? size : kHashChunk) || (!whole && tail.size() != kHashChunk) || file.size() != size) {
+    if (!file.read(0, whole ? size : kHashChunk, &head, &problem)
+        || (!whole && !file.read(size - kHashChunk, kHashChunk, &tail, &problem))) {
         if (error) {
-            *error = QStringLiteral("Cannot read %1: the file changed or could not be read (%2)")
-                         .arg(path, file.errorString());
+            *error = QStringLiteral("Cannot read %1: %2").arg(path, problem);
         }
         return {};
     }

@@ -10,8 +10,10 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <limits>
 #include <array>
+#include <functional>
+#include <limits>
+#include <queue>
 #include <string>
 #include <unordered_map>
 
@@ -284,37 +286,63 @@ void Tokenizer::Private::bpe(const std::string &piece, std::vector<int64_t> *ids
         ids->push_back(piece == "<|startoftext|>" ? kStartOfText : kEndOfText);
         return;
     }
+    // simple_tokenizer merges the lowest-ranked adjacent pair, all its non-overlapping occurrences left to right,
+    // and repeats: quadratic in the word's length. The same merges in the same order, in O(n log n): symbols in a
+    // linked list, candidate pairs in a heap ordered by (rank, position). A merge only creates pairs of other ranks
+    // (the new symbol is neither part of the pair it came from), so popping equal ranks by position is the sweep.
     const ByteSymbols &symbols = byteSymbols();
-    std::vector<int32_t> word(piece.size());
-    for (size_t i = 0; i < piece.size(); ++i)
-        word[i] = symbols.idOfByte[uint8_t(piece[i])];
-    word.back() += 256; // the last symbol carries </w>
-    while (word.size() > 1) {
-        // The lowest-ranked adjacent pair, then all its non-overlapping occurrences left to right.
-        int32_t bestRank = -1;
-        uint64_t bestKey = 0;
-        for (size_t i = 0; i + 1 < word.size(); ++i) {
-            const uint64_t key = pairKey(word[i], word[i + 1]);
-            const auto it = m_mergeRanks.find(key);
-            if (it != m_mergeRanks.end() && (bestRank < 0 || it->second < bestRank)) {
-                bestRank = it->second;
-                bestKey = key;
-            }
-        }
-        if (bestRank < 0)
-            break;
-        size_t out = 0;
-        for (size_t i = 0; i < word.size(); ++out) {
-            if (i + 1 < word.size() && pairKey(word[i], word[i + 1]) == bestKey) {
-                word[out] = kFirstMergeId + bestRank;
-                i += 2;
-            } else {
-                word[out] = word[i++];
-            }
-        }
-        word.resize(out);
+    const int32_t n = int32_t(piece.size());
+    if (n == 0) {
+        return;
     }
-    ids->insert(ids->end(), word.begin(), word.end());
+    std::vector<int32_t> symbol(static_cast<size_t>(n));
+    std::vector<int32_t> next(static_cast<size_t>(n));
+    std::vector<int32_t> previous(static_cast<size_t>(n));
+    for (int32_t i = 0; i < n; ++i) {
+        symbol[size_t(i)] = symbols.idOfByte[uint8_t(piece[size_t(i)])];
+        next[size_t(i)] = i + 1 < n ? i + 1 : -1;
+        previous[size_t(i)] = i - 1;
+    }
+    symbol.back() += 256;           // the last symbol carries </w>
+    constexpr int32_t kMerged = -1; // a symbol folded into its left neighbour
+    const auto rankOf = [this, &symbol, &next](int32_t left) -> int32_t {
+        const int32_t right = next[size_t(left)];
+        if (right < 0) {
+            return -1;
+        }
+        const auto it = m_mergeRanks.find(pairKey(symbol[size_t(left)], symbol[size_t(right)]));
+        return it == m_mergeRanks.end() ? -1 : it->second;
+    };
+    using Candidate = std::pair<int32_t, int32_t>; // (rank, position of the left symbol)
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> candidates;
+    const auto consider = [&](int32_t left) {
+        const int32_t rank = left >= 0 ? rankOf(left) : -1;
+        if (rank >= 0) {
+            candidates.emplace(rank, left);
+        }
+    };
+    for (int32_t i = 0; i + 1 < n; ++i) {
+        consider(i);
+    }
+    while (!candidates.empty()) {
+        const auto [rank, left] = candidates.top();
+        candidates.pop();
+        if (symbol[size_t(left)] == kMerged || rankOf(left) != rank) {
+            continue; // one of its symbols was merged since
+        }
+        const int32_t right = next[size_t(left)];
+        symbol[size_t(left)] = kFirstMergeId + rank;
+        symbol[size_t(right)] = kMerged;
+        next[size_t(left)] = next[size_t(right)];
+        if (next[size_t(right)] >= 0) {
+            previous[size_t(next[size_t(right)])] = left;
+        }
+        consider(previous[size_t(left)]);
+        consider(left);
+    }
+    for (int32_t i = 0; i >= 0; i = next[size_t(i)]) {
+        ids->push_back(symbol[size_t(i)]);
+    }
 }
 
 Tokenizer::Tokenizer()
@@ -360,9 +388,9 @@ std::vector<int64_t> Tokenizer::encode(const QString &text) const
 
 std::vector<int64_t> Tokenizer::encodeUpTo(const QString &text, size_t maxIds) const
 {
-    // BPE is quadratic in the length of one word, and tokenize() keeps only the first 75 ids: so stop once enough
-    // ids exist, and cut a single piece after kMaxPieceBytes. Its first ids cannot change (merges are local and no
-    // CLIP token is near that long); only a pasted multi-kilobyte "word" gets here.
+    // tokenize() keeps only the first 75 ids: so stop once enough ids exist, and cut a single piece after
+    // kMaxPieceBytes. Its first ids cannot change (merges are local and no CLIP token is near that long); only a
+    // pasted multi-kilobyte "word" gets here. Cleaning the whole text stays linear (textcleaner.h).
     constexpr size_t kMaxPieceBytes = 4096;
     const size_t pieceLimit = maxIds == std::numeric_limits<size_t>::max() ? maxIds : kMaxPieceBytes;
     std::vector<int64_t> ids;

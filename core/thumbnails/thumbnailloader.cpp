@@ -2,8 +2,10 @@
 #include "core/thumbnails/thumbnailloader.h"
 
 #include "core/decode/imagedecoder.h"
+#include "core/scan/regularfile.h"
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -49,7 +51,7 @@ std::optional<Thumbnail> ThumbnailLoader::thumbnail(const QString &path)
         m_queue->paths.push_back(path);
     }
     // One task per request; each task takes the newest queued path, not necessarily its own.
-    m_pool.start([this, queue = m_queue, store = m_store] {
+    m_pool.start([this, queue = m_queue, store = m_store, work = m_loadFunction] {
         QString next;
         quint64 generation = 0; // of the path taken, not of the request that started this task
         {
@@ -61,7 +63,7 @@ std::optional<Thumbnail> ThumbnailLoader::thumbnail(const QString &path)
             queue->paths.pop_back();
             generation = queue->generation;
         }
-        const Thumbnail loaded = load(store, next);
+        const Thumbnail loaded = work(store, next);
         QMetaObject::invokeMethod(
             this, [this, generation, next, loaded] { deliver(generation, next, loaded); }, Qt::QueuedConnection);
     });

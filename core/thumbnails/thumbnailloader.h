@@ -11,6 +11,7 @@
 #include <QThreadPool>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,6 +67,10 @@ public:
 
     /// The pool the loads run on (tests hold it to see the queue's order).
     QThreadPool *pool() { return &m_pool; }
+    /// Tests: the work of each request instead of load() (e.g. to hold a worker inside a load). Set it before the
+    /// first request.
+    using LoadFunction = std::function<Thumbnail(const ThumbnailCache *store, const QString &path)>;
+    void setLoadFunction(LoadFunction function) { m_loadFunction = std::move(function); }
 
 Q_SIGNALS:
     void thumbnailReady(const QString &path);
@@ -80,6 +85,7 @@ private:
     };
 
     const ThumbnailCache *m_store;
+    LoadFunction m_loadFunction = &ThumbnailLoader::load;
     QThreadPool m_pool;
     QCache<QString, Thumbnail> m_loaded; // cost in KiB
     QSet<QString> m_requested;           // queued or loading in this generation

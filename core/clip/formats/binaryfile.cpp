@@ -18,6 +18,11 @@ bool openBinaryFile(const std::string &path, const std::string &kind, std::ifstr
         *error = "is a directory, not a " + kind;
         return false;
     }
+    if (!std::filesystem::is_regular_file(status)) {
+        // Opening a FIFO would block until a writer comes, and a device such as /dev/zero never ends.
+        *error = "not a regular file";
+        return false;
+    }
     *size = std::filesystem::file_size(path, ec);
     in->open(path, std::ios::binary);
     if (ec || !*in) {

@@ -29,6 +29,26 @@ bool hostIsLittleEndian()
     return first == 1;
 }
 
+// Text from the file in a message: at most 64 bytes, control bytes as \xNN, so an error stays one short line (a key
+// holding a newline made a two-line error; found by fuzzing, tests/data/hostile/npy-newline-key.npy).
+std::string quoted(const std::string &text)
+{
+    constexpr size_t kMaxShown = 64;
+    std::string out;
+    for (size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7F) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += char(c);
+        }
+    }
+    return text.size() > kMaxShown ? out + "..." : out;
+}
+
 bool failWith(std::string *error, const std::string &path, const std::string &what)
 {
     if (error)
@@ -58,7 +78,7 @@ public:
                 return fail(problem, "header dict has a non-string key");
             skipSpace();
             if (!eat(':'))
-                return fail(problem, "header dict is malformed after key '" + key + "'");
+                return fail(problem, "header dict is malformed after key '" + quoted(key) + "'");
             skipSpace();
             if (key == "descr") {
                 haveDescr = readString(descr);
@@ -80,7 +100,7 @@ public:
                     return fail(problem, "header 'shape' is not a tuple of non-negative integers");
                 haveShape = true;
             } else {
-                return fail(problem, "header has unexpected key '" + key + "'");
+                return fail(problem, "header has unexpected key '" + quoted(key) + "'");
             }
             skipSpace();
             if (eat('}'))
@@ -249,7 +269,8 @@ bool readNpy(const std::string &path, NpyArray *out, std::string *error)
     // '<f4' is what NumPy writes for float32 on any machine; a big-endian '>f4' or float64 would need a
     // conversion that no ClipFind fixture needs, so it is reported rather than silently converted.
     if (descr != "<f4")
-        return failWith(error, path, "unsupported dtype '" + descr + "' (only '<f4', little-endian float32, is supported)");
+        return failWith(error, path,
+                        "unsupported dtype '" + quoted(descr) + "' (only '<f4', little-endian float32, is supported)");
     if (fortranOrder)
         return failWith(error, path, "Fortran-order arrays are not supported (need C order)");
     const int64_t count = elementCount(shape);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define CLIPFIND_MATRIX_X86 1
 #else
@@ -27,10 +28,20 @@ bool hasAvx2()
     return supported && s_simdEnabled.load(std::memory_order_relaxed);
 }
 
+bool hasF16c()
+{
+#if defined(__clang__) && __clang_major__ < 16
+    // Clang before 16 does not know "f16c" in __builtin_cpu_supports: CPUID leaf 1, ECX bit 29.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
+#else
+    return __builtin_cpu_supports("f16c");
+#endif
+}
+
 bool hasFmaF16c()
 {
-    static const bool supported =
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && hasF16c();
     return supported && s_simdEnabled.load(std::memory_order_relaxed);
 }
 

@@ -169,7 +169,9 @@ inline void dotRgb(const int16_t *pr, const int16_t *pg, const int16_t *pb, cons
         }
 #endif
         for (int c = 0; c < 3; ++c) {
-            sums[c] += (int64_t(part[2 * c]) << kSplitBits) + part[2 * c + 1];
+            // A multiplication, not a shift: the high part may be negative, and shifting a negative value left is
+            // undefined before C++20 (UBSan, issue 11). The compiler emits the same shift.
+            sums[c] += int64_t(part[2 * c]) * (int64_t(1) << kSplitBits) + part[2 * c + 1];
         }
     }
 }
