@@ -254,11 +254,34 @@ QSize heifSize(const QString &path)
     });
 }
 
+QSize heifSizeOfData(const QByteArray &data)
+{
+    try {
+        ContextPtr context(heif_context_alloc());
+        if (!context
+            || heif_context_read_from_memory_without_copy(context.get(), data.constData(), size_t(data.size()), nullptr)
+                       .code
+                   != heif_error_Ok) {
+            return {};
+        }
+        heif_image_handle *rawHandle = nullptr;
+        if (heif_context_get_primary_image_handle(context.get(), &rawHandle).code != heif_error_Ok) {
+            return {};
+        }
+        const HandlePtr handle(rawHandle);
+        const int width = heif_image_handle_get_width(handle.get());
+        const int height = heif_image_handle_get_height(handle.get());
+        return width > 0 && height > 0 ? QSize(width, height) : QSize();
+    } catch (...) {
+        return {};
+    }
+}
+
 } // namespace
 
 const ImageCodec &heifCodec()
 {
-    static const ImageCodec codec{"HEIF", &recognizesHeif, &decodeHeif, &heifDateTaken, &heifSize};
+    static const ImageCodec codec{"HEIF", &recognizesHeif, &decodeHeif, &heifDateTaken, &heifSize, &heifSizeOfData};
     return codec;
 }
 

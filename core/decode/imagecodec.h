@@ -36,6 +36,8 @@ struct ImageCodec {
     QDateTime (*dateTaken)(const QString &path);
     /// The upright size of the full image from the file's headers (no pixels decoded); invalid if unknown.
     QSize (*size)(const QString &path);
+    /// The same for a file already in memory (the indexer's memory budget, before decoding).
+    QSize (*sizeOfData)(const QByteArray &data);
 };
 
 /// HEIF and AVIF (libheif: HEVC through libde265, AV1 through dav1d or aom). The primary image with libheif's

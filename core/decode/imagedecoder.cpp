@@ -542,8 +542,30 @@ DecodedImage decodeImage(const QString &path, const DecodeOptions &options)
 
 ImageProbe probeImageData(const QByteArray &data, const QString &nameForErrors, const DecodeOptions &options)
 {
-    const HeaderInfo header = readHeader(data);
+    HeaderInfo header = readHeader(data);
     ImageProbe probe;
+    if (!data.isEmpty() && data.size() <= kMaxFileBytes
+        && (header.format == Format::Heif || header.format == Format::Raw)) {
+        // The codecs read their containers themselves and check the limit before they decode.
+        const QSize size = (header.format == Format::Heif ? heifCodec() : rawCodec()).sizeOfData(data);
+        const ByteView bytes(data);
+        if (size.isValid()) {
+            // Decoded RGB, the codec's own planes (up to 16-bit 4:4:4 for HEIF, the raw buffer for RAW) and the
+            // QImage: at most 12 bytes a pixel.
+            probe.width = size.width();
+            probe.height = size.height();
+            probe.decodeBytes = qint64(size.width()) * size.height() * 12 + (qint64(1) << 20);
+            return probe;
+        }
+        if (header.format == Format::Heif || !(bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*"))) {
+            // Unreadable: decodeImageData() fails on it with the codec's own words, before any large allocation.
+            probe.decodeBytes = data.size();
+            return probe;
+        }
+        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF, as decodeBytes() says
+        header.format = Format::Tiff;
+        readTiffIfd0(bytes, &header);
+    }
     const QString problem = checkHeader(data, header);
     if (!problem.isEmpty()) {
         probe.error = nameForErrors + QStringLiteral(": ") + problem;

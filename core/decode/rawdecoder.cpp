@@ -259,11 +259,29 @@ QSize rawSize(const QString &path)
     }
 }
 
+QSize rawSizeOfData(const QByteArray &data)
+{
+    try {
+        const std::unique_ptr<LibRaw> raw = newLibRaw();
+        if (raw->open_buffer(const_cast<char *>(data.constData()), size_t(data.size())) != LIBRAW_SUCCESS) {
+            return {};
+        }
+        const libraw_image_sizes_t &sizes = raw->imgdata.sizes;
+        if (sizes.width == 0 || sizes.height == 0) {
+            return {};
+        }
+        const QSize size(int(sizes.width), int(sizes.height));
+        return (sizes.flip & 4) ? size.transposed() : size;
+    } catch (...) {
+        return {};
+    }
+}
+
 } // namespace
 
 const ImageCodec &rawCodec()
 {
-    static const ImageCodec codec{"RAW", &recognizesRaw, &decodeRaw, &rawDateTaken, &rawSize};
+    static const ImageCodec codec{"RAW", &recognizesRaw, &decodeRaw, &rawDateTaken, &rawSize, &rawSizeOfData};
     return codec;
 }
 
