@@ -19,6 +19,7 @@
 #include <QtConcurrent>
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <mutex>
 #include <thread>
@@ -40,6 +41,21 @@ int defaultDecodeThreads()
 {
     return std::max(1, int(std::thread::hardware_concurrency()) - 1);
 }
+
+// Wall time of one stage, summed over the threads that run it.
+class StageClock
+{
+public:
+    void add(std::chrono::steady_clock::time_point since)
+    {
+        m_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - since).count();
+    }
+    void addSeconds(double seconds) { m_ns += int64_t(seconds * 1e9); }
+    double seconds() const { return double(m_ns.load()) / 1e9; }
+
+private:
+    std::atomic<int64_t> m_ns{0};
+};
 
 FileUpdate failureUpdate(const Work &work)
 {
@@ -259,8 +275,12 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     std::vector<FileUpdate> pendingFailures; // decode failures, written with the next batch
     std::atomic<qint64> done{0};
     const RateClock encodeClock(control);
+    StageClock decodeStage, preprocessStage, thumbnailStage, encodeStage, storeStage;
+    const int encodeThreads = std::max(0, options.encodeThreads);
     {
         clip::CropBatcher batcher(encoder.model(), batchSize, [&](clip::CropBatchResult result) {
+            encodeStage.addSeconds(result.encodeSeconds);
+            const auto storeStart = std::chrono::steady_clock::now();
             std::vector<FileUpdate> updates;
             {
                 std::lock_guard<std::mutex> lock(failuresMutex);
@@ -300,9 +320,10 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
             if (hooks.committed) {
                 hooks.committed(rows);
             }
+            storeStage.add(storeStart);
             reportProgress(IndexProgress::Phase::Encoding, done, qint64(todo.size()),
                            double(report.indexed) / encodeClock.activeSeconds());
-        });
+        }, encodeThreads);
         DecodeOptions decodeOptions;
         decodeOptions.minShortSide = options.exactDecode ? 0 : 2 * size;
         std::vector<int64_t> tickets(todo.size());
@@ -314,7 +335,9 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
             if (!mayContinue()) {
                 return;
             }
+            auto start = std::chrono::steady_clock::now();
             const DecodedImage decoded = decodeImage(work.file.path, decodeOptions);
+            decodeStage.add(start);
             if (!decoded.ok()) {
                 work.failure = decoded.error;
                 std::lock_guard<std::mutex> lock(failuresMutex);
@@ -324,13 +347,17 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
             work.width = decoded.image.width();
             work.height = decoded.image.height();
             if (thumbnails) {
+                start = std::chrono::steady_clock::now();
                 QString thumbnailError; // a missing thumbnail is regenerated later; it never fails the photo
                 thumbnails->save(work.file.path, work.file.mtimeNs / 1000000000, decoded.image, &thumbnailError);
+                thumbnailStage.add(start);
             }
+            start = std::chrono::steady_clock::now();
             const clip::RgbView view{decoded.image.constBits(), decoded.image.width(), decoded.image.height(),
                                      decoded.image.bytesPerLine()};
             const clip::RgbImage crop = clip::clipCenterCrop(view, size);
-            batcher.push(ticket, crop.pixels.data());
+            preprocessStage.add(start);
+            batcher.push(ticket, crop.pixels.data()); // blocks while the encoder is behind (waiting, not work)
         });
         batcher.finish();
     }
@@ -355,6 +382,8 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     if (!report.cancelled && report.error.isEmpty() && options.folders.isEmpty()) {
         cache.dropUnreferencedEmbeddings(&error);
     }
+    report.stages = {decodeStage.seconds(), preprocessStage.seconds(), thumbnailStage.seconds(), encodeStage.seconds(),
+                     storeStage.seconds()};
     report.seconds = clock.elapsed() / 1000.0;
     report.imagesPerSecond = report.indexed / encodeClock.activeSeconds();
     return report;

@@ -50,7 +50,7 @@ void convertBertWeights(BertClipWeights &w, torch::Device device, torch::ScalarT
         convert(dense.bias, device, dtype);
     }
     if (w.hasVision) {
-        convertWeights(w.clip, device, dtype);
+        convertWeights(w.clip, device, dtype, dtype, dtype);
     }
 }
 

@@ -96,7 +96,7 @@ LoadResult finishLoad(ClipWeights weights, std::string format, const LoadOptions
         if (d->mode.activation == Activation::SiluPrescaled) {
             foldQuickGeluScale(weights); // before the cast: the scaling happens in float32
         }
-        convertWeights(weights, d->setup.device, d->setup.dtype);
+        convertWeights(weights, d->setup.device, d->setup.imageDtype, d->setup.imageMatmulDtype, d->setup.dtype);
     } catch (const std::exception &e) { // out of GPU memory, unsupported dtype on this build
         result.error = name + ": cannot place the model on " + d->setup.description + " (" + firstLine(e.what()) + ")";
         return result;
@@ -192,6 +192,12 @@ std::string ClipModel::precisionName() const
     return dtypeName(d->setup.dtype);
 }
 
+std::string ClipModel::imagePrecisionName() const
+{
+    return d->setup.imageMatmulDtype != d->setup.imageDtype ? dtypeName(d->setup.imageMatmulDtype) + "-mixed"
+                                                            : dtypeName(d->setup.imageDtype);
+}
+
 int ClipModel::cpuThreads() const
 {
     return d->setup.cpuThreads;
@@ -211,7 +217,7 @@ Features ClipModel::encodeImages(const float *pixels, int64_t count)
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < count; start += maxBatch(d->setup)) {
             const torch::Tensor batch =
-                all.slice(0, start, std::min(count, start + maxBatch(d->setup))).to(d->setup.device, d->setup.dtype);
+                all.slice(0, start, std::min(count, start + maxBatch(d->setup))).to(d->setup.device, d->setup.imageDtype);
             parts.push_back(d->imageForward(batch).to(torch::kFloat32));
         }
         return toFeatures(torch::cat(parts, 0));

@@ -22,14 +22,15 @@ void convertLayerNorm(LayerNormWeights &w, torch::Device device, torch::ScalarTy
     convert(w.bias, device, layerNormType);
 }
 
-void convertBlocks(std::vector<BlockWeights> &blocks, torch::Device device, torch::ScalarType dtype)
+void convertBlocks(std::vector<BlockWeights> &blocks, torch::Device device, torch::ScalarType dtype,
+                   torch::ScalarType linearDtype)
 {
     for (BlockWeights &b : blocks) {
         convertLayerNorm(b.ln1, device, dtype);
         convertLayerNorm(b.ln2, device, dtype);
         for (LinearWeights *l : {&b.inProj, &b.outProj, &b.fc, &b.proj}) {
-            convert(l->weight, device, dtype);
-            convert(l->bias, device, dtype);
+            convert(l->weight, device, linearDtype);
+            convert(l->bias, device, linearDtype);
         }
     }
 }
@@ -52,22 +53,23 @@ void foldQuickGeluScale(ClipWeights &w)
     foldScale(w.text.blocks);
 }
 
-void convertWeights(ClipWeights &w, torch::Device device, torch::ScalarType dtype)
+void convertWeights(ClipWeights &w, torch::Device device, torch::ScalarType visionDtype,
+                    torch::ScalarType visionMatmulDtype, torch::ScalarType dtype)
 {
     VisionWeights &v = w.vision;
     for (torch::Tensor *t : {&v.conv1, &v.classEmbedding, &v.positionalEmbedding, &v.proj}) {
-        convert(*t, device, dtype);
+        convert(*t, device, visionDtype);
     }
-    convertLayerNorm(v.lnPre, device, dtype);
-    convertLayerNorm(v.lnPost, device, dtype);
-    convertBlocks(v.blocks, device, dtype);
+    convertLayerNorm(v.lnPre, device, visionDtype);
+    convertLayerNorm(v.lnPost, device, visionDtype);
+    convertBlocks(v.blocks, device, visionDtype, visionMatmulDtype);
 
     TextWeights &x = w.text;
     for (torch::Tensor *t : {&x.tokenEmbedding, &x.positionalEmbedding, &x.projection}) {
         convert(*t, device, dtype);
     }
     convertLayerNorm(x.lnFinal, device, dtype);
-    convertBlocks(x.blocks, device, dtype);
+    convertBlocks(x.blocks, device, dtype, dtype);
 }
 
 } // namespace clipfind::clip

@@ -58,7 +58,10 @@ struct ClipWeights {
 
 /// Moves every tensor to `device`: linear, conv and embedding tensors in `dtype`, LayerNorm parameters in float32
 /// on the CPU (the reference's mixed precision) and in `dtype` on CUDA (its layer_norm accumulates in float32).
-void convertWeights(ClipWeights &weights, torch::Device device, torch::ScalarType dtype);
+/// `visionDtype` for the image tower but `visionMatmulDtype` for its blocks' linear layers (bf16 linears in an fp32
+/// tower: the linears cast their input and output, see transformer.cpp), `textDtype` for the text tower.
+void convertWeights(ClipWeights &weights, torch::Device device, torch::ScalarType visionDtype,
+                    torch::ScalarType visionMatmulDtype, torch::ScalarType textDtype);
 
 /// Scales every MLP's c_fc by 1.702 and c_proj by 1/1.702 so that silu() computes QuickGELU:
 /// c_proj(h * sigmoid(1.702 h)) = (c_proj / 1.702)(silu(1.702 h)). For Activation::SiluPrescaled.
