@@ -23,7 +23,7 @@ struct IndexOptions {
     /// CPU only: intra-op threads of the inference thread; 0 = the model's (--threads, default one per core). In
     /// fp32 the encoder is the heavier stage, so it keeps every core and one decoder fills the gaps.
     int encodeThreads = 0;
-    int batchSize = 0;        ///< 0 = 32 on the CPU, 512 on CUDA
+    int batchSize = 0;        ///< 0 = 8 on the CPU (its micro-batch: no slower, less fill and drain), 512 on CUDA
     /// Empty: the whole tree under the root (a full run). Otherwise an incremental run over just these folders
     /// (canonical paths, as FolderWatcher reports them): the photos directly in each are rescanned, and a folder
     /// that no longer exists drops everything the cache knows below it. Subfolders are not entered.
