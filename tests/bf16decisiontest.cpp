@@ -115,7 +115,8 @@ private Q_SLOTS:
         QVERIFY(exact.ok() && reduced.ok());
         QVERIFY(worstRelativeError(exact.values.data(), exact.rows, exact.dim, expected.imageFeatures) <= 1e-4);
         const double worst = worstCosine(reduced.values.data(), reduced.rows, reduced.dim, expected.imageFeatures);
-        QVERIFY2(worst >= kMinCosine, qPrintable(QStringLiteral("worst cosine with the reference %1").arg(worst, 0, 'f', 7)));
+        QVERIFY2(worst >= kMinCosine,
+                 qPrintable(QStringLiteral("worst cosine with the reference %1").arg(worst, 0, 'f', 7)));
         QVERIFY(worstRowCosine(reduced, exact) >= kMinCosine);
 
         // What Auto runs is one of the two, tower by tower, bit for bit.
@@ -134,11 +135,13 @@ private Q_SLOTS:
     // bf16 does too must be what kBf16ImagesPassGate says.
     void shapesRankingsDecideTheGate()
     {
-        const QJsonObject queries =
-            readJsonObject(dataPath(QStringLiteral("shapes-clip/expected_rankings.json"))).value(QStringLiteral("queries")).toObject();
+        const QJsonObject queries = readJsonObject(dataPath(QStringLiteral("shapes-clip/expected_rankings.json")))
+                                        .value(QStringLiteral("queries"))
+                                        .toObject();
         QCOMPARE(queries.size(), 41);
         QStringList photos;
-        QStringList names = QDir(dataPath(QStringLiteral("shapes-clip/images"))).entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
+        QStringList names = QDir(dataPath(QStringLiteral("shapes-clip/images")))
+                                .entryList({QStringLiteral("*.jpg")}, QDir::Files, QDir::Name);
         for (const QString &name : names) {
             photos << dataPath(QStringLiteral("shapes-clip/images/") + name);
         }
@@ -156,7 +159,8 @@ private Q_SLOTS:
         for (int i = 0; i < 96; ++i) {
             worst = std::min(worst, cosine(reduced.row(i), exact.row(i), exact.dim));
         }
-        QVERIFY2(worst >= kMinCosine, qPrintable(QStringLiteral("worst image cosine bf16 vs fp32 %1").arg(worst, 0, 'f', 7)));
+        QVERIFY2(worst >= kMinCosine,
+                 qPrintable(QStringLiteral("worst image cosine bf16 vs fp32 %1").arg(worst, 0, 'f', 7)));
         QStringList bf16Differs;
 
         const QStringList texts = queries.keys();
@@ -174,7 +178,8 @@ private Q_SLOTS:
             for (const int i : topTen(reduced, text.row(q))) {
                 ours16 << names[i];
             }
-            QVERIFY2(ours32 == reference, qPrintable(texts[q] + QStringLiteral(": fp32 ") + ours32.join(QLatin1Char(' '))));
+            QVERIFY2(ours32 == reference,
+                     qPrintable(texts[q] + QStringLiteral(": fp32 ") + ours32.join(QLatin1Char(' '))));
             if (ours16 != reference) {
                 bf16Differs << texts[q] + QStringLiteral(": ") + ours16.join(QLatin1Char(' '));
             }

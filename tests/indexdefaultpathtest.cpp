@@ -46,7 +46,8 @@ double cosine(const std::vector<float> &a, const std::vector<double> &b)
 }
 
 // Indexes copies of every fixture photo and returns the stored row of each, in expected.json's order.
-std::vector<std::vector<float>> indexFixtures(const ExpectedModel &expected, ClipEncoder &encoder, const IndexOptions &options)
+std::vector<std::vector<float>> indexFixtures(const ExpectedModel &expected, ClipEncoder &encoder,
+                                              const IndexOptions &options)
 {
     QTemporaryDir dir;
     const QString folder = dir.filePath(QStringLiteral("photos"));
@@ -98,7 +99,8 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), size_t(13));
         for (size_t i = 0; i < rows.size(); ++i) {
             const double c = cosine(rows[i], expected.imageFeatures[i]);
-            QVERIFY2(c >= 0.999, qPrintable(expected.imagePaths[int(i)] + QStringLiteral(": cosine %1").arg(c, 0, 'f', 6)));
+            QVERIFY2(c >= 0.999,
+                     qPrintable(expected.imagePaths[int(i)] + QStringLiteral(": cosine %1").arg(c, 0, 'f', 6)));
         }
     }
 

@@ -2,10 +2,11 @@
 #include "commands.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexer.h"
+#include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -15,17 +16,16 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTextStream>
-#include <QCoreApplication>
+#include <QThread>
 #include <QtConcurrent>
 
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
 #include <ctime>
-#include <sys/resource.h>
 #include <fcntl.h>
+#include <numeric>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace clipfind::cli {
@@ -75,7 +75,8 @@ QString findBaselineScript(const QCommandLineParser &parser)
         return qEnvironmentVariable("CLIPFIND_SEED_BASELINE");
     }
     const QDir bin(QCoreApplication::applicationDirPath());
-    for (const QString &relative : {QStringLiteral("../../scripts/seed_baseline.py"), QStringLiteral("../scripts/seed_baseline.py")}) {
+    for (const QString &relative :
+         {QStringLiteral("../../scripts/seed_baseline.py"), QStringLiteral("../scripts/seed_baseline.py")}) {
         const QString candidate = QDir::cleanPath(bin.filePath(relative));
         if (QFileInfo::exists(candidate)) {
             return candidate;
@@ -90,11 +91,13 @@ QJsonObject runSeedBaseline(const QString &script, const QString &photos, int th
     const QString python = QStringLiteral("/usr/bin/python3");
     if (!QFileInfo(python).isExecutable()) {
         *problem = QStringLiteral("seed baseline skipped: %1 not found (apt install python3 python3-torch "
-                                  "python3-torchvision python3-pil)").arg(python);
+                                  "python3-torchvision python3-pil)")
+                       .arg(python);
         return {};
     }
     if (script.isEmpty() || !QFileInfo::exists(script)) {
-        *problem = QStringLiteral("seed baseline skipped: scripts/seed_baseline.py not found (pass --baseline-script PATH)");
+        *problem =
+            QStringLiteral("seed baseline skipped: scripts/seed_baseline.py not found (pass --baseline-script PATH)");
         return {};
     }
     QProcess process;
@@ -102,7 +105,8 @@ QJsonObject runSeedBaseline(const QString &script, const QString &photos, int th
     getrusage(RUSAGE_CHILDREN, &before);
     process.start(python, {script, photos, QStringLiteral("--threads"), QString::number(std::max(0, threads))});
     if (!process.waitForFinished(-1) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        const QString line = QString::fromLocal8Bit(process.readAllStandardError()).trimmed().split(QLatin1Char('\n')).last();
+        const QString line =
+            QString::fromLocal8Bit(process.readAllStandardError()).trimmed().split(QLatin1Char('\n')).last();
         *problem = QStringLiteral("seed baseline failed: %1").arg(line.isEmpty() ? process.errorString() : line);
         return {};
     }
@@ -133,7 +137,8 @@ int runBenchIndex(const QStringList &arguments)
         "(scripts/seed_baseline.py) on the same photos, then times the rescan of an unchanged folder of many files."));
     parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate and index."), QStringLiteral("n"),
                       QStringLiteral("48")});
-    parser.addOption({QStringLiteral("folder"), QStringLiteral("Index the photos directly in DIR instead of generated ones."),
+    parser.addOption({QStringLiteral("folder"),
+                      QStringLiteral("Index the photos directly in DIR instead of generated ones."),
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("arch"), QStringLiteral("Model architecture (random weights)."), QStringLiteral("name"),
                       QStringLiteral("ViT-B/32")});
@@ -145,8 +150,9 @@ int runBenchIndex(const QStringList &arguments)
     parser.addOption({QStringLiteral("baseline-threads"),
                       QStringLiteral("torch threads of the seed loop (default: torch's own, as the seed runs)."),
                       QStringLiteral("n"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("rescan-files"), QStringLiteral("Files in the unchanged-folder rescan (0 = skip)."),
-                      QStringLiteral("n"), QStringLiteral("10000")});
+    parser.addOption({QStringLiteral("rescan-files"),
+                      QStringLiteral("Files in the unchanged-folder rescan (0 = skip)."), QStringLiteral("n"),
+                      QStringLiteral("10000")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object instead of text.")});
     addDeviceOptions(parser);
     int exitCode = 0;
@@ -199,7 +205,8 @@ int runBenchIndex(const QStringList &arguments)
     if (!cache) {
         return fail(error);
     }
-    const ThumbnailCache thumbnails(dir.filePath(QStringLiteral("thumbnails")), dir.filePath(QStringLiteral("fallback")));
+    const ThumbnailCache thumbnails(dir.filePath(QStringLiteral("thumbnails")),
+                                    dir.filePath(QStringLiteral("fallback")));
     const bool withThumbnails = !parser.isSet(QStringLiteral("no-thumbnails"));
     IndexOptions options;
     options.scan.recursive = false; // what the seed loop sees: the files directly in the folder
@@ -218,8 +225,8 @@ int runBenchIndex(const QStringList &arguments)
     QString seedProblem;
     if (!parser.isSet(QStringLiteral("no-baseline"))) {
         std::fprintf(stderr, "running the seed loop (scripts/seed_baseline.py) on the same photos...\n");
-        seed = runSeedBaseline(findBaselineScript(parser), photos, parser.value(QStringLiteral("baseline-threads")).toInt(),
-                               &seedProblem);
+        seed = runSeedBaseline(findBaselineScript(parser), photos,
+                               parser.value(QStringLiteral("baseline-threads")).toInt(), &seedProblem);
     } else {
         seedProblem = QStringLiteral("seed baseline skipped (--no-baseline)");
     }
@@ -245,7 +252,8 @@ int runBenchIndex(const QStringList &arguments)
         std::vector<FileUpdate> updates;
         for (const ScannedFile &file : known.files) {
             FileUpdate update;
-            update.state = {file.path, file.size, file.mtimeNs, QByteArray(32, 'x'), 1, 1, QStringLiteral("(benchmark)")};
+            update.state = {
+                file.path, file.size, file.mtimeNs, QByteArray(32, 'x'), 1, 1, QStringLiteral("(benchmark)")};
             updates.push_back(std::move(update));
         }
         if (!cache->writeBatch(encoder->sha256(), updates, {}, &error)) {
@@ -295,33 +303,50 @@ int runBenchIndex(const QStringList &arguments)
         QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
     } else {
         QTextStream text(stdout);
-        text << QStringLiteral("photos     %1 (%2 MB average) in %3\n").arg(count).arg(double(bytes) / count / 1e6, 0, 'f', 1).arg(photos)
+        text << QStringLiteral("photos     %1 (%2 MB average) in %3\n")
+                    .arg(count)
+                    .arg(double(bytes) / count / 1e6, 0, 'f', 1)
+                    .arg(photos)
              << QStringLiteral("model      %1, random weights, %2, text %3, images %4%5\n")
                     .arg(arch, encoder->deviceDescription(), precision, imagePrecision,
                          options.exactDecode ? QStringLiteral(", --exact decode") : QString())
              << QStringLiteral("ClipFind   %1 photos/s (%2 photos in %3 s, thumbnails %4)\n")
-                    .arg(ours, 0, 'f', 2).arg(report.indexed).arg(report.seconds, 0, 'f', 2)
+                    .arg(ours, 0, 'f', 2)
+                    .arg(report.indexed)
+                    .arg(report.seconds, 0, 'f', 2)
                     .arg(withThumbnails ? QStringLiteral("on") : QStringLiteral("off"));
         if (seedRate > 0) {
             text << QStringLiteral("seed loop  %1 photos/s (PIL + torchvision + batch-1 fp32 encode, %2 torch threads, "
                                    "%3 s; preprocessing %4 s, encoding %5 s)\n")
-                        .arg(seedRate, 0, 'f', 2).arg(seed.value(QStringLiteral("threads")).toInt())
+                        .arg(seedRate, 0, 'f', 2)
+                        .arg(seed.value(QStringLiteral("threads")).toInt())
                         .arg(seed.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 2)
                         .arg(seed.value(QStringLiteral("open_preprocess_seconds")).toDouble(), 0, 'f', 2)
                         .arg(seed.value(QStringLiteral("encode_seconds")).toDouble(), 0, 'f', 2)
                  << QStringLiteral("ratio      %1x (CPU time per photo: ClipFind %2 ms, seed process %3 ms)\n")
-                        .arg(ours / seedRate, 0, 'f', 2).arg(1000 * cpuSeconds / std::max<qint64>(1, report.indexed), 0, 'f', 0)
-                        .arg(1000 * seed.value(QStringLiteral("process_cpu_seconds")).toDouble() / std::max(1, count), 0, 'f', 0);
+                        .arg(ours / seedRate, 0, 'f', 2)
+                        .arg(1000 * cpuSeconds / std::max<qint64>(1, report.indexed), 0, 'f', 0)
+                        .arg(1000 * seed.value(QStringLiteral("process_cpu_seconds")).toDouble() / std::max(1, count),
+                             0, 'f', 0);
         } else {
             text << QStringLiteral("seed loop  -- %1\n").arg(seedProblem);
         }
-        text << QStringLiteral("stages     thread-seconds: decode %1, preprocess %2, thumbnails %3, encode %4, store %5\n")
-                    .arg(st.decode, 0, 'f', 2).arg(st.preprocess, 0, 'f', 2).arg(st.thumbnails, 0, 'f', 2)
-                    .arg(st.encode, 0, 'f', 2).arg(st.store, 0, 'f', 3)
+        text << QStringLiteral(
+                    "stages     thread-seconds: decode %1, preprocess %2, thumbnails %3, encode %4, store %5\n")
+                    .arg(st.decode, 0, 'f', 2)
+                    .arg(st.preprocess, 0, 'f', 2)
+                    .arg(st.thumbnails, 0, 'f', 2)
+                    .arg(st.encode, 0, 'f', 2)
+                    .arg(st.store, 0, 'f', 3)
              << QStringLiteral("cores      %1: process CPU %2 s over %3 s wall = %4 % utilization\n")
-                    .arg(cores).arg(cpuSeconds, 0, 'f', 2).arg(report.seconds, 0, 'f', 2).arg(100 * utilization, 0, 'f', 0);
+                    .arg(cores)
+                    .arg(cpuSeconds, 0, 'f', 2)
+                    .arg(report.seconds, 0, 'f', 2)
+                    .arg(100 * utilization, 0, 'f', 0);
         if (manyCount > 0) {
-            text << QStringLiteral("rescan     %1 unchanged files in %2 s\n").arg(rescanFiles).arg(rescanSeconds, 0, 'f', 3);
+            text << QStringLiteral("rescan     %1 unchanged files in %2 s\n")
+                        .arg(rescanFiles)
+                        .arg(rescanSeconds, 0, 'f', 3);
         }
     }
     return report.indexed == count ? 0 : 1;

@@ -75,7 +75,8 @@ int runIndex(const QStringList &arguments)
         QStringLiteral("Indexes the photos of DIR into the library database; prints a JSON summary."));
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
-    parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
+    parser.addOption({QStringLiteral("batch"),
+                      QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
     addDeviceOptions(parser);
     int exitCode = 0;

@@ -216,8 +216,8 @@ Features ClipModel::encodeImages(const float *pixels, int64_t count)
         const torch::Tensor all = torch::from_blob(const_cast<float *>(pixels), {count, 3, r, r}, torch::kFloat32);
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < count; start += maxBatch(d->setup)) {
-            const torch::Tensor batch =
-                all.slice(0, start, std::min(count, start + maxBatch(d->setup))).to(d->setup.device, d->setup.imageDtype);
+            const torch::Tensor batch = all.slice(0, start, std::min(count, start + maxBatch(d->setup)))
+                                            .to(d->setup.device, d->setup.imageDtype);
             parts.push_back(d->imageForward(batch).to(torch::kFloat32));
         }
         return toFeatures(torch::cat(parts, 0));

@@ -34,7 +34,8 @@ struct LoadOptions {
 };
 
 /// Fills `options` from the command-line spellings shared by clipfind-cli and clipfind-engine:
-/// device auto|cpu|cuda, precision auto|float32|float16|bfloat16|bfloat16-images, kernels auto|reference|fast, threads >= 0
+/// device auto|cpu|cuda, precision auto|float32|float16|bfloat16|bfloat16-images, kernels auto|reference|fast,
+/// threads >= 0
 /// (0 = one per core). Returns false with *error naming the bad value and the valid ones.
 bool parseLoadOptions(const std::string &device, const std::string &precision, const std::string &kernels,
                       const std::string &threads, LoadOptions *options, std::string *error);

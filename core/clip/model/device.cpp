@@ -83,14 +83,12 @@ bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *e
     case Precision::BFloat16:
         setup->dtype = torch::kBFloat16;
         break;
-    case Precision::BFloat16Images:
-        setup->dtype = torch::kFloat32;
-        break;
+    case Precision::BFloat16Images: setup->dtype = torch::kFloat32; break;
     }
     // Auto would pick BFloat16Images on a native-bf16 CPU only if it passed the gate (kBf16ImagesPassGate); it does
     // not. Text stays fp32 in that mode (its worst fixture row in bf16 is 0.99988, and a query is one short pass).
     const bool mixedImages = options.precision == Precision::BFloat16Images
-        || (options.precision == Precision::Auto && !useCuda && bf16ImagesByDefault());
+                             || (options.precision == Precision::Auto && !useCuda && bf16ImagesByDefault());
     setup->imageDtype = setup->dtype;
     setup->imageMatmulDtype = mixedImages ? torch::kBFloat16 : setup->dtype;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/pixels/cropbatcher.h"
 
-#include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/errortext.h"
+#include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/model/threading.h"
 #include "core/clip/pixels/imageprep.h"
 
@@ -165,7 +165,7 @@ torch::Tensor CropBatcher::Private::launch(const Buffer &buffer, int64_t count) 
     // Table lookup per channel: the same float32 values normalizeForClip writes on the CPU.
     const torch::Tensor index = crops.to(torch::kLong) + channelOffsets; // [n, R, R, 3]
     torch::Tensor pixels = table.index_select(0, index.flatten()).view(index.sizes()); // [n, R, R, 3]
-    pixels = pixels.permute({0, 3, 1, 2}).contiguous().to(model.setup.imageDtype); // [n, 3, R, R]
+    pixels = pixels.permute({0, 3, 1, 2}).contiguous().to(model.setup.imageDtype);     // [n, 3, R, R]
     return model.imageForward(pixels);
 }
 

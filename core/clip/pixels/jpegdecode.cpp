@@ -70,7 +70,8 @@ bool decodeJpegFile(const std::string &path, int minShortSide, RgbImage *image, 
     } closer{handle};
     int width = 0, height = 0, subsampling = 0, colorspace = 0;
     if (tjDecompressHeader3(handle, data.data(), static_cast<unsigned long>(size), &width, &height, &subsampling,
-                            &colorspace) != 0) {
+                            &colorspace)
+        != 0) {
         *error = name + ": not a readable JPEG (" + tjGetErrorStr2(handle) + ")";
         return false;
     }
@@ -95,7 +96,8 @@ bool decodeJpegFile(const std::string &path, int minShortSide, RgbImage *image, 
     image->pixels.assign(static_cast<size_t>(scaledWidth) * static_cast<size_t>(scaledHeight) * 3, 0);
     // Accurate DCT and upsampling (no TJFLAG_FAST*): the same pixels libjpeg gives the app through OpenCV.
     if (tjDecompress2(handle, data.data(), static_cast<unsigned long>(size), image->pixels.data(), scaledWidth,
-                      scaledWidth * 3, scaledHeight, TJPF_RGB, 0) != 0
+                      scaledWidth * 3, scaledHeight, TJPF_RGB, 0)
+            != 0
         && tjGetErrorCode(handle) == TJERR_FATAL) {
         *error = name + ": cannot decode JPEG data (" + tjGetErrorStr2(handle) + ")";
         return false;

@@ -21,29 +21,29 @@
 // when a row is off: fp32 within 1e-4 x max|ref| per row, fp16/bf16 cosine >= 0.999.
 
 #include "core/clip/bench/benchmark.h"
+#include "core/clip/bench/searchbench.h"
+#include "core/clip/formats/json.h"
+#include "core/clip/formats/npy.h"
 #include "core/clip/model/clipmodel.h"
 #include "core/clip/pixels/cropbatcher.h"
 #include "core/clip/pixels/imageprep.h"
 #include "core/clip/pixels/jpegdecode.h"
-#include "core/clip/formats/json.h"
-#include "core/clip/formats/npy.h"
-#include "core/clip/bench/searchbench.h"
 
 #include <algorithm>
-#include <cmath>
-#include <dirent.h>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <atomic>
 #include <cctype>
-#include <mutex>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
+#include <fstream>
 #include <map>
+#include <mutex>
 #include <random>
-#include <thread>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace clipfind::clip;
@@ -203,8 +203,7 @@ bool checkModel(const std::string &fixtures, const std::string &name, const std:
     // images at the stricter cosine that decided bf16 as the default (0.9999).
     const bool textPass = fp32 ? (t.worstRelative <= 1e-4 && tf.worstRelative <= 1e-4 && shortVsFull <= 1e-5)
                                : (t.worstCosine >= 0.999 && tf.worstCosine >= 0.999);
-    const bool imagePass = fp32Images ? im.worstRelative <= 1e-4
-                                      : im.worstCosine >= (fp32 ? 0.9999 : 0.999);
+    const bool imagePass = fp32Images ? im.worstRelative <= 1e-4 : im.worstCosine >= (fp32 ? 0.9999 : 0.999);
     const bool pass = textPass && imagePass;
     auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
     *report = json::Value::makeObject({
@@ -355,9 +354,10 @@ std::vector<std::string> jpegFiles(const std::string &folder, int64_t limit)
     while (const dirent *entry = readdir(dir)) {
         std::string name = entry->d_name;
         std::string lower = name;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return char(std::tolower(c)); });
         const bool jpeg = (lower.size() > 4 && lower.compare(lower.size() - 4, 4, ".jpg") == 0)
-            || (lower.size() > 5 && lower.compare(lower.size() - 5, 5, ".jpeg") == 0);
+                          || (lower.size() > 5 && lower.compare(lower.size() - 5, 5, ".jpeg") == 0);
         if (jpeg && files.size() < 1000000) {
             files.push_back(folder + "/" + name);
         }
@@ -377,7 +377,8 @@ int runIndexBench(const Arguments &args)
         return 2;
     }
     if (!haveJpegDecoder()) {
-        std::fprintf(stderr, "index-bench: this build has no JPEG decoder (install libturbojpeg0-dev and reconfigure)\n");
+        std::fprintf(stderr,
+                     "index-bench: this build has no JPEG decoder (install libturbojpeg0-dev and reconfigure)\n");
         return 1;
     }
     const std::vector<std::string> files = jpegFiles(args.get("DIR"), std::atoll(args.get("--limit", "0").c_str()));
@@ -449,23 +450,23 @@ int runIndexBench(const Arguments &args)
     auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
     auto count = [](int64_t n) { return json::Value::makeNumber(double(n), n, true); };
     std::printf("%s\n", json::serialize(json::Value::makeObject({
-                                           {"model", json::Value::makeString(name)},
-                                           {"device", json::Value::makeString(model->deviceDescription())},
-                                           {"precision", json::Value::makeString(model->imagePrecisionName())},
-                                           {"decoder", json::Value::makeString("libturbojpeg, DCT-scaled")},
-                                           {"decoders", count(decoders)},
-                                           {"batch", count(batch)},
-                                           {"photos", count(int64_t(files.size()))},
-                                           {"encoded", count(received.load())},
-                                           {"failed", count(failed.load())},
-                                           {"first_error", json::Value::makeString(firstDecodeError)},
-                                           {"seconds", number(seconds)},
-                                           {"photos_per_second", number(double(received.load()) / seconds)},
-                                           {"decode_thread_seconds", number(double(decodeNs.load()) / 1e9)},
-                                           {"crop_thread_seconds", number(double(cropNs.load()) / 1e9)},
-                                           {"encode_seconds", number(encodeSeconds)},
-                                       }))
-                             .c_str());
+                                            {"model", json::Value::makeString(name)},
+                                            {"device", json::Value::makeString(model->deviceDescription())},
+                                            {"precision", json::Value::makeString(model->imagePrecisionName())},
+                                            {"decoder", json::Value::makeString("libturbojpeg, DCT-scaled")},
+                                            {"decoders", count(decoders)},
+                                            {"batch", count(batch)},
+                                            {"photos", count(int64_t(files.size()))},
+                                            {"encoded", count(received.load())},
+                                            {"failed", count(failed.load())},
+                                            {"first_error", json::Value::makeString(firstDecodeError)},
+                                            {"seconds", number(seconds)},
+                                            {"photos_per_second", number(double(received.load()) / seconds)},
+                                            {"decode_thread_seconds", number(double(decodeNs.load()) / 1e9)},
+                                            {"crop_thread_seconds", number(double(cropNs.load()) / 1e9)},
+                                            {"encode_seconds", number(encodeSeconds)},
+                                        }))
+                            .c_str());
     return failed.load() == 0 ? 0 : 1;
 }
 
@@ -574,14 +575,15 @@ int main(int argc, char **argv)
     if (command == "index-bench") {
         return runIndexBench(args);
     }
-    std::fprintf(stderr, "usage: clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision P]\n"
-                         "       clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device D] [--precision P]\n"
-                         "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n"
-                         "       clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device D] [--batch B]\n"
-                         "                            [--producers P] [--images N]\n"
-                         "       clipfind-engine bench-search [--model PATH | --arch ViT-B/32] [--device D]\n"
-                         "                            [--rows 10000,100000,1000000] [--queries N] [--no-baseline] [--json]\n"
-                         "       clipfind-engine index-bench DIR [--model PATH | --arch ViT-B/32] [--device cpu|cuda]\n"
-                         "                            [--precision P] [--batch B] [--decoders N] [--limit N]\n");
+    std::fprintf(stderr,
+                 "usage: clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision P]\n"
+                 "       clipfind-engine bench [--model PATH | --arch ViT-B/32] [--device D] [--precision P]\n"
+                 "                             [--batches 1,8,32] [--threads N] [--seconds S] [--json]\n"
+                 "       clipfind-engine feed [--model PATH | --arch ViT-B/32] [--device D] [--batch B]\n"
+                 "                            [--producers P] [--images N]\n"
+                 "       clipfind-engine bench-search [--model PATH | --arch ViT-B/32] [--device D]\n"
+                 "                            [--rows 10000,100000,1000000] [--queries N] [--no-baseline] [--json]\n"
+                 "       clipfind-engine index-bench DIR [--model PATH | --arch ViT-B/32] [--device cpu|cuda]\n"
+                 "                            [--precision P] [--batch B] [--decoders N] [--limit N]\n");
     return 2;
 }
