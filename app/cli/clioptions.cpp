@@ -22,7 +22,9 @@ void addDeviceOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("device"), QStringLiteral("auto (CUDA if available), cpu or cuda."),
                       QStringLiteral("device"), QStringLiteral("auto")});
     parser.addOption({QStringLiteral("precision"),
-                      QStringLiteral("auto (float16 on CUDA, float32 on the CPU), float32, float16 or bfloat16."),
+                      QStringLiteral("auto (float16 on CUDA; on the CPU bfloat16-images where the CPU has native bf16, "
+                                     "else float32), float32 (exact), float16, bfloat16 or bfloat16-images (text "
+                                     "float32, image linears bfloat16)."),
                       QStringLiteral("precision"), QStringLiteral("auto")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: one per core)."),
                       QStringLiteral("n"), QStringLiteral("0")});

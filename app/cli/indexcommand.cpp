@@ -78,7 +78,8 @@ int runIndex(const QStringList &arguments)
         QStringLiteral("Indexes the photos of DIR into the library database; prints a JSON summary."));
     addCommonOptions(parser);
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
-    parser.addOption({QStringLiteral("batch"), QStringLiteral("Images per forward pass (default 32 on the CPU, 512 on CUDA)."),
+    parser.addOption({QStringLiteral("batch"),
+                      QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("decode-threads"),
                       QStringLiteral("Photos read and decoded at once (default: one per core but one)."),

@@ -20,7 +20,10 @@ struct IndexOptions {
     ScanOptions scan;
     bool exactDecode = false; ///< false: JPEG fast path (DCT scaling, mean |diff| <= 0.01 of the exact input)
     int decodeThreads = 0;    ///< 0 = all cores but the one feeding the model (at least 1)
-    int batchSize = 0;        ///< 0 = 32 on the CPU, 512 on CUDA
+    /// CPU only: intra-op threads of the inference thread; 0 = the model's (--threads, default one per core). In
+    /// fp32 the encoder is the heavier stage, so it keeps every core and one decoder fills the gaps.
+    int encodeThreads = 0;
+    int batchSize = 0;        ///< 0 = 8 on the CPU (its micro-batch: no slower, less fill and drain), 512 on CUDA
     /// Memory the photos being read and decoded may hold at once (file bytes + the decoder's estimate from the header,
     /// core/decode/imagedecoder.h): decodes wait for room, and a photo that needs more than all of it fails with a
     /// clear reason. 0 = kDefaultDecodeMemory.
@@ -70,6 +73,16 @@ struct IndexHooks {
     std::function<void(const IndexedRows &)> committed; ///< after each transaction that changed rows
 };
 
+/// Where the encoding phase spent its time: seconds summed over the threads that did each part (so with several
+/// decode threads `decode` can exceed the wall time).
+struct IndexStageSeconds {
+    double decode = 0;     ///< reading the file and decoding it (the reduced JPEG decode on the fast path)
+    double preprocess = 0; ///< resize + centre crop to the model's input, handing the crop to the batcher
+    double thumbnails = 0; ///< writing the thumbnail from the decoded image
+    double encode = 0;     ///< forward passes (inference thread)
+    double store = 0;      ///< cache transactions and the committed hook (inference thread)
+};
+
 /// What a run did. Counts are files; `failed` lists this run's new failures (plus scan problems).
 struct IndexReport {
     qint64 scanned = 0;
@@ -81,6 +94,7 @@ struct IndexReport {
     double seconds = 0;
     double imagesPerSecond = 0;
     bool cancelled = false;
+    IndexStageSeconds stages;
     QString error; ///< the run itself failed (cache or model); counts hold what was committed before
 };
 

@@ -28,7 +28,7 @@ double timeImages(ClipModel::Private &d, int64_t batch, double seconds)
     c10::InferenceMode inference;
     const int64_t r = d.weights.config.imageResolution;
     const torch::Tensor pixels =
-        torch::randn({batch, 3, r, r}, torch::TensorOptions().dtype(d.setup.dtype).device(d.setup.device));
+        torch::randn({batch, 3, r, r}, torch::TensorOptions().dtype(d.setup.imageDtype).device(d.setup.device));
     (void)d.imageForward(pixels).cpu(); // warm-up: allocator, kernels, caches
     if (d.setup.device.is_cuda()) {
         (void)d.imageForward(pixels).cpu();

@@ -168,7 +168,7 @@ bool ClipModel::Private::prepareImage(std::string *error)
         if (imageMode.activation == Activation::SiluPrescaled) {
             foldQuickGeluScale(built.blocks);
         }
-        convertVisionWeights(built, setup.device, setup.dtype);
+        convertVisionWeights(built, setup.device, setup.imageDtype, setup.imageMatmulDtype);
         weights.vision = std::move(built);
     }, error);
 }
@@ -249,7 +249,8 @@ LoadResult ClipModel::createRandom(const ModelConfig &config, const LoadOptions 
         if (d->textMode.activation == Activation::SiluPrescaled) {
             foldQuickGeluScale(weights.text.blocks);
         }
-        convertWeights(weights, d->setup.device, d->setup.dtype);
+        convertVisionWeights(weights.vision, d->setup.device, d->setup.imageDtype, d->setup.imageMatmulDtype);
+        convertTextWeights(weights.text, d->setup.device, d->setup.dtype);
         d->weights = std::move(weights);
         d->format = "random";
         d->text.ready = true;
@@ -311,6 +312,12 @@ std::string ClipModel::precisionName() const
     return dtypeName(d->setup.dtype);
 }
 
+std::string ClipModel::imagePrecisionName() const
+{
+    return d->setup.imageMatmulDtype != d->setup.imageDtype ? dtypeName(d->setup.imageMatmulDtype) + "-mixed"
+                                                            : dtypeName(d->setup.imageDtype);
+}
+
 int ClipModel::cpuThreads() const
 {
     return d->setup.cpuThreads;
@@ -333,8 +340,8 @@ Features ClipModel::encodeImages(const float *pixels, int64_t count)
         const torch::Tensor all = torch::from_blob(const_cast<float *>(pixels), {count, 3, r, r}, torch::kFloat32);
         std::vector<torch::Tensor> parts;
         for (int64_t start = 0; start < count; start += maxBatch(d->setup)) {
-            const torch::Tensor batch =
-                all.slice(0, start, std::min(count, start + maxBatch(d->setup))).to(d->setup.device, d->setup.dtype);
+            const torch::Tensor batch = all.slice(0, start, std::min(count, start + maxBatch(d->setup)))
+                                            .to(d->setup.device, d->setup.imageDtype);
             parts.push_back(d->imageForward(batch).to(torch::kFloat32));
         }
         return toFeatures(torch::cat(parts, 0));

@@ -44,7 +44,8 @@ bool parseLoadOptions(const std::string &device, const std::string &precision, c
                            {{"auto", Precision::Auto},
                             {"float32", Precision::Float32},
                             {"float16", Precision::Float16},
-                            {"bfloat16", Precision::BFloat16}},
+                            {"bfloat16", Precision::BFloat16},
+                            {"bfloat16-images", Precision::BFloat16Images}},
                            &options->precision, error)
         && pick<Kernels>("kernels", kernels,
                          {{"auto", Kernels::Auto}, {"reference", Kernels::Reference}, {"fast", Kernels::Fast}},

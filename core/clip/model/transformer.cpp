@@ -19,14 +19,27 @@ namespace clipfind::clip {
 
 namespace {
 
+// Precision::BFloat16Images: bf16 weights in an fp32 tower. The input is rounded to bf16, oneDNN multiplies with
+// fp32 accumulation, and the result comes back to fp32 before it meets the fp32 residual stream.
+bool mixed(const torch::Tensor &x, const LinearWeights &w)
+{
+    return w.weight.scalar_type() != x.scalar_type();
+}
+
 torch::Tensor linear(const torch::Tensor &x, const LinearWeights &w)
 {
+    if (mixed(x, w)) {
+        return torch::linear(x.to(w.weight.scalar_type()), w.weight, w.bias).to(x.scalar_type());
+    }
     return torch::linear(x, w.weight, w.bias);
 }
 
 // The fast layout's linear: few-row inputs (a text query) skip BLAS on the CPU, see skinnylinear.h.
 torch::Tensor fastLinear(const torch::Tensor &x, const LinearWeights &w)
 {
+    if (mixed(x, w)) {
+        return linear(x, w);
+    }
     return canUseSkinnyLinear(x, w.weight, w.bias) ? skinnyLinear(x, w.weight, w.bias)
                                                    : torch::linear(x, w.weight, w.bias);
 }
@@ -96,6 +109,18 @@ torch::Tensor mlp(const torch::Tensor &x, const BlockWeights &block, const Forwa
 {
     const Activation activation = mode.activation;
     const bool fast = mode.layout == Layout::Fast;
+    if (mixed(x, block.fc)) {
+        // The hidden activation stays in bf16 from c_fc to c_proj: the largest tensor of the block is neither
+        // widened nor cast twice; only the block's output returns to fp32.
+        const torch::ScalarType low = block.fc.weight.scalar_type();
+        torch::Tensor h = torch::linear(x.to(low), block.fc.weight, block.fc.bias);
+        if (activation == Activation::QuickGelu) {
+            h = h * torch::sigmoid(h * 1.702);
+        } else {
+            h = activation == Activation::SiluPrescaled ? torch::silu_(h) : torch::gelu(h);
+        }
+        return torch::linear(h, block.proj.weight, block.proj.bias).to(x.scalar_type());
+    }
     torch::Tensor h = fast ? fastLinear(x, block.fc) : linear(x, block.fc);
     switch (activation) {
     case Activation::QuickGelu: {

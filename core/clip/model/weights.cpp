@@ -22,14 +22,15 @@ void convertLayerNorm(LayerNormWeights &w, torch::Device device, torch::ScalarTy
     convert(w.bias, device, layerNormType);
 }
 
-void convertBlocks(std::vector<BlockWeights> &blocks, torch::Device device, torch::ScalarType dtype)
+void convertBlocks(std::vector<BlockWeights> &blocks, torch::Device device, torch::ScalarType dtype,
+                   torch::ScalarType linearDtype)
 {
     for (BlockWeights &b : blocks) {
         convertLayerNorm(b.ln1, device, dtype);
         convertLayerNorm(b.ln2, device, dtype);
         for (LinearWeights *l : {&b.inProj, &b.outProj, &b.fc, &b.proj}) {
-            convert(l->weight, device, dtype);
-            convert(l->bias, device, dtype);
+            convert(l->weight, device, linearDtype);
+            convert(l->bias, device, linearDtype);
         }
     }
 }
@@ -51,14 +52,15 @@ void foldQuickGeluScale(std::vector<BlockWeights> &blocks)
     foldScale(blocks);
 }
 
-void convertVisionWeights(VisionWeights &v, torch::Device device, torch::ScalarType dtype)
+void convertVisionWeights(VisionWeights &v, torch::Device device, torch::ScalarType dtype,
+                          torch::ScalarType matmulDtype)
 {
     for (torch::Tensor *t : {&v.conv1, &v.classEmbedding, &v.positionalEmbedding, &v.proj}) {
         convert(*t, device, dtype);
     }
     convertLayerNorm(v.lnPre, device, dtype);
     convertLayerNorm(v.lnPost, device, dtype);
-    convertBlocks(v.blocks, device, dtype);
+    convertBlocks(v.blocks, device, dtype, matmulDtype);
 }
 
 void convertTextWeights(TextWeights &x, torch::Device device, torch::ScalarType dtype)
@@ -70,12 +72,12 @@ void convertTextWeights(TextWeights &x, torch::Device device, torch::ScalarType 
         convert(*t, device, dtype);
     }
     convertLayerNorm(x.lnFinal, device, dtype);
-    convertBlocks(x.blocks, device, dtype);
+    convertBlocks(x.blocks, device, dtype, dtype);
 }
 
 void convertWeights(ClipWeights &w, torch::Device device, torch::ScalarType dtype)
 {
-    convertVisionWeights(w.vision, device, dtype);
+    convertVisionWeights(w.vision, device, dtype, dtype);
     convertTextWeights(w.text, device, dtype);
 }
 

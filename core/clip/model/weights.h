@@ -61,8 +61,11 @@ struct ClipWeights {
 /// On the CPU the token embedding table keeps its dtype: the text encoder converts the rows a query gathers (the
 /// same values as converting the whole table first).
 void convertTextWeights(TextWeights &weights, torch::Device device, torch::ScalarType dtype);
-void convertVisionWeights(VisionWeights &weights, torch::Device device, torch::ScalarType dtype);
-/// Both towers.
+/// `matmulDtype` for the image blocks' linear layers (bf16 linears in an fp32 tower for Precision::BFloat16Images:
+/// the linears cast their input and output, see transformer.cpp); `dtype` elsewhere.
+void convertVisionWeights(VisionWeights &weights, torch::Device device, torch::ScalarType dtype,
+                          torch::ScalarType matmulDtype);
+/// Both towers, everything in `dtype`.
 void convertWeights(ClipWeights &weights, torch::Device device, torch::ScalarType dtype);
 
 /// Scales every MLP's c_fc by 1.702 and c_proj by 1/1.702 so that silu() computes QuickGELU:

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/pixels/cropbatcher.h"
 
-#include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/errortext.h"
+#include "core/clip/model/clipmodelprivate.h"
+#include "core/clip/model/threading.h"
 #include "core/clip/pixels/imageprep.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -44,11 +46,12 @@ torch::Tensor normalizationTable(torch::Device device)
 } // namespace
 
 struct CropBatcher::Private {
-    Private(ClipModel::Private &model, int64_t batchSize, int64_t resolution, BatchCallback onBatch)
+    Private(ClipModel::Private &model, int64_t batchSize, int64_t resolution, BatchCallback onBatch, int cpuThreads)
         : model(model)
         , batchSize(batchSize)
         , resolution(resolution)
         , onBatch(std::move(onBatch))
+        , cpuThreads(cpuThreads)
     {
     }
 
@@ -56,6 +59,7 @@ struct CropBatcher::Private {
     int64_t batchSize;
     int64_t resolution;
     BatchCallback onBatch;
+    int cpuThreads;
     torch::Tensor table;          // [768] on the device
     torch::Tensor channelOffsets; // int64 [3] = 0, 256, 512 on the device
 
@@ -72,6 +76,7 @@ struct CropBatcher::Private {
         int64_t count;
         torch::Tensor features; // on the device; copying it back waits for the batch
         std::string error;      // the forward pass failed to launch
+        double launchSeconds = 0;
     };
 
     void run();
@@ -79,9 +84,9 @@ struct CropBatcher::Private {
     void deliver(const Pending &pending);
 };
 
-CropBatcher::CropBatcher(ClipModel &model, int64_t batchSize, BatchCallback onBatch)
+CropBatcher::CropBatcher(ClipModel &model, int64_t batchSize, BatchCallback onBatch, int cpuThreads)
     : d(std::make_unique<Private>(model.internals(), std::max<int64_t>(1, batchSize), model.config().imageResolution,
-                                  std::move(onBatch)))
+                                  std::move(onBatch), cpuThreads))
 {
     const torch::Device device = d->model.setup.device;
     d->table = normalizationTable(device);
@@ -160,13 +165,14 @@ torch::Tensor CropBatcher::Private::launch(const Buffer &buffer, int64_t count) 
     // Table lookup per channel: the same float32 values normalizeForClip writes on the CPU.
     const torch::Tensor index = crops.to(torch::kLong) + channelOffsets; // [n, R, R, 3]
     torch::Tensor pixels = table.index_select(0, index.flatten()).view(index.sizes()); // [n, R, R, 3]
-    pixels = pixels.permute({0, 3, 1, 2}).contiguous().to(model.setup.dtype); // [n, 3, R, R]
+    pixels = pixels.permute({0, 3, 1, 2}).contiguous().to(model.setup.imageDtype);     // [n, 3, R, R]
     return model.imageForward(pixels);
 }
 
 void CropBatcher::Private::deliver(const Pending &pending)
 {
     CropBatchResult result;
+    const auto start = std::chrono::steady_clock::now();
     try {
         if (!pending.error.empty()) {
             throw std::runtime_error(pending.error);
@@ -178,6 +184,8 @@ void CropBatcher::Private::deliver(const Pending &pending)
     } catch (const std::exception &e) {
         result.features.error = "image encoder failed: " + firstLine(e.what());
     }
+    result.encodeSeconds =
+        pending.launchSeconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     Buffer &buffer = buffers[pending.buffer];
     result.tickets.assign(buffer.tickets.begin(), buffer.tickets.begin() + pending.count);
     {
@@ -192,6 +200,9 @@ void CropBatcher::Private::deliver(const Pending &pending)
 
 void CropBatcher::Private::run()
 {
+    if (cpuThreads > 0 && !model.setup.device.is_cuda()) {
+        setCpuThreadsForThisThread(cpuThreads);
+    }
     std::deque<Pending> pending;
     for (;;) {
         size_t index = 0;
@@ -213,12 +224,14 @@ void CropBatcher::Private::run()
             buffers[index].state = Buffer::State::InFlight;
         }
         const int64_t count = buffers[index].written;
-        Pending next{index, count, {}, {}};
+        Pending next{index, count, {}, {}, 0};
+        const auto start = std::chrono::steady_clock::now();
         try {
             next.features = launch(buffers[index], count);
         } catch (const std::exception &e) {
             next.error = e.what(); // reported with the batch's tickets by deliver()
         }
+        next.launchSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         pending.push_back(std::move(next));
         // Keep one batch computing on the device while the previous one's results come back.
         while (pending.size() > 1) {

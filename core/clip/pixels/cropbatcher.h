@@ -14,6 +14,7 @@ namespace clipfind::clip {
 struct CropBatchResult {
     std::vector<int64_t> tickets;
     Features features;
+    double encodeSeconds = 0; ///< the batch's forward pass and the copy of its rows back (wall time)
 };
 
 /// Feeds the image tower from several producer threads (the decode pool). Producers push 8-bit R x R RGB crops
@@ -27,7 +28,10 @@ class CropBatcher
 public:
     using BatchCallback = std::function<void(CropBatchResult)>;
 
-    CropBatcher(ClipModel &model, int64_t batchSize, BatchCallback onBatch);
+    /// `cpuThreads` > 0: the inference thread's own intra-op thread count on the CPU (0 = the process default).
+    /// On few cores the indexer gives the encoder fewer threads than cores so the decoders never wait for an
+    /// OpenMP team that is spinning at a barrier for a core they hold.
+    CropBatcher(ClipModel &model, int64_t batchSize, BatchCallback onBatch, int cpuThreads = 0);
     ~CropBatcher(); // finish()es
     CropBatcher(const CropBatcher &) = delete;
     CropBatcher &operator=(const CropBatcher &) = delete;
