@@ -83,12 +83,12 @@ private Q_SLOTS:
         QCOMPARE(clip::bf16ImagesByDefault(), clip::kBf16ImagesPassGate && clip::cpuHasNativeBFloat16());
         auto automatic = loadEncoder(QStringLiteral("tiny-openai/model.pt"), clip::Precision::Auto);
         QVERIFY(automatic);
-        QCOMPARE(automatic->model().precisionName(), std::string("float32")); // text: always fp32 on the CPU
-        QCOMPARE(automatic->model().imagePrecisionName(),
+        QCOMPARE(automatic->model()->precisionName(), std::string("float32")); // text: always fp32 on the CPU
+        QCOMPARE(automatic->model()->imagePrecisionName(),
                  std::string(clip::bf16ImagesByDefault() ? "bfloat16-mixed" : "float32"));
         auto exact = loadEncoder(QStringLiteral("tiny-openai/model.pt"), clip::Precision::Float32);
         QVERIFY(exact);
-        QCOMPARE(exact->model().imagePrecisionName(), std::string("float32")); // --precision float32: exact path
+        QCOMPARE(exact->model()->imagePrecisionName(), std::string("float32")); // --precision float32: exact path
     }
 
     void tinyModelsBf16ImagesWithinCosine_data()
@@ -110,8 +110,8 @@ private Q_SLOTS:
         auto fp32 = loadEncoder(file, clip::Precision::Float32);
         auto bf16 = loadEncoder(file, clip::Precision::BFloat16Images);
         QVERIFY(fp32 && bf16);
-        const clip::Features exact = fp32->model().encodeImages(pixels.data(), count);
-        const clip::Features reduced = bf16->model().encodeImages(pixels.data(), count);
+        const clip::Features exact = fp32->model()->encodeImages(pixels.data(), count);
+        const clip::Features reduced = bf16->model()->encodeImages(pixels.data(), count);
         QVERIFY(exact.ok() && reduced.ok());
         QVERIFY(worstRelativeError(exact.values.data(), exact.rows, exact.dim, expected.imageFeatures) <= 1e-4);
         const double worst = worstCosine(reduced.values.data(), reduced.rows, reduced.dim, expected.imageFeatures);
@@ -122,11 +122,11 @@ private Q_SLOTS:
         // What Auto runs is one of the two, tower by tower, bit for bit.
         auto automatic = loadEncoder(file, clip::Precision::Auto);
         QVERIFY(automatic);
-        const clip::Features autoImages = automatic->model().encodeImages(pixels.data(), count);
+        const clip::Features autoImages = automatic->model()->encodeImages(pixels.data(), count);
         QVERIFY(autoImages.ok());
         QVERIFY(autoImages.values == (clip::bf16ImagesByDefault() ? reduced.values : exact.values));
-        const clip::Features autoText = automatic->model().encodeTexts(expected.tokens);
-        const clip::Features exactText = fp32->model().encodeTexts(expected.tokens);
+        const clip::Features autoText = automatic->model()->encodeTexts(expected.tokens);
+        const clip::Features exactText = fp32->model()->encodeTexts(expected.tokens);
         QVERIFY(autoText.ok() && exactText.ok());
         QVERIFY(autoText.values == exactText.values);
     }
@@ -149,8 +149,8 @@ private Q_SLOTS:
         auto fp32 = loadEncoder(QStringLiteral("shapes-clip/model.pt"), clip::Precision::Float32);
         auto bf16 = loadEncoder(QStringLiteral("shapes-clip/model.pt"), clip::Precision::BFloat16Images);
         QVERIFY(fp32 && bf16);
-        QCOMPARE(bf16->model().imagePrecisionName(), std::string("bfloat16-mixed"));
-        QCOMPARE(bf16->model().precisionName(), std::string("float32"));
+        QCOMPARE(bf16->model()->imagePrecisionName(), std::string("bfloat16-mixed"));
+        QCOMPARE(bf16->model()->precisionName(), std::string("float32"));
         const EmbeddingRows exact = fp32->encodeImageFiles(photos);
         const EmbeddingRows reduced = bf16->encodeImageFiles(photos);
         QVERIFY(exact.error.isEmpty() && reduced.error.isEmpty());
