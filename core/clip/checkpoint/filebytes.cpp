@@ -77,12 +77,18 @@ std::shared_ptr<const FileBytes> FileBytes::open(const std::string &path, FileAc
         *problem = "is a directory, not a model file";
         return nullptr;
     }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (!S_ISREG(info.st_mode)) {
+        // Opening a FIFO would block until a writer comes, and a device such as /dev/zero never ends.
+        *problem = "not a regular file";
+        return nullptr;
+    }
+    // O_NONBLOCK: the path may have become a FIFO since stat(); the descriptor's own fstat() decides.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         if (fd >= 0) {
             ::close(fd);
         }
-        *problem = "cannot open file";
+        *problem = fd < 0 ? "cannot open file" : "not a regular file";
         return nullptr;
     }
     if (info.st_size <= 0) {
