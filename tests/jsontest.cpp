@@ -20,8 +20,9 @@ namespace {
 std::string readFile(const QString &path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    if (!file.open(QIODevice::ReadOnly)) {
         return {};
+}
     const QByteArray bytes = file.readAll();
     return std::string(bytes.constData(), static_cast<size_t>(bytes.size()));
 }
@@ -30,8 +31,9 @@ json::Value parseOrFail(const std::string &text)
 {
     json::Value v;
     std::string error;
-    if (!json::parse(text, &v, &error))
+    if (!json::parse(text, &v, &error)) {
         qWarning("parse failed: %s", error.c_str());
+}
     return v;
 }
 
@@ -94,21 +96,25 @@ private Q_SLOTS:
         //   d['texts'][17] == '日本語のテキスト', d['texts'][22] == ''
         QCOMPARE(expected["texts"].size(), size_t(41));
         QCOMPARE(expected["tokens"].size(), size_t(41));
-        for (const json::Value &row : expected["tokens"].array())
+        for (const json::Value &row : expected["tokens"].array()) {
             QCOMPARE(row.size(), size_t(77));
+}
         QCOMPARE(expected["text_features"].size(), size_t(41));
-        for (const json::Value &row : expected["text_features"].array())
+        for (const json::Value &row : expected["text_features"].array()) {
             QCOMPARE(row.size(), size_t(64));
+}
         QCOMPARE(expected["images"].size(), size_t(13));
         QCOMPARE(expected["image_features"].size(), size_t(13));
-        for (const json::Value &row : expected["image_features"].array())
+        for (const json::Value &row : expected["image_features"].array()) {
             QCOMPARE(row.size(), size_t(64));
+}
         QCOMPARE(expected["config"].size(), size_t(10));
         QCOMPARE(expected["config"]["transformer_heads"].toInt(), int64_t(2));
         QCOMPARE(expected["logit_scale"].toDouble(), 2.66015625);
         const int64_t firstTokens[] = {49406, 320, 1125, 539, 320};
-        for (size_t i = 0; i < 5; ++i)
+        for (size_t i = 0; i < 5; ++i) {
             QCOMPARE(expected["tokens"][0][i].toInt(), firstTokens[i]);
+}
         QCOMPARE(expected["texts"][17].toString(), std::string("日本語のテキスト"));
         QCOMPARE(expected["texts"][22].toString(), std::string());
     }
@@ -137,8 +143,9 @@ private Q_SLOTS:
         QCOMPARE(compared, 41 * 64 + 13 * 64);
         // Strings, including CJK, emoji, tabs and newlines, decode to the same text.
         const QJsonArray texts = theirs[QStringLiteral("texts")].toArray();
-        for (qsizetype i = 0; i < texts.size(); ++i)
+        for (qsizetype i = 0; i < texts.size(); ++i) {
             QCOMPARE(QString::fromStdString(ours["texts"][size_t(i)].toString()), texts[i].toString());
+}
     }
 
     void roundTrip()
@@ -333,8 +340,9 @@ private Q_SLOTS:
         QVERIFY(!json::parse(std::string(1000000, '['), &v, &error));
         QVERIFY2(error.find("nesting deeper") != std::string::npos, error.c_str());
         std::string objects;
-        for (int i = 0; i < 100000; ++i)
+        for (int i = 0; i < 100000; ++i) {
             objects += "{\"a\":";
+}
         QVERIFY(!json::parse(objects, &v, &error));
         QVERIFY2(error.find("nesting deeper than 256 levels at offset 1280") != std::string::npos, error.c_str());
     }

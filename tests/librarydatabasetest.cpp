@@ -30,8 +30,9 @@ QByteArray fakeHash(const QString &content)
 std::vector<float> embeddingFor(int seed, int dim)
 {
     std::vector<float> v(static_cast<size_t>(dim));
-    for (int i = 0; i < dim; ++i)
+    for (int i = 0; i < dim; ++i) {
         v[size_t(i)] = std::sin(float(seed * 131 + i) * 0.37f) * 0.5f;
+}
     return v;
 }
 
@@ -58,10 +59,12 @@ qint64 rawScalar(const QString &dbPath, const char *sql)
         sqlite3_stmt *stmt = nullptr;
         if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK) {
             int rc;
-            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+            while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 value = sqlite3_column_int64(stmt, 0);
-            if (rc != SQLITE_DONE)
+}
+            if (rc != SQLITE_DONE) {
                 value = -1;
+}
         }
         sqlite3_finalize(stmt);
     }
@@ -116,12 +119,14 @@ private:
     std::unique_ptr<LibraryDatabase> freshCache(QString *path = nullptr)
     {
         const QString dbPath = m_dir.filePath(QStringLiteral("db%1/d\u00f6nn\u00e9es/cache.sqlite").arg(++m_dbCounter));
-        if (path)
+        if (path) {
             *path = dbPath;
+}
         QString error;
         auto cache = LibraryDatabase::open(dbPath, &error);
-        if (!cache)
+        if (!cache) {
             qWarning() << error;
+}
         return cache;
     }
 
@@ -131,22 +136,27 @@ private:
     {
         QString error;
         auto cache = LibraryDatabase::open(dbPath, &error);
-        if (!cache)
+        if (!cache) {
             return QStringLiteral("reopen failed: ") + error;
+}
         QString details;
-        if (!cache->integrityOk(&details))
+        if (!cache->integrityOk(&details)) {
             return QStringLiteral("integrity_check: ") + details;
+}
         const FolderCounts c = cache->counts(QStringLiteral("/photos"), kModelA);
-        if (c.files % kBatch != 0 || c.indexed != c.files || c.failed != 0)
+        if (c.files % kBatch != 0 || c.indexed != c.files || c.failed != 0) {
             return QStringLiteral("partial batch: %1 files, %2 indexed").arg(c.files).arg(c.indexed);
-        if (rawScalar(dbPath, "SELECT count(*) - count(DISTINCT path) FROM files") != 0)
+}
+        if (rawScalar(dbPath, "SELECT count(*) - count(DISTINCT path) FROM files") != 0) {
             return QStringLiteral("duplicate paths");
+}
         QStringList paths;
         std::vector<float> matrix;
         int dim = 0;
         if (!cache->loadEmbeddings(QStringLiteral("/photos"), kModelA, &paths, &matrix, &dim, &error)
-            || paths.size() != c.files || (c.files > 0 && dim != kCrashDim))
+            || paths.size() != c.files || (c.files > 0 && dim != kCrashDim)) {
             return QStringLiteral("embeddings missing: ") + error;
+}
         *files = c.files;
         return QString();
     }
@@ -202,14 +212,16 @@ private Q_SLOTS:
                                  QStringLiteral("/a/b/\u00fc\u65e5.jpg"), QStringLiteral("/a/bc/z.jpg"),
                                  QStringLiteral("/a/b0.jpg"), QStringLiteral("/a/b-c/w.jpg"), QStringLiteral("/a/b.jpg")};
         std::vector<FileUpdate> updates;
-        for (int i = 0; i < all.size(); ++i)
+        for (int i = 0; i < all.size(); ++i) {
             updates.push_back(update(all[i], all[i], i));
+}
         QString error;
         QVERIFY2(cache->writeBatch(kModelA, updates, {}, &error), qPrintable(error));
         auto pathsUnder = [&](const QString &root) {
             QStringList paths;
-            for (const FileState &f : cache->filesUnder(root))
+            for (const FileState &f : cache->filesUnder(root)) {
                 paths.append(f.path);
+}
             return paths;
         };
         const QStringList underB = {QStringLiteral("/a/b"), QStringLiteral("/a/b/sub/y.jpg"), QStringLiteral("/a/b/x.jpg"),
@@ -355,8 +367,9 @@ private Q_SLOTS:
     {
         const QByteArray small("hello clipfind\n");
         QByteArray large(200 * 1024, '\0');
-        for (int i = 0; i < large.size(); ++i)
+        for (int i = 0; i < large.size(); ++i) {
             large[i] = char((i * 7 + 3) % 256);
+}
         const QString smallPath = m_dir.filePath(QStringLiteral("small.bin"));
         const QString largePath = m_dir.filePath(QStringLiteral("large.bin"));
         for (const auto &[path, bytes] : {std::make_pair(smallPath, small), std::make_pair(largePath, large)}) {
@@ -365,8 +378,9 @@ private Q_SLOTS:
         }
         auto sizePrefix = [](qint64 size) {
             QByteArray b;
-            for (int i = 0; i < 8; ++i)
+            for (int i = 0; i < 8; ++i) {
                 b.append(char((quint64(size) >> (8 * i)) & 0xff));
+}
             return b;
         };
         QString error;
@@ -391,8 +405,9 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         QByteArray junk(8192, '\0');
-        for (int i = 0; i < junk.size(); ++i)
+        for (int i = 0; i < junk.size(); ++i) {
             junk[i] = char(QRandomGenerator::global()->bounded(256));
+}
         f.write(junk);
         f.close();
         QString error;
@@ -437,8 +452,9 @@ private Q_SLOTS:
                 QDeadlineTimer deadline(30000);
                 while (committed < wanted && !deadline.hasExpired() && child.state() == QProcess::Running) {
                     if (child.canReadLine() || child.waitForReadyRead(100)) {
-                        while (child.canReadLine())
+                        while (child.canReadLine()) {
                             committed = child.readLine().trimmed().split(' ').value(1).toInt();
+}
                     }
                     QCOMPARE(reader->counts(QStringLiteral("/photos"), kModelA).files % kBatch, 0);
                 }
@@ -448,8 +464,9 @@ private Q_SLOTS:
             child.kill(); // SIGKILL
             QVERIFY(child.waitForFinished());
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-            while (child.canReadLine())
+            while (child.canReadLine()) {
                 committed = qMax(committed, child.readLine().trimmed().split(' ').value(1).toInt());
+}
             qint64 now = 0;
             const QString problem = checkAfterCrash(dbPath, &now);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -475,8 +492,9 @@ private Q_SLOTS:
         QVERIFY(cache);
         const std::vector<FileState> all = cache->filesUnder(QStringLiteral("/photos"));
         std::set<QString> unique;
-        for (const FileState &f : all)
+        for (const FileState &f : all) {
             unique.insert(f.path);
+}
         QCOMPARE(unique.size(), all.size());
     }
 };
@@ -485,8 +503,9 @@ private Q_SLOTS:
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (argc == 4 && qstrcmp(argv[1], "--child-writer") == 0)
+    if (argc == 4 && qstrcmp(argv[1], "--child-writer") == 0) {
         return runChildWriter(QString::fromLocal8Bit(argv[2]), QByteArray(argv[3]).toInt());
+}
     LibraryDatabaseTest test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

@@ -32,8 +32,9 @@ QByteArray handMadeNpy(int major, const QByteArray &dict, const QByteArray &data
 {
     const int prefixSize = major == 1 ? 10 : 12;
     QByteArray header = dict;
-    while ((prefixSize + header.size() + 1) % 64 != 0)
+    while ((prefixSize + header.size() + 1) % 64 != 0) {
         header += ' ';
+}
     header += '\n';
     QByteArray out("\x93NUMPY", 6);
     out += char(major);
@@ -108,8 +109,9 @@ private Q_SLOTS:
         NpyArray back;
         QVERIFY2(readNpy(path.toStdString(), &back, &error), error.c_str());
         QCOMPARE(back.shape, (std::vector<int64_t>{2, 3}));
-        for (size_t i = 0; i < 6; ++i)
+        for (size_t i = 0; i < 6; ++i) {
             QCOMPARE(bitsOf(back.values[i]), bitsOf(values[i]));
+}
 
         // Reading the reference file and writing it back reproduces NumPy's file byte for byte.
         NpyArray reference;
@@ -196,8 +198,9 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("input.npy"));
-        if (QTest::currentDataTag() != QLatin1String("missing"))
+        if (QTest::currentDataTag() != QLatin1String("missing")) {
             QVERIFY(writeBytes(path, content));
+}
         NpyArray array;
         array.shape = {7};
         std::string error;

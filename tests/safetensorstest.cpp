@@ -23,8 +23,9 @@ const QString kTinyHf = QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/model.safete
 QByteArray le64(quint64 n)
 {
     QByteArray out;
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < 8; ++i) {
         out += char((n >> (8 * i)) & 0xFF);
+}
     return out;
 }
 
@@ -36,8 +37,9 @@ QByteArray safetensors(const QByteArray &header, const QByteArray &data)
 const torch::Tensor *find(const SafetensorsFile &file, const std::string &name)
 {
     for (const auto &[key, tensor] : file.tensors) {
-        if (key == name)
+        if (key == name) {
             return &tensor;
+}
     }
     return nullptr;
 }
@@ -52,8 +54,9 @@ uint32_t bitsOf(float f)
 QByteArray floats(std::initializer_list<float> values)
 {
     QByteArray out;
-    for (float v : values)
+    for (float v : values) {
         out.append(reinterpret_cast<const char *>(&v), sizeof v);
+}
     return out;
 }
 
@@ -122,8 +125,9 @@ private Q_SLOTS:
         const torch::Tensor *norm = find(file, "vision_model.pre_layrnorm.weight");
         QVERIFY(norm);
         const float expectedNorm[] = {1.0195312f, 0.99609375f, 1.125f, 1.1210938f};
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 4; ++i) {
             QCOMPARE(norm->index({i}).item<float>(), expectedNorm[i]);
+}
 
         // The views keep the shared buffer alive after the file object is gone.
         const torch::Tensor *fc2 = find(file, "vision_model.encoder.layers.1.mlp.fc2.weight");
@@ -262,8 +266,9 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("model.safetensors"));
-        if (QTest::currentDataTag() != QLatin1String("missing"))
+        if (QTest::currentDataTag() != QLatin1String("missing")) {
             QVERIFY(writeBytes(path, content));
+}
         SafetensorsFile file;
         file.metadata["untouched"] = "yes";
         std::string error;

@@ -23,16 +23,18 @@ namespace {
 QString idsToString(const Ids &ids)
 {
     QStringList parts;
-    for (const int64_t id : ids)
+    for (const int64_t id : ids) {
         parts << QString::number(id);
+}
     return parts.join(QLatin1Char(' '));
 }
 
 // Drops the zero padding so failure messages stay readable.
 Ids withoutPadding(Ids ids)
 {
-    while (!ids.empty() && ids.back() == 0)
+    while (!ids.empty() && ids.back() == 0) {
         ids.pop_back();
+}
     return ids;
 }
 
@@ -94,14 +96,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<Ids>("expected");
         QFile file(dataPath("tokenizer_cases.json"));
-        if (!file.open(QIODevice::ReadOnly))
+        if (!file.open(QIODevice::ReadOnly)) {
             return; // fixtureFile() reports it
+}
         const QJsonArray cases = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("cases")).toArray();
         for (qsizetype i = 0; i < cases.size(); ++i) {
             const QJsonObject c = cases.at(i).toObject();
             Ids ids;
-            for (const QJsonValue &id : c.value(QLatin1String("ids")).toArray())
+            for (const QJsonValue &id : c.value(QLatin1String("ids")).toArray()) {
                 ids.push_back(id.toInteger());
+}
             const QString text = c.value(QLatin1String("text")).toString();
             QTest::addRow("%02d %s", int(i), qPrintable(text.left(24).replace(QLatin1Char('\n'), QLatin1Char(' '))))
                 << text << ids;
@@ -263,8 +267,9 @@ private Q_SLOTS:
     void truncation()
     {
         QStringList words;
-        for (int i = 0; i < 2000; ++i)
+        for (int i = 0; i < 2000; ++i) {
             words << QStringLiteral("photo%1").arg(i);
+}
         const QString text = words.join(QLatin1Char(' '));
         QVERIFY(m_tokenizer->encode(text).size() > 2000);
         const Ids ids = m_tokenizer->tokenize(text);
@@ -318,21 +323,24 @@ private Q_SLOTS:
         const QStringList texts = {QStringLiteral("a photo of a cat"), QStringLiteral("我爱北京天安门"),
                                    QStringLiteral("naïve café résumé"), QStringLiteral("hyphen-ated-words")};
         std::vector<Ids> expected;
-        for (const QString &text : texts)
+        for (const QString &text : texts) {
             expected.push_back(m_tokenizer->tokenize(text));
+}
         std::atomic<int> mismatches{0};
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t) {
             threads.emplace_back([&, t] {
                 for (int i = 0; i < 200; ++i) {
                     const int k = (i + t) % int(texts.size());
-                    if (m_tokenizer->tokenize(texts.at(k)) != expected[size_t(k)])
+                    if (m_tokenizer->tokenize(texts.at(k)) != expected[size_t(k)]) {
                         ++mismatches;
+}
                 }
             });
         }
-        for (std::thread &thread : threads)
+        for (std::thread &thread : threads) {
             thread.join();
+}
         QCOMPARE(mismatches.load(), 0);
     }
 

@@ -54,10 +54,12 @@ struct PathRange {
 PathRange pathRange(const QString &root)
 {
     QString r = QDir::fromNativeSeparators(root);
-    while (r.size() > 1 && r.endsWith(QLatin1Char('/')))
+    while (r.size() > 1 && r.endsWith(QLatin1Char('/'))) {
         r.chop(1);
-    if (r.isEmpty())
+}
+    if (r.isEmpty()) {
         return {QByteArray(), QByteArray(""), QByteArray("\xff")}; // 0xff never occurs in UTF-8
+}
     const QByteArray prefix = r.endsWith(QLatin1Char('/')) ? r.toUtf8() : (r + QLatin1Char('/')).toUtf8();
     QByteArray high = prefix;
     high.back() = '0';
@@ -89,10 +91,11 @@ public:
     void bindTextOrNull(int i, const QString &s) { s.isEmpty() ? void(sqlite3_bind_null(m_stmt, i)) : bind(i, s); }
     void bindBlobOrNull(int i, const QByteArray &b)
     {
-        if (b.isEmpty())
+        if (b.isEmpty()) {
             sqlite3_bind_null(m_stmt, i);
-        else
+        } else {
             sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_TRANSIENT);
+}
     }
     void bindRange(const PathRange &r)
     {
@@ -122,14 +125,16 @@ private:
 void appendHalfBlob(const QByteArray &blob, int dim, std::vector<float> *out)
 {
     const auto *bytes = reinterpret_cast<const uchar *>(blob.constData());
-    for (int i = 0; i < dim; ++i)
+    for (int i = 0; i < dim; ++i) {
         out->push_back(clip::halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
+}
 }
 
 void setError(QString *error, const QString &message)
 {
-    if (error)
+    if (error) {
         *error = message;
+}
 }
 
 } // namespace
@@ -142,8 +147,9 @@ struct LibraryDatabase::Private {
 
     ~Private()
     {
-        for (auto &entry : statements)
+        for (auto &entry : statements) {
             sqlite3_finalize(entry.second);
+}
         sqlite3_close(db); // after finalising every statement, so it always succeeds
     }
 
@@ -174,8 +180,9 @@ struct LibraryDatabase::Private {
 
     bool exec(const char *sql, QString *error)
     {
-        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK)
+        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK) {
             return true;
+}
         setError(error, sqliteError(QStringLiteral("SQL failed")));
         return false;
     }
@@ -184,8 +191,9 @@ struct LibraryDatabase::Private {
     sqlite3_stmt *prepare(const std::string &sql, QString *error)
     {
         auto it = statements.find(sql);
-        if (it != statements.end())
+        if (it != statements.end()) {
             return it->second;
+}
         sqlite3_stmt *stmt = nullptr;
         if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
             setError(error, sqliteError(QStringLiteral("Cannot prepare a query")));
@@ -220,11 +228,13 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
                                            "move it away or choose another --data-dir").arg(path));
             return false;
         }
-        if (!exec(kSchemaSql, error))
+        if (!exec(kSchemaSql, error)) {
             return false;
+}
         Query insert(prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?1)", error));
-        if (!insert.valid())
+        if (!insert.valid()) {
             return false;
+}
         insert.bind(1, qint64(kSchemaVersion));
         if (insert.step() != SQLITE_DONE) {
             setError(error, sqliteError(QStringLiteral("Cannot write the schema version")));
@@ -266,8 +276,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
         return nullptr;
     }
     auto d = std::make_unique<Private>();
-    if (!d->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    if (!d->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error)) {
         return nullptr;
+}
     // The first real read is where SQLite notices a file that is not a database (SQLITE_NOTADB).
     if (sqlite3_exec(d->db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
         setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is "
@@ -284,8 +295,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
             return nullptr;
         }
     }
-    if (!d->exec("PRAGMA synchronous=NORMAL", error) || !d->exec("BEGIN IMMEDIATE", error))
+    if (!d->exec("PRAGMA synchronous=NORMAL", error) || !d->exec("BEGIN IMMEDIATE", error)) {
         return nullptr;
+}
     if (!d->createOrCheckSchema(error) || !d->exec("COMMIT", error)) {
         sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return nullptr;
@@ -300,8 +312,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &da
         return nullptr;
     }
     auto d = std::make_unique<Private>();
-    if (!d->connect(databasePath, SQLITE_OPEN_READONLY, error))
+    if (!d->connect(databasePath, SQLITE_OPEN_READONLY, error)) {
         return nullptr;
+}
     // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
     Query version(d->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
     if (!version.valid() || version.step() != SQLITE_ROW) {
@@ -328,8 +341,9 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
     std::vector<FileState> files;
     Query q(d->prepareRanged("SELECT f.path, f.size, f.mtime_ns, f.content_hash, f.width, f.height, "
                                   "f.failure FROM files f WHERE ", " ORDER BY f.path", error));
-    if (!q.valid())
+    if (!q.valid()) {
         return files;
+}
     q.bindRange(pathRange(root));
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
@@ -346,13 +360,15 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
 bool LibraryDatabase::hasEmbedding(const QByteArray &contentHash, const QString &modelId, QString *error) const
 {
     Query q(d->prepare("SELECT 1 FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
-    if (!q.valid() || contentHash.isEmpty())
+    if (!q.valid() || contentHash.isEmpty()) {
         return false;
+}
     q.bindBlobOrNull(1, contentHash);
     q.bind(2, modelId);
     const int rc = q.step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+}
     return rc == SQLITE_ROW;
 }
 
@@ -361,14 +377,16 @@ bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString 
 {
     embedding->clear();
     Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
-    if (!q.valid() || contentHash.isEmpty())
+    if (!q.valid() || contentHash.isEmpty()) {
         return false;
+}
     q.bindBlobOrNull(1, contentHash);
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc != SQLITE_ROW) {
-        if (rc != SQLITE_DONE)
+        if (rc != SQLITE_DONE) {
             setError(error, d->sqliteError(QStringLiteral("Cannot read an embedding")));
+}
         return false;
     }
     const int dim = int(q.integer(0));
@@ -394,24 +412,27 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
     for (const FileUpdate &u : updates) {
         const QString where = QStringLiteral("writeBatch: %1: ").arg(u.state.path);
         QString problem;
-        if (u.state.path.isEmpty())
+        if (u.state.path.isEmpty()) {
             problem = QStringLiteral("empty path");
-        else if (u.state.failure.isEmpty() && u.state.contentHash.isEmpty())
+        } else if (u.state.failure.isEmpty() && u.state.contentHash.isEmpty()) {
             problem = QStringLiteral("a decodable file needs a content hash");
-        else if (!u.state.failure.isEmpty() && !u.embedding.empty())
+        } else if (!u.state.failure.isEmpty() && !u.embedding.empty()) {
             problem = QStringLiteral("a failed file cannot have an embedding");
-        else if (!u.embedding.empty() && dim != 0 && u.embedding.size() != dim)
+        } else if (!u.embedding.empty() && dim != 0 && u.embedding.size() != dim) {
             problem = QStringLiteral("embedding dimension %1 differs from %2 in the same batch").arg(u.embedding.size()).arg(dim);
+}
         for (float v : u.embedding) {
-            if (problem.isEmpty() && !(std::fabs(v) <= 65504.0f))
+            if (problem.isEmpty() && !(std::fabs(v) <= 65504.0f)) {
                 problem = QStringLiteral("embedding value %1 is not finite or does not fit fp16").arg(double(v));
+}
         }
         if (!problem.isEmpty()) {
             setError(error, where + problem);
             return false;
         }
-        if (!u.embedding.empty())
+        if (!u.embedding.empty()) {
             dim = u.embedding.size();
+}
     }
     for (const QString &path : removedPaths) {
         if (path.isEmpty()) {
@@ -421,8 +442,9 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
     }
     if (dim != 0) {
         Query storedDim(d->prepare("SELECT dim FROM embeddings WHERE model_id = ?1 LIMIT 1", error));
-        if (!storedDim.valid())
+        if (!storedDim.valid()) {
             return false;
+}
         storedDim.bind(1, modelId);
         if (storedDim.step() == SQLITE_ROW && size_t(storedDim.integer(0)) != dim) {
             setError(error, QStringLiteral("writeBatch: embedding dimension %1 differs from the stored %2 for model %3")
@@ -432,12 +454,14 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
     }
 
     // IMMEDIATE takes the write lock now (waiting out another writer) instead of failing at the first write.
-    if (!d->exec("BEGIN IMMEDIATE", error))
+    if (!d->exec("BEGIN IMMEDIATE", error)) {
         return false;
+}
     auto fail = [&](const QString &what) {
         setError(error, d->sqliteError(what));
-        for (auto &entry : d->statements) // no statement may still be running during the rollback
+        for (auto &entry : d->statements) { // no statement may still be running during the rollback
             sqlite3_reset(entry.second);
+}
         sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return false;
     };
@@ -449,8 +473,9 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
                 "mtime_ns = excluded.mtime_ns, content_hash = excluded.content_hash, width = excluded.width, "
                 "height = excluded.height, failure = excluded.failure", error));
-            if (!q.valid())
+            if (!q.valid()) {
                 return fail(QStringLiteral("Cannot prepare the file update"));
+}
             q.bind(1, u.state.path);
             q.bind(2, u.state.size);
             q.bind(3, u.state.mtimeNs);
@@ -458,11 +483,13 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             q.bind(5, qint64(u.state.width));
             q.bind(6, qint64(u.state.height));
             q.bindTextOrNull(7, u.state.failure);
-            if (q.step() != SQLITE_DONE)
+            if (q.step() != SQLITE_DONE) {
                 return fail(QStringLiteral("Cannot store %1").arg(u.state.path));
+}
         }
-        if (u.embedding.empty())
+        if (u.embedding.empty()) {
             continue;
+}
         vector.resize(qsizetype(u.embedding.size() * 2));
         for (size_t i = 0; i < u.embedding.size(); ++i) {
             const quint16 h = clip::floatToHalf(u.embedding[i]);
@@ -472,33 +499,39 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
         Query q(d->prepare("INSERT INTO embeddings(content_hash, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) "
                                 "ON CONFLICT(content_hash, model_id) DO UPDATE SET dim = excluded.dim, "
                                 "vector = excluded.vector", error));
-        if (!q.valid())
+        if (!q.valid()) {
             return fail(QStringLiteral("Cannot prepare the embedding update"));
+}
         q.bindBlobOrNull(1, u.state.contentHash);
         q.bind(2, modelId);
         q.bind(3, qint64(u.embedding.size()));
         q.bindBlobOrNull(4, vector);
-        if (q.step() != SQLITE_DONE)
+        if (q.step() != SQLITE_DONE) {
             return fail(QStringLiteral("Cannot store the embedding of %1").arg(u.state.path));
+}
     }
     for (const QString &path : removedPaths) {
         Query q(d->prepare("DELETE FROM files WHERE path = ?1", error));
-        if (!q.valid())
+        if (!q.valid()) {
             return fail(QStringLiteral("Cannot prepare the removal"));
+}
         q.bind(1, path);
-        if (q.step() != SQLITE_DONE)
+        if (q.step() != SQLITE_DONE) {
             return fail(QStringLiteral("Cannot remove %1").arg(path));
+}
     }
-    if (sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+    if (sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
         return fail(QStringLiteral("Cannot commit the batch"));
+}
     return true;
 }
 
 qint64 LibraryDatabase::dropUnreferencedEmbeddings(QString *error)
 {
     if (!d->exec("DELETE FROM embeddings WHERE NOT EXISTS "
-                      "(SELECT 1 FROM files f WHERE f.content_hash = embeddings.content_hash)", error))
+                      "(SELECT 1 FROM files f WHERE f.content_hash = embeddings.content_hash)", error)) {
         return -1;
+}
     return sqlite3_changes64(d->db);
 }
 
@@ -508,8 +541,9 @@ FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId
     Query q(d->prepareRanged(
         "SELECT count(*), total(f.failure IS NOT NULL), total(f.failure IS NULL AND EXISTS (SELECT 1 FROM "
         "embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?4)) FROM files f WHERE ", "", error));
-    if (!q.valid())
+    if (!q.valid()) {
         return counts;
+}
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     if (q.step() != SQLITE_ROW) {
@@ -532,8 +566,9 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
     Query q(d->prepareRanged("SELECT f.path, e.dim, e.vector FROM files f JOIN embeddings e ON "
                                   "e.content_hash = f.content_hash AND e.model_id = ?4 WHERE f.failure IS NULL AND ",
                                   " ORDER BY f.path", error));
-    if (!q.valid())
+    if (!q.valid()) {
         return false;
+}
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     int rc;
@@ -580,8 +615,9 @@ public:
         m_hashes.reserve(qsizetype(files * 32));
         m_paths->reserve(qsizetype(files * 64));
         size_t capacity = 16;
-        while (capacity < files * 2)
+        while (capacity < files * 2) {
             capacity *= 2;
+}
         m_slots.assign(capacity, 0);
     }
     void add(const void *hash, int length, const char *path, int pathLength)
@@ -589,23 +625,26 @@ public:
         m_files.push_back({uint64_t(m_paths->size()), uint32_t(pathLength), uint32_t(m_hashes.size()), uint32_t(length)});
         m_hashes.append(static_cast<const char *>(hash), length);
         m_paths->append(path, pathLength);
-        if (m_slots.size() < m_files.size() * 2)
+        if (m_slots.size() < m_files.size() * 2) {
             rebuild(m_files.size() * 2);
-        else
+        } else {
             insert(uint32_t(m_files.size() - 1));
+}
     }
     size_t size() const { return m_files.size(); }
     /// Calls found(pathOffset, pathLength) for every file whose content hash is `hash`.
     template<typename Found>
     void forEach(const void *hash, int length, Found found) const
     {
-        if (m_slots.empty())
+        if (m_slots.empty()) {
             return;
+}
         const size_t mask = m_slots.size() - 1;
         for (size_t slot = prefix(hash, length) & mask; m_slots[slot] != 0; slot = (slot + 1) & mask) {
             const File &f = m_files[m_slots[slot] - 1];
-            if (int(f.hashLength) == length && std::memcmp(m_hashes.constData() + f.hashOffset, hash, size_t(length)) == 0)
+            if (int(f.hashLength) == length && std::memcmp(m_hashes.constData() + f.hashOffset, hash, size_t(length)) == 0) {
                 found(f.pathOffset, int(f.pathLength));
+}
         }
     }
 
@@ -627,18 +666,21 @@ private:
         const File &f = m_files[index];
         const size_t mask = m_slots.size() - 1;
         size_t slot = prefix(m_hashes.constData() + f.hashOffset, int(f.hashLength)) & mask;
-        while (m_slots[slot] != 0)
+        while (m_slots[slot] != 0) {
             slot = (slot + 1) & mask;
+}
         m_slots[slot] = index + 1;
     }
     void rebuild(size_t atLeast)
     {
         size_t capacity = 16;
-        while (capacity < atLeast * 2)
+        while (capacity < atLeast * 2) {
             capacity *= 2;
+}
         m_slots.assign(capacity, 0);
-        for (uint32_t i = 0; i < uint32_t(m_files.size()); ++i)
+        for (uint32_t i = 0; i < uint32_t(m_files.size()); ++i) {
             insert(i);
+}
     }
     std::vector<File> m_files;
     std::vector<uint32_t> m_slots; // file index + 1, 0 = empty
@@ -673,8 +715,9 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
     {
         const PathRange range = pathRange(root);
         Query count(d->prepareRanged("SELECT count(*) FROM files f WHERE f.failure IS NULL AND ", "", error));
-        if (!count.valid())
+        if (!count.valid()) {
             return false;
+}
         count.bindRange(range);
         if (count.step() != SQLITE_ROW) {
             setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
@@ -683,28 +726,33 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         files.reserve(size_t(count.integer(0)));
         Query q(d->prepareRanged("SELECT f.path, f.content_hash FROM files f WHERE f.failure IS NULL AND "
                                       "f.content_hash IS NOT NULL AND ", "", error));
-        if (!q.valid())
+        if (!q.valid()) {
             return false;
+}
         q.bindRange(range);
         int rc;
-        while ((rc = q.step()) == SQLITE_ROW)
+        while ((rc = q.step()) == SQLITE_ROW) {
             files.add(sqlite3_column_blob(q.statement(), 1), sqlite3_column_bytes(q.statement(), 1),
                       reinterpret_cast<const char *>(sqlite3_column_text(q.statement(), 0)),
                       sqlite3_column_bytes(q.statement(), 0));
+}
         if (rc != SQLITE_DONE) {
             setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
             return false;
         }
     }
-    if (reserve)
+    if (reserve) {
         reserve(qint64(files.size()));
-    if (files.size() == 0)
+}
+    if (files.size() == 0) {
         return true;
+}
     // "+model_id" keeps SQLite off the embeddings_model index: a plain table scan reads the pages in order, where
     // the index made it jump to each row (20% slower on one model's 100k rows).
     Query q(d->prepare("SELECT content_hash, dim, vector, rowid FROM embeddings WHERE +model_id = ?1", error));
-    if (!q.valid())
+    if (!q.valid()) {
         return false;
+}
     q.bind(1, modelId);
     std::vector<quint16> halves;
     int dim = 0;
@@ -716,8 +764,9 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         const int bytes = sqlite3_column_bytes(q.statement(), 2);
         bool converted = false;
         files.forEach(sqlite3_column_blob(q.statement(), 0), sqlite3_column_bytes(q.statement(), 0), [&](qint64 path, int pathLength) {
-            if (!consistent)
+            if (!consistent) {
                 return;
+}
             if (!converted) {
                 if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
                     setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
@@ -732,15 +781,17 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
                 std::memcpy(halves.data(), blob, size_t(bytes)); // stored little-endian; the blob may be unaligned
 #else
                 const auto *b = static_cast<const uchar *>(blob);
-                for (int i = 0; i < dim; ++i)
+                for (int i = 0; i < dim; ++i) {
                     halves[size_t(i)] = quint16(b[2 * i] | (b[2 * i + 1] << 8));
+                }
 #endif
                 converted = true;
             }
             row(path, pathLength, halves.data(), dim, q.integer(3)); // copies of one photo share a row
         });
-        if (!consistent)
+        if (!consistent) {
             return false;
+}
     }
     if (rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
@@ -751,11 +802,13 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
 
 bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, quint16 *out, QString *error) const
 {
-    if (count == 0)
+    if (count == 0) {
         return true;
+}
     // One read transaction: the rows come from one snapshot, and SQLite takes the WAL read lock once.
-    if (!d->exec("BEGIN", error))
+    if (!d->exec("BEGIN", error)) {
         return false;
+}
     bool ok = true;
     {
         Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE rowid = ?1", error));
@@ -776,8 +829,9 @@ bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, q
             std::memcpy(out + i * size_t(dim), blob, size_t(2 * dim)); // stored little-endian; the blob may be unaligned
 #else
             const auto *b = static_cast<const uchar *>(blob);
-            for (int j = 0; j < dim; ++j)
+            for (int j = 0; j < dim; ++j) {
                 out[i * size_t(dim) + size_t(j)] = quint16(b[2 * j] | (b[2 * j + 1] << 8));
+            }
 #endif
             sqlite3_reset(q.statement());
         }
@@ -791,34 +845,40 @@ qint64 LibraryDatabase::embeddingIdForPath(const QString &path, const QString &m
     Query q(d->prepare("SELECT e.rowid FROM files f JOIN embeddings e ON e.content_hash = f.content_hash "
                        "WHERE f.path = ?1 AND e.model_id = ?2 AND f.failure IS NULL",
                        error));
-    if (!q.valid())
+    if (!q.valid()) {
         return -1;
+}
     q.bind(1, path);
     q.bind(2, modelId);
     const int rc = q.step();
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         return q.integer(0);
-    if (rc != SQLITE_DONE)
+}
+    if (rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+}
     return -1;
 }
 
 bool LibraryDatabase::integrityOk(QString *details) const
 {
     Query q(d->prepare("PRAGMA integrity_check", details));
-    if (!q.valid())
+    if (!q.valid()) {
         return false;
+}
     QStringList lines;
     int rc;
-    while ((rc = q.step()) == SQLITE_ROW)
+    while ((rc = q.step()) == SQLITE_ROW) {
         lines.append(q.text(0));
+}
     if (rc != SQLITE_DONE) {
         setError(details, d->sqliteError(QStringLiteral("integrity_check failed")));
         return false;
     }
     const bool ok = lines == QStringList{QStringLiteral("ok")};
-    if (!ok)
+    if (!ok) {
         setError(details, lines.join(QLatin1Char('\n')));
+}
     return ok;
 }
 

@@ -10,8 +10,9 @@ namespace clipfind {
 QString defaultDataDir()
 {
     const QString fromEnv = qEnvironmentVariable("CLIPFIND_DATA_DIR");
-    if (!fromEnv.isEmpty())
+    if (!fromEnv.isEmpty()) {
         return fromEnv;
+}
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/clipfind");
 }
 

@@ -40,14 +40,16 @@ const char *htmlEntityUtf8(std::u32string_view name)
     std::string ascii;
     ascii.reserve(name.size());
     for (const char32_t c : name) {
-        if (c >= 0x80) // every entity name is ASCII
+        if (c >= 0x80) { // every entity name is ASCII
             return nullptr;
+}
         ascii.push_back(char(c));
     }
     const auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), ascii,
                                      [](const HtmlEntity &e, const std::string &n) { return std::string_view(e.name) < n; });
-    if (it == std::end(kEntities) || it->name != ascii)
+    if (it == std::end(kEntities) || it->name != ascii) {
         return nullptr;
+}
     return it->value;
 }
 
@@ -62,8 +64,9 @@ int longestLegacyEntityPrefix(std::u32string_view text)
     for (size_t length = std::min(text.size(), kMaxLegacyLength); length >= kMinLegacyLength; --length) {
         const std::u32string_view prefix = text.substr(0, length);
         // With a ';' the candidate would be a non-legacy name such as "lt;".
-        if (prefix.find(U';') == std::u32string_view::npos && htmlEntityUtf8(prefix))
+        if (prefix.find(U';') == std::u32string_view::npos && htmlEntityUtf8(prefix)) {
             return int(length);
+}
     }
     return 0;
 }

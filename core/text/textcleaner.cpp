@@ -47,8 +47,9 @@ QString fromU32(const U32 &text)
 icu::UnicodeString toIcu(const U32 &text)
 {
     icu::UnicodeString out;
-    for (const char32_t c : text)
+    for (const char32_t c : text) {
         out.append(UChar32(c));
+}
     return out;
 }
 
@@ -56,8 +57,9 @@ U32 fromIcu(const icu::UnicodeString &text)
 {
     U32 out;
     out.reserve(size_t(text.length()));
-    for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1))
+    for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
         out.push_back(char32_t(text.char32At(i)));
+}
     return out;
 }
 
@@ -106,16 +108,17 @@ bool isInvalidCodePoint(uint32_t c)
 // html._replace_charref for numeric references; `value` is saturated above 0x10FFFF by the caller.
 void appendNumericReference(U32 &out, uint32_t value)
 {
-    if (value == 0x00)
+    if (value == 0x00) {
         out.push_back(0xFFFD);
-    else if (value == 0x0D)
+    } else if (value == 0x0D) {
         out.push_back(U'\r');
-    else if (value >= 0x80 && value <= 0x9F)
+    } else if (value >= 0x80 && value <= 0x9F) {
         out.push_back(kCp1252High[value - 0x80]);
-    else if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF)
+    } else if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) {
         out.push_back(0xFFFD);
-    else if (!isInvalidCodePoint(value))
+    } else if (!isInvalidCodePoint(value)) {
         out.push_back(char32_t(value));
+}
 }
 
 // Python's html.unescape, i.e. re.sub of
@@ -123,8 +126,9 @@ void appendNumericReference(U32 &out, uint32_t value)
 // with _replace_charref.
 U32 pythonHtmlUnescape(std::u32string_view text)
 {
-    if (text.find(U'&') == std::u32string_view::npos)
+    if (text.find(U'&') == std::u32string_view::npos) {
         return U32(text);
+}
     U32 out;
     out.reserve(text.size());
     const size_t n = text.size();
@@ -138,8 +142,9 @@ U32 pythonHtmlUnescape(std::u32string_view text)
         if (start < n && text[start] == U'#') {
             size_t k = start + 1;
             const bool hex = k + 1 < n && (text[k] == U'x' || text[k] == U'X') && isAsciiHexDigit(text[k + 1]);
-            if (hex)
+            if (hex) {
                 ++k;
+}
             const size_t digits = k;
             uint32_t value = 0;
             for (; k < n && (hex ? isAsciiHexDigit(text[k]) : isAsciiDigit(text[k])); ++k) {
@@ -152,21 +157,24 @@ U32 pythonHtmlUnescape(std::u32string_view text)
                 out.push_back(text[i++]);
                 continue;
             }
-            if (k < n && text[k] == U';')
+            if (k < n && text[k] == U';') {
                 ++k;
+}
             appendNumericReference(out, value);
             i = k;
             continue;
         }
         size_t k = start;
-        while (k < n && k - start < 32 && !isNameStop(text[k]))
+        while (k < n && k - start < 32 && !isNameStop(text[k])) {
             ++k;
+}
         if (k == start) {
             out.push_back(text[i++]);
             continue;
         }
-        if (k < n && text[k] == U';')
+        if (k < n && text[k] == U';') {
             ++k;
+}
         const std::u32string_view name(text.data() + start, k - start);
         if (const char *value = htmlEntityUtf8(name)) {
             appendFromUtf8(out, value);
@@ -186,8 +194,9 @@ U32 pythonHtmlUnescape(std::u32string_view text)
 // (ftfy's chardata.HTML_ENTITIES, e.g. "&NTILDE;" -> "Ñ"); numeric ones must be consumed whole.
 U32 ftfyUnescapeHtml(const U32 &text)
 {
-    if (text.find(U'&') == U32::npos)
+    if (text.find(U'&') == U32::npos) {
         return text;
+}
     U32 out;
     out.reserve(text.size());
     const size_t n = text.size();
@@ -200,8 +209,9 @@ U32 ftfyUnescapeHtml(const U32 &text)
         const bool numeric = i + 1 < n && text[i + 1] == U'#';
         const size_t start = i + (numeric ? 2 : 1);
         size_t k = start;
-        while (k < n && (isAsciiDigit(text[k]) || isAsciiLetter(text[k])))
+        while (k < n && (isAsciiDigit(text[k]) || isAsciiLetter(text[k]))) {
             ++k;
+}
         if (k == start || k - start > 24 || k >= n || text[k] != U';') {
             out.push_back(text[i++]);
             continue;
@@ -209,10 +219,11 @@ U32 ftfyUnescapeHtml(const U32 &text)
         const std::u32string_view match = std::u32string_view(text).substr(i, k + 1 - i);
         if (numeric) {
             const U32 unescaped = pythonHtmlUnescape(match);
-            if (unescaped.find(U';') == U32::npos)
+            if (unescaped.find(U';') == U32::npos) {
                 out += unescaped;
-            else
+            } else {
                 out += match;
+}
         } else if (const char *value = htmlEntityUtf8(match.substr(1))) {
             appendFromUtf8(out, value);
         } else {
@@ -223,10 +234,11 @@ U32 ftfyUnescapeHtml(const U32 &text)
                 c = (c >= U'A' && c <= U'Z') ? c + 0x20 : c;
             }
             const char *lowerValue = hasLowercase ? nullptr : htmlEntityUtf8(lower);
-            if (lowerValue && pythonHtmlUnescape(match) == match)
+            if (lowerValue && pythonHtmlUnescape(match) == match) {
                 out += fromIcu(icu::UnicodeString::fromUTF8(lowerValue).toUpper(icu::Locale::getRoot()));
-            else
+            } else {
                 out += match;
+}
         }
         i = k + 1;
     }
@@ -243,16 +255,19 @@ const U32 *characterWidthReplacement(char32_t c)
         for (char32_t c = 0xFF01; c < 0xFFF0; ++c) {
             const U32 normalized = U_SUCCESS(status) ? fromIcu(nfkc->normalize(icu::UnicodeString(UChar32(c)), status))
                                                      : U32();
-            if (U_SUCCESS(status) && normalized != U32(1, c))
+            if (U_SUCCESS(status) && normalized != U32(1, c)) {
                 result[c - 0xFF01] = normalized;
+}
         }
         return result;
     }();
     static const U32 ideographicSpace = U" ";
-    if (c == 0x3000)
+    if (c == 0x3000) {
         return &ideographicSpace;
-    if (c >= 0xFF01 && c < 0xFFF0 && !table[c - 0xFF01].empty())
+}
+    if (c >= 0xFF01 && c < 0xFFF0 && !table[c - 0xFF01].empty()) {
         return &table[c - 0xFF01];
+}
     return nullptr;
 }
 
@@ -307,36 +322,40 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
     };
     // fix_c1_controls
     for (char32_t &c : text) {
-        if (c >= 0x80 && c <= 0x9F)
+        if (c >= 0x80 && c <= 0x9F) {
             c = kCp1252High[c - 0x80];
+}
     }
     // fix_latin_ligatures
     for (const char32_t c : text) {
-        if (const char32_t *ligature = ligatureReplacement(c))
+        if (const char32_t *ligature = ligatureReplacement(c)) {
             next += ligature;
-        else
+        } else {
             next.push_back(c);
+}
     }
     swap();
     // fix_character_width
     for (const char32_t c : text) {
-        if (const U32 *wide = characterWidthReplacement(c))
+        if (const U32 *wide = characterWidthReplacement(c)) {
             next += *wide;
-        else
+        } else {
             next.push_back(c);
+}
     }
     swap();
     // uncurl_quotes, then fix_line_breaks ("\r\n" is one break; U+0085 is already '…' from fix_c1_controls).
     for (size_t i = 0; i < text.size(); ++i) {
         char32_t c = text[i];
-        if (c == 0x02BC || (c >= 0x2018 && c <= 0x201B))
+        if (c == 0x02BC || (c >= 0x2018 && c <= 0x201B)) {
             c = U'\'';
-        else if (c >= 0x201C && c <= 0x201F)
+        } else if (c >= 0x201C && c <= 0x201F) {
             c = U'"';
-        else if (c == U'\r' && i + 1 < text.size() && text[i + 1] == U'\n')
+        } else if (c == U'\r' && i + 1 < text.size() && text[i + 1] == U'\n') {
             continue;
-        else if (c == U'\r' || c == 0x2028 || c == 0x2029 || c == 0x0085)
+        } else if (c == U'\r' || c == 0x2028 || c == 0x2029 || c == 0x0085) {
             c = U'\n';
+}
         next.push_back(c);
     }
     swap();
@@ -345,8 +364,9 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
     for (size_t i = 0; i < text.size(); ++i) {
         if (text[i] == 0x1B && i + 1 < text.size() && text[i + 1] == U'[') {
             size_t k = i + 2;
-            while (k < text.size() && (text[k] == U';' || u_charType(UChar32(text[k])) == U_DECIMAL_DIGIT_NUMBER))
+            while (k < text.size() && (text[k] == U';' || u_charType(UChar32(text[k])) == U_DECIMAL_DIGIT_NUMBER)) {
                 ++k;
+}
             if (k < text.size() && isAsciiLetter(text[k])) {
                 i = k;
                 continue;
@@ -359,8 +379,9 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
     // normalization="NFC"
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2 *nfc = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status))
+    if (U_FAILURE(status)) {
         return text;
+}
     const icu::UnicodeString normalized = nfc->normalize(toIcu(text), status);
     return U_SUCCESS(status) ? fromIcu(normalized) : text;
 }
@@ -384,12 +405,14 @@ U32 ftfyFixTextU32(const U32 &text)
         size_t end = newline == U32::npos ? text.size() : newline + 1;
         end = std::min(end, pos + kMaxDecodeLength);
         U32 segment = text.substr(pos, end - pos);
-        if (segment.find(U'<') != U32::npos)
+        if (segment.find(U'<') != U32::npos) {
             unescapeHtml = false;
+}
         for (int round = 0; round < kMaxRounds; ++round) {
             U32 fixed = ftfyFixOnce(segment, unescapeHtml);
-            if (fixed == segment)
+            if (fixed == segment) {
                 break;
+}
             segment = std::move(fixed);
         }
         out += segment;
@@ -403,10 +426,12 @@ U32 strip(const U32 &text, Predicate isSpace)
 {
     size_t begin = 0;
     size_t end = text.size();
-    while (begin < end && isSpace(text[begin]))
+    while (begin < end && isSpace(text[begin])) {
         ++begin;
-    while (end > begin && isSpace(text[end - 1]))
+}
+    while (end > begin && isSpace(text[end - 1])) {
         --end;
+}
     return text.substr(begin, end - begin);
 }
 
@@ -432,8 +457,9 @@ QString clipCleanText(const QString &text)
     bool inWhitespace = false;
     for (const char32_t c : basic) {
         const bool whitespace = u_isUWhiteSpace(UChar32(c));
-        if (!whitespace || !inWhitespace)
+        if (!whitespace || !inWhitespace) {
             collapsed.push_back(whitespace ? U' ' : c);
+}
         inWhitespace = whitespace;
     }
     // str.lower(): the root locale gives Python's full mapping (İ -> i̇, final sigma) without Turkish rules.

@@ -57,13 +57,15 @@ struct ByteSymbols
         const auto printable = [](int b) { return (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255); };
         int32_t id = 0;
         for (int b = 0; b < 256; ++b) {
-            if (printable(b))
+            if (printable(b)) {
                 add(b, b, id++);
+}
         }
         int extra = 0;
         for (int b = 0; b < 256; ++b) {
-            if (!printable(b))
+            if (!printable(b)) {
                 add(b, 256 + extra++, id++);
+}
         }
     }
 
@@ -97,8 +99,9 @@ public:
     explicit VocabularyIndex(size_t capacity)
     {
         size_t slots = 1;
-        while (slots < 2 * capacity) // at most half full, so probe runs stay short
+        while (slots < 2 * capacity) { // at most half full, so probe runs stay short
             slots <<= 1;
+}
         m_slots.assign(slots, -1);
         m_text.reserve(capacity);
     }
@@ -107,8 +110,9 @@ public:
     bool add(std::string_view text)
     {
         size_t slot = find(text);
-        if (m_slots[slot] >= 0)
+        if (m_slots[slot] >= 0) {
             return false;
+}
         m_slots[slot] = int32_t(m_text.size());
         m_text.push_back(text);
         return true;
@@ -121,8 +125,9 @@ private:
     {
         const size_t mask = m_slots.size() - 1;
         size_t slot = std::hash<std::string_view>()(text) & mask;
-        while (m_slots[slot] >= 0 && m_text[size_t(m_slots[slot])] != text)
+        while (m_slots[slot] >= 0 && m_text[size_t(m_slots[slot])] != text) {
             slot = (slot + 1) & mask;
+}
         return slot;
     }
 
@@ -157,14 +162,16 @@ bool inflateGzipLines(const QByteArray &compressed, int lineCount, std::string *
     }
     const QString message = QString::fromLatin1(stream.msg ? stream.msg : "");
     inflateEnd(&stream);
-    if (result == Z_OK || result == Z_STREAM_END)
+    if (result == Z_OK || result == Z_STREAM_END) {
         return true;
-    if (result == Z_DATA_ERROR)
+}
+    if (result == Z_DATA_ERROR) {
         *error = QStringLiteral("not gzip data or corrupt (%1)").arg(message);
-    else if (result == Z_BUF_ERROR)
+    } else if (result == Z_BUF_ERROR) {
         *error = QStringLiteral("the gzip data ends early");
-    else
+    } else {
         *error = QStringLiteral("inflate failed (%1)").arg(result);
+}
     return false;
 }
 
@@ -187,20 +194,24 @@ void forEachPiece(const QString &cleaned, Visit visit)
         for (const std::string_view literal : kLiterals) {
             size_t k = 0;
             while (k < literal.size() && i + k < n
-                   && (text[i + k] == char32_t(literal[k]) || (literal[k] == 's' && text[i + k] == 0x17F)))
+                   && (text[i + k] == char32_t(literal[k]) || (literal[k] == 's' && text[i + k] == 0x17F))) {
                 ++k;
-            if (k == literal.size())
+}
+            if (k == literal.size()) {
                 return k;
+}
         }
         return 0;
     };
     enum Class { Letter, Number, Other, Skip };
     const auto classOf = [](char32_t c) {
         const uint32_t mask = U_GET_GC_MASK(UChar32(c));
-        if (mask & U_GC_L_MASK)
+        if (mask & U_GC_L_MASK) {
             return Letter;
-        if (mask & U_GC_N_MASK)
+}
+        if (mask & U_GC_N_MASK) {
             return Number;
+}
         return u_isUWhiteSpace(UChar32(c)) || c == 0x345 ? Skip : Other;
     };
     for (size_t i = 0; i < n;) {
@@ -212,8 +223,9 @@ void forEachPiece(const QString &cleaned, Visit visit)
         }
         if (end == i) {
             end = i + 1; // [\p{N}] is a single character
-            while (cls != Number && end < n && classOf(text[end]) == cls)
+            while (cls != Number && end < n && classOf(text[end]) == cls) {
                 ++end;
+}
         }
         visit(text.data() + i, text.data() + end);
         i = end;
@@ -239,8 +251,9 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
     // then one token per merge line, the concatenation of its two parts.
     const ByteSymbols &symbols = byteSymbols();
     VocabularyIndex vocabulary(kFirstMergeId + kMergeCount);
-    for (const std::string &symbol : symbols.text)
+    for (const std::string &symbol : symbols.text) {
         vocabulary.add(symbol);
+}
     std::vector<std::pair<std::string_view, std::string_view>> parts(kMergeCount);
     size_t pos = text->find('\n'); // line 0 is the "#version" header
     for (int k = 0; k < kMergeCount; ++k) {
@@ -272,8 +285,9 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
     for (int k = 0; k < kMergeCount; ++k) {
         const int32_t first = vocabulary.id(parts[size_t(k)].first);
         const int32_t second = vocabulary.id(parts[size_t(k)].second);
-        if (first >= 0 && second >= 0)
+        if (first >= 0 && second >= 0) {
             m_mergeRanks.emplace(pairKey(first, second), k);
+}
     }
     m_vocabularySize = kFirstMergeId + kMergeCount + 2;
     return true;
@@ -362,12 +376,14 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const QString &path, QString *e
         std::string text;
         if (inflateGzipLines(file.readAll(), kMergeCount + 1, &text, &problem)) {
             std::shared_ptr<Tokenizer> tokenizer(new Tokenizer);
-            if (tokenizer->d->parse(&text, &problem))
+            if (tokenizer->d->parse(&text, &problem)) {
                 return tokenizer;
+}
         }
     }
-    if (error)
+    if (error) {
         *error = QStringLiteral("Cannot load the CLIP merge table %1: %2").arg(path, problem);
+}
     return nullptr;
 }
 
@@ -396,11 +412,13 @@ std::vector<int64_t> Tokenizer::encodeUpTo(const QString &text, size_t maxIds) c
     std::vector<int64_t> ids;
     std::string piece;
     forEachPiece(clipCleanText(text), [&](const char32_t *begin, const char32_t *end) {
-        if (ids.size() >= maxIds)
+        if (ids.size() >= maxIds) {
             return;
+}
         piece.clear();
-        for (const char32_t *c = begin; c != end && piece.size() < pieceLimit; ++c)
+        for (const char32_t *c = begin; c != end && piece.size() < pieceLimit; ++c) {
             appendUtf8(&piece, *c);
+}
         d->bpe(piece, &ids);
     });
     return ids;
@@ -408,8 +426,9 @@ std::vector<int64_t> Tokenizer::encodeUpTo(const QString &text, size_t maxIds) c
 
 std::vector<int64_t> Tokenizer::tokenize(const QString &text, int contextLength) const
 {
-    if (contextLength <= 0)
+    if (contextLength <= 0) {
         return {};
+}
     std::vector<int64_t> ids{kStartOfText};
     const std::vector<int64_t> content = encodeUpTo(text, size_t(contextLength));
     ids.insert(ids.end(), content.begin(), content.end());

@@ -246,15 +246,18 @@ double Value::toDouble(double fallback) const { return m_type == Type::Number ? 
 
 int64_t Value::toInt(int64_t fallback) const
 {
-    if (m_type != Type::Number)
+    if (m_type != Type::Number) {
         return fallback;
-    if (m_isInteger)
+}
+    if (m_isInteger) {
         return m_integer;
+}
     // An integral double such as 2.0 or 1e3 converts when it fits; fractions and out-of-range values do not.
     // 2^63 itself is not representable as int64, hence the strict upper bound.
     if (std::isfinite(m_number) && std::trunc(m_number) == m_number && m_number >= -9223372036854775808.0
-        && m_number < 9223372036854775808.0)
+        && m_number < 9223372036854775808.0) {
         return static_cast<int64_t>(m_number);
+}
     return fallback;
 }
 
@@ -277,8 +280,9 @@ const std::vector<std::pair<std::string, Value>> &Value::members() const
 const Value &Value::operator[](const std::string &key) const
 {
     for (const auto &member : members()) {
-        if (member.first == key)
+        if (member.first == key) {
             return member.second;
+}
     }
     return nullValue();
 }
@@ -286,8 +290,9 @@ const Value &Value::operator[](const std::string &key) const
 bool Value::contains(const std::string &key) const
 {
     for (const auto &member : members()) {
-        if (member.first == key)
+        if (member.first == key) {
             return true;
+}
     }
     return false;
 }
@@ -300,10 +305,12 @@ const Value &Value::operator[](size_t index) const
 
 size_t Value::size() const
 {
-    if (m_type == Type::Array)
+    if (m_type == Type::Array) {
         return array().size();
-    if (m_type == Type::Object)
+}
+    if (m_type == Type::Object) {
         return members().size();
+}
     return 0;
 }
 

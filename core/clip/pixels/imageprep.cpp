@@ -12,7 +12,7 @@
 
 // Hot loops the compiler vectorizes get an AVX2 clone chosen at load time (GNU ifunc), so a portable
 // x86-64 build still runs them at full speed. Results are identical: integer arithmetic only.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
 #define CLIPFIND_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define CLIPFIND_VECTOR_CLONES
