@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // clipfind [--model PATH] [--data-dir DIR] [FOLDER]: the desktop app. clipfind-cli is the headless tool.
-#include "core/store/librarydatabase.h"
 #include "core/models/modelstore.h"
+#include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindow.h"
@@ -62,7 +62,8 @@ int main(int argc, char **argv)
     parser.process(app);
 
     AppSettings settings = AppSettings::load();
-    const QString dataDir = parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
+    const QString dataDir =
+        parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
     const ThumbnailCache thumbnails = ThumbnailCache::standard();
     const QString model = chooseModel(parser, settings, dataDir);
     if (parser.isSet(QStringLiteral("model"))) {

@@ -20,13 +20,13 @@
 namespace clipfind {
 
 PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
-    : QObject(parent),
-      m_databasePath(databasePath),
-      m_thumbnailCache(thumbnails),
-      m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/browse.sqlite"), this)),
-      m_indexer(new LibraryIndexer(databasePath, thumbnails, this)),
-      m_search(new LiveSearch(this)),
-      m_thumbnails(new ThumbnailLoader(thumbnails, 2, this))
+    : QObject(parent)
+    , m_databasePath(databasePath)
+    , m_thumbnailCache(thumbnails)
+    , m_browser(new FolderBrowser(QFileInfo(databasePath).absolutePath() + QStringLiteral("/browse.sqlite"), this))
+    , m_indexer(new LibraryIndexer(databasePath, thumbnails, this))
+    , m_search(new LiveSearch(this))
+    , m_thumbnails(new ThumbnailLoader(thumbnails, 2, this))
 {
     m_pool.setMaxThreadCount(2);
     m_pool.setObjectName(QStringLiteral("clipfind-loading"));
@@ -291,10 +291,9 @@ QFuture<DuplicateReport> PhotoLibrary::findDuplicates(const DuplicateOptions &op
     }
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_duplicatesCancel = cancel;
-    QFuture<DuplicateReport> future = QtConcurrent::run(
-        &m_duplicatesPool,
-        [cancel, options, databasePath = m_databasePath, folder = m_scope,
-         modelId = m_encoder->sha256()](QPromise<DuplicateReport> &promise) {
+    QFuture<DuplicateReport> future =
+        QtConcurrent::run(&m_duplicatesPool, [cancel, options, databasePath = m_databasePath, folder = m_scope,
+                                              modelId = m_encoder->sha256()](QPromise<DuplicateReport> &promise) {
             DuplicateOptions run = options;
             run.cancel = cancel.get();
             run.progress = [&promise](qint64 done, qint64 total) { // called one at a time

@@ -129,8 +129,8 @@ private:
 
     QString m_databasePath;
     const ThumbnailCache *m_thumbnailCache;
-    QThreadPool m_pool;        // model and row loading
-    QThreadPool m_showingPool; // what a window shows: previews, the clipboard, the unreadable photos, the trash
+    QThreadPool m_pool;           // model and row loading
+    QThreadPool m_showingPool;    // what a window shows: previews, the clipboard, the unreadable photos, the trash
     QThreadPool m_duplicatesPool; // one duplicates search at a time (the engine spreads its work over threads itself)
     std::shared_ptr<std::atomic_bool> m_duplicatesCancel; // of the latest search
     FolderBrowser *m_browser = nullptr;

@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         clip::NpyArray back;
         if (!clip::readNpy(copy, &back, &error) || back.shape != array.shape
-            || back.values.size() != array.values.size() || (!array.values.empty()
+            || back.values.size() != array.values.size()
+            || (!array.values.empty()
                 && std::memcmp(back.values.data(), array.values.data(), array.values.size() * sizeof(float)) != 0)) {
             fuzz::fail("NPY does not round-trip");
         }

@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const bool fullSize = got == upright || got == stored; // TIFF: OpenCV applies its orientation itself
         const int uprightShort = std::min(upright.width(), upright.height());
         const bool reduced = minShortSide > 0 && got.width() <= upright.width() && got.height() <= upright.height()
-            && std::min(got.width(), got.height()) >= std::min(minShortSide, uprightShort);
+                             && std::min(got.width(), got.height()) >= std::min(minShortSide, uprightShort);
         if (!fullSize && !reduced) {
             fuzz::fail("decoded size differs from the probe's");
         }

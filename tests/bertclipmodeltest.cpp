@@ -421,19 +421,17 @@ private Q_SLOTS:
             renameTensor(header, QStringLiteral("embeddings.LayerNorm.bias"),
                          QStringLiteral("embeddings.LayerNorm.beta"));
         }));
-        expectLoadError(folder,
-                        {QStringLiteral("misshaped-st/model.safetensors: "),
-                         QStringLiteral("1 missing tensor(s): embeddings.LayerNorm.bias"),
-                         QStringLiteral("1 mis-shaped tensor(s): transformer.layer.1.ffn.lin1.weight [64, 128] "
-                                        "(expected [128, 64])")});
+        expectLoadError(folder, {QStringLiteral("misshaped-st/model.safetensors: "),
+                                 QStringLiteral("1 missing tensor(s): embeddings.LayerNorm.bias"),
+                                 QStringLiteral("1 mis-shaped tensor(s): transformer.layer.1.ffn.lin1.weight [64, 128] "
+                                                "(expected [128, 64])")});
 
         folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("dense-shape"));
         QVERIFY(writeAll(folder + QStringLiteral("/2_Dense/config.json"),
                          R"({"in_features": 64, "out_features": 16, "bias": false, )"
                          R"("activation_function": "torch.nn.modules.linear.Identity"})"));
-        expectLoadError(folder,
-                        {QStringLiteral("2_Dense/model.safetensors: "),
-                         QStringLiteral("linear.weight [32, 64] (expected [16, 64])")});
+        expectLoadError(folder, {QStringLiteral("2_Dense/model.safetensors: "),
+                                 QStringLiteral("linear.weight [32, 64] (expected [16, 64])")});
 
         folder = copyOf(QStringLiteral("tiny-st-multilingual"), QStringLiteral("max-pooling"));
         QVERIFY(writeAll(folder + QStringLiteral("/1_Pooling/config.json"),

@@ -3,8 +3,8 @@
 // add, drop and move photos (changed in place, row runs signalled), many scattered changes and another scope
 // (reset); FolderTreeModel through new counts (in place) and new folders (reset); ResultModel's sections around
 // the close-match cut.
-#include "core/thumbnails/thumbnailloader.h"
 #include "ui/browsemodel.h"
+#include "core/thumbnails/thumbnailloader.h"
 #include "ui/foldertreemodel.h"
 #include "ui/resultmodel.h"
 
@@ -106,8 +106,8 @@ private Q_SLOTS:
         QCOMPARE(model.gridSections().size(), size_t(4)); // Dec 2026, Nov 2026, Feb 2025, Jan 2024
 
         // Another scope: a reset.
-        QVERIFY(model.setListing(listingOf({{QStringLiteral("/r/x/d.jpg"), localMs(2025, 2, 1), false}},
-                                           QStringLiteral("/r/x"))));
+        QVERIFY(model.setListing(
+            listingOf({{QStringLiteral("/r/x/d.jpg"), localMs(2025, 2, 1), false}}, QStringLiteral("/r/x"))));
         QCOMPARE(reset.size(), 2);
         QCOMPARE(model.rowCount(), 1);
         QVERIFY(model.setListing(nullptr));
@@ -142,8 +142,8 @@ private Q_SLOTS:
     {
         FolderTreeModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const QHash<QString, qint64> direct{{QStringLiteral("/r"), 2}, {QStringLiteral("/r/b"), 3},
-                                            {QStringLiteral("/r/a/deep"), 4}};
+        const QHash<QString, qint64> direct{
+            {QStringLiteral("/r"), 2}, {QStringLiteral("/r/b"), 3}, {QStringLiteral("/r/a/deep"), 4}};
         model.setTree(buildFolderTree(QStringLiteral("/r"), direct));
         QCOMPARE(model.rowCount(), 1);
         const QModelIndex root = model.index(0, 0);
@@ -182,8 +182,10 @@ private Q_SLOTS:
         ThumbnailLoader thumbnails(nullptr);
         ResultModel model(&thumbnails);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const std::vector<SearchHit> ranked{{QStringLiteral("/r/1"), 0.65f, {}}, {QStringLiteral("/r/2"), 0.64f, {}},
-                                            {QStringLiteral("/r/3"), 0.40f, {}}, {QStringLiteral("/r/4"), 0.38f, {}}};
+        const std::vector<SearchHit> ranked{{QStringLiteral("/r/1"), 0.65f, {}},
+                                            {QStringLiteral("/r/2"), 0.64f, {}},
+                                            {QStringLiteral("/r/3"), 0.40f, {}},
+                                            {QStringLiteral("/r/4"), 0.38f, {}}};
         model.setHits(ranked, 0.60f);
         QCOMPARE(model.closeMatches(), 2);
         std::vector<GridSection> sections = model.gridSections();

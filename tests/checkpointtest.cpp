@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Checkpoint loading and the forward pass against the reference fixtures: the OpenAI TorchScript archive, the
 // Hugging Face folder, an open_clip safetensors file, and every kind of broken model file.
-#include "testfiles.h"
 #include "fixturedata.h"
+#include "testfiles.h"
 
 #include "core/clip/model/clipmodel.h"
 
@@ -54,14 +54,13 @@ bool writeSafetensors(const QString &path, const std::vector<std::pair<std::stri
 std::vector<std::pair<std::string, torch::Tensor>> tinyOpenAiTensors()
 {
     std::vector<std::pair<std::string, torch::Tensor>> out;
-    torch::jit::script::Module module = torch::jit::load(dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString());
+    torch::jit::script::Module module =
+        torch::jit::load(dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString());
     for (const auto &p : module.named_parameters(true)) {
         out.emplace_back(p.name, p.value.detach());
     }
     return out;
 }
-
-
 
 QString loadError(const QString &path)
 {
@@ -146,7 +145,8 @@ private Q_SLOTS:
         if (!fp32) {
             // The fixture README's bar for reduced precision: cosine >= 0.999 with each reference row.
             const double textCosine = worstCosine(text.values.data(), text.rows, text.dim, expected.textFeatures);
-            const double imageCosine = worstCosine(images.values.data(), images.rows, images.dim, expected.imageFeatures);
+            const double imageCosine =
+                worstCosine(images.values.data(), images.rows, images.dim, expected.imageFeatures);
             qInfo("%s bfloat16: worst cosine text %.6f, image %.6f", qPrintable(fixture), textCosine, imageCosine);
             QVERIFY(textCosine >= 0.999);
             QVERIFY(imageCosine >= 0.999);
@@ -158,7 +158,8 @@ private Q_SLOTS:
         QVERIFY(textError >= 0);
         QVERIFY2(textError <= 1e-4, qPrintable(QString::number(textError)));
 
-        const double imageError = worstRelativeError(images.values.data(), images.rows, images.dim, expected.imageFeatures);
+        const double imageError =
+            worstRelativeError(images.values.data(), images.rows, images.dim, expected.imageFeatures);
         qInfo("%s image: worst max|diff|/max|ref| = %.3g over %lld rows", qPrintable(fixture), imageError,
               static_cast<long long>(images.rows));
         QVERIFY(imageError >= 0);
@@ -187,16 +188,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         const QByteArray pt = readBytes(dataPath(QStringLiteral("tiny-openai/model.pt")));
         const QByteArray st = readBytes(dataPath(QStringLiteral("tiny-hf/model.safetensors")));
-        QTest::newRow("empty") << QByteArray() << "model.pt" << "file is empty";
-        QTest::newRow("truncated .pt") << pt.left(pt.size() / 2) << "model.pt" << "truncated or corrupt TorchScript archive";
-        QTest::newRow("truncated safetensors") << st.left(st.size() * 6 / 10) << "model.safetensors" << "truncated";
-        QTest::newRow("random bytes") << QByteArray(4096, '\x5a') << "model.pt" << "unknown format";
-        QTest::newRow("text file") << QByteArray("hello, I am not a model\n") << "ViT-B-32.pt" << "unknown format";
-        QTest::newRow("other zip file") << QByteArray::fromBase64( // a zip holding photo.txt, made with Python's zipfile
+        QTest::newRow("empty") << QByteArray() << "model.pt"
+                               << "file is empty";
+        QTest::newRow("truncated .pt") << pt.left(pt.size() / 2) << "model.pt"
+                                       << "truncated or corrupt TorchScript archive";
+        QTest::newRow("truncated safetensors") << st.left(st.size() * 6 / 10) << "model.safetensors"
+                                               << "truncated";
+        QTest::newRow("random bytes") << QByteArray(4096, '\x5a') << "model.pt"
+                                      << "unknown format";
+        QTest::newRow("text file") << QByteArray("hello, I am not a model\n") << "ViT-B-32.pt"
+                                   << "unknown format";
+        QTest::newRow("other zip file") << QByteArray::fromBase64( // a zip holding photo.txt, made with Python's
+                                                                   // zipfile
             "UEsDBBQAAAAAAFwle12GphA2BQAAAAUAAAAJAAAAcGhvdG8udHh0aGVsbG9QSwECFAMUAAAAAABcJXtdhqYQNgUAAAAFAAAACQAA"
             "AAAAAAAAAAAAgAEAAAAAcGhvdG8udHh0UEsFBgAAAAABAAEANwAAACwAAAAAAA==")
-                                        << "photos.pt" << "a zip archive, but not a TorchScript model";
-        QTest::newRow("legacy pickle") << QByteArray("\x80\x02\x8a\x0alz\xfc\x9c" "F\xf9 j\xa8P\x19.", 16) << "model.bin"
+                                        << "photos.pt"
+                                        << "a zip archive, but not a TorchScript model";
+        QTest::newRow("legacy pickle") << QByteArray("\x80\x02\x8a\x0alz\xfc\x9c"
+                                                     "F\xf9 j\xa8P\x19.",
+                                                     16)
+                                       << "model.bin"
                                        << "legacy PyTorch pickle";
     }
 
@@ -219,12 +230,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
         // tests/data/hostile/README.md says how each was made and what it did before issue 11.
-        QTest::newRow("0x0 patch kernel (was SIGFPE)")
-            << "zero-patch.safetensors" << "visual.conv1.weight [64, 3, 0, 0] has an empty patch kernel";
-        QTest::newRow("200 KB Hugging Face key (was a stack overflow)")
-            << "long-name-hf.safetensors" << "missing tensor(s): visual.class_embedding";
+        QTest::newRow("0x0 patch kernel (was SIGFPE)") << "zero-patch.safetensors"
+                                                       << "visual.conv1.weight [64, 3, 0, 0] has an empty patch kernel";
+        QTest::newRow("200 KB Hugging Face key (was a stack overflow)") << "long-name-hf.safetensors"
+                                                                        << "missing tensor(s): visual.class_embedding";
         QTest::newRow("200,000-digit layer number (was a stack overflow)")
-            << "long-layer-number.safetensors" << "missing tensor(s): visual.class_embedding";
+            << "long-layer-number.safetensors"
+            << "missing tensor(s): visual.class_embedding";
         QTest::newRow("negative shape") << "negative-shape.safetensors"
                                         << "tensor 'visual.conv1.weight': shape is not a list of non-negative integers";
         QTest::newRow("absurd shape") << "absurd-shape.safetensors"
@@ -234,13 +246,16 @@ private Q_SLOTS:
         QTest::newRow("absurd embed dim") << "absurd-embed-dim.safetensors"
                                           << "inconsistent architecture: embed dim 1099511627776 is outside 1..65536";
         QTest::newRow("JSON error quoting a newline") << "json-error-newline.safetensors"
-                                                     << "header is not valid JSON (";
+                                                      << "header is not valid JSON (";
         QTest::newRow("TorchScript __setstate__ (read as tensors only)")
-            << "setstate-dict.pt" << "not a CLIP ViT checkpoint: missing visual.conv1.weight";
-        QTest::newRow("TorchScript __setstate__ with a tuple state")
-            << "setstate-tuple.pt" << "has a custom __setstate__";
-        QTest::newRow("os.system") << "os-system.pt" << "data.pkl byte 2: the Python global os.system is neither";
-        QTest::newRow("builtins.eval") << "builtins-eval.pt" << "the Python global builtins.eval is neither";
+            << "setstate-dict.pt"
+            << "not a CLIP ViT checkpoint: missing visual.conv1.weight";
+        QTest::newRow("TorchScript __setstate__ with a tuple state") << "setstate-tuple.pt"
+                                                                     << "has a custom __setstate__";
+        QTest::newRow("os.system") << "os-system.pt"
+                                   << "data.pkl byte 2: the Python global os.system is neither";
+        QTest::newRow("builtins.eval") << "builtins-eval.pt"
+                                       << "the Python global builtins.eval is neither";
     }
 
     void craftedFilesEndWithOneLine()
@@ -308,21 +323,23 @@ private Q_SLOTS:
         QVERIFY(writeSafetensors(hf, {{"text_model.encoder.layers.0.self_attn.q_proj.weight", torch::zeros({4, 4})},
                                       {"text_model.encoder.layers.0.self_attn.v_proj.weight", torch::zeros({4, 4})}}));
         const QString error = loadError(hf);
-        QVERIFY2(error.contains(QStringLiteral("transformer.resblocks.0.attn.in_proj_weight cannot be assembled: missing k_proj")),
+        QVERIFY2(error.contains(
+                     QStringLiteral("transformer.resblocks.0.attn.in_proj_weight cannot be assembled: missing k_proj")),
                  qPrintable(error));
     }
 
     void cudaRequestIsHonouredOrRefused()
     {
-        const clip::LoadResult result =
-            clip::ClipModel::load(dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString(), {clip::DeviceChoice::Cuda});
+        const clip::LoadResult result = clip::ClipModel::load(
+            dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString(), {clip::DeviceChoice::Cuda});
         if (torch::cuda::is_available()) {
             QVERIFY2(result.model && result.model->isCuda(), result.error.c_str());
             return;
         }
         QVERIFY(!result.model);
-        QVERIFY2(QString::fromStdString(result.error).contains(QStringLiteral("CUDA was requested but is not available")),
-                 result.error.c_str());
+        QVERIFY2(
+            QString::fromStdString(result.error).contains(QStringLiteral("CUDA was requested but is not available")),
+            result.error.c_str());
     }
 };
 

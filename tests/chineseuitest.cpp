@@ -82,8 +82,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QStringList menus = menuTitles(&window);
         QCOMPARE(menus, (QStringList{QStringLiteral("文件(&F)"), QStringLiteral("编辑(&E)"), QStringLiteral("视图(&V)"),
-                                     QStringLiteral("工具(&T)"),
-                                     QStringLiteral("帮助(&H)")}));
+                                     QStringLiteral("工具(&T)"), QStringLiteral("帮助(&H)")}));
         QCOMPARE(window.showFoldersAction()->text(), QStringLiteral("显示文件夹(&F)"));
         QCOMPARE(window.closeMatchesAction()->text(), QStringLiteral("只看相近结果(&C)"));
         QCOMPARE(window.sortByDateAction()->text(), QStringLiteral("按日期排序(&D)"));

@@ -113,9 +113,11 @@ private Q_SLOTS:
         const QJsonObject out = QJsonDocument::fromJson(run.out).object();
         const QJsonObject model = out.value(QStringLiteral("model")).toObject();
         QCOMPARE(model.value(QStringLiteral("format")).toString(), QStringLiteral("openai-torchscript"));
-        QCOMPARE(model.value(QStringLiteral("sha256")).toString(), expected.json.value(QStringLiteral("sha256")).toString());
-        QCOMPARE(model.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt(),
-                 expected.json.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt());
+        QCOMPARE(model.value(QStringLiteral("sha256")).toString(),
+                 expected.json.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(
+            model.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt(),
+            expected.json.value(QStringLiteral("config")).toObject().value(QStringLiteral("vision_width")).toInt());
         QVERIFY(out.value(QStringLiteral("device")).toString().startsWith(QStringLiteral("cpu")));
 
         // Texts through our tokenizer and images through our decoder + preprocessing, end to end.
@@ -123,13 +125,15 @@ private Q_SLOTS:
         QCOMPARE(int(texts.size()), textCount);
         for (int i = 0; i < textCount; ++i) {
             const std::vector<float> row(texts[size_t(i)].begin(), texts[size_t(i)].end());
-            QVERIFY2(relativeRowError(row.data(), expected.textFeatures[size_t(i)]) <= 1e-4, qPrintable(expected.texts[i]));
+            QVERIFY2(relativeRowError(row.data(), expected.textFeatures[size_t(i)]) <= 1e-4,
+                     qPrintable(expected.texts[i]));
         }
         const auto images = matrix(out.value(QStringLiteral("image_features")).toArray());
         QCOMPARE(int(images.size()), expected.imagePaths.size());
         for (size_t i = 0; i < images.size(); ++i) {
             const std::vector<float> row(images[i].begin(), images[i].end());
-            QVERIFY2(relativeRowError(row.data(), expected.imageFeatures[i]) <= 1e-4, qPrintable(expected.imagePaths[int(i)]));
+            QVERIFY2(relativeRowError(row.data(), expected.imageFeatures[i]) <= 1e-4,
+                     qPrintable(expected.imagePaths[int(i)]));
         }
     }
 
@@ -148,18 +152,21 @@ private Q_SLOTS:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("not really a jpeg");
         file.close();
-        run = runCli({QStringLiteral("embed"), QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
-                      QStringLiteral("--image"), badImage});
+        run = runCli({QStringLiteral("embed"), QStringLiteral("--model"),
+                      dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--image"), badImage});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("broken.jpg"), run.err.constData());
 
-        run = runCli({QStringLiteral("preprocess"), badImage, QStringLiteral("--out"), dir.filePath(QStringLiteral("o.npy"))});
+        run = runCli(
+            {QStringLiteral("preprocess"), badImage, QStringLiteral("--out"), dir.filePath(QStringLiteral("o.npy"))});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("broken.jpg"), run.err.constData());
 
         QCOMPARE(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(runCli({QStringLiteral("embed"), QStringLiteral("--device"), QStringLiteral("tpu"), QStringLiteral("--model"),
-                         missing}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("embed"), QStringLiteral("--device"), QStringLiteral("tpu"),
+                         QStringLiteral("--model"), missing})
+                     .exitCode,
+                 2);
     }
 
     void craftedModelFilesExitWithOneLine()
@@ -315,7 +322,8 @@ private Q_SLOTS:
         const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
         QVERIFY(QDir().mkpath(photos));
         for (const char *name : {"landscape_2000x1500.jpg", "alpha_640x480.png", "palette_320x240.gif"}) {
-            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name), photos + QLatin1Char('/') + QLatin1String(name)));
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name),
+                                photos + QLatin1Char('/') + QLatin1String(name)));
         }
         QFile bad(photos + QStringLiteral("/bad.jpg"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
@@ -332,7 +340,8 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 3);
         const QJsonArray failed = out.value(QStringLiteral("failed")).toArray();
         QCOMPARE(failed.size(), 1);
-        QVERIFY(failed[0].toObject().value(QStringLiteral("reason")).toString().startsWith(QStringLiteral("bad.jpg: ")));
+        QVERIFY(
+            failed[0].toObject().value(QStringLiteral("reason")).toString().startsWith(QStringLiteral("bad.jpg: ")));
         for (const char *key : {"unchanged", "reused", "removed", "seconds", "images_per_second"}) {
             QVERIFY2(out.contains(QLatin1String(key)), key);
         }
@@ -368,9 +377,10 @@ private Q_SLOTS:
         }
         const QString data = dir.filePath(QStringLiteral("data"));
         const QString cacheHome = dir.filePath(QStringLiteral("xdg-cache"));
-        Run run = runCliCachingIn({QStringLiteral("index"), photos, QStringLiteral("--model"),
-                                   dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--data-dir"), data},
-                                  cacheHome);
+        Run run =
+            runCliCachingIn({QStringLiteral("index"), photos, QStringLiteral("--model"),
+                             dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--data-dir"), data},
+                            cacheHome);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("indexed")).toInt(), 2);
 
@@ -429,9 +439,10 @@ private Q_SLOTS:
         }
         const QString data = dir.filePath(QStringLiteral("data"));
         const QString model = dataPath(QStringLiteral("tiny-openai/model.pt"));
-        const QStringList arguments{QStringLiteral("index"), photos, QStringLiteral("--model"), model,
-                                    QStringLiteral("--data-dir"), data, QStringLiteral("--batch"), QStringLiteral("2"),
-                                    QStringLiteral("--exact")};
+        const QStringList arguments{
+            QStringLiteral("index"),      photos, QStringLiteral("--model"), model,
+            QStringLiteral("--data-dir"), data,   QStringLiteral("--batch"), QStringLiteral("2"),
+            QStringLiteral("--exact")};
         QProcess indexer;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("XDG_CACHE_HOME"), dir.filePath(QStringLiteral("xdg-cache")));
@@ -502,11 +513,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("command");
         QTest::addColumn<QString>("option");
         QTest::addColumn<QString>("value");
-        QTest::newRow("letter") << "bench" << "--batches" << "1,x";
-        QTest::newRow("zero") << "bench" << "--batches" << "0";
-        QTest::newRow("negative") << "bench-search" << "--rows" << "10,-5";
-        QTest::newRow("fraction") << "bench-search" << "--rows" << "1.5";
-        QTest::newRow("overflow") << "bench-search" << "--rows" << "99999999999999999999";
+        QTest::newRow("letter") << "bench"
+                                << "--batches"
+                                << "1,x";
+        QTest::newRow("zero") << "bench"
+                              << "--batches"
+                              << "0";
+        QTest::newRow("negative") << "bench-search"
+                                  << "--rows"
+                                  << "10,-5";
+        QTest::newRow("fraction") << "bench-search"
+                                  << "--rows"
+                                  << "1.5";
+        QTest::newRow("overflow") << "bench-search"
+                                  << "--rows"
+                                  << "99999999999999999999";
     }
 
     void benchRejectsBadLists()

@@ -3,15 +3,15 @@
 // (re-encoded, resized, re-saved as PNG and HEIC, a shifted "burst" frame) are grouped with their originals, and the
 // fixture's different photos of the same class (same color and shape, so nearly the same embedding for this model)
 // are not. The measured cosines and hash distances are printed: they are what the defaults were chosen from.
+#include "core/duplicates/duplicatefinder.h"
 #include "clirunner.h"
+#include "core/decode/imagedecoder.h"
+#include "core/duplicates/imagefingerprint.h"
+#include "core/store/filehash.h"
+#include "core/store/librarydatabase.h"
 #include "fixturedata.h"
 #include "heifwriter.h"
 #include "testfiles.h"
-#include "core/duplicates/duplicatefinder.h"
-#include "core/duplicates/imagefingerprint.h"
-#include "core/decode/imagedecoder.h"
-#include "core/store/filehash.h"
-#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QPainter>
@@ -101,8 +101,9 @@ private Q_SLOTS:
         QString error;
         QVERIFY(save(QStringLiteral("img_0003 q60.jpg"), encodeJpeg(source("img_0003.jpg"), 60), later));
         QVERIFY(save(QStringLiteral("img_0008 q80.jpg"), encodeJpeg(source("img_0008.jpg"), 80), later));
-        const QImage half = source("img_0010.jpg").scaled(source("img_0010.jpg").size() / 2, Qt::IgnoreAspectRatio,
-                                                          Qt::SmoothTransformation);
+        const QImage half =
+            source("img_0010.jpg")
+                .scaled(source("img_0010.jpg").size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
         // Smaller but older: the larger original is still the one to keep.
         QVERIFY(save(QStringLiteral("img_0010 half.jpg"), encodeJpeg(half, 90), old.addYears(-1)));
         QByteArray png;
@@ -112,15 +113,17 @@ private Q_SLOTS:
             QVERIFY(source("img_0020.jpg").save(&buffer, "PNG"));
         }
         QVERIFY(save(QStringLiteral("img_0020.png"), png, later));
-        QVERIFY(save(QStringLiteral("img_0030.heic"), encodeHeif(source("img_0030.jpg"), false, 80, 1, {}, &error),
-                     later));
+        QVERIFY(
+            save(QStringLiteral("img_0030.heic"), encodeHeif(source("img_0030.jpg"), false, 80, 1, {}, &error), later));
         QVERIFY(save(QStringLiteral("img_0040 q75.jpg"), encodeJpeg(source("img_0040.jpg"), 75), later));
         QVERIFY(save(QStringLiteral("img_0040 small.jpg"),
-                     encodeJpeg(source("img_0040.jpg").scaled(source("img_0040.jpg").size() * 0.7,
-                                                             Qt::IgnoreAspectRatio, Qt::SmoothTransformation), 85),
+                     encodeJpeg(source("img_0040.jpg")
+                                    .scaled(source("img_0040.jpg").size() * 0.7, Qt::IgnoreAspectRatio,
+                                            Qt::SmoothTransformation),
+                                85),
                      later));
-        QVERIFY(save(QStringLiteral("img_0050 burst.jpg"), encodeJpeg(shifted(source("img_0050.jpg"), 3, 2), 92),
-                     later));
+        QVERIFY(
+            save(QStringLiteral("img_0050 burst.jpg"), encodeJpeg(shifted(source("img_0050.jpg"), 3, 2), 92), later));
         m_planted = {
             {QStringLiteral("img_0008.jpg"), {QStringLiteral("copies/img_0008 q80.jpg")}},
             {QStringLiteral("img_0010.jpg"), {QStringLiteral("copies/img_0010 half.jpg")}},
@@ -154,9 +157,9 @@ private Q_SLOTS:
         QStringList paths;
         std::vector<float> matrix;
         int dim = 0;
-        QVERIFY2(database->loadEmbeddings(QFileInfo(m_photos).canonicalFilePath(), m_modelId, &paths, &matrix, &dim,
-                                          &error),
-                 qPrintable(error));
+        QVERIFY2(
+            database->loadEmbeddings(QFileInfo(m_photos).canonicalFilePath(), m_modelId, &paths, &matrix, &dim, &error),
+            qPrintable(error));
         QCOMPARE(paths.size(), 104);
         const auto cosine = [&](const QString &a, const QString &b) {
             const float *x = matrix.data() + size_t(paths.indexOf(a)) * size_t(dim);
@@ -346,15 +349,15 @@ private Q_SLOTS:
         const QString big = folder + QStringLiteral("/big.jpg");
         const QString half = folder + QStringLiteral("/big half.jpg");
         QVERIFY(writeBytes(big, encodeJpeg(large, 90)));
-        QVERIFY(writeBytes(half, encodeJpeg(large.scaled(large.size() / 2, Qt::IgnoreAspectRatio,
-                                                         Qt::SmoothTransformation), 90)));
+        QVERIFY(writeBytes(
+            half, encodeJpeg(large.scaled(large.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), 90)));
         QVERIFY(setModified(big, QDateTime(QDate(2022, 6, 1), QTime(9, 0))));
         QVERIFY(setModified(half, QDateTime(QDate(2020, 6, 1), QTime(9, 0))));
         const QString dataDir = m_dir.filePath(QStringLiteral("data-reduced"));
-        const CliRun index = runCli({QStringLiteral("index"), folder, QStringLiteral("--model"),
-                                     fixture(QStringLiteral("model.pt")), QStringLiteral("--data-dir"), dataDir,
-                                     QStringLiteral("--device"), QStringLiteral("cpu")},
-                                    QProcessEnvironment::systemEnvironment());
+        const CliRun index =
+            runCli({QStringLiteral("index"), folder, QStringLiteral("--model"), fixture(QStringLiteral("model.pt")),
+                    QStringLiteral("--data-dir"), dataDir, QStringLiteral("--device"), QStringLiteral("cpu")},
+                   QProcessEnvironment::systemEnvironment());
         QVERIFY2(index.exitCode == 0, index.err.constData());
 
         const DuplicateReport report = findDuplicates(databasePathIn(dataDir), folder, m_modelId);

@@ -62,9 +62,9 @@ private Q_SLOTS:
         const QImage circle(fixture(QStringLiteral("images/img_0007.jpg")));
         QVERIFY(writeBytes(m_photos + QStringLiteral("/circle copy.jpg"), encodeJpeg(circle, 85)));
         const QImage square(fixture(QStringLiteral("images/img_0022.jpg")));
-        QVERIFY(writeBytes(m_photos + QStringLiteral("/square small.jpg"),
-                           encodeJpeg(square.scaled(square.size() * 0.6, Qt::IgnoreAspectRatio,
-                                                    Qt::SmoothTransformation), 90)));
+        QVERIFY(writeBytes(
+            m_photos + QStringLiteral("/square small.jpg"),
+            encodeJpeg(square.scaled(square.size() * 0.6, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), 90)));
         const CliRun index =
             run({QStringLiteral("index"), m_photos, QStringLiteral("--device"), QStringLiteral("cpu")});
         QVERIFY2(index.exitCode == 0, index.err.constData());
@@ -113,8 +113,8 @@ private Q_SLOTS:
 
     void text()
     {
-        const CliRun result = run({QStringLiteral("duplicates"), m_photos, QStringLiteral("--threshold"),
-                                   QStringLiteral("0.95")});
+        const CliRun result =
+            run({QStringLiteral("duplicates"), m_photos, QStringLiteral("--threshold"), QStringLiteral("0.95")});
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const QList<QByteArray> lines = result.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6); // two groups: a header and two photos each

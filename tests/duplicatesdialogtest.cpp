@@ -260,22 +260,24 @@ private Q_SLOTS:
         for (int row = 0; row < model->rowCount(); ++row) {
             const QModelIndex index = model->index(row);
             const bool original = m_planted.contains(QFileInfo(model->pathOfRow(row)).fileName())
-                && !model->pathOfRow(row).contains(QLatin1String("/copies/"));
+                                  && !model->pathOfRow(row).contains(QLatin1String("/copies/"));
             QCOMPARE(index.data(DuplicatesModel::SuggestedRole).toBool(), original);
             QCOMPARE(index.data(DuplicatesModel::MarkedRole).toBool(), !original);
             const QString pathOfRow = model->pathOfRow(row);
             const QSize size = QImage(pathOfRow).size();
             QCOMPARE(index.data(DuplicatesModel::FactsRole).toString(),
-                     QStringLiteral("%1 × %2 · %3").arg(size.width()).arg(size.height())
+                     QStringLiteral("%1 × %2 · %3")
+                         .arg(size.width())
+                         .arg(size.height())
                          .arg(dataSize(QFileInfo(pathOfRow).size())));
             QVERIFY(index.data(Qt::ToolTipRole).toString().contains(QFileInfo(pathOfRow).absolutePath()));
             // The card names the folder relative to the one searched.
-            QCOMPARE(index.data(DuplicatesModel::FolderRole).toString(),
-                     QFileInfo(pathOfRow).absolutePath() == m_photos ? QStringLiteral("photos")
-                                                                     : QStringLiteral("copies"));
+            QCOMPARE(index.data(DuplicatesModel::FolderRole).toString(), QFileInfo(pathOfRow).absolutePath() == m_photos
+                                                                             ? QStringLiteral("photos")
+                                                                             : QStringLiteral("copies"));
         }
-        QCOMPARE(dialog->summary(), QStringLiteral("4 groups · 5 duplicates · %1 to free").arg(dataSize(
-                                        bytesOf(copies()))));
+        QCOMPARE(dialog->summary(),
+                 QStringLiteral("4 groups · 5 duplicates · %1 to free").arg(dataSize(bytesOf(copies()))));
         // The cards paint, thumbnails and all, without a crash; the thumbnails arrive.
         DuplicatesView *view = dialog->view();
         const QSize photo = QImage(model->pathOfRow(0)).size();
@@ -336,8 +338,8 @@ private Q_SLOTS:
         view->selectionModel()->clearSelection();
         QTest::keyClick(view, Qt::Key_Delete);
         QVERIFY(model->isMarked(copy));
-        QCOMPARE(dialog->summary(), QStringLiteral("4 groups · 5 duplicates · %1 to free").arg(dataSize(
-                                        bytesOf(copies()))));
+        QCOMPARE(dialog->summary(),
+                 QStringLiteral("4 groups · 5 duplicates · %1 to free").arg(dataSize(bytesOf(copies()))));
     }
 
     void cancellingTheConfirmationMovesNothing()
@@ -357,9 +359,8 @@ private Q_SLOTS:
         for (const QString &copy : copies()) {
             QVERIFY2(QFileInfo::exists(copy), qPrintable(copy));
         }
-        QVERIFY(!QFileInfo::exists(m_trash + QStringLiteral("/files")) || QDir(m_trash + QStringLiteral("/files"))
-                                                                               .isEmpty(QDir::AllEntries
-                                                                                        | QDir::NoDotAndDotDot));
+        QVERIFY(!QFileInfo::exists(m_trash + QStringLiteral("/files"))
+                || QDir(m_trash + QStringLiteral("/files")).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot));
         QCOMPARE(dialog->model()->rowCount(), 4 + 5);
         QVERIFY(dialog->trashButton()->isEnabled());
     }
@@ -438,8 +439,7 @@ private Q_SLOTS:
         // Gone from the groups (every group is resolved), with a note of what moved; and from the browse view.
         QCOMPARE(dialog->model()->rowCount(), 0);
         QCOMPARE(dialog->stateText(), QStringLiteral("No duplicates left in photos."));
-        QCOMPARE(dialog->messageBar()->text(),
-                 QStringLiteral("Moved 5 files (%1) to the trash.").arg(dataSize(bytes)));
+        QCOMPARE(dialog->messageBar()->text(), QStringLiteral("Moved 5 files (%1) to the trash.").arg(dataSize(bytes)));
         QVERIFY(!dialog->trashButton()->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->browseView()->model()->rowCount(), 96, kTimeoutMs);
     }

@@ -8,8 +8,8 @@
 #include <QtTest>
 
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 using namespace clipfind::clip;
@@ -80,10 +80,14 @@ void compareWithBruteForce(const TopKResult &result, const std::vector<double> &
         const ScoredRow &hit = result.hits[i];
         QVERIFY(hit.row >= 0 && hit.row < int64_t(reference.size()));
         seen.push_back(hit.row);
-        if (std::fabs(hit.score - sorted[i]) > tolerance || std::fabs(hit.score - reference[size_t(hit.row)]) > tolerance) {
+        if (std::fabs(hit.score - sorted[i]) > tolerance
+            || std::fabs(hit.score - reference[size_t(hit.row)]) > tolerance) {
             QFAIL(qPrintable(QStringLiteral("hit %1: row %2 score %3, its reference %4, reference rank score %5")
-                                 .arg(i).arg(hit.row).arg(double(hit.score), 0, 'g', 9)
-                                 .arg(reference[size_t(hit.row)], 0, 'g', 9).arg(sorted[i], 0, 'g', 9)));
+                                 .arg(i)
+                                 .arg(hit.row)
+                                 .arg(double(hit.score), 0, 'g', 9)
+                                 .arg(reference[size_t(hit.row)], 0, 'g', 9)
+                                 .arg(sorted[i], 0, 'g', 9)));
         }
     }
     std::sort(seen.begin(), seen.end());
@@ -111,10 +115,7 @@ class EmbeddingMatrixTest : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void cleanup()
-    {
-        kernels::setSimdEnabled(true);
-    }
+    void cleanup() { kernels::setSimdEnabled(true); }
 
     void topKMatchesBruteForce_data()
     {
@@ -125,12 +126,14 @@ private Q_SLOTS:
         QTest::addColumn<bool>("simd");
         // Row counts off the 4-row blocks and the 4096-row scan blocks, dims off the 32-code registers and the
         // 8-float rescoring vectors, a matrix large enough to scan on two threads.
-        const std::vector<std::pair<int, int>> shapes{{1, 64}, {3, 37}, {5, 512}, {31, 33}, {100, 64},
-                                                      {1000, 100}, {4099, 512}, {40001, 64}};
+        const std::vector<std::pair<int, int>> shapes{{1, 64},   {3, 37},     {5, 512},    {31, 33},
+                                                      {100, 64}, {1000, 100}, {4099, 512}, {40001, 64}};
         for (const auto &[rows, dim] : shapes) {
             for (const int precision : {int(RowPrecision::Float16), int(RowPrecision::Float32)}) {
                 for (const bool simd : {true, false}) {
-                    QTest::newRow(qPrintable(QStringLiteral("quantized %1x%2 %3 %4").arg(rows).arg(dim)
+                    QTest::newRow(qPrintable(QStringLiteral("quantized %1x%2 %3 %4")
+                                                 .arg(rows)
+                                                 .arg(dim)
                                                  .arg(precision ? "fp32" : "fp16", simd ? "simd" : "scalar")))
                         << rows << dim << int(ScanMethod::Quantized) << precision << simd;
                 }

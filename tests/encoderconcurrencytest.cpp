@@ -4,8 +4,8 @@
 #include "fixturedata.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexer.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -23,7 +23,10 @@ struct Tag {
 class TiffBuilder
 {
 public:
-    explicit TiffBuilder(bool bigEndian) : m_big(bigEndian) {}
+    explicit TiffBuilder(bool bigEndian)
+        : m_big(bigEndian)
+    {
+    }
 
     QByteArray build(const std::vector<Tag> &ifd0, const std::vector<Tag> &exif) const
     {
@@ -123,8 +126,8 @@ private Q_SLOTS:
     {
         QFETCH(bool, bigEndian);
         QFETCH(bool, inJpeg);
-        const QByteArray tiff = TiffBuilder(bigEndian).build({{0x0132, kModified}},
-                                                             {{0x9004, kDigitized}, {0x9003, kOriginal}});
+        const QByteArray tiff =
+            TiffBuilder(bigEndian).build({{0x0132, kModified}}, {{0x9004, kDigitized}, {0x9003, kOriginal}});
         const QDateTime taken = exifDateTaken(inJpeg ? jpegWith(tiff) : tiff);
         QCOMPARE(taken, QDateTime(QDate(2021, 7, 4), QTime(18, 30, 5), Qt::LocalTime));
     }
@@ -144,8 +147,9 @@ private Q_SLOTS:
         const QDateTime modified(QDate(2024, 12, 31), QTime(23, 59, 59), Qt::LocalTime);
         TiffBuilder le(false);
         QCOMPARE(exifDateTaken(le.build({{0x0132, kModified}}, {{0x9004, kDigitized}})), digitized);
-        QCOMPARE(exifDateTaken(le.build({{0x0132, kModified}}, {{0x9003, "0000:00:00 00:00:00"}, {0x9004, kDigitized}})),
-                 digitized);
+        QCOMPARE(
+            exifDateTaken(le.build({{0x0132, kModified}}, {{0x9003, "0000:00:00 00:00:00"}, {0x9004, kDigitized}})),
+            digitized);
         QCOMPARE(exifDateTaken(le.build({{0x0132, kModified}}, {{0x9003, "                   "}})), modified);
         QVERIFY(!exifDateTaken(le.build({}, {{0x9003, "2021:13:40 25:61:00"}})).isValid());
         QVERIFY(!exifDateTaken(le.build({}, {{0x010f, "Camera maker"}})).isValid());
@@ -203,9 +207,11 @@ private Q_SLOTS:
     void readsTheDateFromAFile()
     {
         QTemporaryDir dir;
-        const QByteArray original = test::readBytes(test::dataPath(QStringLiteral("images/portrait_exif6_1600x1200.jpg")));
+        const QByteArray original =
+            test::readBytes(test::dataPath(QStringLiteral("images/portrait_exif6_1600x1200.jpg")));
         QVERIFY(original.startsWith("\xFF\xD8"));
-        const QByteArray app1 = jpegWith(TiffBuilder(true).build({}, {{0x9003, kOriginal}})).mid(2 + 18); // our APP1 + SOS
+        const QByteArray app1 =
+            jpegWith(TiffBuilder(true).build({}, {{0x9003, kOriginal}})).mid(2 + 18); // our APP1 + SOS
         const QByteArray dated = original.left(2) + app1.left(app1.size() - 8) + original.mid(2);
         const QString path = dir.filePath(QStringLiteral("dated.jpg"));
         QVERIFY(test::writeBytes(path, dated));

@@ -96,7 +96,7 @@ private Q_SLOTS:
     void jpegWalkReachesTheScan()
     {
         const QByteArray jpeg = QByteArray("\xFF\xD8", 2) + segment(0xE0, "JFIF") + QByteArray("\xFF\xFF", 2) // fill
-                                + QByteArray("\xFF\xD0", 2)                                               // RST0
+                                + QByteArray("\xFF\xD0", 2)                                                   // RST0
                                 + segment(0xE1, QByteArray("Exif\0\0II", 8)) + segment(0xC0, QByteArray(15, '\x01'))
                                 + QByteArray("\xFF\xDA\x00\x02\x12\x34\xFF\xD9", 8);
         const Walk w = walk(jpeg);
@@ -142,10 +142,10 @@ private Q_SLOTS:
         for (const bool bigEndian : {false, true}) {
             // After the 2 + 4 * 12 + 4 bytes of the IFD at 8, the long ASCII value starts at 62.
             const QByteArray bytes = tiff(bigEndian,
-                                          {{0x0100, 4, 1, 4000},          // LONG width
-                                           {0x0112, 3, 1, 6},             // SHORT orientation
-                                           {0x0132, 2, 20, 62},           // ASCII, 20 bytes at 62
-                                           {0x8769, 4, 1, 1234}},         // pointer
+                                          {{0x0100, 4, 1, 4000},  // LONG width
+                                           {0x0112, 3, 1, 6},     // SHORT orientation
+                                           {0x0132, 2, 20, 62},   // ASCII, 20 bytes at 62
+                                           {0x8769, 4, 1, 1234}}, // pointer
                                           QByteArray("2021:07:04 18:30:05\0", 20));
             const TiffReader reader{ByteView(bytes)};
             QVERIFY(reader.isValid());
@@ -161,9 +161,9 @@ private Q_SLOTS:
             const auto date = reader.find(8, 0x0132);
             QVERIFY(date);
             QCOMPARE(reader.ascii(*date, 64), std::optional<QByteArray>("2021:07:04 18:30:05"));
-            QVERIFY(!reader.ascii(*date, 19)); // longer than allowed
-            QVERIFY(!reader.number(*date));     // text is no number
-            QVERIFY(!reader.find(8, 0x0101));   // absent
+            QVERIFY(!reader.ascii(*date, 19));   // longer than allowed
+            QVERIFY(!reader.number(*date));      // text is no number
+            QVERIFY(!reader.find(8, 0x0101));    // absent
             QVERIFY(!reader.find(1234, 0x0100)); // an IFD outside the bytes
         }
     }

@@ -4,8 +4,8 @@
 // Test support: reading the reference fixtures (tests/data, made with the original OpenAI CLIP code) and
 // comparing feature rows with the fixture README's tolerance.
 
-#include "core/clip/model/clipmodel.h"
 #include "core/clip/formats/npy.h"
+#include "core/clip/model/clipmodel.h"
 
 #include <QFile>
 #include <QHash>
@@ -86,7 +86,8 @@ inline std::vector<float> referencePixels(const QStringList &imagePaths)
     for (const QString &path : imagePaths) {
         clip::NpyArray array;
         std::string error;
-        const QString npy = dataPath(QStringLiteral("preprocessed/") + path.section(QLatin1Char('/'), -1) + QStringLiteral(".npy"));
+        const QString npy =
+            dataPath(QStringLiteral("preprocessed/") + path.section(QLatin1Char('/'), -1) + QStringLiteral(".npy"));
         if (!clip::readNpy(npy.toStdString(), &array, &error)) {
             return {};
         }
@@ -107,7 +108,8 @@ inline double relativeRowError(const float *ours, const std::vector<double> &ref
 }
 
 /// Worst relative row error of a whole matrix; -1 when the shapes differ.
-inline double worstRelativeError(const float *ours, int64_t rows, int64_t dim, const std::vector<std::vector<double>> &reference)
+inline double worstRelativeError(const float *ours, int64_t rows, int64_t dim,
+                                 const std::vector<std::vector<double>> &reference)
 {
     if (rows != static_cast<int64_t>(reference.size())) {
         return -1;
@@ -123,7 +125,8 @@ inline double worstRelativeError(const float *ours, int64_t rows, int64_t dim, c
 }
 
 /// Smallest cosine similarity between matching rows; -1 when the shapes differ.
-inline double worstCosine(const float *ours, int64_t rows, int64_t dim, const std::vector<std::vector<double>> &reference)
+inline double worstCosine(const float *ours, int64_t rows, int64_t dim,
+                          const std::vector<std::vector<double>> &reference)
 {
     if (rows != static_cast<int64_t>(reference.size())) {
         return -1;

@@ -109,11 +109,11 @@ private Q_SLOTS:
         QVERIFY(listing->error.isEmpty());
         QCOMPARE(listing->root, m_root);
         QCOMPARE(listing->scope, m_root);
-        QCOMPARE(namesOf(*listing), (QStringList{QStringLiteral("b.jpg"), QStringLiteral("d.jpg"),
-                                                 QStringLiteral("a.jpg"), QStringLiteral("c.png"),
-                                                 QStringLiteral("e.jpg")}));
-        QCOMPARE(monthsOf(*listing), (QStringList{QStringLiteral("2025-03:2"), QStringLiteral("2024-11:2"),
-                                                  QStringLiteral("2023-06:1")}));
+        QCOMPARE(namesOf(*listing),
+                 (QStringList{QStringLiteral("b.jpg"), QStringLiteral("d.jpg"), QStringLiteral("a.jpg"),
+                              QStringLiteral("c.png"), QStringLiteral("e.jpg")}));
+        QCOMPARE(monthsOf(*listing),
+                 (QStringList{QStringLiteral("2025-03:2"), QStringLiteral("2024-11:2"), QStringLiteral("2023-06:1")}));
         // The dates: EXIF where there is one, else the file time.
         QCOMPARE(listing->photos[2].dateMs, local(2024, 11, 20, 10).toMSecsSinceEpoch());
         QVERIFY(listing->photos[2].taken);

@@ -41,7 +41,7 @@ class FolderWatcherTest : public QObject
 
 private:
     QTemporaryDir *m_dir = nullptr;
-    QString m_root;  // canonical
+    QString m_root; // canonical
     FolderWatcher *m_watcher = nullptr;
 
 private Q_SLOTS:
@@ -66,10 +66,7 @@ private Q_SLOTS:
         delete m_dir;
     }
 
-    void watchesDirectoriesOnly()
-    {
-        QCOMPARE(m_watcher->watchedFolders(), QStringList({m_root, m_root + "/sub"}));
-    }
+    void watchesDirectoriesOnly() { QCOMPARE(m_watcher->watchedFolders(), QStringList({m_root, m_root + "/sub"})); }
 
     void missingRootFails()
     {
@@ -176,7 +173,7 @@ private Q_SLOTS:
         QCOMPARE(spy.at(0).at(0).toStringList(), QStringList{m_root + "/sub"});
 
         spy.clear();
-        QVERIFY(QFile::rename(m_root + "/sub/b.jpg", m_root + "/moved.jpg"));  // across folders
+        QVERIFY(QFile::rename(m_root + "/sub/b.jpg", m_root + "/moved.jpg")); // across folders
         QTRY_COMPARE_WITH_TIMEOUT(reported(spy), QStringList({m_root, m_root + "/sub"}), kTimeoutMs);
 
         spy.clear();
@@ -204,7 +201,7 @@ private Q_SLOTS:
         QSignalSpy spy(m_watcher, &FolderWatcher::foldersChanged);
         makeFile(m_root + "/before-stop.jpg");
         QTest::qWait(50);
-        m_watcher->stop();  // also drops the change still waiting for its quiet period
+        m_watcher->stop(); // also drops the change still waiting for its quiet period
         makeFile(m_root + "/after-stop.jpg");
         QTest::qWait(1200);
         QCOMPARE(spy.count(), 0);

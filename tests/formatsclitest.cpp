@@ -37,17 +37,14 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-    }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void indexCountsHeifAndRawAsIndexed()
     {
         const QString photos = m_dir.filePath(QStringLiteral("photos"));
         QVERIFY(QDir().mkpath(photos));
-        QVERIFY(writeBytes(photos + QStringLiteral("/rotated.heic"),
-                           heif(QStringLiteral("odd_1001x667.jpg"), false, 6)));
+        QVERIFY(
+            writeBytes(photos + QStringLiteral("/rotated.heic"), heif(QStringLiteral("odd_1001x667.jpg"), false, 6)));
         QVERIFY(writeBytes(photos + QStringLiteral("/gray.avif"), heif(QStringLiteral("gray_800x600.jpg"), true, 1)));
         DngSpec spec;
         spec.image = QImage(dataPath(QStringLiteral("images/landscape_2000x1500.jpg"))).scaled(400, 300);
@@ -61,9 +58,9 @@ private Q_SLOTS:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         const QString cacheHome = m_dir.filePath(QStringLiteral("xdg-cache"));
         environment.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
-        const QStringList common{QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+        const QStringList common{QStringLiteral("--model"),    dataPath(QStringLiteral("tiny-openai/model.pt")),
                                  QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data")),
-                                 QStringLiteral("--device"), QStringLiteral("cpu")};
+                                 QStringLiteral("--device"),   QStringLiteral("cpu")};
         const CliRun run = runCli(QStringList{QStringLiteral("index"), photos} + common, environment);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject out = QJsonDocument::fromJson(run.out).object();

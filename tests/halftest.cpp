@@ -106,9 +106,9 @@ private Q_SLOTS:
         QCOMPARE(floatToHalf(std::ldexp(1.0f, -25)), uint16_t(0x0000)); // tie, rounds to even = 0
         QCOMPARE(floatToHalf(-std::ldexp(1.0f, -25)), uint16_t(0x8000));
         QCOMPARE(floatToHalf(std::ldexp(1.5f, -25)), uint16_t(0x0001));
-        QCOMPARE(floatToHalf(std::ldexp(3.0f, -25)), uint16_t(0x0002)); // tie between 1 and 2 ulps: even = 2
-        QCOMPARE(floatToHalf(std::ldexp(5.0f, -25)), uint16_t(0x0002)); // tie between 2 and 3 ulps: even = 2
-        QCOMPARE(floatToHalf(std::ldexp(1.0f, -14)), uint16_t(0x0400));  // smallest normal
+        QCOMPARE(floatToHalf(std::ldexp(3.0f, -25)), uint16_t(0x0002));    // tie between 1 and 2 ulps: even = 2
+        QCOMPARE(floatToHalf(std::ldexp(5.0f, -25)), uint16_t(0x0002));    // tie between 2 and 3 ulps: even = 2
+        QCOMPARE(floatToHalf(std::ldexp(1.0f, -14)), uint16_t(0x0400));    // smallest normal
         QCOMPARE(floatToHalf(std::ldexp(1023.0f, -24)), uint16_t(0x03ff)); // largest subnormal
         QCOMPARE(floatToHalf(std::ldexp(2047.0f, -25)), uint16_t(0x0400)); // tie, rounds up into the normals
         QCOMPARE(floatToHalf(std::numeric_limits<float>::denorm_min()), uint16_t(0x0000));
@@ -120,9 +120,9 @@ private Q_SLOTS:
         QCOMPARE(floatToHalf(std::numeric_limits<float>::infinity()), uint16_t(0x7c00));
         QCOMPARE(floatToHalf(-std::numeric_limits<float>::infinity()), uint16_t(0xfc00));
         QCOMPARE(floatToHalf(std::numeric_limits<float>::quiet_NaN()), uint16_t(0x7e00));
-        QCOMPARE(floatToHalf(floatOf(0xffc00000u)), uint16_t(0xfe00));          // negative quiet NaN
-        QCOMPARE(floatToHalf(floatOf(0x7f800001u)), uint16_t(0x7e00));          // signalling NaN comes out quiet
-        QCOMPARE(floatToHalf(floatOf(0x7fbfe000u)), uint16_t(0x7fff));          // top payload bits kept
+        QCOMPARE(floatToHalf(floatOf(0xffc00000u)), uint16_t(0xfe00)); // negative quiet NaN
+        QCOMPARE(floatToHalf(floatOf(0x7f800001u)), uint16_t(0x7e00)); // signalling NaN comes out quiet
+        QCOMPARE(floatToHalf(floatOf(0x7fbfe000u)), uint16_t(0x7fff)); // top payload bits kept
         QCOMPARE(halfToFloat(0x0001), std::ldexp(1.0f, -24));
         QCOMPARE(halfToFloat(0x03ff), std::ldexp(1023.0f, -24));
         QCOMPARE(halfToFloat(0x0400), std::ldexp(1.0f, -14));

@@ -3,12 +3,12 @@
 // aom) with every orientation written as irot/imir boxes; their model input is compared with the fixture's reference
 // model input (tests/data/preprocessed, made with OpenAI's CLIP code) within a lossy-codec tolerance. Also: the EXIF
 // orientation is not applied on top of irot/imir, the EXIF date is read, broken files give one-line errors.
-#include "heifwriter.h"
-#include "testfiles.h"
 #include "core/clip/formats/npy.h"
 #include "core/decode/exifdate.h"
 #include "core/decode/imagedecoder.h"
 #include "core/decode/imagepreprocessor.h"
+#include "heifwriter.h"
+#include "testfiles.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -70,8 +70,8 @@ private:
     {
         const QImage upright(imagePath(file)); // Qt's own decoder: independent of ours
         QString error;
-        const QByteArray bytes = encodeHeif(storedForOrientation(upright, orientation), avif, 90, orientation, exif,
-                                            &error);
+        const QByteArray bytes =
+            encodeHeif(storedForOrientation(upright, orientation), avif, 90, orientation, exif, &error);
         if (bytes.isEmpty()) {
             qWarning("%s", qPrintable(error));
         }
@@ -79,10 +79,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-    }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void modelInputMatchesSource_data()
     {

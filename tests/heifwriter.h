@@ -43,9 +43,9 @@ inline QByteArray encodeHeif(const QImage &stored, bool avif, int quality, int o
         heif_encoder_set_parameter_string(encoder.get(), "preset", "ultrafast"); // x265's default is slow here
     }
     heif_image *rawImage = nullptr;
-    if (!check(heif_image_create(rgb.width(), rgb.height(), heif_colorspace_RGB, heif_chroma_interleaved_RGB,
-                                 &rawImage),
-               "image")) {
+    if (!check(
+            heif_image_create(rgb.width(), rgb.height(), heif_colorspace_RGB, heif_chroma_interleaved_RGB, &rawImage),
+            "image")) {
         return {};
     }
     std::unique_ptr<heif_image, void (*)(const heif_image *)> image(rawImage, heif_image_release);
@@ -70,7 +70,7 @@ inline QByteArray encodeHeif(const QImage &stored, bool avif, int quality, int o
         return {};
     }
     std::unique_ptr<heif_image_handle, void (*)(const heif_image_handle *)> handleOwner(handle,
-                                                                                         heif_image_handle_release);
+                                                                                        heif_image_handle_release);
     if (!exif.isEmpty()
         && !check(heif_context_add_exif_metadata(context.get(), handle, exif.constData(), int(exif.size())), "exif")) {
         return {};

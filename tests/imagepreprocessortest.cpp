@@ -2,10 +2,10 @@
 // The image pipeline (decode, EXIF orientation, RGB, Pillow-exact resize, crop, normalize) against the
 // reference model inputs in tests/data/preprocessed (made with OpenAI's CLIP code, see tests/data/README.md),
 // plus decoder behaviour on orientations, pixel formats and bad files.
-#include "testfiles.h"
+#include "core/decode/imagepreprocessor.h"
 #include "core/clip/formats/npy.h"
 #include "core/decode/imagedecoder.h"
-#include "core/decode/imagepreprocessor.h"
+#include "testfiles.h"
 
 #include <QBuffer>
 #include <QDir>
@@ -28,8 +28,6 @@ QString imagesDir()
 {
     return QStringLiteral(CLIPFIND_TEST_DATA "/images");
 }
-
-
 
 quint32 crc32(const QByteArray &data)
 {
@@ -58,11 +56,11 @@ QByteArray pngChunk(const QByteArray &type, const QByteArray &payload)
 QByteArray littleEndianExif(int orientation)
 {
     QByteArray tiff("II*\0\x08\0\0\0", 8);
-    tiff += QByteArray("\x01\0", 2);                                        // one IFD entry
-    tiff += QByteArray("\x12\x01\x03\0\x01\0\0\0", 8);                      // 0x0112 SHORT x1
+    tiff += QByteArray("\x01\0", 2);                   // one IFD entry
+    tiff += QByteArray("\x12\x01\x03\0\x01\0\0\0", 8); // 0x0112 SHORT x1
     tiff += char(orientation);
     tiff += QByteArray(3, '\0');
-    tiff += QByteArray(4, '\0');                                            // no next IFD
+    tiff += QByteArray(4, '\0'); // no next IFD
     return tiff;
 }
 
@@ -80,16 +78,30 @@ QByteArray encodeTiff(const QImage &stored, int orientation)
 {
     const QImage rgb = stored.convertToFormat(QImage::Format_RGB888);
     QByteArray out("II*\0\x08\0\0\0", 8);
-    const auto put16 = [&out](quint32 v) { out += char(v & 0xFF); out += char((v >> 8) & 0xFF); };
-    const auto put32 = [&](quint32 v) { put16(v & 0xFFFF); put16(v >> 16); };
+    const auto put16 = [&out](quint32 v) {
+        out += char(v & 0xFF);
+        out += char((v >> 8) & 0xFF);
+    };
+    const auto put32 = [&](quint32 v) {
+        put16(v & 0xFFFF);
+        put16(v >> 16);
+    };
     const quint32 entries = 11;
     const quint32 bitsOffset = 8 + 2 + entries * 12 + 4;
     const quint32 dataOffset = bitsOffset + 6;
     const quint32 dataSize = quint32(rgb.width() * rgb.height() * 3);
     const quint32 tags[entries][3] = {// tag, type (3 SHORT, 4 LONG), value
-        {256, 3, quint32(rgb.width())}, {257, 3, quint32(rgb.height())}, {258, 3, bitsOffset}, {259, 3, 1},
-        {262, 3, 2}, {273, 4, dataOffset}, {274, 3, quint32(orientation)}, {277, 3, 3},
-        {278, 3, quint32(rgb.height())}, {279, 4, dataSize}, {284, 3, 1}};
+                                      {256, 3, quint32(rgb.width())},
+                                      {257, 3, quint32(rgb.height())},
+                                      {258, 3, bitsOffset},
+                                      {259, 3, 1},
+                                      {262, 3, 2},
+                                      {273, 4, dataOffset},
+                                      {274, 3, quint32(orientation)},
+                                      {277, 3, 3},
+                                      {278, 3, quint32(rgb.height())},
+                                      {279, 4, dataSize},
+                                      {284, 3, 1}};
     put16(entries);
     for (const auto &tag : tags) {
         put16(tag[0]);
@@ -255,7 +267,8 @@ private Q_SLOTS:
         const int idat = png.indexOf("IDAT") - 4;
         QVERIFY(idat > 8);
         for (int orientation = 1; orientation <= 8; ++orientation) {
-            const QByteArray withExif = png.left(idat) + pngChunk("eXIf", littleEndianExif(orientation)) + png.mid(idat);
+            const QByteArray withExif =
+                png.left(idat) + pngChunk("eXIf", littleEndianExif(orientation)) + png.mid(idat);
             const DecodedImage decoded = decodeImageData(withExif, QStringLiteral("exif.png"));
             QVERIFY2(decoded.ok(), qPrintable(decoded.error));
             QCOMPARE(decoded.exifOrientation, orientation);
@@ -289,7 +302,8 @@ private Q_SLOTS:
         const QByteArray gif(
             "\x47\x49\x46\x38\x39\x61\x06\x00\x04\x00\x81\x00\x00\xc8\x64\x32\x0a\x14\x1e\x01\x02\x03\x00\x00"
             "\x00\x21\xf9\x04\x01\x00\x00\x00\x00\x2c\x00\x00\x00\x00\x06\x00\x04\x00\x00\x08\x11\x00\x05\x00"
-            "\x00\x10\xa0\xe0\x40\x82\x06\x07\x16\x0c\x70\x70\x61\x40\x00\x3b", 64);
+            "\x00\x10\xa0\xe0\x40\x82\x06\x07\x16\x0c\x70\x70\x61\x40\x00\x3b",
+            64);
         const DecodedImage decoded = decodeImageData(gif, QStringLiteral("transparent.gif"));
         QVERIFY2(decoded.ok(), qPrintable(decoded.error));
         QCOMPARE(decoded.image.size(), QSize(6, 4));
@@ -347,20 +361,26 @@ private Q_SLOTS:
             state = state * 1664525u + 1013904223u;
             byte = char(state >> 24);
         }
-        const QByteArray bigPng = QByteArray("\x89PNG\r\n\x1A\n", 8)
-                                  + pngChunk("IHDR", bigEndian32(30000) + bigEndian32(20000) + QByteArray("\x08\x02\0\0\0", 5));
+        const QByteArray bigPng =
+            QByteArray("\x89PNG\r\n\x1A\n", 8)
+            + pngChunk("IHDR", bigEndian32(30000) + bigEndian32(20000) + QByteArray("\x08\x02\0\0\0", 5));
         const QList<Case> cases = {
             {QStringLiteral("empty.jpg"), [](const QString &p) { return writeBytes(p, {}); }, QStringLiteral("empty")},
             {QStringLiteral("half.jpg"), [&](const QString &p) { return writeBytes(p, jpeg.left(jpeg.size() / 2)); },
              QStringLiteral("truncated")},
             {QStringLiteral("header only.jpg"), [&](const QString &p) { return writeBytes(p, jpeg.left(300)); },
              QStringLiteral("truncated")},
-            {QStringLiteral("noise.jpg"), [&](const QString &p) { return writeBytes(p, noise); }, QStringLiteral("not a supported image")},
+            {QStringLiteral("noise.jpg"), [&](const QString &p) { return writeBytes(p, noise); },
+             QStringLiteral("not a supported image")},
             {QStringLiteral("missing.jpg"), [](const QString &) { return true; }, QStringLiteral("not found")},
-            {QStringLiteral("folder.jpg"), [](const QString &p) { return QDir().mkdir(p); }, QStringLiteral("directory")},
-            {QStringLiteral("bomb.png"), [&](const QString &p) { return writeBytes(p, bigPng); }, QStringLiteral("too large")},
+            {QStringLiteral("folder.jpg"), [](const QString &p) { return QDir().mkdir(p); },
+             QStringLiteral("directory")},
+            {QStringLiteral("bomb.png"), [&](const QString &p) { return writeBytes(p, bigPng); },
+             QStringLiteral("too large")},
             {QStringLiteral("anim.webp"), // VP8X header with the animation flag, 2x2 (Pillow save_all=True)
-             [](const QString &p) { return writeBytes(p, QByteArray("RIFF\x84\0\0\0WEBPVP8X\x0a\0\0\0\x02\0\0\0\x01\0\0\x01\0\0", 30)); },
+             [](const QString &p) {
+                 return writeBytes(p, QByteArray("RIFF\x84\0\0\0WEBPVP8X\x0a\0\0\0\x02\0\0\0\x01\0\0\x01\0\0", 30));
+             },
              QStringLiteral("animated")},
         };
         for (const Case &c : cases) {

@@ -6,9 +6,9 @@
 #include "testfiles.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexcontrol.h"
 #include "core/index/indexer.h"
+#include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
@@ -87,7 +87,8 @@ private Q_SLOTS:
         const QString photos = QFileInfo(dir.filePath(QStringLiteral("photos"))).absoluteFilePath();
         QVERIFY(QDir().mkpath(photos + QStringLiteral("/sub")));
         for (const char *name : kPhotos) {
-            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name), photos + QLatin1String("/sub/") + QLatin1String(name)));
+            QVERIFY(QFile::copy(dataPath(QStringLiteral("images/")) + QLatin1String(name),
+                                photos + QLatin1String("/sub/") + QLatin1String(name)));
         }
         QVERIFY(writeBytes(photos + QStringLiteral("/empty.jpg"), {}));
         QVERIFY(writeBytes(photos + QStringLiteral("/notes.jpg"), "these are not pixels"));
@@ -122,7 +123,8 @@ private Q_SLOTS:
             const int row = referenceRow(expected, QFileInfo(paths[i]).fileName());
             QVERIFY(row >= 0);
             // Stored as fp16: 1e-3 relative.
-            const double relative = relativeRowError(matrix.data() + size_t(i) * size_t(dim), expected.imageFeatures[size_t(row)]);
+            const double relative =
+                relativeRowError(matrix.data() + size_t(i) * size_t(dim), expected.imageFeatures[size_t(row)]);
             QVERIFY2(relative < 1e-3, qPrintable(QStringLiteral("%1: %2").arg(paths[i]).arg(relative)));
             QVERIFY(!thumbnails.load(paths[i], QFileInfo(paths[i]).lastModified().toSecsSinceEpoch()).isNull());
         }
@@ -139,7 +141,8 @@ private Q_SLOTS:
         QVERIFY(QFile::copy(dataPath(QStringLiteral("images/small_120x90.png")), modified));
         utimbuf times{1700000000, 1700000000};
         QVERIFY(utime(QFile::encodeName(modified).constData(), &times) == 0);
-        QVERIFY(QFile::rename(photos + QStringLiteral("/sub/tiff_700x500.tiff"), photos + QStringLiteral("/moved.tiff")));
+        QVERIFY(
+            QFile::rename(photos + QStringLiteral("/sub/tiff_700x500.tiff"), photos + QStringLiteral("/moved.tiff")));
         QVERIFY(QFile::remove(photos + QStringLiteral("/sub/palette_320x240.gif")));
         report = indexFolder(photos, *encoder, *cache, &thumbnails, options);
         QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
@@ -182,7 +185,8 @@ private Q_SLOTS:
         settings.dataDir = dir.filePath(QStringLiteral("data"));
         auto first = ClipEncoder::load(dataPath(QStringLiteral("tiny-openai/model.pt")), settings, &error);
         QVERIFY2(first, qPrintable(error));
-        QCOMPARE(first->sha256(), readExpected(QStringLiteral("tiny-openai")).json[QStringLiteral("sha256")].toString());
+        QCOMPARE(first->sha256(),
+                 readExpected(QStringLiteral("tiny-openai")).json[QStringLiteral("sha256")].toString());
         QVERIFY(!first->model());
         IndexReport report = indexFolder(photos, *first, *cache, nullptr, {});
         QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
@@ -274,7 +278,8 @@ private Q_SLOTS:
         hooks.control = &control;
         QSemaphore pausedOnce;
         hooks.progress = [&](const IndexProgress &p) {
-            if (p.phase == IndexProgress::Phase::Encoding && p.done >= 2 && !control.isPaused() && pausedOnce.available() == 0) {
+            if (p.phase == IndexProgress::Phase::Encoding && p.done >= 2 && !control.isPaused()
+                && pausedOnce.available() == 0) {
                 control.pause();
                 pausedOnce.release();
             }
@@ -372,11 +377,12 @@ private Q_SLOTS:
         report = indexFolder(root, *encoder, *cache, nullptr, options, hooks);
         QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
         QCOMPARE(report.indexed, 1);
-        QCOMPARE(report.removed, 3); // b/photo_1 and the two photos below c
+        QCOMPARE(report.removed, 3);   // b/photo_1 and the two photos below c
         QCOMPARE(report.unchanged, 5); // a: 3, b: 2; d and a/new were not looked at
         QCOMPARE(committedPaths, QStringList{a + QStringLiteral("/added.png")});
-        QCOMPARE(sorted(committedRemoved), sorted({b + QStringLiteral("/photo_1.png"), c + QStringLiteral("/deeper/photo_0.png"),
-                                                   c + QStringLiteral("/deeper/photo_1.png")}));
+        QCOMPARE(sorted(committedRemoved),
+                 sorted({b + QStringLiteral("/photo_1.png"), c + QStringLiteral("/deeper/photo_0.png"),
+                         c + QStringLiteral("/deeper/photo_1.png")}));
         QStringList paths;
         std::vector<float> matrix;
         int dim = 0;

@@ -70,8 +70,9 @@ private Q_SLOTS:
     void fixturesStayCloseToReference_data()
     {
         QTest::addColumn<QString>("file");
-        for (const char *file : {"landscape_2000x1500.jpg", "portrait_exif6_1600x1200.jpg", "mirrored_exif2_800x600.jpg",
-                                 "rotated_exif8_900x700.jpg", "gray_800x600.jpg", "odd_1001x667.jpg"}) {
+        for (const char *file :
+             {"landscape_2000x1500.jpg", "portrait_exif6_1600x1200.jpg", "mirrored_exif2_800x600.jpg",
+              "rotated_exif8_900x700.jpg", "gray_800x600.jpg", "odd_1001x667.jpg"}) {
             QTest::newRow(file) << QString::fromLatin1(file);
         }
     }
@@ -118,7 +119,8 @@ private Q_SLOTS:
 
     void otherFormatsAreUnchanged()
     {
-        for (const char *file : {"alpha_640x480.png", "panorama_3000x600.webp", "tiff_700x500.tiff", "palette_320x240.gif"}) {
+        for (const char *file :
+             {"alpha_640x480.png", "panorama_3000x600.webp", "tiff_700x500.tiff", "palette_320x240.gif"}) {
             const QString path = dataPath(QStringLiteral("images/") + QLatin1String(file));
             QCOMPARE(preprocessImageFileFast(path).pixels, preprocessImageFile(path).pixels);
         }

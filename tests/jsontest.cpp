@@ -22,7 +22,7 @@ std::string readFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         return {};
-}
+    }
     const QByteArray bytes = file.readAll();
     return std::string(bytes.constData(), static_cast<size_t>(bytes.size()));
 }
@@ -33,7 +33,7 @@ json::Value parseOrFail(const std::string &text)
     std::string error;
     if (!json::parse(text, &v, &error)) {
         qWarning("parse failed: %s", error.c_str());
-}
+    }
     return v;
 }
 
@@ -98,23 +98,23 @@ private Q_SLOTS:
         QCOMPARE(expected["tokens"].size(), size_t(41));
         for (const json::Value &row : expected["tokens"].array()) {
             QCOMPARE(row.size(), size_t(77));
-}
+        }
         QCOMPARE(expected["text_features"].size(), size_t(41));
         for (const json::Value &row : expected["text_features"].array()) {
             QCOMPARE(row.size(), size_t(64));
-}
+        }
         QCOMPARE(expected["images"].size(), size_t(13));
         QCOMPARE(expected["image_features"].size(), size_t(13));
         for (const json::Value &row : expected["image_features"].array()) {
             QCOMPARE(row.size(), size_t(64));
-}
+        }
         QCOMPARE(expected["config"].size(), size_t(10));
         QCOMPARE(expected["config"]["transformer_heads"].toInt(), int64_t(2));
         QCOMPARE(expected["logit_scale"].toDouble(), 2.66015625);
         const int64_t firstTokens[] = {49406, 320, 1125, 539, 320};
         for (size_t i = 0; i < 5; ++i) {
             QCOMPARE(expected["tokens"][0][i].toInt(), firstTokens[i]);
-}
+        }
         QCOMPARE(expected["texts"][17].toString(), std::string("日本語のテキスト"));
         QCOMPARE(expected["texts"][22].toString(), std::string());
     }
@@ -145,7 +145,7 @@ private Q_SLOTS:
         const QJsonArray texts = theirs[QStringLiteral("texts")].toArray();
         for (qsizetype i = 0; i < texts.size(); ++i) {
             QCOMPARE(QString::fromStdString(ours["texts"][size_t(i)].toString()), texts[i].toString());
-}
+        }
     }
 
     void roundTrip()
@@ -172,8 +172,16 @@ private Q_SLOTS:
                              "\"t\":true,\"n\":null}"));
 
         // Shortest round-trip doubles: values that %.9g or %.15g would lose survive exactly.
-        const double doubles[] = {0.1, 1.0 / 3.0, 2.6592, 1e-300, 5e-324, 1.7976931348623157e308,
-                                  -2.880815267562866, 1e21, 123456789.123456789, 0.30000000000000004};
+        const double doubles[] = {0.1,
+                                  1.0 / 3.0,
+                                  2.6592,
+                                  1e-300,
+                                  5e-324,
+                                  1.7976931348623157e308,
+                                  -2.880815267562866,
+                                  1e21,
+                                  123456789.123456789,
+                                  0.30000000000000004};
         for (double d : doubles) {
             const std::string s = json::serialize(json::Value::makeNumber(d, 0, false));
             const json::Value back = parseOrFail(s);
@@ -183,7 +191,10 @@ private Q_SLOTS:
         QCOMPARE(json::serialize(json::Value::makeNumber(0.1, 0, false)), std::string("0.1"));
         QCOMPARE(json::serialize(json::Value::makeNumber(std::nan(""), 0, false)), std::string("null"));
         // Invalid UTF-8 handed to the serializer still yields valid JSON (U+FFFD).
-        QCOMPARE(json::serialize(json::Value::makeString("a\xFF" "b")), std::string("\"a\xEF\xBF\xBD" "b\""));
+        QCOMPARE(json::serialize(json::Value::makeString("a\xFF"
+                                                         "b")),
+                 std::string("\"a\xEF\xBF\xBD"
+                             "b\""));
     }
 
     void rejectsMalformedInput_data()
@@ -212,8 +223,8 @@ private Q_SLOTS:
                                         << "expected digit after exponent sign; last read: '1e+' at offset 3";
         QTest::newRow("NaN") << QByteArray("NaN") << "invalid literal; last read: 'N' at offset 0";
         QTest::newRow("truncated literal") << QByteArray("tru") << "invalid literal; last read: 'tru' at offset 3";
-        QTest::newRow("unterminated string") << QByteArray("\"abc")
-                                             << "missing closing quote; last read: '\"abc' at offset 4";
+        QTest::newRow("unterminated string")
+            << QByteArray("\"abc") << "missing closing quote; last read: '\"abc' at offset 4";
         QTest::newRow("bad escape") << QByteArray("\"a\\x\"")
                                     << "forbidden character after backslash; last read: '\"a\\x' at offset 3";
         QTest::newRow("bad hex") << QByteArray("\"\\u12G4\"")
@@ -262,7 +273,7 @@ private Q_SLOTS:
         QVERIFY(!json::parse(text.toStdString(), &v, &error));
         QVERIFY2(QString::fromStdString(error).contains(expected), error.c_str());
         QVERIFY2(error.find('\n') == std::string::npos && error.size() < 200, error.c_str()); // one short line
-        QCOMPARE(v.toString(), std::string("untouched")); // failure leaves the output alone
+        QCOMPARE(v.toString(), std::string("untouched"));            // failure leaves the output alone
         QVERIFY(!json::parse(text.toStdString(), nullptr, nullptr)); // null out-parameters are allowed
     }
 
@@ -323,14 +334,13 @@ private Q_SLOTS:
         QCOMPARE(json::serialize(json::Value::makeArray({v[0], v[1], v[2], v[4], v[5], v[6]})),
                  std::string("[9007199254740993,9223372036854775807,-9223372036854775808,2.5,1000.0,0]"));
         QCOMPARE(parseOrFail(json::serialize(v[3])).toDouble(), 9223372036854775808.0);
-        QCOMPARE(json::serialize(json::Value::makeNumber(0, 9007199254740993LL, true)), std::string("9007199254740993"));
+        QCOMPARE(json::serialize(json::Value::makeNumber(0, 9007199254740993LL, true)),
+                 std::string("9007199254740993"));
     }
 
     void deepNesting()
     {
-        const auto nested = [](int depth) {
-            return std::string(size_t(depth), '[') + std::string(size_t(depth), ']');
-        };
+        const auto nested = [](int depth) { return std::string(size_t(depth), '[') + std::string(size_t(depth), ']'); };
         json::Value v;
         std::string error;
         QVERIFY2(json::parse(nested(256), &v, &error), error.c_str());
@@ -342,7 +352,7 @@ private Q_SLOTS:
         std::string objects;
         for (int i = 0; i < 100000; ++i) {
             objects += "{\"a\":";
-}
+        }
         QVERIFY(!json::parse(objects, &v, &error));
         QVERIFY2(error.find("nesting deeper than 256 levels at offset 1280") != std::string::npos, error.c_str());
     }

@@ -41,7 +41,7 @@ clip::LoadResult loadModel(const QString &path, bool lazy, clip::Kernels kernels
 bool bitIdentical(const clip::Features &a, const clip::Features &b)
 {
     return a.ok() && b.ok() && a.rows == b.rows && a.dim == b.dim && a.values.size() == b.values.size()
-        && std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(float)) == 0;
+           && std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(float)) == 0;
 }
 
 /// Resident bytes of this process's mappings of `file` (/proc/self/smaps): what of the file the process touched.
@@ -117,8 +117,8 @@ private Q_SLOTS:
         QTest::newRow("openai .pt, reference kernels")
             << "tiny-openai" << dataPath(QStringLiteral("tiny-openai/model.pt")) << reference;
         QTest::newRow("hf safetensors (fp32)") << "tiny-hf" << dataPath(QStringLiteral("tiny-hf")) << fast;
-        QTest::newRow("hf safetensors, reference kernels") << "tiny-hf" << dataPath(QStringLiteral("tiny-hf"))
-                                                           << reference;
+        QTest::newRow("hf safetensors, reference kernels")
+            << "tiny-hf" << dataPath(QStringLiteral("tiny-hf")) << reference;
     }
 
     void lazyMatchesEagerBitForBit()

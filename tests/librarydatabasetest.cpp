@@ -32,7 +32,7 @@ std::vector<float> embeddingFor(int seed, int dim)
     std::vector<float> v(static_cast<size_t>(dim));
     for (int i = 0; i < dim; ++i) {
         v[size_t(i)] = std::sin(float(seed * 131 + i) * 0.37f) * 0.5f;
-}
+    }
     return v;
 }
 
@@ -61,10 +61,10 @@ qint64 rawScalar(const QString &dbPath, const char *sql)
             int rc;
             while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
                 value = sqlite3_column_int64(stmt, 0);
-}
+            }
             if (rc != SQLITE_DONE) {
                 value = -1;
-}
+            }
         }
         sqlite3_finalize(stmt);
     }
@@ -82,7 +82,8 @@ int runChildWriter(const QString &dbPath, int maxBatches)
         std::fprintf(stderr, "child: %s\n", qPrintable(error));
         return 2;
     }
-    for (int batch = int(cache->counts(QString(), kModelA).files / kBatch); maxBatches < 0 || batch < maxBatches; ++batch) {
+    for (int batch = int(cache->counts(QString(), kModelA).files / kBatch); maxBatches < 0 || batch < maxBatches;
+         ++batch) {
         std::vector<FileUpdate> updates;
         for (int j = 0; j < kBatch; ++j) {
             const int seed = batch * kBatch + j;
@@ -121,12 +122,12 @@ private:
         const QString dbPath = m_dir.filePath(QStringLiteral("db%1/d\u00f6nn\u00e9es/cache.sqlite").arg(++m_dbCounter));
         if (path) {
             *path = dbPath;
-}
+        }
         QString error;
         auto cache = LibraryDatabase::open(dbPath, &error);
         if (!cache) {
             qWarning() << error;
-}
+        }
         return cache;
     }
 
@@ -138,25 +139,25 @@ private:
         auto cache = LibraryDatabase::open(dbPath, &error);
         if (!cache) {
             return QStringLiteral("reopen failed: ") + error;
-}
+        }
         QString details;
         if (!cache->integrityOk(&details)) {
             return QStringLiteral("integrity_check: ") + details;
-}
+        }
         const FolderCounts c = cache->counts(QStringLiteral("/photos"), kModelA);
         if (c.files % kBatch != 0 || c.indexed != c.files || c.failed != 0) {
             return QStringLiteral("partial batch: %1 files, %2 indexed").arg(c.files).arg(c.indexed);
-}
+        }
         if (rawScalar(dbPath, "SELECT count(*) - count(DISTINCT path) FROM files") != 0) {
             return QStringLiteral("duplicate paths");
-}
+        }
         QStringList paths;
         std::vector<float> matrix;
         int dim = 0;
         if (!cache->loadEmbeddings(QStringLiteral("/photos"), kModelA, &paths, &matrix, &dim, &error)
             || paths.size() != c.files || (c.files > 0 && dim != kCrashDim)) {
             return QStringLiteral("embeddings missing: ") + error;
-}
+        }
         *files = c.files;
         return QString();
     }
@@ -188,7 +189,8 @@ private Q_SLOTS:
         QStringList paths;
         std::vector<float> matrix;
         int dim = 0;
-        QVERIFY2(cache->loadEmbeddings(QStringLiteral("/p"), kModelA, &paths, &matrix, &dim, &error), qPrintable(error));
+        QVERIFY2(cache->loadEmbeddings(QStringLiteral("/p"), kModelA, &paths, &matrix, &dim, &error),
+                 qPrintable(error));
         QCOMPARE(paths, QStringList({QStringLiteral("/p/a.jpg"), QStringLiteral("/p/b.jpg")}));
         QCOMPARE(dim, 64);
         QCOMPARE(matrix.size(), size_t(128));
@@ -208,24 +210,25 @@ private Q_SLOTS:
     {
         auto cache = freshCache();
         QVERIFY(cache);
-        const QStringList all = {QStringLiteral("/a/b"), QStringLiteral("/a/b/x.jpg"), QStringLiteral("/a/b/sub/y.jpg"),
-                                 QStringLiteral("/a/b/\u00fc\u65e5.jpg"), QStringLiteral("/a/bc/z.jpg"),
-                                 QStringLiteral("/a/b0.jpg"), QStringLiteral("/a/b-c/w.jpg"), QStringLiteral("/a/b.jpg")};
+        const QStringList all = {QStringLiteral("/a/b"),           QStringLiteral("/a/b/x.jpg"),
+                                 QStringLiteral("/a/b/sub/y.jpg"), QStringLiteral("/a/b/\u00fc\u65e5.jpg"),
+                                 QStringLiteral("/a/bc/z.jpg"),    QStringLiteral("/a/b0.jpg"),
+                                 QStringLiteral("/a/b-c/w.jpg"),   QStringLiteral("/a/b.jpg")};
         std::vector<FileUpdate> updates;
         for (int i = 0; i < all.size(); ++i) {
             updates.push_back(update(all[i], all[i], i));
-}
+        }
         QString error;
         QVERIFY2(cache->writeBatch(kModelA, updates, {}, &error), qPrintable(error));
         auto pathsUnder = [&](const QString &root) {
             QStringList paths;
             for (const FileState &f : cache->filesUnder(root)) {
                 paths.append(f.path);
-}
+            }
             return paths;
         };
-        const QStringList underB = {QStringLiteral("/a/b"), QStringLiteral("/a/b/sub/y.jpg"), QStringLiteral("/a/b/x.jpg"),
-                                    QStringLiteral("/a/b/\u00fc\u65e5.jpg")};
+        const QStringList underB = {QStringLiteral("/a/b"), QStringLiteral("/a/b/sub/y.jpg"),
+                                    QStringLiteral("/a/b/x.jpg"), QStringLiteral("/a/b/\u00fc\u65e5.jpg")};
         QCOMPARE(pathsUnder(QStringLiteral("/a/b")), underB);
         QCOMPARE(pathsUnder(QStringLiteral("/a/b/")), underB);
         QCOMPARE(pathsUnder(QStringLiteral("/a/bc")), QStringList{QStringLiteral("/a/bc/z.jpg")});
@@ -242,7 +245,8 @@ private Q_SLOTS:
         auto cache = freshCache(&dbPath);
         QVERIFY(cache);
         QString error;
-        QVERIFY(cache->writeBatch(kModelA, {update(QStringLiteral("/p/old.jpg"), QStringLiteral("same"), 7)}, {}, &error));
+        QVERIFY(
+            cache->writeBatch(kModelA, {update(QStringLiteral("/p/old.jpg"), QStringLiteral("same"), 7)}, {}, &error));
         // The indexer sees a new path whose content hash already has an embedding: no decode, no vector.
         const QByteArray hash = fakeHash(QStringLiteral("same"));
         QVERIFY(cache->hasEmbedding(hash, kModelA));
@@ -274,10 +278,13 @@ private Q_SLOTS:
         auto cache = freshCache();
         QVERIFY(cache);
         QString error;
-        QVERIFY(cache->writeBatch(kModelA, {update(QStringLiteral("/m/1.jpg"), QStringLiteral("1"), 1, 8),
-                                            update(QStringLiteral("/m/2.jpg"), QStringLiteral("2"), 2, 8)}, {}, &error));
-        QVERIFY2(cache->writeBatch(kModelB, {update(QStringLiteral("/m/1.jpg"), QStringLiteral("1"), 9, 16)}, {}, &error),
-                 qPrintable(error));
+        QVERIFY(cache->writeBatch(kModelA,
+                                  {update(QStringLiteral("/m/1.jpg"), QStringLiteral("1"), 1, 8),
+                                   update(QStringLiteral("/m/2.jpg"), QStringLiteral("2"), 2, 8)},
+                                  {}, &error));
+        QVERIFY2(
+            cache->writeBatch(kModelB, {update(QStringLiteral("/m/1.jpg"), QStringLiteral("1"), 9, 16)}, {}, &error),
+            qPrintable(error));
         const FolderCounts a = cache->counts(QStringLiteral("/m"), kModelA);
         const FolderCounts b = cache->counts(QStringLiteral("/m"), kModelB);
         QCOMPARE(a.indexed, 2);
@@ -298,7 +305,8 @@ private Q_SLOTS:
         QVERIFY(cache->loadEmbeddings(QStringLiteral("/m"), QStringLiteral("cccc"), &paths, &matrix, &dim, &error));
         QVERIFY(paths.isEmpty() && matrix.empty() && dim == 0);
         // A wrong dimension for a model that already has vectors is refused.
-        QVERIFY(!cache->writeBatch(kModelA, {update(QStringLiteral("/m/3.jpg"), QStringLiteral("3"), 3, 16)}, {}, &error));
+        QVERIFY(
+            !cache->writeBatch(kModelA, {update(QStringLiteral("/m/3.jpg"), QStringLiteral("3"), 3, 16)}, {}, &error));
         QVERIFY(error.contains(QLatin1String("dimension")));
     }
 
@@ -307,9 +315,11 @@ private Q_SLOTS:
         auto cache = freshCache();
         QVERIFY(cache);
         QString error;
-        QVERIFY(cache->writeBatch(kModelA, {update(QStringLiteral("/f/good.jpg"), QStringLiteral("g"), 1),
-                                            failed(QStringLiteral("/f/bad.jpg"), QStringLiteral("truncated JPEG")),
-                                            failed(QStringLiteral("/f/empty.png"), QStringLiteral("empty file"))}, {}, &error));
+        QVERIFY(cache->writeBatch(kModelA,
+                                  {update(QStringLiteral("/f/good.jpg"), QStringLiteral("g"), 1),
+                                   failed(QStringLiteral("/f/bad.jpg"), QStringLiteral("truncated JPEG")),
+                                   failed(QStringLiteral("/f/empty.png"), QStringLiteral("empty file"))},
+                                  {}, &error));
         FolderCounts c = cache->counts(QStringLiteral("/f"), kModelA);
         QCOMPARE(c.files, 3);
         QCOMPARE(c.indexed, 1);
@@ -340,7 +350,8 @@ private Q_SLOTS:
         auto cache = freshCache(&dbPath);
         QVERIFY(cache);
         QString error;
-        QVERIFY(cache->writeBatch(kModelA, {update(QStringLiteral("/t/keep.jpg"), QStringLiteral("k"), 1)}, {}, &error));
+        QVERIFY(
+            cache->writeBatch(kModelA, {update(QStringLiteral("/t/keep.jpg"), QStringLiteral("k"), 1)}, {}, &error));
         // Rejected up front: a NaN in the second update.
         std::vector<FileUpdate> bad = {update(QStringLiteral("/t/new1.jpg"), QStringLiteral("n1"), 2),
                                        update(QStringLiteral("/t/new2.jpg"), QStringLiteral("n2"), 3)};
@@ -358,8 +369,9 @@ private Q_SLOTS:
         QVERIFY(!cache->hasEmbedding(fakeHash(QStringLiteral("n1")), kModelA));
         QCOMPARE(rawScalar(dbPath, "SELECT count(*) FROM embeddings"), 1);
         // The connection is still usable afterwards.
-        QVERIFY2(cache->writeBatch(kModelA, {update(QStringLiteral("/t/new1.jpg"), QStringLiteral("n1"), 2)}, {}, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            cache->writeBatch(kModelA, {update(QStringLiteral("/t/new1.jpg"), QStringLiteral("n1"), 2)}, {}, &error),
+            qPrintable(error));
         QCOMPARE(cache->counts(QStringLiteral("/t"), kModelA).indexed, 2);
     }
 
@@ -369,7 +381,7 @@ private Q_SLOTS:
         QByteArray large(200 * 1024, '\0');
         for (int i = 0; i < large.size(); ++i) {
             large[i] = char((i * 7 + 3) % 256);
-}
+        }
         const QString smallPath = m_dir.filePath(QStringLiteral("small.bin"));
         const QString largePath = m_dir.filePath(QStringLiteral("large.bin"));
         for (const auto &[path, bytes] : {std::make_pair(smallPath, small), std::make_pair(largePath, large)}) {
@@ -380,7 +392,7 @@ private Q_SLOTS:
             QByteArray b;
             for (int i = 0; i < 8; ++i) {
                 b.append(char((quint64(size) >> (8 * i)) & 0xff));
-}
+            }
             return b;
         };
         QString error;
@@ -390,8 +402,10 @@ private Q_SLOTS:
         QCOMPARE(largeHash, QCryptographicHash::hash(sizePrefix(large.size()) + large.left(65536) + large.right(65536),
                                                      QCryptographicHash::Sha256));
         // Independent values from:
-        // python3 -c "import hashlib; s=b'hello clipfind\n'; print(hashlib.sha256(len(s).to_bytes(8,'little')+s).hexdigest());
-        //   d=bytes((i*7+3)%256 for i in range(200*1024)); print(hashlib.sha256(len(d).to_bytes(8,'little')+d[:65536]+d[-65536:]).hexdigest())"
+        // python3 -c "import hashlib; s=b'hello clipfind\n';
+        // print(hashlib.sha256(len(s).to_bytes(8,'little')+s).hexdigest());
+        //   d=bytes((i*7+3)%256 for i in range(200*1024));
+        //   print(hashlib.sha256(len(d).to_bytes(8,'little')+d[:65536]+d[-65536:]).hexdigest())"
         QCOMPARE(smallHash.toHex(), QByteArray("7641a4049f023a4badfdce439c90fae939b6ecfa74b944a1cc209306a50d838f"));
         QCOMPARE(largeHash.toHex(), QByteArray("08378f7ae19944afa0873476129733c9b9c87856cca47ca44de9bb9bf25485ab"));
         error.clear();
@@ -407,7 +421,7 @@ private Q_SLOTS:
         QByteArray junk(8192, '\0');
         for (int i = 0; i < junk.size(); ++i) {
             junk[i] = char(QRandomGenerator::global()->bounded(256));
-}
+        }
         f.write(junk);
         f.close();
         QString error;
@@ -415,7 +429,7 @@ private Q_SLOTS:
         QVERIFY2(error.contains(path), qPrintable(error));
         QFile check(path);
         QVERIFY(check.open(QIODevice::ReadOnly));
-        QCOMPARE(check.readAll(), junk); // never modified
+        QCOMPARE(check.readAll(), junk);                       // never modified
         QVERIFY(!LibraryDatabase::open(m_dir.path(), &error)); // a folder
         QVERIFY(error.contains(m_dir.path()));
     }
@@ -424,11 +438,13 @@ private Q_SLOTS:
     {
         QString dbPath;
         freshCache(&dbPath).reset();
-        QCOMPARE(rawScalar(dbPath, "SELECT value FROM meta WHERE key = 'schema_version'"), qint64(LibraryDatabase::kSchemaVersion));
+        QCOMPARE(rawScalar(dbPath, "SELECT value FROM meta WHERE key = 'schema_version'"),
+                 qint64(LibraryDatabase::kSchemaVersion));
         rawScalar(dbPath, "UPDATE meta SET value = 99 WHERE key = 'schema_version'");
         QString error;
         QVERIFY(!LibraryDatabase::open(dbPath, &error));
-        QVERIFY2(error.contains(QLatin1String("newer")) && error.contains(QLatin1String("99")) && error.contains(dbPath),
+        QVERIFY2(error.contains(QLatin1String("newer")) && error.contains(QLatin1String("99"))
+                     && error.contains(dbPath),
                  qPrintable(error));
     }
 
@@ -440,7 +456,8 @@ private Q_SLOTS:
         for (int round = 0; round < 3; ++round) {
             QProcess child;
             child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-            child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-writer"), dbPath, QStringLiteral("-1")});
+            child.start(QCoreApplication::applicationFilePath(),
+                        {QStringLiteral("--child-writer"), dbPath, QStringLiteral("-1")});
             QVERIFY(child.waitForStarted());
             // Wait for a few commits (more each round), watching through a reader connection that
             // must never see a partial batch; then kill at a random moment in the write loop.
@@ -454,7 +471,7 @@ private Q_SLOTS:
                     if (child.canReadLine() || child.waitForReadyRead(100)) {
                         while (child.canReadLine()) {
                             committed = child.readLine().trimmed().split(' ').value(1).toInt();
-}
+                        }
                     }
                     QCOMPARE(reader->counts(QStringLiteral("/photos"), kModelA).files % kBatch, 0);
                 }
@@ -466,7 +483,7 @@ private Q_SLOTS:
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
             while (child.canReadLine()) {
                 committed = qMax(committed, child.readLine().trimmed().split(' ').value(1).toInt());
-}
+            }
             qint64 now = 0;
             const QString problem = checkAfterCrash(dbPath, &now);
             QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -480,7 +497,8 @@ private Q_SLOTS:
         const int target = int(files / kBatch) + 10;
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-writer"), dbPath, QString::number(target)});
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("--child-writer"), dbPath, QString::number(target)});
         QVERIFY(child.waitForFinished(60000));
         QCOMPARE(child.exitStatus(), QProcess::NormalExit);
         QCOMPARE(child.exitCode(), 0);
@@ -494,7 +512,7 @@ private Q_SLOTS:
         std::set<QString> unique;
         for (const FileState &f : all) {
             unique.insert(f.path);
-}
+        }
         QCOMPARE(unique.size(), all.size());
     }
 };
@@ -505,7 +523,7 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     if (argc == 4 && qstrcmp(argv[1], "--child-writer") == 0) {
         return runChildWriter(QString::fromLocal8Bit(argv[2]), QByteArray(argv[3]).toInt());
-}
+    }
     LibraryDatabaseTest test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

@@ -4,8 +4,8 @@
 #include "fixturedata.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/libraryindexer.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QImage>
@@ -99,12 +99,13 @@ private Q_SLOTS:
             auto cache = LibraryDatabase::open(databasePath, &openError);
             return cache ? cache->counts(root, m_encoder->sha256()).indexed : -1;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() && indexer.state() == LibraryIndexer::State::Idle && cacheCounts() == 4
-                                     && [&] {
-                                            QMutexLocker lock(&mutex);
-                                            return committed.contains(root + QStringLiteral("/sub/p1.png"));
-                                        }(),
-                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !finished.isEmpty() && indexer.state() == LibraryIndexer::State::Idle && cacheCounts() == 4 &&
+                [&] {
+                    QMutexLocker lock(&mutex);
+                    return committed.contains(root + QStringLiteral("/sub/p1.png"));
+                }(),
+            kTimeoutMs);
         for (const QList<QVariant> &args : finished) {
             QVERIFY(args.at(1).toBool()); // incremental
         }

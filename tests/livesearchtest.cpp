@@ -5,10 +5,10 @@
 #include "fixturedata.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexer.h"
 #include "core/search/livesearch.h"
 #include "core/search/searchengine.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QSignalSpy>
@@ -40,7 +40,8 @@ private:
     bool copyPhotos(int from, int to)
     {
         for (int i = from; i < to; ++i) {
-            if (!QFile::copy(dataPath(QStringLiteral("shapes-clip/images/")) + m_names[i], m_photos + QLatin1Char('/') + m_names[i])) {
+            if (!QFile::copy(dataPath(QStringLiteral("shapes-clip/images/")) + m_names[i],
+                             m_photos + QLatin1Char('/') + m_names[i])) {
                 return false;
             }
         }
@@ -75,7 +76,8 @@ private Q_SLOTS:
         LiveSearch live;
         live.setRefreshInterval(50);
         live.beginRows();
-        auto engine = std::shared_ptr<SearchEngine>(SearchEngine::open(m_encoder.get(), databasePath, m_photos, &error));
+        auto engine =
+            std::shared_ptr<SearchEngine>(SearchEngine::open(m_encoder.get(), databasePath, m_photos, &error));
         QVERIFY2(engine, qPrintable(error));
 
         // Rows committed while the engine was loading (here: before setEngine) are replayed into it.
@@ -89,7 +91,8 @@ private Q_SLOTS:
         QCOMPARE(engine->rowCount(), 60);
 
         live.searchNow(QStringLiteral("a red circle"));
-        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && !ready.last().at(0).value<SearchResults>().hits.empty(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && !ready.last().at(0).value<SearchResults>().hits.empty(),
+                                 kTimeoutMs);
         SearchResults results = ready.last().at(0).value<SearchResults>();
         QCOMPARE(qint64(results.hits.size()), 60);
 
@@ -119,7 +122,8 @@ private Q_SLOTS:
         redCircles.sort();
         QCOMPARE(redCircles, expected);
         // At least one of them came with the last batch, so the refresh, not the first search, found it.
-        QVERIFY(std::any_of(expected.cbegin(), expected.cend(), [this](const QString &name) { return m_names.indexOf(name) >= 60; }));
+        QVERIFY(std::any_of(expected.cbegin(), expected.cend(),
+                            [this](const QString &name) { return m_names.indexOf(name) >= 60; }));
 
         // A query replaced while it runs: only the newest query's results are delivered.
         ready.clear();

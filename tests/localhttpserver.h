@@ -35,10 +35,7 @@ public:
 
     bool start() { return m_server.listen(QHostAddress::LocalHost); }
     quint16 port() const { return m_server.serverPort(); }
-    QString url(const QString &path) const
-    {
-        return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path);
-    }
+    QString url(const QString &path) const { return QStringLiteral("http://127.0.0.1:%1%2").arg(port()).arg(path); }
 
     void addFile(const QByteArray &path, const QByteArray &content, const QList<QByteArray> &extraHeaders = {})
     {
@@ -150,13 +147,14 @@ private:
         if (request.range.startsWith("bytes=") && request.range.endsWith('-')) {
             first = request.range.mid(6, request.range.size() - 7).toLongLong();
             if (first >= size) {
-                send(socket, "416 Range Not Satisfiable", {"Content-Range: bytes */" + QByteArray::number(size)}, {}, 0);
+                send(socket, "416 Range Not Satisfiable", {"Content-Range: bytes */" + QByteArray::number(size)}, {},
+                     0);
                 socket->disconnectFromHost();
                 return;
             }
             status = "206 Partial Content";
             headers << "Content-Range: bytes " + QByteArray::number(first) + '-' + QByteArray::number(size - 1) + '/'
-                    + QByteArray::number(size);
+                           + QByteArray::number(size);
         }
         QByteArray body = route.content.mid(first);
         const qint64 length = route.omitLength ? -1 : body.size();

@@ -8,8 +8,8 @@
 
 #include "core/browse/folderbrowser.h"
 #include "core/index/libraryindexer.h"
-#include "core/search/livesearch.h"
 #include "core/photolibrary.h"
+#include "core/search/livesearch.h"
 #include "core/search/searchquery.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/browsemodel.h"
@@ -25,8 +25,8 @@
 
 #include <QClipboard>
 #include <QDesktopServices>
-#include <QImageReader>
 #include <QDir>
+#include <QImageReader>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
@@ -165,7 +165,8 @@ private Q_SLOTS:
             QVERIFY(QFile::copy(images + name, pathOf(name)));
         }
         QDesktopServices::setUrlHandler(QStringLiteral("file"), &m_opened, "open");
-        m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")), m_dir.filePath(QStringLiteral("own")));
+        m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")),
+                                                        m_dir.filePath(QStringLiteral("own")));
     }
 
     void cleanupTestCase()
@@ -485,7 +486,8 @@ private Q_SLOTS:
         field->clear();
         QTest::keyClicks(field, QStringLiteral("an orange square"));
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && m_window->resultModel()->rowCount() > 0
-                                     && labelOf(m_window->resultModel()->hit(0).path) == QStringLiteral("orange square"),
+                                     && labelOf(m_window->resultModel()->hit(0).path)
+                                            == QStringLiteral("orange square"),
                                  kTimeoutMs);
         QTest::qWait(500); // nothing older arrives afterwards
         QCOMPARE(topLabels(3), QStringList(3, QStringLiteral("orange square")));

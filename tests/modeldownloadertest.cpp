@@ -11,8 +11,8 @@
 
 #include <QDir>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace clipfind;
@@ -60,13 +60,15 @@ private Q_SLOTS:
         // Like Hugging Face: resolve/ answers 302 with the file's SHA-256 in X-Linked-Etag, the CDN serves it.
         LocalHttpServer server;
         QVERIFY(server.start());
-        server.addRedirect("/org/tiny/resolve/main/model.pt", "/cdn/blob",
-                           {"X-Linked-Etag: \"" + m_sha256.toLatin1() + '"', "X-Linked-Size: " + QByteArray::number(m_model.size())});
+        server.addRedirect(
+            "/org/tiny/resolve/main/model.pt", "/cdn/blob",
+            {"X-Linked-Etag: \"" + m_sha256.toLatin1() + '"', "X-Linked-Size: " + QByteArray::number(m_model.size())});
         server.addFile("/cdn/blob", m_model);
         QTemporaryDir dir;
         ModelDownloader downloader{ModelManifest()};
         QSignalSpy progress(&downloader, &ModelDownloader::progress);
-        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/org/tiny/resolve/main/model.pt"))});
+        const DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/org/tiny/resolve/main/model.pt"))});
         QVERIFY2(result.ok, qPrintable(result.error));
         const QString target = dir.filePath(QStringLiteral("tiny/model.pt"));
         QCOMPARE(result.path, target);
@@ -75,7 +77,8 @@ private Q_SLOTS:
         QCOMPARE(result.check.sha256, m_sha256);
         QCOMPARE(result.check.format, QStringLiteral("openai-torchscript"));
         QVERIFY2(result.check.hashSource.contains(QLatin1String("X-Linked-Etag")), qPrintable(result.check.hashSource));
-        QCOMPARE(entriesUnder(dir.path()), (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")})); // no part file left
+        QCOMPARE(entriesUnder(dir.path()),
+                 (QStringList{QStringLiteral("tiny"), QStringLiteral("tiny/model.pt")})); // no part file left
         QVERIFY(!progress.isEmpty());
         const auto last = progress.last().first().value<DownloadProgress>();
         QCOMPARE(last.received, qint64(m_model.size()));
@@ -92,7 +95,8 @@ private Q_SLOTS:
         server.dropAfter("/model.pt", dropAt);
         QTemporaryDir dir;
         ModelDownloader downloader{ModelManifest()};
-        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        const DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
         QVERIFY2(result.ok, qPrintable(result.error));
         const QList<LocalHttpServer::Request> requests = server.requestsFor("/model.pt");
         QCOMPARE(requests.size(), 2);
@@ -114,14 +118,16 @@ private Q_SLOTS:
         {
             ModelDownloader downloader{ModelManifest()};
             downloader.setMaxResumes(0);
-            const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+            const DownloadResult result =
+                downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
             QVERIFY(!result.ok);
             QVERIFY2(result.error.contains(server.url(QStringLiteral("/model.pt"))), qPrintable(result.error));
             QCOMPARE(QFileInfo(part).size(), dropAt);
             QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("tiny/model.pt"))));
         }
         ModelDownloader downloader{ModelManifest()};
-        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        const DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(dropAt) + '-');
         QString error;
@@ -149,7 +155,8 @@ private Q_SLOTS:
         QCOMPARE(file.write(m_model.right(1000)), qint64(1000)); // as if the last bytes had arrived
         file.close();
         ModelDownloader downloader{ModelManifest()};
-        const DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
+        const DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
         QVERIFY2(result.ok, qPrintable(result.error));
         QCOMPARE(server.requestsFor("/model.pt").last().range, "bytes=" + QByteArray::number(m_model.size()) + '-');
         QCOMPARE(server.requestsFor("/model.pt").size(), 2);
@@ -167,7 +174,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         ModelDownloader downloader{ModelManifest()};
         QString expectedWrong(64, QLatin1Char('0'));
-        DownloadResult result = downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), expectedWrong)});
+        DownloadResult result =
+            downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), expectedWrong)});
         QVERIFY(!result.ok);
         QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(result.error));
         QVERIFY2(result.error.contains(QLatin1String("deleted")), qPrintable(result.error));
@@ -176,7 +184,8 @@ private Q_SLOTS:
 
         result = downloader.run({source(server, dir.path(), QStringLiteral("/published.pt"))});
         QVERIFY(!result.ok);
-        QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch")) && result.error.contains(QLatin1String(wrong)),
+        QVERIFY2(result.error.contains(QLatin1String("SHA-256 mismatch"))
+                     && result.error.contains(QLatin1String(wrong)),
                  qPrintable(result.error));
         QCOMPARE(entriesUnder(dir.path()), QStringList());
     }

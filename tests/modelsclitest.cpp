@@ -11,8 +11,8 @@
 #include <QDir>
 #include <QProcess>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace clipfind;
@@ -88,10 +88,16 @@ private Q_SLOTS:
         server.addFile("/files/model.pt", m_model);
         server.dropAfter("/files/model.pt", 4000000); // resumed within the run
         QTemporaryDir data;
-        const QStringList arguments{QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("my-tiny"),
-                                    QStringLiteral("--url"), server.url(QStringLiteral("/files/model.pt")),
-                                    QStringLiteral("--sha256"), fixtureSha256(), QStringLiteral("--data-dir"),
-                                    data.path(), QStringLiteral("--select")};
+        const QStringList arguments{QStringLiteral("models"),
+                                    QStringLiteral("fetch"),
+                                    QStringLiteral("my-tiny"),
+                                    QStringLiteral("--url"),
+                                    server.url(QStringLiteral("/files/model.pt")),
+                                    QStringLiteral("--sha256"),
+                                    fixtureSha256(),
+                                    QStringLiteral("--data-dir"),
+                                    data.path(),
+                                    QStringLiteral("--select")};
         Run run = runCli(arguments);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QJsonObject out = QJsonDocument::fromJson(run.out).object();
@@ -137,7 +143,8 @@ private Q_SLOTS:
         const QJsonObject listed = QJsonDocument::fromJson(list.out).object();
         const QJsonObject tiny = listed.value(QStringLiteral("models")).toArray().first().toObject();
         QCOMPARE(tiny.value(QStringLiteral("name")).toString(), QStringLiteral("tiny"));
-        QCOMPARE(tiny.value(QStringLiteral("installed")).toString(), data.filePath(QStringLiteral("models/tiny/model.pt")));
+        QCOMPARE(tiny.value(QStringLiteral("installed")).toString(),
+                 data.filePath(QStringLiteral("models/tiny/model.pt")));
         QVERIFY(tiny.value(QStringLiteral("default")).toBool());
     }
 
@@ -147,7 +154,8 @@ private Q_SLOTS:
         const QString cache = m_home.filePath(QStringLiteral(".cache/clip"));
         QVERIFY(QDir().mkpath(cache));
         QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), cache + QStringLiteral("/ViT-B-32.pt")));
-        const Run run = runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--data-dir"), data.path()});
+        const Run run =
+            runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--data-dir"), data.path()});
         QDir(cache).removeRecursively();
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QString text = QString::fromUtf8(run.out);
@@ -191,9 +199,9 @@ private Q_SLOTS:
         server.addFile("/model.pt", m_model);
         QTemporaryDir data;
         const QString wrong(64, QLatin1Char('0'));
-        Run run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
-                          server.url(QStringLiteral("/model.pt")), QStringLiteral("--sha256"), wrong,
-                          QStringLiteral("--data-dir"), data.path()});
+        Run run = runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"),
+                          QStringLiteral("--url"), server.url(QStringLiteral("/model.pt")), QStringLiteral("--sha256"),
+                          wrong, QStringLiteral("--data-dir"), data.path()});
         QCOMPARE(run.exitCode, 1);
         QByteArray last = run.err.trimmed().split('\n').last();
         QVERIFY2(last.startsWith("clipfind-cli: ") && last.contains("SHA-256 mismatch") && last.contains("deleted"),
@@ -221,9 +229,13 @@ private Q_SLOTS:
         QVERIFY2(last.contains(unreachable.toUtf8()) && last.toLower().contains("refused"), run.err.constData());
 
         QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("RN50"),
-                         QStringLiteral("--data-dir"), data.path()}).exitCode, 2);
-        QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"), QStringLiteral("--url"),
-                         unreachable, QStringLiteral("--sha256"), QStringLiteral("abc")}).exitCode, 2);
+                         QStringLiteral("--data-dir"), data.path()})
+                     .exitCode,
+                 2);
+        QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("fetch"), QStringLiteral("x"),
+                         QStringLiteral("--url"), unreachable, QStringLiteral("--sha256"), QStringLiteral("abc")})
+                     .exitCode,
+                 2);
         QCOMPARE(runCli({QStringLiteral("models"), QStringLiteral("frobnicate")}).exitCode, 2);
     }
 
@@ -239,15 +251,17 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("sha256")).toString(),
                  readExpected(QStringLiteral("tiny-hf")).json.value(QStringLiteral("sha256")).toString());
 
-        run = runCli({QStringLiteral("models"), QStringLiteral("verify"), dataPath(QStringLiteral("tiny-openai/model.pt")),
-                      QStringLiteral("--sha256"), fixtureSha256(), QStringLiteral("--data-dir"), data.path()});
+        run = runCli({QStringLiteral("models"), QStringLiteral("verify"),
+                      dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--sha256"), fixtureSha256(),
+                      QStringLiteral("--data-dir"), data.path()});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         out = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(out.value(QStringLiteral("hash_source")).toString(), QStringLiteral("--sha256"));
 
         const QString broken = data.filePath(QStringLiteral("ViT-B-32.pt"));
         QVERIFY(writeBytes(broken, m_model.left(200000)));
-        run = runCli({QStringLiteral("models"), QStringLiteral("verify"), broken, QStringLiteral("--data-dir"), data.path()});
+        run = runCli(
+            {QStringLiteral("models"), QStringLiteral("verify"), broken, QStringLiteral("--data-dir"), data.path()});
         QCOMPARE(run.exitCode, 1);
         QCOMPARE(run.err.count('\n'), 1);
         QVERIFY2(run.err.startsWith("clipfind-cli: " + broken.toUtf8() + ": "), run.err.constData());

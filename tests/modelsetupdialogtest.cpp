@@ -5,8 +5,8 @@
 #include "localhttpserver.h"
 #include "testfiles.h"
 
-#include "core/store/filehash.h"
 #include "core/models/modelstore.h"
+#include "core/store/filehash.h"
 #include "ui/modelsetupdialog.h"
 
 #include <QComboBox>
@@ -48,15 +48,16 @@ ModelManifest testManifest()
     };
     const QJsonObject json{{QStringLiteral("format_version"), 1},
                            {QStringLiteral("default"), QStringLiteral("tiny")},
-                           {QStringLiteral("models"), QJsonArray{model(QStringLiteral("big"), QStringLiteral("slow"), 1710000000, true),
-                                                                 model(QStringLiteral("tiny"), QStringLiteral("instant"), 27882006, false)}}};
+                           {QStringLiteral("models"),
+                            QJsonArray{model(QStringLiteral("big"), QStringLiteral("slow"), 1710000000, true),
+                                       model(QStringLiteral("tiny"), QStringLiteral("instant"), 27882006, false)}}};
     ModelManifest manifest;
     QString error;
     ModelManifest::parse(QJsonDocument(json).toJson(), QStringLiteral("test"), &manifest, &error);
     return manifest;
 }
 
-template <typename T>
+template<typename T>
 T *child(QObject *parent, const char *name)
 {
     return parent->findChild<T *>(QLatin1String(name));
@@ -110,7 +111,8 @@ private Q_SLOTS:
         QVERIFY2(combo->currentText().contains(QLatin1String("27.9 MB")), qPrintable(combo->currentText()));
         QVERIFY2(combo->itemText(0).contains(QLatin1String("about 1.71 GB")), qPrintable(combo->itemText(0)));
         QVERIFY(child<QRadioButton>(&dialog, "downloadChoice")->isChecked());
-        QTRY_VERIFY(child<QListWidget>(&dialog, "discoveredList")->item(0)->text().startsWith(QLatin1String("No models")));
+        QTRY_VERIFY(
+            child<QListWidget>(&dialog, "discoveredList")->item(0)->text().startsWith(QLatin1String("No models")));
 
         QSignalSpy accepted(&dialog, &QDialog::accepted);
         QSignalSpy bar(child<QProgressBar>(&dialog, "progressBar"), &QProgressBar::valueChanged);
@@ -142,8 +144,8 @@ private Q_SLOTS:
         QTest::mouseClick(ok, Qt::LeftButton);
         auto *errorLabel = child<QLabel>(&dialog, "errorLabel");
         QTRY_VERIFY_WITH_TIMEOUT(!errorLabel->text().isEmpty(), 60000);
-        QVERIFY2(errorLabel->text().contains(server.url(QStringLiteral("/hf/t/tiny/resolve/main/model.pt")) +
-                                             QStringLiteral(": HTTP 404")),
+        QVERIFY2(errorLabel->text().contains(server.url(QStringLiteral("/hf/t/tiny/resolve/main/model.pt"))
+                                             + QStringLiteral(": HTTP 404")),
                  qPrintable(errorLabel->text()));
         QVERIFY(dialog.isVisible());
         QCOMPARE(accepted.count(), 0);
@@ -174,7 +176,8 @@ private Q_SLOTS:
         QVERIFY(dialog.isVisible());
         QVERIFY(child<QPushButton>(&dialog, "okButton")->isEnabled());
         const QStringList left = entriesUnder(QDir(data.path()).filePath(QStringLiteral("models")));
-        QVERIFY2(left.isEmpty() || left == QStringList{QStringLiteral("verified.json")}, qPrintable(left.join(QLatin1Char(' '))));
+        QVERIFY2(left.isEmpty() || left == QStringList{QStringLiteral("verified.json")},
+                 qPrintable(left.join(QLatin1Char(' '))));
     }
 
     void verifiesAChosenFile()
@@ -201,7 +204,8 @@ private Q_SLOTS:
         QVERIFY(accepted.wait(60000));
         QCOMPARE(dialog.modelPath(), dataPath(QStringLiteral("tiny-hf")));
         QCOMPARE(dialog.modelCheck().format, QStringLiteral("hf-safetensors"));
-        QCOMPARE(dialog.modelCheck().sha256, readExpected(QStringLiteral("tiny-hf")).json.value(QStringLiteral("sha256")).toString());
+        QCOMPARE(dialog.modelCheck().sha256,
+                 readExpected(QStringLiteral("tiny-hf")).json.value(QStringLiteral("sha256")).toString());
     }
 
     void offersAModelFoundOnDisk()

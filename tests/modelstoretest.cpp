@@ -27,11 +27,12 @@ QString fixtureSha256(const QString &model)
 /// (or, given, another hash for its known ViT-B-32.pt).
 QByteArray testManifestJson(const QString &knownSha256 = fixtureSha256(QStringLiteral("tiny-openai")))
 {
-    const QJsonObject download{{QStringLiteral("url"), QStringLiteral("https://huggingface.co/test/tiny/resolve/main/model.pt")},
-                               {QStringLiteral("install_as"), QStringLiteral("tiny/model.pt")},
-                               {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
-                               {QStringLiteral("size"), 27882006},
-                               {QStringLiteral("sha256"), QString()}};
+    const QJsonObject download{
+        {QStringLiteral("url"), QStringLiteral("https://huggingface.co/test/tiny/resolve/main/model.pt")},
+        {QStringLiteral("install_as"), QStringLiteral("tiny/model.pt")},
+        {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
+        {QStringLiteral("size"), 27882006},
+        {QStringLiteral("sha256"), QString()}};
     const QJsonObject known{{QStringLiteral("file"), QStringLiteral("ViT-B-32.pt")},
                             {QStringLiteral("format"), QStringLiteral("openai-torchscript")},
                             {QStringLiteral("size"), 27882006},
@@ -115,11 +116,13 @@ private Q_SLOTS:
 
     void mirrorReplacesOnlyTheHuggingFacePrefix()
     {
-        const QString url = QStringLiteral("https://huggingface.co/openai/clip-vit-base-patch32/resolve/main/model.safetensors");
+        const QString url =
+            QStringLiteral("https://huggingface.co/openai/clip-vit-base-patch32/resolve/main/model.safetensors");
         QCOMPARE(applyMirror(url, QStringLiteral("https://hf-mirror.com/")),
                  QStringLiteral("https://hf-mirror.com/openai/clip-vit-base-patch32/resolve/main/model.safetensors"));
-        QCOMPARE(applyMirror(url, QStringLiteral("http://127.0.0.1:8080/hf")),
-                 QStringLiteral("http://127.0.0.1:8080/hf/openai/clip-vit-base-patch32/resolve/main/model.safetensors"));
+        QCOMPARE(
+            applyMirror(url, QStringLiteral("http://127.0.0.1:8080/hf")),
+            QStringLiteral("http://127.0.0.1:8080/hf/openai/clip-vit-base-patch32/resolve/main/model.safetensors"));
         QCOMPARE(applyMirror(url, QString()), url);
         const QString other = QStringLiteral("https://example.org/ViT-B-32.pt");
         QCOMPARE(applyMirror(other, QStringLiteral("https://hf-mirror.com")), other);
@@ -131,7 +134,8 @@ private Q_SLOTS:
         ModelManifest manifest;
         QString error;
         QVERIFY(ModelManifest::parse(testManifestJson(), QStringLiteral("test"), &manifest, &error));
-        const QVector<DownloadSource> sources = store.downloadSources(*manifest.defaultModel(), QStringLiteral("http://m"));
+        const QVector<DownloadSource> sources =
+            store.downloadSources(*manifest.defaultModel(), QStringLiteral("http://m"));
         QCOMPARE(sources.size(), 1);
         QCOMPARE(sources[0].url.toString(), QStringLiteral("http://m/test/tiny/resolve/main/model.pt"));
         QCOMPARE(sources[0].targetPath, QDir(dir.path()).filePath(QStringLiteral("models/tiny/model.pt")));
@@ -145,7 +149,8 @@ private Q_SLOTS:
         qunsetenv("XDG_CACHE_HOME");
         const QString clipCache = home.filePath(QStringLiteral(".cache/clip"));
         QVERIFY(QDir().mkpath(clipCache));
-        QVERIFY(QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), clipCache + QStringLiteral("/ViT-B-32.pt")));
+        QVERIFY(
+            QFile::copy(dataPath(QStringLiteral("tiny-openai/model.pt")), clipCache + QStringLiteral("/ViT-B-32.pt")));
         // A download cut short, as a killed clip.load leaves it.
         QVERIFY(writeBytes(clipCache + QStringLiteral("/ViT-B-16.pt"),
                            readBytes(dataPath(QStringLiteral("tiny-openai/model.pt"))).left(100000)));
@@ -184,7 +189,8 @@ private Q_SLOTS:
         QCOMPARE(found[2].check.sha256, fixtureSha256(QStringLiteral("tiny-hf")));
         QCOMPARE(found[2].check.format, QStringLiteral("hf-safetensors"));
         QVERIFY(found[2].check.manifestModel.isEmpty());
-        QVERIFY2(found[2].check.label().contains(QLatin1String("hash not in the manifest")), qPrintable(found[2].check.label()));
+        QVERIFY2(found[2].check.label().contains(QLatin1String("hash not in the manifest")),
+                 qPrintable(found[2].check.label()));
 
         // A path the user picks is added after the automatic places, and only once.
         const QVector<DiscoveredModel> withChoice =
@@ -224,7 +230,8 @@ private Q_SLOTS:
         file.close();
         QCOMPARE(file.fileTime(QFileDevice::FileModificationTime), mtime);
         QVERIFY(!store.recorded(model).ok);
-        const ModelCheck edited = store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
+        const ModelCheck edited =
+            store.check(model, manifest, fixtureSha256(QStringLiteral("tiny-openai")), QStringLiteral("test"));
         QVERIFY(!edited.ok);
         QVERIFY2(edited.error.contains(QLatin1String("SHA-256 mismatch")), qPrintable(edited.error));
     }
@@ -241,7 +248,8 @@ private Q_SLOTS:
         QCOMPARE(ModelStore(dir.path()).sha256Of(model, &error), sha256); // hashed and remembered
         const QString recordPath = dir.filePath(QStringLiteral("models/verified.json"));
         QJsonObject records = readJsonObject(recordPath);
-        const QJsonObject entry = records[QStringLiteral("hashes")].toObject()[QFileInfo(model).absoluteFilePath()].toObject();
+        const QJsonObject entry =
+            records[QStringLiteral("hashes")].toObject()[QFileInfo(model).absoluteFilePath()].toObject();
         QCOMPARE(entry[QStringLiteral("sha256")].toString(), sha256);
 
         // Proof that the record is what answers (the file is not read): a record with another hash for the same
@@ -369,7 +377,8 @@ private Q_SLOTS:
         QVERIFY(store.selectedModel().isEmpty());
         QString error;
         QVERIFY2(store.setSelectedModel(dir.filePath(QStringLiteral("a/model.pt")), &error), qPrintable(error));
-        QCOMPARE(ModelStore(dir.path()).selectedModel(), QFileInfo(dir.filePath(QStringLiteral("a/model.pt"))).absoluteFilePath());
+        QCOMPARE(ModelStore(dir.path()).selectedModel(),
+                 QFileInfo(dir.filePath(QStringLiteral("a/model.pt"))).absoluteFilePath());
     }
 };
 

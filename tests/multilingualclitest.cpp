@@ -71,8 +71,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("cases");
         QTest::addColumn<QString>("model");
-        QTest::newRow("multilingual cased") << QStringLiteral("tokenizer/multilingual_cased.json")
-                                            << QStringLiteral("tiny-st-multilingual");
+        QTest::newRow("multilingual cased")
+            << QStringLiteral("tokenizer/multilingual_cased.json") << QStringLiteral("tiny-st-multilingual");
         QTest::newRow("chinese-clip") << QStringLiteral("tokenizer/chinese_clip.json")
                                       << QStringLiteral("tiny-chinese-clip");
     }
@@ -101,9 +101,9 @@ private Q_SLOTS:
             expected << unpadded;
         }
         QVERIFY(texts.size() >= all.size() - 2);
-        const CliRun run = runCli(QStringList{QStringLiteral("tokenize"), QStringLiteral("--model"), fixture(model),
-                                              QStringLiteral("--")} +
-                                  texts);
+        const CliRun run = runCli(
+            QStringList{QStringLiteral("tokenize"), QStringLiteral("--model"), fixture(model), QStringLiteral("--")}
+            + texts);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonArray ids = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("ids")).toArray();
         QCOMPARE(ids.size(), texts.size());
@@ -162,9 +162,9 @@ private Q_SLOTS:
 
     void textModelHasNoImageTower()
     {
-        const CliRun run = runCli({QStringLiteral("embed"), QStringLiteral("--model"),
-                                   fixture(QStringLiteral("tiny-st-multilingual")), QStringLiteral("--image"),
-                                   QStringLiteral(CLIPFIND_TEST_DATA "/images/small_120x90.png")});
+        const CliRun run =
+            runCli({QStringLiteral("embed"), QStringLiteral("--model"), fixture(QStringLiteral("tiny-st-multilingual")),
+                    QStringLiteral("--image"), QStringLiteral(CLIPFIND_TEST_DATA "/images/small_120x90.png")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("no image tower"), run.err.constData());
         QCOMPARE(run.err.trimmed().count('\n'), 0);
@@ -177,12 +177,14 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         const QString source = fixture(QStringLiteral("tiny-st-multilingual"));
         const QString broken = dir.filePath(QStringLiteral("no-weights"));
-        QVERIFY(QDir().mkpath(broken + QStringLiteral("/1_Pooling")) && QDir().mkpath(broken + QStringLiteral("/2_Dense")));
-        for (const QString &file : {QStringLiteral("modules.json"), QStringLiteral("config.json"),
-                                    QStringLiteral("sentence_bert_config.json"), QStringLiteral("tokenizer.json"),
-                                    QStringLiteral("tokenizer_config.json"), QStringLiteral("vocab.txt"),
-                                    QStringLiteral("special_tokens_map.json"), QStringLiteral("1_Pooling/config.json"),
-                                    QStringLiteral("2_Dense/config.json"), QStringLiteral("2_Dense/model.safetensors")}) {
+        QVERIFY(QDir().mkpath(broken + QStringLiteral("/1_Pooling"))
+                && QDir().mkpath(broken + QStringLiteral("/2_Dense")));
+        for (const QString &file :
+             {QStringLiteral("modules.json"), QStringLiteral("config.json"),
+              QStringLiteral("sentence_bert_config.json"), QStringLiteral("tokenizer.json"),
+              QStringLiteral("tokenizer_config.json"), QStringLiteral("vocab.txt"),
+              QStringLiteral("special_tokens_map.json"), QStringLiteral("1_Pooling/config.json"),
+              QStringLiteral("2_Dense/config.json"), QStringLiteral("2_Dense/model.safetensors")}) {
             QVERIFY(QFile::copy(source + QLatin1Char('/') + file, broken + QLatin1Char('/') + file));
         }
         CliRun run = runCli({QStringLiteral("embed"), QStringLiteral("--model"), broken, QStringLiteral("--text"),
@@ -194,8 +196,8 @@ private Q_SLOTS:
         // The tokenizer alone still tokenizes; without a vocabulary it fails in one line.
         run = runCli({QStringLiteral("tokenize"), QStringLiteral("--model"), broken, QStringLiteral("海边")});
         QCOMPARE(run.exitCode, 0);
-        QVERIFY(QFile::remove(broken + QStringLiteral("/vocab.txt")) &&
-                QFile::remove(broken + QStringLiteral("/tokenizer.json")));
+        QVERIFY(QFile::remove(broken + QStringLiteral("/vocab.txt"))
+                && QFile::remove(broken + QStringLiteral("/tokenizer.json")));
         run = runCli({QStringLiteral("tokenize"), QStringLiteral("--model"), broken, QStringLiteral("海边")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(!run.err.trimmed().isEmpty(), run.err.constData());

@@ -2,9 +2,9 @@
 // findNearPairs() against brute force: every pair scored in double precision from the same fp16 rows. Rows with a
 // CLIP-like spectrum (a shared direction, decaying principal components) and isotropic ones (where the projection
 // bound is weak and the filter must still be exact), planted near-copies, zero rows, several thresholds.
+#include "core/clip/matrix/nearpairs.h"
 #include "core/clip/matrix/half.h"
 #include "core/clip/matrix/matrixkernels.h"
-#include "core/clip/matrix/nearpairs.h"
 #include "core/clip/matrix/pairfilter.h"
 
 #include <QtTest>
@@ -205,7 +205,7 @@ private Q_SLOTS:
     {
         Rows rows = makeRows(600, 64, true, 0.3, 5);
         for (int c = 0; c < 64; ++c) {
-            rows.halves[size_t(10 * 64 + c)] = 0x7e00; // NaN
+            rows.halves[size_t(10 * 64 + c)] = 0x7e00;                                             // NaN
             rows.halves[size_t(11 * 64 + c)] = c == 3 ? 0x7c00 : rows.halves[size_t(12 * 64 + c)]; // +inf
         }
         NearPairOptions options;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for the .npy reader/writer (core/clip/npy.h). Reference values come from NumPy (cited per test); the
 // tests themselves need no Python.
-#include "testfiles.h"
 #include "core/clip/formats/npy.h"
+#include "testfiles.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -25,8 +25,6 @@ uint32_t bitsOf(float f)
     return bits;
 }
 
-
-
 /// Builds a .npy file by hand: version `major`.0, the given header dict (padded like NumPy), float data.
 QByteArray handMadeNpy(int major, const QByteArray &dict, const QByteArray &data)
 {
@@ -34,7 +32,7 @@ QByteArray handMadeNpy(int major, const QByteArray &dict, const QByteArray &data
     QByteArray header = dict;
     while ((prefixSize + header.size() + 1) % 64 != 0) {
         header += ' ';
-}
+    }
     header += '\n';
     QByteArray out("\x93NUMPY", 6);
     out += char(major);
@@ -111,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(back.shape, (std::vector<int64_t>{2, 3}));
         for (size_t i = 0; i < 6; ++i) {
             QCOMPARE(bitsOf(back.values[i]), bitsOf(values[i]));
-}
+        }
 
         // Reading the reference file and writing it back reproduces NumPy's file byte for byte.
         NpyArray reference;
@@ -155,7 +153,8 @@ private Q_SLOTS:
         const QByteArray data("\x00\x00\xc0\x3f\x00\x00\x00\xc0", 8); // 1.5, -2.0
         for (int major : {2, 3}) {
             const QString path = dir.filePath(QStringLiteral("v%1.npy").arg(major));
-            QVERIFY(writeBytes(path, handMadeNpy(major, "{\"descr\": \"<f4\", \"shape\": (2,), \"fortran_order\": False}", data)));
+            QVERIFY(writeBytes(
+                path, handMadeNpy(major, "{\"descr\": \"<f4\", \"shape\": (2,), \"fortran_order\": False}", data)));
             NpyArray array;
             std::string error;
             QVERIFY2(readNpy(path.toStdString(), &array, &error), error.c_str());
@@ -174,10 +173,11 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray("") << "file is empty";
         QTest::newRow("not npy") << readBytes(QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/config.json"))
                                  << "not a .npy file (bad magic)";
-        QTest::newRow("truncated data") << reference.left(1000)
-                                        << "truncated data: shape (3, 224, 224) needs 602112 bytes, only 872 follow the header";
+        QTest::newRow("truncated data") << reference.left(
+            1000) << "truncated data: shape (3, 224, 224) needs 602112 bytes, only 872 follow the header";
         QTest::newRow("truncated header") << reference.left(50) << "truncated header";
-        QTest::newRow("trailing bytes") << reference + "xx" << "2 unexpected bytes after the data";
+        QTest::newRow("trailing bytes") << reference + "xx"
+                                        << "2 unexpected bytes after the data";
         QTest::newRow("float64") << handMadeNpy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", f4)
                                  << "unsupported dtype '<f8'";
         QTest::newRow("big endian") << handMadeNpy(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", f4)
@@ -188,7 +188,8 @@ private Q_SLOTS:
         QTest::newRow("garbage header") << handMadeNpy(1, "not a dict", f4) << "header is not a Python dict";
         QTest::newRow("missing shape") << handMadeNpy(1, "{'descr': '<f4', 'fortran_order': False}", f4)
                                        << "header lacks one of";
-        QTest::newRow("huge shape") << handMadeNpy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", f4)
+        QTest::newRow("huge shape") << handMadeNpy(
+            1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", f4)
                                     << "shape (4611686018427387904, 4) is too large";
     }
 
@@ -200,7 +201,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("input.npy"));
         if (QTest::currentDataTag() != QLatin1String("missing")) {
             QVERIFY(writeBytes(path, content));
-}
+        }
         NpyArray array;
         array.shape = {7};
         std::string error;
@@ -217,8 +218,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("key") << "npy-newline-key.npy" << "header has unexpected key 'shape\\x00\\x00\\x00\\x0a'";
-        QTest::newRow("dtype") << "npy-newline-dtype.npy" << "unsupported dtype '<f4\\x0a'";
+        QTest::newRow("key") << "npy-newline-key.npy"
+                             << "header has unexpected key 'shape\\x00\\x00\\x00\\x0a'";
+        QTest::newRow("dtype") << "npy-newline-dtype.npy"
+                               << "unsupported dtype '<f4\\x0a'";
     }
 
     void quotesHeaderTextOnOneLine()

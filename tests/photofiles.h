@@ -52,7 +52,7 @@ inline QByteArray exifDateSegment(const QByteArray &dateTimeOriginal)
 inline bool writeJpegTakenAt(const QString &path, const QByteArray &jpeg, const QByteArray &dateTimeOriginal)
 {
     return jpeg.startsWith("\xFF\xD8")
-        && writeBytes(path, jpeg.left(2) + exifDateSegment(dateTimeOriginal) + jpeg.mid(2));
+           && writeBytes(path, jpeg.left(2) + exifDateSegment(dateTimeOriginal) + jpeg.mid(2));
 }
 
 /// Sets the file's modification (and access) time.

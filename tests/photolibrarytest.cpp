@@ -91,9 +91,9 @@ private Q_SLOTS:
         const QImage eight(shapes + QStringLiteral("img_0008.jpg"));
         QVERIFY(writeBytes(m_photos + QStringLiteral("/img_0008 q80.jpg"), encodeJpeg(eight, 80)));
         const QImage ten(shapes + QStringLiteral("img_0010.jpg"));
-        QVERIFY(writeBytes(m_photos + QStringLiteral("/img_0010 half.jpg"),
-                           encodeJpeg(ten.scaled(ten.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation),
-                                      90)));
+        QVERIFY(
+            writeBytes(m_photos + QStringLiteral("/img_0010 half.jpg"),
+                       encodeJpeg(ten.scaled(ten.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation), 90)));
         m_thumbnails = std::make_unique<ThumbnailCache>(m_dir.filePath(QStringLiteral("cache")),
                                                         m_dir.filePath(QStringLiteral("own")));
     }
@@ -102,8 +102,8 @@ private Q_SLOTS:
 
     void opensIndexesAndSearches()
     {
-        m_library = std::make_unique<PhotoLibrary>(m_dir.filePath(QStringLiteral("data/cache.sqlite")),
-                                                   m_thumbnails.get());
+        m_library =
+            std::make_unique<PhotoLibrary>(m_dir.filePath(QStringLiteral("data/cache.sqlite")), m_thumbnails.get());
         QSignalSpy ready(m_library.get(), &PhotoLibrary::modelReady);
         QSignalSpy searchReady(m_library.get(), &PhotoLibrary::searchReady);
         QSignalSpy finished(m_library->indexer(), &LibraryIndexer::runFinished);

@@ -61,15 +61,15 @@ private Q_SLOTS:
                                         {QStringLiteral("/p/a.jpg"), 100, false},
                                         {QStringLiteral("/p/d.jpg"), -5, false}};
         sortNewestFirst(&photos);
-        QCOMPARE(pathsOf(photos),
-                 (QStringList{QStringLiteral("/p/c.jpg"), QStringLiteral("/p/a.jpg"), QStringLiteral("/p/b.jpg"),
-                              QStringLiteral("/p/d.jpg")}));
+        QCOMPARE(pathsOf(photos), (QStringList{QStringLiteral("/p/c.jpg"), QStringLiteral("/p/a.jpg"),
+                                               QStringLiteral("/p/b.jpg"), QStringLiteral("/p/d.jpg")}));
     }
 
     void rowOfBisectsThePathOrder()
     {
         PhotoListing listing;
-        listing.photos = {{QStringLiteral("/p/b"), 30, false}, {QStringLiteral("/p/c"), 20, false},
+        listing.photos = {{QStringLiteral("/p/b"), 30, false},
+                          {QStringLiteral("/p/c"), 20, false},
                           {QStringLiteral("/p/a"), 10, false}};
         listing.pathOrder = {2, 0, 1}; // a, b, c
         QCOMPARE(listing.rowOf(QStringLiteral("/p/a")), 2);
@@ -106,8 +106,8 @@ private Q_SLOTS:
 
     void folderTreeCountsPhotosBelow()
     {
-        const QHash<QString, qint64> direct{{QStringLiteral("/r"), 4},       {QStringLiteral("/r/a"), 2},
-                                            {QStringLiteral("/r/a/b"), 3},   {QStringLiteral("/r/C/d"), 1},
+        const QHash<QString, qint64> direct{{QStringLiteral("/r"), 4},         {QStringLiteral("/r/a"), 2},
+                                            {QStringLiteral("/r/a/b"), 3},     {QStringLiteral("/r/C/d"), 1},
                                             {QStringLiteral("/elsewhere"), 5}, {QStringLiteral("/rx"), 7},
                                             {QStringLiteral("/r/empty"), 0}};
         const FolderTree tree = buildFolderTree(QStringLiteral("/r"), direct);
@@ -153,12 +153,16 @@ private Q_SLOTS:
 
     void changeBetweenTwoListings()
     {
-        const std::vector<ListedPhoto> before{{QStringLiteral("/a"), 50, false}, {QStringLiteral("/b"), 40, false},
-                                              {QStringLiteral("/c"), 30, false}, {QStringLiteral("/d"), 20, false},
+        const std::vector<ListedPhoto> before{{QStringLiteral("/a"), 50, false},
+                                              {QStringLiteral("/b"), 40, false},
+                                              {QStringLiteral("/c"), 30, false},
+                                              {QStringLiteral("/d"), 20, false},
                                               {QStringLiteral("/e"), 10, false}};
         // b is deleted, d got an EXIF date that puts it first, f is new between c and e.
-        const std::vector<ListedPhoto> after{{QStringLiteral("/d"), 60, true}, {QStringLiteral("/a"), 50, false},
-                                             {QStringLiteral("/c"), 30, false}, {QStringLiteral("/f"), 15, false},
+        const std::vector<ListedPhoto> after{{QStringLiteral("/d"), 60, true},
+                                             {QStringLiteral("/a"), 50, false},
+                                             {QStringLiteral("/c"), 30, false},
+                                             {QStringLiteral("/f"), 15, false},
                                              {QStringLiteral("/e"), 10, false}};
         const ListingChange change = listingChange(before, after);
         QCOMPARE(change.removed.size(), size_t(2)); // b (row 1) and d (row 3): not adjacent

@@ -74,9 +74,8 @@ private Q_SLOTS:
             makeFile(root, QString::fromUtf8(name));
         }
         const ScanResult result = scanPhotos(root, {});
-        QCOMPARE(relativePaths(result, root),
-                 QStringList({"IMG.JPG", "a.Jpeg", "b.tiff", "c.gif", "d.PNG", "e.webp", "f.bmp", "g.TIF",
-                              "sub/deep/h.jpg"}));
+        QCOMPARE(relativePaths(result, root), QStringList({"IMG.JPG", "a.Jpeg", "b.tiff", "c.gif", "d.PNG", "e.webp",
+                                                           "f.bmp", "g.TIF", "sub/deep/h.jpg"}));
         QVERIFY(result.problems.empty());
         QVERIFY(!result.cancelled);
     }
@@ -94,8 +93,8 @@ private Q_SLOTS:
     void excludePatterns()
     {
         QTemporaryDir dir;
-        for (const char *name : {"keep.jpg", "x.tmp.jpg", "raw/r.jpg", "2021/raw/in.jpg", "2021/trash/t.jpg",
-                                 "2021/ok.jpg"}) {
+        for (const char *name :
+             {"keep.jpg", "x.tmp.jpg", "raw/r.jpg", "2021/raw/in.jpg", "2021/trash/t.jpg", "2021/ok.jpg"}) {
             makeFile(dir.path(), QString::fromUtf8(name));
         }
         ScanOptions options;
@@ -112,10 +111,10 @@ private Q_SLOTS:
         makeFile(root, QStringLiteral("a/b/photo.jpg"));
         makeFile(root, QStringLiteral("target/t.jpg"));
         makeFile(outside.path(), QStringLiteral("out.jpg"));
-        makeLink(root + QStringLiteral("/a"), root + QStringLiteral("/a/b/loop"));          // loop a/b/loop -> a
+        makeLink(root + QStringLiteral("/a"), root + QStringLiteral("/a/b/loop"));           // loop a/b/loop -> a
         makeLink(root + QStringLiteral("/target"), root + QStringLiteral("/link1"));         // two links to one
         makeLink(root + QStringLiteral("/target"), root + QStringLiteral("/link2"));         // folder
-        makeLink(root + QStringLiteral("/a/b/photo.jpg"), root + QStringLiteral("/in.jpg"));  // file inside
+        makeLink(root + QStringLiteral("/a/b/photo.jpg"), root + QStringLiteral("/in.jpg")); // file inside
         makeLink(outside.path() + QStringLiteral("/out.jpg"), root + QStringLiteral("/o.jpg"));
         makeLink(root + QStringLiteral("/missing"), root + QStringLiteral("/dangling"));
         makeLink(root + QStringLiteral("/self"), root + QStringLiteral("/self"));

@@ -25,17 +25,32 @@ inline QImage storedForOrientation(const QImage &upright, int orientation)
     const int storedWidth = swap ? in.height() : in.width();
     const int storedHeight = swap ? in.width() : in.height();
     QImage stored(storedWidth, storedHeight, QImage::Format_RGB888);
-    for (int y = 0; y < in.height(); ++y) {     // display coordinates
+    for (int y = 0; y < in.height(); ++y) { // display coordinates
         for (int x = 0; x < in.width(); ++x) {
-            int sx = x, sy = y;                  // where the stored pixel lies that is displayed at (x, y)
+            int sx = x, sy = y; // where the stored pixel lies that is displayed at (x, y)
             switch (orientation) {
             case 2: sx = storedWidth - 1 - x; break;
-            case 3: sx = storedWidth - 1 - x; sy = storedHeight - 1 - y; break;
+            case 3:
+                sx = storedWidth - 1 - x;
+                sy = storedHeight - 1 - y;
+                break;
             case 4: sy = storedHeight - 1 - y; break;
-            case 5: sx = y; sy = x; break;
-            case 6: sx = y; sy = storedHeight - 1 - x; break;
-            case 7: sx = storedWidth - 1 - y; sy = storedHeight - 1 - x; break;
-            case 8: sx = storedWidth - 1 - y; sy = x; break;
+            case 5:
+                sx = y;
+                sy = x;
+                break;
+            case 6:
+                sx = y;
+                sy = storedHeight - 1 - x;
+                break;
+            case 7:
+                sx = storedWidth - 1 - y;
+                sy = storedHeight - 1 - x;
+                break;
+            case 8:
+                sx = storedWidth - 1 - y;
+                sy = x;
+                break;
             default: break;
             }
             const uchar *from = in.constScanLine(y) + 3 * x;
@@ -71,9 +86,9 @@ inline QByteArray encodeJpeg(const QImage &image, int quality)
 
 /// What goes into a generated DNG.
 struct DngSpec {
-    QImage image;           ///< the scene as stored by the sensor (before orientation); even width and height
-    int orientation = 1;    ///< IFD0 Orientation
-    QByteArray preview;     ///< a JPEG for IFD0 (the raw data then goes to a sub-IFD); empty: the raw data is IFD0
+    QImage image;                ///< the scene as stored by the sensor (before orientation); even width and height
+    int orientation = 1;         ///< IFD0 Orientation
+    QByteArray preview;          ///< a JPEG for IFD0 (the raw data then goes to a sub-IFD); empty: the raw data is IFD0
     QByteArray dateTimeOriginal; ///< in an EXIF IFD when set
     bool exifAfterRawData = false; ///< put the EXIF IFD after the raw data (far from the start of the file)
 };
@@ -109,10 +124,18 @@ inline QByteArray makeDng(const DngSpec &spec)
     tiff.ascii(ifd0, 0xC614, "ClipFind Test Camera"); // UniqueCameraModel
     tiff.shorts(ifd0, 0x0112, {quint32(spec.orientation)});
     // XYZ (D65) -> linear sRGB, in ten-thousandths: the camera's RGB is linear sRGB.
-    tiff.rationals(ifd0, 0xC621, {{32406, 10000}, {-15372, 10000}, {-4986, 10000},
-                                  {-9689, 10000}, {18758, 10000}, {415, 10000},
-                                  {557, 10000}, {-2040, 10000}, {10570, 10000}}, true);
-    tiff.shorts(ifd0, 0xC65A, {21});        // CalibrationIlluminant1: D65
+    tiff.rationals(ifd0, 0xC621,
+                   {{32406, 10000},
+                    {-15372, 10000},
+                    {-4986, 10000},
+                    {-9689, 10000},
+                    {18758, 10000},
+                    {415, 10000},
+                    {557, 10000},
+                    {-2040, 10000},
+                    {10570, 10000}},
+                   true);
+    tiff.shorts(ifd0, 0xC65A, {21});                               // CalibrationIlluminant1: D65
     tiff.rationals(ifd0, 0xC628, {{1, 1}, {1, 1}, {1, 1}}, false); // AsShotNeutral
     if (!spec.dateTimeOriginal.isEmpty()) {
         const int exif = tiff.addIfd(spec.exifAfterRawData);
@@ -125,8 +148,8 @@ inline QByteArray makeDng(const DngSpec &spec)
         tiff.longs(ifd0, 0x0100, {quint32(preview.width())});
         tiff.longs(ifd0, 0x0101, {quint32(preview.height())});
         tiff.shorts(ifd0, 0x0102, {8, 8, 8});
-        tiff.shorts(ifd0, 0x0103, {7});     // JPEG
-        tiff.shorts(ifd0, 0x0106, {6});     // YCbCr
+        tiff.shorts(ifd0, 0x0103, {7}); // JPEG
+        tiff.shorts(ifd0, 0x0106, {6}); // YCbCr
         tiff.blobPointer(ifd0, 0x0111, tiff.addBlob(spec.preview));
         tiff.shorts(ifd0, 0x0115, {3});
         tiff.longs(ifd0, 0x0116, {quint32(preview.height())});
@@ -138,17 +161,17 @@ inline QByteArray makeDng(const DngSpec &spec)
     tiff.longs(rawIfd, 0x0100, {quint32(width)});
     tiff.longs(rawIfd, 0x0101, {quint32(height)});
     tiff.shorts(rawIfd, 0x0102, {16});
-    tiff.shorts(rawIfd, 0x0103, {1});       // uncompressed
-    tiff.shorts(rawIfd, 0x0106, {32803});   // CFA
+    tiff.shorts(rawIfd, 0x0103, {1});     // uncompressed
+    tiff.shorts(rawIfd, 0x0106, {32803}); // CFA
     tiff.blobPointer(rawIfd, 0x0111, tiff.addBlob(mosaic));
     tiff.shorts(rawIfd, 0x0115, {1});
     tiff.longs(rawIfd, 0x0116, {quint32(height)});
     tiff.longs(rawIfd, 0x0117, {quint32(mosaic.size())});
     tiff.shorts(rawIfd, 0x011C, {1});
-    tiff.shorts(rawIfd, 0x828D, {2, 2});    // CFARepeatPatternDim
+    tiff.shorts(rawIfd, 0x828D, {2, 2});      // CFARepeatPatternDim
     tiff.bytes(rawIfd, 0x828E, {0, 1, 1, 2}); // CFAPattern: RGGB
-    tiff.longs(rawIfd, 0xC61A, {0});        // BlackLevel
-    tiff.longs(rawIfd, 0xC61D, {65535});    // WhiteLevel
+    tiff.longs(rawIfd, 0xC61A, {0});          // BlackLevel
+    tiff.longs(rawIfd, 0xC61D, {65535});      // WhiteLevel
     return tiff.build();
 }
 

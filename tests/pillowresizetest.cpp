@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // resizeBicubicPillow and preprocessForClip against Pillow 9.4 itself: tests/data/pillow holds inputs and
 // PIL.Image.resize(..., BICUBIC) outputs made by tests/data/pillow/generate.py. Bit-exact equality required.
-#include "testfiles.h"
 #include "core/clip/pixels/imageprep.h"
+#include "testfiles.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -21,7 +21,6 @@ QString pillowDir()
     return QStringLiteral(CLIPFIND_TEST_DATA "/pillow");
 }
 
-
 RgbImage imageFromBytes(const QByteArray &bytes, int width, int height)
 {
     RgbImage image;
@@ -34,9 +33,14 @@ RgbImage imageFromBytes(const QByteArray &bytes, int width, int height)
 // "" when equal, else where and how much the images differ (a bare QCOMPARE of 100k bytes says nothing).
 QString describeDifference(const RgbImage &actual, const RgbImage &expected)
 {
-    if (actual.width != expected.width || actual.height != expected.height || actual.pixels.size() != expected.pixels.size()) {
+    if (actual.width != expected.width || actual.height != expected.height
+        || actual.pixels.size() != expected.pixels.size()) {
         return QStringLiteral("size %1x%2 (%3 bytes), expected %4x%5")
-            .arg(actual.width).arg(actual.height).arg(actual.pixels.size()).arg(expected.width).arg(expected.height);
+            .arg(actual.width)
+            .arg(actual.height)
+            .arg(actual.pixels.size())
+            .arg(expected.width)
+            .arg(expected.height);
     }
     int differing = 0;
     int maxDiff = 0;
@@ -54,8 +58,13 @@ QString describeDifference(const RgbImage &actual, const RgbImage &expected)
     }
     const size_t pixel = first / 3;
     return QStringLiteral("%1 bytes differ, max |diff| %2, first at x=%3 y=%4 channel %5 (%6 vs %7)")
-        .arg(differing).arg(maxDiff).arg(pixel % size_t(actual.width)).arg(pixel / size_t(actual.width))
-        .arg(first % 3).arg(actual.pixels[first]).arg(expected.pixels[first]);
+        .arg(differing)
+        .arg(maxDiff)
+        .arg(pixel % size_t(actual.width))
+        .arg(pixel / size_t(actual.width))
+        .arg(first % 3)
+        .arg(actual.pixels[first])
+        .arg(expected.pixels[first]);
 }
 
 // A smooth but non-trivial test image, each row visibly different.
@@ -125,7 +134,8 @@ private Q_SLOTS:
         for (int y = 0; y < inHeight; ++y) {
             std::copy_n(source.pixels.begin() + int64_t(y) * inWidth * 3, inWidth * 3, padded.begin() + y * stride);
         }
-        const RgbImage fromPadded = resizeBicubicPillow({padded.data(), inWidth, inHeight, stride}, outWidth, outHeight);
+        const RgbImage fromPadded =
+            resizeBicubicPillow({padded.data(), inWidth, inHeight, stride}, outWidth, outHeight);
         problem = describeDifference(fromPadded, expected);
         QVERIFY2(problem.isEmpty(), qPrintable(QStringLiteral("padded rows: ") + problem));
     }
@@ -134,8 +144,10 @@ private Q_SLOTS:
     void preprocessMatchesPillowCrop()
     {
         const int size = 224;
-        const RgbImage source = imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.in.rgb")), 341, 285);
-        const RgbImage resized = imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.out.rgb")), 268, 224);
+        const RgbImage source =
+            imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.in.rgb")), 341, 285);
+        const RgbImage resized =
+            imageFromBytes(readBytes(pillowDir() + QStringLiteral("/gradient_clip.out.rgb")), 268, 224);
         QCOMPARE(int(source.pixels.size()), 341 * 285 * 3);
         QCOMPARE(int(resized.pixels.size()), 268 * 224 * 3);
         int width = 0;
@@ -258,7 +270,8 @@ private Q_SLOTS:
             bestPreprocess = std::min(bestPreprocess, timer.nsecsElapsed());
             QCOMPARE(out.size(), size_t(3 * 224 * 224));
         }
-        qInfo("4000x3000 -> 298x224 resizeBicubicPillow: %.1f ms; preprocessForClip(224): %.1f ms (best of 3, one thread)",
+        qInfo("4000x3000 -> 298x224 resizeBicubicPillow: %.1f ms; preprocessForClip(224): %.1f ms (best of 3, one "
+              "thread)",
               double(bestResize) / 1e6, double(bestPreprocess) / 1e6);
     }
 };

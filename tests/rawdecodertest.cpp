@@ -4,11 +4,11 @@
 // side is at least 448 px, else the raw data is decoded at half size; the orientation tag is applied either way
 // (checked on a picture with a different color in each quadrant); the EXIF date is read from the EXIF IFD, or
 // through LibRaw when it lies beyond the first 256 KiB; broken files give one-line errors naming the file.
-#include "photowriters.h"
-#include "testfiles.h"
 #include "core/decode/exifdate.h"
 #include "core/decode/imagedecoder.h"
 #include "core/decode/imagepreprocessor.h"
+#include "photowriters.h"
+#include "testfiles.h"
 
 #include <QPainter>
 #include <QTemporaryDir>
@@ -60,7 +60,7 @@ QString colorAt(const QImage &image, double fx, double fy)
 QString layout(const QImage &image)
 {
     return colorAt(image, 0.25, 0.25) + colorAt(image, 0.75, 0.25) + colorAt(image, 0.25, 0.75)
-        + colorAt(image, 0.75, 0.75);
+           + colorAt(image, 0.75, 0.75);
 }
 
 } // namespace
@@ -79,10 +79,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_dir.isValid());
-    }
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     // No preview of 448 px: LibRaw decodes the mosaic at half size (one pixel per 2x2 block) and turns it upright.
     void halfSizeDecode_data()

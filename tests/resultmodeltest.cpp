@@ -109,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(decorationOf(model, 2).size(), QSize(120, 90));
         const QImage unreadable = decorationOf(model, 3);
         QVERIFY(!unreadable.isNull());
-        QVERIFY(unreadable != placeholder); // "cannot be read", not "still loading"
+        QVERIFY(unreadable != placeholder);            // "cannot be read", not "still loading"
         QVERIFY(decorationOf(model, 3) == unreadable); // and not asked for again
         const QString tip = model.data(model.index(3), Qt::ToolTipRole).toString();
         QVERIFY2(tip.contains(QStringLiteral("notes.jpg:")), qPrintable(tip)); // the decoder's reason

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tests for the safetensors reader (core/clip/safetensors.h): the tiny Hugging Face fixture, every dtype, and
 // hostile files built at runtime, each of which must fail with one line naming the file and the problem.
-#include "testfiles.h"
 #include "core/clip/checkpoint/safetensors.h"
+#include "testfiles.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -18,14 +18,12 @@ namespace {
 
 const QString kTinyHf = QStringLiteral(CLIPFIND_TEST_DATA "/tiny-hf/model.safetensors");
 
-
-
 QByteArray le64(quint64 n)
 {
     QByteArray out;
     for (int i = 0; i < 8; ++i) {
         out += char((n >> (8 * i)) & 0xFF);
-}
+    }
     return out;
 }
 
@@ -39,7 +37,7 @@ const torch::Tensor *find(const SafetensorsFile &file, const std::string &name)
     for (const auto &[key, tensor] : file.tensors) {
         if (key == name) {
             return &tensor;
-}
+        }
     }
     return nullptr;
 }
@@ -56,7 +54,7 @@ QByteArray floats(std::initializer_list<float> values)
     QByteArray out;
     for (float v : values) {
         out.append(reinterpret_cast<const char *>(&v), sizeof v);
-}
+    }
     return out;
 }
 
@@ -72,11 +70,11 @@ private Q_SLOTS:
         const QByteArray head = readBytes(kTinyHf).left(16);
         QVERIFY(looksLikeSafetensors(head.toStdString()));
         QVERIFY(!looksLikeSafetensors(std::string("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10))); // a zip (TorchScript)
-        QVERIFY(!looksLikeSafetensors(le64(1).toStdString() + "{"));                     // length too small
-        QVERIFY(!looksLikeSafetensors(le64(100000001).toStdString() + "{"));             // over 100 MB
-        QVERIFY(!looksLikeSafetensors(le64(10).toStdString() + "["));                    // not an object
-        QVERIFY(!looksLikeSafetensors(le64(10).toStdString()));                          // too short
-        QVERIFY(looksLikeSafetensors(le64(100000000).toStdString() + "{"));              // no file-size check here
+        QVERIFY(!looksLikeSafetensors(le64(1).toStdString() + "{"));                           // length too small
+        QVERIFY(!looksLikeSafetensors(le64(100000001).toStdString() + "{"));                   // over 100 MB
+        QVERIFY(!looksLikeSafetensors(le64(10).toStdString() + "["));                          // not an object
+        QVERIFY(!looksLikeSafetensors(le64(10).toStdString()));                                // too short
+        QVERIFY(looksLikeSafetensors(le64(100000000).toStdString() + "{")); // no file-size check here
     }
 
     void readsTinyHf()
@@ -127,7 +125,7 @@ private Q_SLOTS:
         const float expectedNorm[] = {1.0195312f, 0.99609375f, 1.125f, 1.1210938f};
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(norm->index({i}).item<float>(), expectedNorm[i]);
-}
+        }
 
         // The views keep the shared buffer alive after the file object is gone.
         const torch::Tensor *fc2 = find(file, "vision_model.encoder.layers.1.mlp.fc2.weight");
@@ -142,12 +140,12 @@ private Q_SLOTS:
     {
         // Little-endian encodings: F64 1.5 = 000000000000f83f, F16 1.5 = 003e, BF16 1.5 = c03f.
         QByteArray data;
-        data += QByteArray("\x07", 1);                                              // U8  [0, 1)
-        data += floats({2.5f, -1.0f});                                              // F32 [1, 9): misaligned
-        data += QByteArray("\x00\x00\x00\x00\x00\x00\xf8\x3f", 8);                  // F64 [9, 17)
-        data += QByteArray("\x00\x3e\xc0\x3f", 4);                                  // F16 [17, 19), BF16 [19, 21)
-        data += QByteArray("\xfe\xff\xff\xff\xff\xff\xff\xff", 8);                  // I64 -2 [21, 29)
-        data += QByteArray("\xfd\xff\xff\xff\xfc\xff\x80\x01\x00", 9);              // I32 -3, I16 -4, I8 -128, BOOL 1, 0
+        data += QByteArray("\x07", 1);                                 // U8  [0, 1)
+        data += floats({2.5f, -1.0f});                                 // F32 [1, 9): misaligned
+        data += QByteArray("\x00\x00\x00\x00\x00\x00\xf8\x3f", 8);     // F64 [9, 17)
+        data += QByteArray("\x00\x3e\xc0\x3f", 4);                     // F16 [17, 19), BF16 [19, 21)
+        data += QByteArray("\xfe\xff\xff\xff\xff\xff\xff\xff", 8);     // I64 -2 [21, 29)
+        data += QByteArray("\xfd\xff\xff\xff\xfc\xff\x80\x01\x00", 9); // I32 -3, I16 -4, I8 -128, BOOL 1, 0
         const QByteArray header = R"({"__metadata__":{"format":"pt","note":"x"},)"
                                   R"("u8":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},)"
                                   R"("f32":{"dtype":"F32","shape":[2],"data_offsets":[1,9]},)"
@@ -203,25 +201,28 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray("") << "file is empty";
         QTest::newRow("shorter than length") << QByteArray("\x10\x00\x00", 3) << "file is too short (3 bytes)";
         // 60% of 7163924 bytes = 4298354; the data section then holds 4298354 - 8 - 10504 = 4287842 bytes.
-        QTest::newRow("truncated data") << real.left(real.size() * 6 / 10)
-                                        << "truncated: header declares 7153412 bytes of tensor data but only 4287842 follow";
-        QTest::newRow("header longer than file") << real.left(1000)
-                                                 << "truncated: header length is 10504 bytes but only 992 follow";
-        QTest::newRow("header length absurd") << le64(quint64(1) << 63) + "{}" << "exceeds the 100 MB limit";
-        QTest::newRow("header length 1") << le64(1) + "{" << "header length 1 is too small";
+        QTest::newRow("truncated data") << real.left(
+            real.size() * 6 / 10) << "truncated: header declares 7153412 bytes of tensor data but only 4287842 follow";
+        QTest::newRow("header longer than file")
+            << real.left(1000) << "truncated: header length is 10504 bytes but only 992 follow";
+        QTest::newRow("header length absurd") << le64(quint64(1) << 63) + "{}"
+                                              << "exceeds the 100 MB limit";
+        QTest::newRow("header length 1") << le64(1) + "{"
+                                         << "header length 1 is too small";
         QTest::newRow("header not JSON")
             << safetensors("{\"a.b\":", "")
             << "header is not valid JSON (syntax error while parsing value - unexpected end of input; "
                "expected '[', '{', or a literal at offset 7)";
         QTest::newRow("header not object") << safetensors("[1, 2]", "") << "header is not a JSON object";
-        QTest::newRow("duplicate tensor") << safetensors(R"({"a":{},"a":{}})", "")
-                                          << "header is not valid JSON (duplicate key \"a\" at offset 10)";
+        QTest::newRow("duplicate tensor")
+            << safetensors(R"({"a":{},"a":{}})", "") << "header is not valid JSON (duplicate key \"a\" at offset 10)";
         QTest::newRow("offsets out of bounds")
             << safetensors(one(R"({"dtype":"F32","shape":[2,3],"data_offsets":[1000,1024]})"), six)
-            << "truncated: header declares 1024 bytes of tensor data but only 24 follow (tensor 'a.b' ends at byte 1024)";
-        QTest::newRow("negative offset")
-            << safetensors(one(R"({"dtype":"F32","shape":[1],"data_offsets":[-4,0]})"), six)
-            << "tensor 'a.b': data_offsets is not a pair of non-negative integers";
+            << "truncated: header declares 1024 bytes of tensor data but only 24 follow (tensor 'a.b' ends at byte "
+               "1024)";
+        QTest::newRow("negative offset") << safetensors(one(R"({"dtype":"F32","shape":[1],"data_offsets":[-4,0]})"),
+                                                        six)
+                                         << "tensor 'a.b': data_offsets is not a pair of non-negative integers";
         QTest::newRow("offset beyond int64")
             << safetensors(one(R"({"dtype":"U8","shape":[1],"data_offsets":[18446744073709551615,0]})"), six)
             << "tensor 'a.b': data_offsets is not a pair of non-negative integers";
@@ -234,29 +235,29 @@ private Q_SLOTS:
         QTest::newRow("shape size mismatch")
             << safetensors(one(R"({"dtype":"F32","shape":[2,3],"data_offsets":[0,12]})"), six)
             << "tensor 'a.b': data_offsets [0, 12] do not match shape [2, 3] of F32 (24 bytes)";
-        QTest::newRow("shape overflow")
-            << safetensors(one(R"({"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]})"), six)
-            << "tensor 'a.b': shape [4611686018427387904, 4] is too large";
-        QTest::newRow("negative dim")
-            << safetensors(one(R"({"dtype":"F32","shape":[-1],"data_offsets":[0,4]})"), six)
-            << "tensor 'a.b': shape is not a list of non-negative integers";
+        QTest::newRow("shape overflow") << safetensors(
+            one(R"({"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]})"), six)
+                                        << "tensor 'a.b': shape [4611686018427387904, 4] is too large";
+        QTest::newRow("negative dim") << safetensors(one(R"({"dtype":"F32","shape":[-1],"data_offsets":[0,4]})"), six)
+                                      << "tensor 'a.b': shape is not a list of non-negative integers";
         QTest::newRow("unsupported dtype")
             << safetensors(one(R"({"dtype":"F8_E4M3","shape":[1],"data_offsets":[0,1]})"), six)
             << "tensor 'a.b' has unsupported dtype 'F8_E4M3'";
         QTest::newRow("no dtype") << safetensors(one(R"({"shape":[1],"data_offsets":[0,4]})"), six)
                                   << "tensor 'a.b' has no dtype string";
         QTest::newRow("entry not object") << safetensors(one("[1]"), six) << "tensor 'a.b': entry is not a JSON object";
-        QTest::newRow("overlapping tensors")
-            << safetensors(R"({"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
-                           R"("y":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", six)
-            << "tensors 'x' [0, 16] and 'y' [8, 16] overlap";
-        QTest::newRow("metadata not strings") << safetensors(R"({"__metadata__":{"n":1}})", "")
-                                              << "__metadata__ value 'n' is not a string";
-        QTest::newRow("bad bool") << safetensors(one(R"({"dtype":"BOOL","shape":[2],"data_offsets":[0,2]})"), "\x01\x02")
+        QTest::newRow("overlapping tensors") << safetensors(R"({"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},)"
+                                                            R"("y":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
+                                                            six)
+                                             << "tensors 'x' [0, 16] and 'y' [8, 16] overlap";
+        QTest::newRow("metadata not strings")
+            << safetensors(R"({"__metadata__":{"n":1}})", "") << "__metadata__ value 'n' is not a string";
+        QTest::newRow("bad bool") << safetensors(one(R"({"dtype":"BOOL","shape":[2],"data_offsets":[0,2]})"),
+                                                 "\x01\x02")
                                   << "tensor 'a.b': BOOL data holds bytes other than 0 and 1";
-        QTest::newRow("newline in name")
-            << safetensors(R"({"a\nb":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}})", six)
-            << "tensor 'a\\x0Ab' has unsupported dtype 'F8'";
+        QTest::newRow("newline in name") << safetensors(R"({"a\nb":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}})",
+                                                        six)
+                                         << "tensor 'a\\x0Ab' has unsupported dtype 'F8'";
         QTest::newRow("deep header") << safetensors(QByteArray(5000, '['), "") << "nesting deeper than 256 levels";
     }
 
@@ -268,16 +269,16 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("model.safetensors"));
         if (QTest::currentDataTag() != QLatin1String("missing")) {
             QVERIFY(writeBytes(path, content));
-}
+        }
         SafetensorsFile file;
         file.metadata["untouched"] = "yes";
         std::string error;
         QVERIFY(!readSafetensors(path.toStdString(), &file, &error));
         const QString message = QString::fromStdString(error);
         QVERIFY2(message.startsWith(path + QStringLiteral(": ")), error.c_str()); // names the file
-        QVERIFY2(message.contains(expected), error.c_str());                     // and the specific problem
-        QVERIFY2(!message.contains(QLatin1Char('\n')), error.c_str());          // on one line
-        QCOMPARE(file.metadata.size(), size_t(1));                               // output untouched on failure
+        QVERIFY2(message.contains(expected), error.c_str());                      // and the specific problem
+        QVERIFY2(!message.contains(QLatin1Char('\n')), error.c_str());            // on one line
+        QCOMPARE(file.metadata.size(), size_t(1));                                // output untouched on failure
         QVERIFY(file.tensors.empty());
     }
 

@@ -74,20 +74,23 @@ private Q_SLOTS:
 
     void searchJson()
     {
-        const Run run = runCli({QStringLiteral("search"), m_photos, QStringLiteral("a red circle"), QStringLiteral("-k"),
-                                QStringLiteral("3"), QStringLiteral("--json")});
+        const Run run = runCli({QStringLiteral("search"), m_photos, QStringLiteral("a red circle"),
+                                QStringLiteral("-k"), QStringLiteral("3"), QStringLiteral("--json")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject json = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(json.value(QStringLiteral("query")).toString(), QStringLiteral("a red circle"));
         const QJsonArray results = json.value(QStringLiteral("results")).toArray();
         QCOMPARE(results.size(), 3);
         // expected_rankings.json: img_0062, img_0059, img_0007 at 0.65312, 0.646977, 0.640008.
-        const QStringList files{QStringLiteral("img_0062.jpg"), QStringLiteral("img_0059.jpg"), QStringLiteral("img_0007.jpg")};
+        const QStringList files{QStringLiteral("img_0062.jpg"), QStringLiteral("img_0059.jpg"),
+                                QStringLiteral("img_0007.jpg")};
         const double scores[] = {0.65312, 0.646977, 0.640008};
         for (int i = 0; i < 3; ++i) {
             const QJsonObject hit = results.at(i).toObject();
             QCOMPARE(QFileInfo(hit.value(QStringLiteral("path")).toString()).fileName(), files[i]);
-            QVERIFY(hit.value(QStringLiteral("path")).toString().startsWith(QFileInfo(m_photos).canonicalFilePath() + QLatin1Char('/')));
+            QVERIFY(hit.value(QStringLiteral("path"))
+                        .toString()
+                        .startsWith(QFileInfo(m_photos).canonicalFilePath() + QLatin1Char('/')));
             QVERIFY(std::fabs(hit.value(QStringLiteral("score")).toDouble() - scores[i]) <= 1e-4);
         }
         const QJsonObject timings = json.value(QStringLiteral("timings_ms")).toObject();
@@ -98,8 +101,8 @@ private Q_SLOTS:
 
     void searchTextOutputWithModelFromEnvironment()
     {
-        const Run run = runCli({QStringLiteral("search"), m_photos, QStringLiteral("circle - red"), QStringLiteral("-k"),
-                                QStringLiteral("3")},
+        const Run run = runCli({QStringLiteral("search"), m_photos, QStringLiteral("circle - red"),
+                                QStringLiteral("-k"), QStringLiteral("3")},
                                true);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
@@ -108,14 +111,16 @@ private Q_SLOTS:
             const QList<QByteArray> fields = line.split('\t');
             QCOMPARE(fields.size(), 2);
             const QString label = labelOf(QString::fromUtf8(fields[1]));
-            QVERIFY2(label.endsWith(QLatin1String(" circle")) && !label.startsWith(QLatin1String("red")), qPrintable(label));
+            QVERIFY2(label.endsWith(QLatin1String(" circle")) && !label.startsWith(QLatin1String("red")),
+                     qPrintable(label));
         }
     }
 
     void cutoffAndDateSort()
     {
-        const Run run = runCli({QStringLiteral("search"), m_photos, QStringLiteral("a red circle"), QStringLiteral("--cutoff"),
-                                QStringLiteral("--sort"), QStringLiteral("date"), QStringLiteral("--json")});
+        const Run run =
+            runCli({QStringLiteral("search"), m_photos, QStringLiteral("a red circle"), QStringLiteral("--cutoff"),
+                    QStringLiteral("--sort"), QStringLiteral("date"), QStringLiteral("--json")});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonArray results = QJsonDocument::fromJson(run.out).object().value(QStringLiteral("results")).toArray();
         QCOMPARE(results.size(), 3); // the three red circles; the next (a red square) is 0.25 below
@@ -154,27 +159,33 @@ private Q_SLOTS:
     {
         const Run syntax = runCli({QStringLiteral("search"), m_photos, QStringLiteral("red + ")});
         QCOMPARE(syntax.exitCode, 1);
-        QCOMPARE(syntax.err, QByteArray("clipfind-cli: query \"red +\": '+' at the end of the query needs a term after it\n"));
+        QCOMPARE(syntax.err,
+                 QByteArray("clipfind-cli: query \"red +\": '+' at the end of the query needs a term after it\n"));
         QVERIFY(syntax.out.isEmpty());
 
         const QString empty = m_dir.filePath(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(empty));
         const Run notIndexed = runCli({QStringLiteral("search"), empty, QStringLiteral("dog")});
         QCOMPARE(notIndexed.exitCode, 1);
-        QVERIFY2(notIndexed.err.contains("no indexed photos") && notIndexed.err.count('\n') == 1, notIndexed.err.constData());
+        QVERIFY2(notIndexed.err.contains("no indexed photos") && notIndexed.err.count('\n') == 1,
+                 notIndexed.err.constData());
 
-        const Run missingImage = runCli({QStringLiteral("similar"), m_photos, m_dir.filePath(QStringLiteral("nope.jpg"))});
+        const Run missingImage =
+            runCli({QStringLiteral("similar"), m_photos, m_dir.filePath(QStringLiteral("nope.jpg"))});
         QCOMPARE(missingImage.exitCode, 1);
         QVERIFY2(missingImage.err.contains("nope.jpg does not exist"), missingImage.err.constData());
 
-        const Run badSort = runCli({QStringLiteral("search"), m_photos, QStringLiteral("dog"), QStringLiteral("--sort"), QStringLiteral("size")});
+        const Run badSort = runCli({QStringLiteral("search"), m_photos, QStringLiteral("dog"), QStringLiteral("--sort"),
+                                    QStringLiteral("size")});
         QCOMPARE(badSort.exitCode, 2);
         QCOMPARE(badSort.err, QByteArray("clipfind-cli: --sort must be relevance or date, got 'size'\n"));
 
-        const Run badK = runCli({QStringLiteral("search"), m_photos, QStringLiteral("dog"), QStringLiteral("-k"), QStringLiteral("0")});
+        const Run badK = runCli(
+            {QStringLiteral("search"), m_photos, QStringLiteral("dog"), QStringLiteral("-k"), QStringLiteral("0")});
         QCOMPARE(badK.exitCode, 2);
 
-        const Run noFolder = runCli({QStringLiteral("search"), m_dir.filePath(QStringLiteral("missing")), QStringLiteral("dog")});
+        const Run noFolder =
+            runCli({QStringLiteral("search"), m_dir.filePath(QStringLiteral("missing")), QStringLiteral("dog")});
         QCOMPARE(noFolder.exitCode, 1);
         QVERIFY2(noFolder.err.contains("missing: not a folder"), noFolder.err.constData());
     }

@@ -6,10 +6,10 @@
 #include "fixturedata.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexer.h"
 #include "core/search/searchengine.h"
 #include "core/search/searchquery.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -25,9 +25,9 @@ using namespace clipfind::test;
 
 namespace {
 
-const QStringList kColors{QStringLiteral("red"), QStringLiteral("green"), QStringLiteral("blue"),
+const QStringList kColors{QStringLiteral("red"),    QStringLiteral("green"),  QStringLiteral("blue"),
                           QStringLiteral("yellow"), QStringLiteral("purple"), QStringLiteral("orange"),
-                          QStringLiteral("black"), QStringLiteral("white")};
+                          QStringLiteral("black"),  QStringLiteral("white")};
 const QStringList kShapes{QStringLiteral("circle"), QStringLiteral("square"), QStringLiteral("triangle"),
                           QStringLiteral("star")};
 
@@ -85,7 +85,8 @@ private:
         for (size_t i = 0; i < reference.size(); ++i) {
             const QString file = QFileInfo(results.hits[i].path).fileName();
             const double score = results.hits[i].score;
-            auto same = std::find_if(reference.begin(), reference.end(), [&](const ReferenceHit &h) { return h.file == file; });
+            auto same =
+                std::find_if(reference.begin(), reference.end(), [&](const ReferenceHit &h) { return h.file == file; });
             double referenceScore;
             if (same != reference.end()) {
                 referenceScore = same->score;
@@ -98,8 +99,12 @@ private:
             worst = std::max(worst, std::fabs(score - referenceScore));
             if (!placeOk || std::fabs(score - referenceScore) > tolerance) {
                 QTest::qFail(qPrintable(QStringLiteral("%1: place %2 is %3 (%4), the reference has %5 (%6)")
-                                            .arg(query).arg(i + 1).arg(file).arg(score, 0, 'f', 6)
-                                            .arg(reference[i].file).arg(reference[i].score, 0, 'f', 6)),
+                                            .arg(query)
+                                            .arg(i + 1)
+                                            .arg(file)
+                                            .arg(score, 0, 'f', 6)
+                                            .arg(reference[i].file)
+                                            .arg(reference[i].score, 0, 'f', 6)),
                              __FILE__, __LINE__);
                 return worst;
             }
@@ -123,11 +128,14 @@ private Q_SLOTS:
             const QJsonArray pair = it.value().toArray();
             m_labels.insert(it.key(), {pair.at(0).toString(), pair.at(1).toString()});
         }
-        const QJsonObject rankings = readJsonObject(fixture(QStringLiteral("expected_rankings.json"))).value(QStringLiteral("queries")).toObject();
+        const QJsonObject rankings = readJsonObject(fixture(QStringLiteral("expected_rankings.json")))
+                                         .value(QStringLiteral("queries"))
+                                         .toObject();
         QCOMPARE(rankings.size(), 41);
         for (auto it = rankings.begin(); it != rankings.end(); ++it) {
             for (const QJsonValue &hit : it.value().toArray()) {
-                m_reference[it.key()].push_back({hit[QStringLiteral("file")].toString(), hit[QStringLiteral("score")].toDouble()});
+                m_reference[it.key()].push_back(
+                    {hit[QStringLiteral("file")].toString(), hit[QStringLiteral("score")].toDouble()});
             }
         }
 
@@ -152,7 +160,9 @@ private Q_SLOTS:
     // Every color x shape query: precision at 3 at least the reference model's own (eval.json).
     void classQueriesFindTheirClass()
     {
-        const double required = readJsonObject(fixture(QStringLiteral("eval.json"))).value(QStringLiteral("precision_at_3_class_queries")).toDouble();
+        const double required = readJsonObject(fixture(QStringLiteral("eval.json")))
+                                    .value(QStringLiteral("precision_at_3_class_queries"))
+                                    .toDouble();
         QVERIFY(required > 0);
         double sum = 0;
         int queries = 0;
@@ -485,9 +495,11 @@ private Q_SLOTS:
         std::thread searcher([&] {
             int i = 0;
             while (!done) {
-                const SearchResults r = engine->search(i++ % 2 ? QStringLiteral("a green square") : QStringLiteral("red"), {});
+                const SearchResults r =
+                    engine->search(i++ % 2 ? QStringLiteral("a green square") : QStringLiteral("red"), {});
                 const bool ok = r.error.isEmpty() && !r.hits.empty()
-                                && std::all_of(r.hits.begin(), r.hits.end(), [&](const SearchHit &h) { return paths.contains(h.path); });
+                                && std::all_of(r.hits.begin(), r.hits.end(),
+                                               [&](const SearchHit &h) { return paths.contains(h.path); });
                 badResults += ok ? 0 : 1;
             }
         });
@@ -499,7 +511,8 @@ private Q_SLOTS:
         searcher.join();
         QCOMPARE(badResults.load(), 0);
         QCOMPARE(engine->rowCount(), 96);
-        QCOMPARE(labelOf(engine->search(QStringLiteral("a green square"), {}).hits[0].path).shape, QStringLiteral("square"));
+        QCOMPARE(labelOf(engine->search(QStringLiteral("a green square"), {}).hits[0].path).shape,
+                 QStringLiteral("square"));
     }
 
     // Copies of one photo share one stored embedding (the indexer reuses it by content hash): each copy is a hit.
@@ -561,7 +574,8 @@ private Q_SLOTS:
         QVERIFY(QFile(notImage).open(QIODevice::WriteOnly));
         const SearchResults bad = m_engine->similar(notImage, {});
         QVERIFY(bad.hits.empty());
-        QVERIFY2(bad.error.startsWith(QStringLiteral("cannot use the image ")) && bad.error.contains(QLatin1String("notes.txt")),
+        QVERIFY2(bad.error.startsWith(QStringLiteral("cannot use the image "))
+                     && bad.error.contains(QLatin1String("notes.txt")),
                  qPrintable(bad.error));
         QVERIFY(!bad.error.contains(QLatin1Char('\n')));
         const SearchResults missing = m_engine->similar(m_dir.filePath(QStringLiteral("gone.jpg")), {});

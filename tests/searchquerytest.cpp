@@ -27,7 +27,9 @@ QString describe(const std::vector<QueryTerm> &terms)
 {
     QStringList parts;
     for (const QueryTerm &t : terms) {
-        parts << QStringLiteral("%1[%2]*%3").arg(t.kind == QueryTerm::Kind::Image ? "image" : "text", t.text).arg(double(t.weight));
+        parts << QStringLiteral("%1[%2]*%3")
+                     .arg(t.kind == QueryTerm::Kind::Image ? "image" : "text", t.text)
+                     .arg(double(t.weight));
     }
     return parts.join(QLatin1String(", "));
 }
@@ -40,9 +42,9 @@ class SearchQueryTest : public QObject
 
 private:
     QTemporaryDir m_dir{QDir::tempPath() + QStringLiteral("/clipfindquery_XXXXXX")}; // no '-' in the path
-    QString m_kitchen;   // <tmp>/kitchen.jpg
-    QString m_spaced;    // <tmp>/my cat + dog-1.jpg
-    QString m_quoteName; // <tmp>/say "cheese" \ now.jpg
+    QString m_kitchen;                                                               // <tmp>/kitchen.jpg
+    QString m_spaced;                                                                // <tmp>/my cat + dog-1.jpg
+    QString m_quoteName;                                                             // <tmp>/say "cheese" \ now.jpg
 
 private Q_SLOTS:
     void initTestCase()
@@ -67,7 +69,8 @@ private Q_SLOTS:
         row("single", QStringLiteral("a red circle"), {text(QStringLiteral("a red circle"))});
         row("spaces collapse", QStringLiteral("  a   red\tcircle  "), {text(QStringLiteral("a red circle"))});
         row("plus", QStringLiteral("dog + snow"), {text(QStringLiteral("dog")), text(QStringLiteral("snow"))});
-        row("minus", QStringLiteral("beach - people"), {text(QStringLiteral("beach")), text(QStringLiteral("people"), -1)});
+        row("minus", QStringLiteral("beach - people"),
+            {text(QStringLiteral("beach")), text(QStringLiteral("people"), -1)});
         row("operator glued to the term", QStringLiteral("beach -people +sun"),
             {text(QStringLiteral("beach")), text(QStringLiteral("people"), -1), text(QStringLiteral("sun"))});
         row("leading minus", QStringLiteral("- people"), {text(QStringLiteral("people"), -1)});
@@ -75,7 +78,8 @@ private Q_SLOTS:
         row("hyphenated words stay words", QStringLiteral("black-and-white t-shirt"),
             {text(QStringLiteral("black-and-white t-shirt"))});
         row("weights", QStringLiteral("2:sunset + 0.5:beach - 1.5:people"),
-            {text(QStringLiteral("sunset"), 2), text(QStringLiteral("beach"), 0.5f), text(QStringLiteral("people"), -1.5f)});
+            {text(QStringLiteral("sunset"), 2), text(QStringLiteral("beach"), 0.5f),
+             text(QStringLiteral("people"), -1.5f)});
         row("clock time is text", QStringLiteral("12:30 train"), {text(QStringLiteral("12:30 train"))});
         row("quoted operators", QStringLiteral("\"rock - n - roll\" + guitar"),
             {text(QStringLiteral("rock - n - roll")), text(QStringLiteral("guitar"))});
@@ -156,14 +160,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("message");
-        QTest::newRow("dangling plus") << QStringLiteral("dog +") << QStringLiteral("'+' at the end of the query needs a term after it");
-        QTest::newRow("lone minus") << QStringLiteral(" - ") << QStringLiteral("'-' at the end of the query needs a term after it");
-        QTest::newRow("two operators") << QStringLiteral("dog + - cat") << QStringLiteral("two operators in a row ('+' then '-')");
+        QTest::newRow("dangling plus") << QStringLiteral("dog +")
+                                       << QStringLiteral("'+' at the end of the query needs a term after it");
+        QTest::newRow("lone minus") << QStringLiteral(" - ")
+                                    << QStringLiteral("'-' at the end of the query needs a term after it");
+        QTest::newRow("two operators") << QStringLiteral("dog + - cat")
+                                       << QStringLiteral("two operators in a row ('+' then '-')");
         QTest::newRow("unterminated quote") << QStringLiteral("\"dog + cat") << QStringLiteral("unterminated quote");
         QTest::newRow("zero weight") << QStringLiteral("0:dog") << QStringLiteral("weight 0 must be a positive number");
         QTest::newRow("weight alone") << QStringLiteral("dog + 2:") << QStringLiteral("weight 2: has no term after it");
         QTest::newRow("empty quotes") << QStringLiteral("dog + \"\"") << QStringLiteral("empty term");
-        QTest::newRow("missing image") << QStringLiteral("/no/such/photo.jpg + dog") << QStringLiteral("image /no/such/photo.jpg does not exist");
+        QTest::newRow("missing image") << QStringLiteral("/no/such/photo.jpg + dog")
+                                       << QStringLiteral("image /no/such/photo.jpg does not exist");
     }
 
     void malformedQueriesFail()
@@ -174,7 +182,8 @@ private Q_SLOTS:
         QVERIFY(!parsed.ok());
         QVERIFY(parsed.terms.empty());
         QVERIFY2(parsed.error.endsWith(message), qPrintable(parsed.error));
-        QVERIFY2(parsed.error.startsWith(QStringLiteral("query \"%1\": ").arg(query.trimmed())), qPrintable(parsed.error));
+        QVERIFY2(parsed.error.startsWith(QStringLiteral("query \"%1\": ").arg(query.trimmed())),
+                 qPrintable(parsed.error));
     }
 
     void folderIsNotAnImage()

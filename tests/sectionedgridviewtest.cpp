@@ -102,7 +102,7 @@ private Q_SLOTS:
         for (int row = 0; row < 18; ++row) {
             QCOMPARE(m_view->indexAt(m_view->visualRect(at(row)).center()).row(), row);
         }
-        QVERIFY(!m_view->indexAt(QPoint(50, 14)).isValid());       // in A's header
+        QVERIFY(!m_view->indexAt(QPoint(50, 14)).isValid());          // in A's header
         QVERIFY(!m_view->indexAt(QPoint(250, aTop + 150)).isValid()); // beside row 4, where row 5 is not
         QCOMPARE(m_view->sections().size(), size_t(3));
     }

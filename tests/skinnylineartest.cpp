@@ -49,9 +49,9 @@ private Q_SLOTS:
         const torch::Tensor b = torch::randn({8});
         QVERIFY(!canUseSkinnyLinear(torch::randn({kSkinnyMaxRows + 1, 16}), w, b)); // too many rows: BLAS is faster
         QVERIFY(!canUseSkinnyLinear(torch::randn({2, 16}).to(torch::kBFloat16), w, b));
-        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 16}), w.t(), b));            // not [out, in] contiguous
-        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 16}), w, torch::Tensor()));  // no bias
-        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 15}), w, b));                // size mismatch
+        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 16}), w.t(), b));           // not [out, in] contiguous
+        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 16}), w, torch::Tensor())); // no bias
+        QVERIFY(!canUseSkinnyLinear(torch::randn({2, 15}), w, b));               // size mismatch
     }
 };
 

@@ -54,15 +54,17 @@ private Q_SLOTS:
 
     void rejectsBadTokenRows()
     {
-        clip::LoadResult loaded =
-            clip::ClipModel::load(dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString(), {clip::DeviceChoice::Cpu});
+        clip::LoadResult loaded = clip::ClipModel::load(dataPath(QStringLiteral("tiny-openai/model.pt")).toStdString(),
+                                                        {clip::DeviceChoice::Cpu});
         QVERIFY2(loaded.model, loaded.error.c_str());
         const clip::Features tooLong = loaded.model->encodeTexts({std::vector<int64_t>(78, 1)});
         QVERIFY(!tooLong.ok());
-        QVERIFY2(QString::fromStdString(tooLong.error).contains(QStringLiteral("needs 1 to 77 token ids")), tooLong.error.c_str());
+        QVERIFY2(QString::fromStdString(tooLong.error).contains(QStringLiteral("needs 1 to 77 token ids")),
+                 tooLong.error.c_str());
         const clip::Features badId = loaded.model->encodeTexts({{49406, 60000, 49407}});
         QVERIFY(!badId.ok());
-        QVERIFY2(QString::fromStdString(badId.error).contains(QStringLiteral("outside the vocabulary")), badId.error.c_str());
+        QVERIFY2(QString::fromStdString(badId.error).contains(QStringLiteral("outside the vocabulary")),
+                 badId.error.c_str());
         QVERIFY(loaded.model->encodeTexts({}).ok());
     }
 };

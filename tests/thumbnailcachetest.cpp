@@ -37,7 +37,8 @@ private Q_SLOTS:
         QString error;
         const QString thumb = store.save(photoPath, 1700000000, photo, &error);
         QVERIFY2(!thumb.isEmpty(), qPrintable(error));
-        QCOMPARE(thumb, dir.filePath(QStringLiteral("cache/thumbnails/large/")) + ThumbnailCache::thumbnailFileName(photoPath));
+        QCOMPARE(thumb, dir.filePath(QStringLiteral("cache/thumbnails/large/"))
+                            + ThumbnailCache::thumbnailFileName(photoPath));
 
         QImageReader reader(thumb);
         QCOMPARE(reader.format(), QByteArray("png"));
@@ -49,7 +50,9 @@ private Q_SLOTS:
         // compresses long values into zTXt, which libpng-based readers handle like tEXt).
         const QByteArray bytes = clipfind::test::readBytes(thumb);
         QVERIFY(bytes.contains(QByteArray("Thumb::URI\0", 11)));
-        QVERIFY(bytes.contains(QByteArray("tEXtThumb::MTime\0" "1700000000", 27)));
+        QVERIFY(bytes.contains(QByteArray("tEXtThumb::MTime\0"
+                                          "1700000000",
+                                          27)));
         QCOMPARE(image.width(), 256);
         QVERIFY(image.height() == 170 || image.height() == 171);
         // 0600: the user bits (0x0700 in Qt's flags) are read+write, group and others get nothing.

@@ -178,8 +178,8 @@ private Q_SLOTS:
         dng.preview = encodeJpeg(dng.image.scaled(150, 200), 90); // too small to be shown: a half-size decode
         const QString raw = photo(QStringLiteral("camera.dng"));
         QVERIFY(writeBytes(raw, makeDng(dng)));
-        for (const auto &[path, expected] : {std::pair(heic, QSize(80, 120)), std::pair(avif, QSize(120, 80)),
-                                             std::pair(raw, QSize(400, 300))}) {
+        for (const auto &[path, expected] :
+             {std::pair(heic, QSize(80, 120)), std::pair(avif, QSize(120, 80)), std::pair(raw, QSize(400, 300))}) {
             const Thumbnail thumbnail = ThumbnailLoader::load(nullptr, path);
             QVERIFY2(thumbnail.ok(), qPrintable(thumbnail.facts.error));
             QCOMPARE(thumbnail.facts.size, expected);

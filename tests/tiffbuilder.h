@@ -109,8 +109,10 @@ public:
                 QByteArray value = entry.value;
                 if (entry.pointer != Pointer::None) {
                     value.clear();
-                    appendLe(value, quint32(entry.pointer == Pointer::Ifd ? ifdAt[size_t(entry.target)]
-                                                                          : blobAt[size_t(entry.target)]), 4);
+                    appendLe(value,
+                             quint32(entry.pointer == Pointer::Ifd ? ifdAt[size_t(entry.target)]
+                                                                   : blobAt[size_t(entry.target)]),
+                             4);
                 }
                 appendLe(ifd, entry.tag, 2);
                 appendLe(ifd, entry.type, 2);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "sanitizerbuild.h"
+#include "core/text/tokenizer.h"
 #include "core/text/htmlentities.h"
 #include "core/text/textcleaner.h"
-#include "core/text/tokenizer.h"
+#include "sanitizerbuild.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -25,7 +25,7 @@ QString idsToString(const Ids &ids)
     QStringList parts;
     for (const int64_t id : ids) {
         parts << QString::number(id);
-}
+    }
     return parts.join(QLatin1Char(' '));
 }
 
@@ -34,7 +34,7 @@ Ids withoutPadding(Ids ids)
 {
     while (!ids.empty() && ids.back() == 0) {
         ids.pop_back();
-}
+    }
     return ids;
 }
 
@@ -61,10 +61,11 @@ private:
     void compareTokens(const QString &text, const Ids &expected)
     {
         const Ids actual = m_tokenizer->tokenize(text);
-        QVERIFY2(actual == expected,
-                 qPrintable(QStringLiteral("text %1\n   expected %2\n   actual   %3")
-                                .arg(QString::fromLatin1(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact)),
-                                     idsToString(withoutPadding(expected)), idsToString(withoutPadding(actual)))));
+        QVERIFY2(
+            actual == expected,
+            qPrintable(QStringLiteral("text %1\n   expected %2\n   actual   %3")
+                           .arg(QString::fromLatin1(QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact)),
+                                idsToString(withoutPadding(expected)), idsToString(withoutPadding(actual)))));
     }
 
 private Q_SLOTS:
@@ -98,14 +99,15 @@ private Q_SLOTS:
         QFile file(dataPath("tokenizer_cases.json"));
         if (!file.open(QIODevice::ReadOnly)) {
             return; // fixtureFile() reports it
-}
-        const QJsonArray cases = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("cases")).toArray();
+        }
+        const QJsonArray cases =
+            QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("cases")).toArray();
         for (qsizetype i = 0; i < cases.size(); ++i) {
             const QJsonObject c = cases.at(i).toObject();
             Ids ids;
             for (const QJsonValue &id : c.value(QLatin1String("ids")).toArray()) {
                 ids.push_back(id.toInteger());
-}
+            }
             const QString text = c.value(QLatin1String("text")).toString();
             QTest::addRow("%02d %s", int(i), qPrintable(text.left(24).replace(QLatin1Char('\n'), QLatin1Char(' '))))
                 << text << ids;
@@ -129,18 +131,19 @@ private Q_SLOTS:
         QTest::newRow("diagram") << QStringLiteral("a diagram") << padded({49406, 320, 22697, 49407});
         QTest::newRow("dog") << QStringLiteral("a dog") << padded({49406, 320, 1929, 49407});
         QTest::newRow("cat") << QStringLiteral("a cat") << padded({49406, 320, 2368, 49407});
-        QTest::newRow("photo") << QStringLiteral("a photo of a cat") << padded({49406, 320, 1125, 539, 320, 2368, 49407});
+        QTest::newRow("photo") << QStringLiteral("a photo of a cat")
+                               << padded({49406, 320, 1125, 539, 320, 2368, 49407});
         QTest::newRow("contractions") << QStringLiteral("it's 2021, isn't it?")
                                       << padded({49406, 585, 568, 273, 271, 273, 272, 267, 2923, 713, 585, 286, 49407});
         QTest::newRow("beijing") << QStringLiteral("我爱北京天安门")
-                                 << padded({49406, 162, 230, 239, 163, 230, 109, 161, 234, 245, 21078, 105, 23170, 102, 27047,
-                                            231, 165, 245, 357, 49407});
-        QTest::newRow("fullwidth punctuation") << QStringLiteral("你好，世界！")
-                                               << padded({49406, 47466, 254, 29290, 377, 267, 19759, 244, 163, 243, 490,
-                                                          256, 49407});
+                                 << padded({49406, 162, 230,   239, 163,   230, 109, 161, 234, 245,
+                                            21078, 105, 23170, 102, 27047, 231, 165, 245, 357, 49407});
+        QTest::newRow("fullwidth punctuation")
+            << QStringLiteral("你好，世界！")
+            << padded({49406, 47466, 254, 29290, 377, 267, 19759, 244, 163, 243, 490, 256, 49407});
         QTest::newRow("cat photo zh") << QStringLiteral("一张猫的照片")
-                                      << padded({49406, 19759, 222, 161, 120, 254, 163, 234, 104, 163, 248, 226, 163, 227,
-                                                 100, 163, 231, 485, 49407});
+                                      << padded({49406, 19759, 222, 161, 120, 254, 163, 234, 104, 163, 248, 226, 163,
+                                                 227, 100, 163, 231, 485, 49407});
         QTest::newRow("devanagari") << QStringLiteral("हिन्दी")
                                     << padded({49406, 29446, 26721, 26090, 19389, 29552, 25751, 49407});
         QTest::newRow("emoji") << QStringLiteral("😀 emoji") << padded({49406, 7334, 16327, 49407});
@@ -236,23 +239,25 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("all-caps entities") << QStringLiteral("&ntilde; &Ntilde; &NTILDE; &nTILDE;")
-                                           << QStringLiteral("ñ Ñ Ñ &nTILDE;");
+        QTest::newRow("all-caps entities")
+            << QStringLiteral("&ntilde; &Ntilde; &NTILDE; &nTILDE;") << QStringLiteral("ñ Ñ Ñ &nTILDE;");
         QTest::newRow("upper-cased name") << QStringLiteral("P&EACUTE;REZ") << QStringLiteral("PÉREZ");
         QTest::newRow("upper-cased sharp s") << QStringLiteral("BUNDESSTRA&SZLIG;E") << QStringLiteral("BUNDESSTRASSE");
-        QTest::newRow("HTML5 names") << QStringLiteral("&Jscr;ohn &HilbertSpace;ancock") << QStringLiteral("𝒥ohn ℋancock");
+        QTest::newRow("HTML5 names") << QStringLiteral("&Jscr;ohn &HilbertSpace;ancock")
+                                     << QStringLiteral("𝒥ohn ℋancock");
         QTest::newRow("checkmark") << QStringLiteral("&checkmark;") << QStringLiteral("✓");
         QTest::newRow("width") << QStringLiteral("ＬＯＵＤ\u3000ＮＯＩＳＥＳ") << QStringLiteral("LOUD NOISES");
         QTest::newRow("half-width katakana") << QStringLiteral("Ｕﾀｰﾝ") << QStringLiteral("Uターン");
         QTest::newRow("ligatures") << QStringLiteral("ﬂuﬃeﬆ") << QStringLiteral("fluffiest");
         QTest::newRow("terminal escapes") << QStringLiteral("\x1b[36;44mI'm blue, da ba dee da ba doo...\x1b[0m")
                                           << QStringLiteral("I'm blue, da ba dee da ba doo...");
-        QTest::newRow("curly quotes") << QStringLiteral("\u201chere\u2019s a test\u201d") << QStringLiteral("\"here's a test\"");
+        QTest::newRow("curly quotes") << QStringLiteral("\u201chere\u2019s a test\u201d")
+                                      << QStringLiteral("\"here's a test\"");
         QTest::newRow("separators") << QStringLiteral("two things:\u20291. Unicode\u20282. Spite")
                                     << QStringLiteral("two things:\n1. Unicode\n2. Spite");
         QTest::newRow("CRLF") << QStringLiteral("text/plain\r\n\r\nHi.") << QStringLiteral("text/plain\n\nHi.");
-        QTest::newRow("'<' stops entities") << QStringLiteral("a &lt; b\n<p>&amp;</p>\n&amp;")
-                                            << QStringLiteral("a < b\n<p>&amp;</p>\n&amp;");
+        QTest::newRow("'<' stops entities")
+            << QStringLiteral("a &lt; b\n<p>&amp;</p>\n&amp;") << QStringLiteral("a < b\n<p>&amp;</p>\n&amp;");
         QTest::newRow("semicolon reference") << QStringLiteral("&#59;&#x3B;") << QStringLiteral("&#59;&#x3B;");
         QTest::newRow("C1 as Windows-1252") << QStringLiteral("it\u0092s x\u0085y") << QStringLiteral("it's x…y");
     }
@@ -269,7 +274,7 @@ private Q_SLOTS:
         QStringList words;
         for (int i = 0; i < 2000; ++i) {
             words << QStringLiteral("photo%1").arg(i);
-}
+        }
         const QString text = words.join(QLatin1Char(' '));
         QVERIFY(m_tokenizer->encode(text).size() > 2000);
         const Ids ids = m_tokenizer->tokenize(text);
@@ -325,7 +330,7 @@ private Q_SLOTS:
         std::vector<Ids> expected;
         for (const QString &text : texts) {
             expected.push_back(m_tokenizer->tokenize(text));
-}
+        }
         std::atomic<int> mismatches{0};
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t) {
@@ -334,13 +339,13 @@ private Q_SLOTS:
                     const int k = (i + t) % int(texts.size());
                     if (m_tokenizer->tokenize(texts.at(k)) != expected[size_t(k)]) {
                         ++mismatches;
-}
+                    }
                 }
             });
         }
         for (std::thread &thread : threads) {
             thread.join();
-}
+        }
         QCOMPARE(mismatches.load(), 0);
     }
 

@@ -161,27 +161,41 @@ private Q_SLOTS:
         QTest::newRow("custom __setstate__") << "setstate-tuple.pt"
                                              << "data.pkl byte 176: object of class __torch__.SetStateTuple has a "
                                                 "custom __setstate__";
-        QTest::newRow("os.system") << "os-system.pt" << "the Python global os.system is neither a tensor nor a module";
-        QTest::newRow("builtins.eval") << "builtins-eval.pt" << "the Python global builtins.eval is neither";
-        QTest::newRow("posix.system among attributes") << "posix-system-nested.pt" << "the Python global posix.system";
-        QTest::newRow("STACK_GLOBAL") << "stack-global.pt" << "pickle opcode 0x93 (STACK_GLOBAL) is not one";
-        QTest::newRow("numel overflow") << "numel-overflow.pt" << "storage 0 claims 4611686018427387904 elements";
+        QTest::newRow("os.system") << "os-system.pt"
+                                   << "the Python global os.system is neither a tensor nor a module";
+        QTest::newRow("builtins.eval") << "builtins-eval.pt"
+                                       << "the Python global builtins.eval is neither";
+        QTest::newRow("posix.system among attributes") << "posix-system-nested.pt"
+                                                       << "the Python global posix.system";
+        QTest::newRow("STACK_GLOBAL") << "stack-global.pt"
+                                      << "pickle opcode 0x93 (STACK_GLOBAL) is not one";
+        QTest::newRow("numel overflow") << "numel-overflow.pt"
+                                        << "storage 0 claims 4611686018427387904 elements";
         QTest::newRow("view outside storage") << "view-outside-storage.pt"
                                               << "tensor view reaches element 999 of storage 0, which holds 2";
         QTest::newRow("offset outside storage") << "offset-outside-storage.pt"
                                                 << "tensor view reaches element 1099511627777 of storage 0";
-        QTest::newRow("shape overflow") << "shape-overflow.pt" << "tensor shape is too large";
-        QTest::newRow("negative stride") << "negative-stride.pt" << "tensor stride holds a negative or non-integer";
+        QTest::newRow("shape overflow") << "shape-overflow.pt"
+                                        << "tensor shape is too large";
+        QTest::newRow("negative stride") << "negative-stride.pt"
+                                         << "tensor stride holds a negative or non-integer";
         QTest::newRow("record too small") << "record-too-small.pt"
                                           << "record data/0 holds 8 bytes but its FloatStorage of 1000 elements "
                                              "needs 4000";
-        QTest::newRow("storage key traversal") << "storage-key-traversal.pt" << "storage key is not 1-64 letters";
-        QTest::newRow("missing record") << "missing-record.pt" << "refers to record data/7, which the archive lacks";
-        QTest::newRow("big-endian data") << "big-endian.pt" << "tensor data is stored in byte order 'big'";
-        QTest::newRow("deep modules") << "deep-modules.pt" << "modules nested deeper than 64";
-        QTest::newRow("deep marks") << "deep-marks.pt" << "MARKs nested deeper than 1024";
-        QTest::newRow("huge string") << "huge-string.pt" << "a string of 4294967280 bytes";
-        QTest::newRow("memo index") << "memo-far-index.pt" << "memo entry 4294967294 is read before it is written";
+        QTest::newRow("storage key traversal") << "storage-key-traversal.pt"
+                                               << "storage key is not 1-64 letters";
+        QTest::newRow("missing record") << "missing-record.pt"
+                                        << "refers to record data/7, which the archive lacks";
+        QTest::newRow("big-endian data") << "big-endian.pt"
+                                         << "tensor data is stored in byte order 'big'";
+        QTest::newRow("deep modules") << "deep-modules.pt"
+                                      << "modules nested deeper than 64";
+        QTest::newRow("deep marks") << "deep-marks.pt"
+                                    << "MARKs nested deeper than 1024";
+        QTest::newRow("huge string") << "huge-string.pt"
+                                     << "a string of 4294967280 bytes";
+        QTest::newRow("memo index") << "memo-far-index.pt"
+                                    << "memo entry 4294967294 is read before it is written";
     }
 
     void hostileArchivesAreRefused()
@@ -258,25 +272,34 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(pickleError(bytes("\x80\x02N"))).contains(QStringLiteral("no STOP")));
         QCOMPARE(pickleError("\x80\x02(."), std::string("byte 3: STOP with 0 values on the stack"));
         QCOMPARE(pickleError("\x80\x02t."), std::string("byte 2: an opcode needs a MARK that is not there"));
-        QCOMPARE(pickleError("\x80\x02" "0."),
+        QCOMPARE(pickleError("\x80\x02"
+                             "0."),
                  std::string("byte 2: pickle opcode 0x30 (POP) is not one a tensor archive needs: refused"));
-        QCOMPARE(pickleError("\x80\x02" "csubprocess\nPopen\n."),
+        QCOMPARE(pickleError("\x80\x02"
+                             "csubprocess\nPopen\n."),
                  std::string("byte 2: the Python global subprocess.Popen is neither a tensor nor a module attribute: "
                              "refused (ClipFind never runs code from model files)"));
-        QCOMPARE(pickleError("\x80\x02" "c__torch__.x\nA\n)R."),
+        QCOMPARE(pickleError("\x80\x02"
+                             "c__torch__.x\nA\n)R."),
                  std::string("byte 18: REDUCE calls __torch__.x.A, which is not a function it allows"));
-        QCOMPARE(pickleError("\x80\x02" "ctorch\nFloatStorage\n)\x81."),
+        QCOMPARE(pickleError("\x80\x02"
+                             "ctorch\nFloatStorage\n)\x81."),
                  std::string("byte 23: NEWOBJ creates torch.FloatStorage, which is not a TorchScript class"));
-        QCOMPARE(pickleError("\x80\x02" "c__torch__\nA\n)\x81N\x85" "b."),
+        QCOMPARE(pickleError("\x80\x02"
+                             "c__torch__\nA\n)\x81N\x85"
+                             "b."),
                  std::string("byte 19: object of class __torch__.A has a custom __setstate__ (its state is a tuple, "
                              "not an attribute dict): refused, it would run archive code"));
         // Integers of every width the torch pickler writes, and what LONG1 may not hold.
         clip::pickle::PickleData data;
         std::string problem;
         const std::string ints = bytes("\x80\x02(K\xffM\xff\xffJ\xff\xff\xff\xff"
-                                       "\x8a\x08\x00\x00\x00\x00\x00\x00\x00\x80" "\x8a\x01\xfe" "t.");
-        QVERIFY2(clip::pickle::unpickle(reinterpret_cast<const unsigned char *>(ints.data()), ints.size(), &data,
-                                        &problem), problem.c_str());
+                                       "\x8a\x08\x00\x00\x00\x00\x00\x00\x00\x80"
+                                       "\x8a\x01\xfe"
+                                       "t.");
+        QVERIFY2(
+            clip::pickle::unpickle(reinterpret_cast<const unsigned char *>(ints.data()), ints.size(), &data, &problem),
+            problem.c_str());
         const clip::pickle::Value &tuple = data.values[data.root];
         QCOMPARE(tuple.items.size(), size_t(5));
         QCOMPARE(data.values[tuple.items[0]].integer, int64_t(255));

@@ -2,8 +2,8 @@
 // moveToTrash() and planTrash() in a temporary home: HOME and XDG_DATA_HOME point into a temporary folder on the same
 // volume as the photos, so Qt's freedesktop.org trash is $XDG_DATA_HOME/Trash inside it (never the user's). Files
 // move there with a .trashinfo naming where they came from; nothing is deleted; what cannot be trashed says why.
-#include "testfiles.h"
 #include "core/duplicates/trash.h"
+#include "testfiles.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -12,12 +12,9 @@ namespace {
 QString deviceName(AppSettings::Device device)
 {
     switch (device) {
-    case AppSettings::Device::Cpu:
-        return QStringLiteral("cpu");
-    case AppSettings::Device::Gpu:
-        return QStringLiteral("cuda");
-    case AppSettings::Device::Auto:
-        break;
+    case AppSettings::Device::Cpu: return QStringLiteral("cpu");
+    case AppSettings::Device::Gpu: return QStringLiteral("cuda");
+    case AppSettings::Device::Auto: break;
     }
     return QStringLiteral("auto");
 }
@@ -47,7 +44,8 @@ AppSettings AppSettings::load()
     }
     s.includeSubfolders = settings.value(QStringLiteral("index/includeSubfolders"), true).toBool();
     s.excludedFolders = settings.value(QStringLiteral("index/excluded")).toStringList();
-    s.thumbnailSize = std::clamp(settings.value(QStringLiteral("view/thumbnailSize"), 160).toInt(), kMinThumbnail, kMaxThumbnail);
+    s.thumbnailSize =
+        std::clamp(settings.value(QStringLiteral("view/thumbnailSize"), 160).toInt(), kMinThumbnail, kMaxThumbnail);
     s.showFolders = settings.value(QStringLiteral("view/showFolders"), true).toBool();
     s.foldersWidth = std::clamp(settings.value(QStringLiteral("view/foldersWidth"), 230).toInt(), 80, 1000);
     s.lastFolder = settings.value(QStringLiteral("folders/last")).toString();
@@ -103,15 +101,9 @@ ClipEncoder::Settings AppSettings::encoderSettings() const
     settings.multilingualText = multilingualTextModel;
     settings.textTower = textTower;
     switch (device) {
-    case Device::Auto:
-        settings.load.device = clip::DeviceChoice::Auto;
-        break;
-    case Device::Cpu:
-        settings.load.device = clip::DeviceChoice::Cpu;
-        break;
-    case Device::Gpu:
-        settings.load.device = clip::DeviceChoice::Cuda;
-        break;
+    case Device::Auto: settings.load.device = clip::DeviceChoice::Auto; break;
+    case Device::Cpu: settings.load.device = clip::DeviceChoice::Cpu; break;
+    case Device::Gpu: settings.load.device = clip::DeviceChoice::Cuda; break;
     }
     return settings;
 }

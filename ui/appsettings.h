@@ -26,7 +26,7 @@ struct AppSettings {
     bool showFolders = true;     ///< the folder sidebar
     int foldersWidth = 230;      ///< its width in pixels
     QString lastFolder;
-    QStringList recentFolders;   ///< newest first, at most kMaxRecent
+    QStringList recentFolders; ///< newest first, at most kMaxRecent
     QByteArray windowGeometry;
     QByteArray windowState;
 

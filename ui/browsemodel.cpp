@@ -90,8 +90,8 @@ std::vector<GridSection> BrowseModel::gridSections() const
     std::vector<GridSection> sections;
     for (const MonthSection &month : months()) {
         const QString count = month.count == 1 ? tr("1 photo") : tr("%1 photos").arg(QLocale().toString(month.count));
-        sections.push_back({month.first, month.count, GridSection::Kind::Header, monthTitle(month.year, month.month),
-                            count});
+        sections.push_back(
+            {month.first, month.count, GridSection::Kind::Header, monthTitle(month.year, month.month), count});
     }
     return sections;
 }
@@ -100,8 +100,7 @@ QVariant BrowseModel::photoData(int row, int role) const
 {
     const ListedPhoto &photo = m_photos[size_t(row)];
     switch (role) {
-    case DateRole:
-        return QDateTime::fromMSecsSinceEpoch(photo.dateMs);
+    case DateRole: return QDateTime::fromMSecsSinceEpoch(photo.dateMs);
     case SectionRole:
     case SectionTitleRole: {
         const std::vector<MonthSection> &sections = months();
@@ -114,20 +113,19 @@ QVariant BrowseModel::photoData(int row, int role) const
         return monthTitle(sections[size_t(section)].year, sections[size_t(section)].month);
     }
     case CaptionRole:
-        return QStringLiteral("%1 · %2").arg(QFileInfo(photo.path).fileName(),
-                                            QLocale().toString(QDateTime::fromMSecsSinceEpoch(photo.dateMs),
-                                                               QLocale::ShortFormat));
+        return QStringLiteral("%1 · %2").arg(
+            QFileInfo(photo.path).fileName(),
+            QLocale().toString(QDateTime::fromMSecsSinceEpoch(photo.dateMs), QLocale::ShortFormat));
     case Qt::AccessibleTextRole:
-        return QStringLiteral("%1, %2").arg(QFileInfo(photo.path).fileName(),
-                                           QLocale().toString(QDateTime::fromMSecsSinceEpoch(photo.dateMs),
-                                                              QLocale::LongFormat));
+        return QStringLiteral("%1, %2").arg(
+            QFileInfo(photo.path).fileName(),
+            QLocale().toString(QDateTime::fromMSecsSinceEpoch(photo.dateMs), QLocale::LongFormat));
     case Qt::ToolTipRole: {
         const QString date = QLocale().toString(QDateTime::fromMSecsSinceEpoch(photo.dateMs), QLocale::ShortFormat);
         return toolTipHead(photo.path) + QStringLiteral("<br>")
-            + (photo.taken ? tr("Taken %1").arg(date) : tr("File date %1").arg(date)) + toolTipFacts(photo.path);
+               + (photo.taken ? tr("Taken %1").arg(date) : tr("File date %1").arg(date)) + toolTipFacts(photo.path);
     }
-    default:
-        return {};
+    default: return {};
     }
 }
 

@@ -15,8 +15,8 @@ constexpr int kMaxKeptSelection = 10000; // beyond that a refresh does not carry
 } // namespace
 
 BrowseView::BrowseView(PhotoLibrary *library, QWidget *parent)
-    : PhotoGridView(library, new BrowseModel(library->thumbnails()), parent),
-      m_model(static_cast<BrowseModel *>(photoModel()))
+    : PhotoGridView(library, new BrowseModel(library->thumbnails()), parent)
+    , m_model(static_cast<BrowseModel *>(photoModel()))
 {
     setAccessibleName(tr("Photos"));
     setTiles(true);

@@ -97,8 +97,7 @@ QPixmap DuplicateCardDelegate::scaled(const QImage &image, const QSize &size) co
     return result;
 }
 
-void DuplicateCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                                  const QModelIndex &index) const
+void DuplicateCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const Layout l = layout(option.rect, option.font);
     const QPalette &colors = option.palette;
@@ -154,21 +153,21 @@ void DuplicateCardDelegate::paint(QPainter *painter, const QStyleOptionViewItem 
     painter->setFont(bold);
     painter->setPen(colors.color(text));
     const QFontMetrics boldMetrics(bold);
-    painter->drawText(l.lines[0], Qt::AlignLeft | Qt::AlignVCenter,
-                      boldMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle,
-                                             l.lines[0].width()));
+    painter->drawText(
+        l.lines[0], Qt::AlignLeft | Qt::AlignVCenter,
+        boldMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle, l.lines[0].width()));
     painter->setFont(option.font);
     const QFontMetrics &metrics = option.fontMetrics;
-    painter->drawText(l.lines[1], Qt::AlignLeft | Qt::AlignVCenter,
-                      metrics.elidedText(index.data(DuplicatesModel::FactsRole).toString(), Qt::ElideRight,
-                                         l.lines[1].width()));
+    painter->drawText(
+        l.lines[1], Qt::AlignLeft | Qt::AlignVCenter,
+        metrics.elidedText(index.data(DuplicatesModel::FactsRole).toString(), Qt::ElideRight, l.lines[1].width()));
     painter->setPen(colors.color(QPalette::PlaceholderText));
-    painter->drawText(l.lines[2], Qt::AlignLeft | Qt::AlignVCenter,
-                      metrics.elidedText(index.data(DuplicatesModel::DateTextRole).toString(), Qt::ElideRight,
-                                         l.lines[2].width()));
-    painter->drawText(l.lines[3], Qt::AlignLeft | Qt::AlignVCenter,
-                      metrics.elidedText(index.data(DuplicatesModel::FolderRole).toString(), Qt::ElideMiddle,
-                                         l.lines[3].width()));
+    painter->drawText(
+        l.lines[2], Qt::AlignLeft | Qt::AlignVCenter,
+        metrics.elidedText(index.data(DuplicatesModel::DateTextRole).toString(), Qt::ElideRight, l.lines[2].width()));
+    painter->drawText(
+        l.lines[3], Qt::AlignLeft | Qt::AlignVCenter,
+        metrics.elidedText(index.data(DuplicatesModel::FolderRole).toString(), Qt::ElideMiddle, l.lines[3].width()));
 
     // The box: checked = goes to the trash.
     const QWidget *widget = option.widget;
@@ -200,8 +199,7 @@ bool DuplicateCardDelegate::editorEvent(QEvent *event, QAbstractItemModel *model
                                         const QModelIndex &index)
 {
     const QEvent::Type type = event->type();
-    if (type != QEvent::MouseButtonPress && type != QEvent::MouseButtonRelease
-        && type != QEvent::MouseButtonDblClick) {
+    if (type != QEvent::MouseButtonPress && type != QEvent::MouseButtonRelease && type != QEvent::MouseButtonDblClick) {
         return QStyledItemDelegate::editorEvent(event, model, option, index);
     }
     const auto *mouse = static_cast<QMouseEvent *>(event);

@@ -34,8 +34,8 @@ private:
         QRect card;
         QRect thumbnail; // the square the photo is fitted into
         QRect badge;
-        QRect lines[4];  // name, resolution and size, date, folder
-        QRect box;       // the "Move to trash" line
+        QRect lines[4]; // name, resolution and size, date, folder
+        QRect box;      // the "Move to trash" line
     };
     Layout layout(const QRect &cell, const QFont &font) const;
     QPixmap scaled(const QImage &image, const QSize &size) const;

@@ -80,7 +80,9 @@ QPushButton *button(const QIcon &icon, const QString &text, QWidget *parent)
 } // namespace
 
 DuplicatesDialog::DuplicatesDialog(PhotoLibrary *library, QWidget *parent)
-    : QDialog(parent), m_library(library), m_thumbnails(new ThumbnailLoader(library->thumbnailCache(), 2, this))
+    : QDialog(parent)
+    , m_library(library)
+    , m_thumbnails(new ThumbnailLoader(library->thumbnailCache(), 2, this))
 {
     // A loader of its own: the main window's results clear theirs whenever they change, which would strand the
     // thumbnails asked for here.
@@ -377,8 +379,7 @@ void DuplicatesDialog::showPlan()
         updatePage();
         return;
     }
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Move to Trash"), plan.question, QMessageBox::NoButton,
-                                this);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Move to Trash"), plan.question, QMessageBox::NoButton, this);
     box->setInformativeText(tr("The photos marked “Keep” stay where they are. The others can be restored from the "
                                "trash."));
     QPushButton *move = box->addButton(tr("Move to Trash"), QMessageBox::AcceptRole);
@@ -433,9 +434,9 @@ void DuplicatesDialog::showTrashed()
                                 MessageBar::Kind::Information);
     } else {
         QStringList lines;
-        lines << (moved.isEmpty() ? tr("Nothing could be moved to the trash; the files stay where they are:")
-                                  : tr("Moved %1 (%2) to the trash. These stay where they are:")
-                                        .arg(movedText, dataSize(bytes)));
+        lines << (moved.isEmpty()
+                      ? tr("Nothing could be moved to the trash; the files stay where they are:")
+                      : tr("Moved %1 (%2) to the trash. These stay where they are:").arg(movedText, dataSize(bytes)));
         lines << failures.mid(0, kListedFailures);
         if (failures.size() > kListedFailures) {
             lines << tr("… and %1 more").arg(failures.size() - kListedFailures);

@@ -103,11 +103,11 @@ private:
     QPointer<QMessageBox> m_confirmation;
 
     bool m_searching = false; // from start() until its outcome shows (the watcher's finished comes later)
-    QString m_folder;       // where the search looked
-    qint64 m_compared = 0;  // photos it compared
-    QString m_error;        // why it could not look
-    bool m_indexing = false; // indexing was running when it started: not every photo was compared
-    QStringList m_toTrash;  // asked about, then being moved
+    QString m_folder;         // where the search looked
+    qint64 m_compared = 0;    // photos it compared
+    QString m_error;          // why it could not look
+    bool m_indexing = false;  // indexing was running when it started: not every photo was compared
+    QStringList m_toTrash;    // asked about, then being moved
     QFutureWatcher<DuplicateReport> m_search;
     QFutureWatcher<TrashPlan> m_planning;
     QFutureWatcher<std::vector<TrashOutcome>> m_trashing;

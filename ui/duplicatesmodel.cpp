@@ -42,7 +42,10 @@ QString folderOf(const QString &path, const QString &root)
 
 } // namespace
 
-DuplicatesModel::DuplicatesModel(ThumbnailLoader *thumbnails, QObject *parent) : PhotoModel(thumbnails, parent) {}
+DuplicatesModel::DuplicatesModel(ThumbnailLoader *thumbnails, QObject *parent)
+    : PhotoModel(thumbnails, parent)
+{
+}
 
 void DuplicatesModel::setGroups(std::vector<DuplicateGroup> groups, const QString &root)
 {
@@ -117,9 +120,8 @@ bool DuplicatesModel::setMarked(int row, bool marked)
         return true;
     }
     if (marked) {
-        const auto keeps = std::count_if(m_rows.begin(), m_rows.end(), [&target](const Row &r) {
-            return r.group == target.group && !r.marked;
-        });
+        const auto keeps = std::count_if(m_rows.begin(), m_rows.end(),
+                                         [&target](const Row &r) { return r.group == target.group && !r.marked; });
         if (keeps <= 1) {
             Q_EMIT markRefused(row);
             return false; // nothing of this photo would be left
@@ -220,28 +222,23 @@ QVariant DuplicatesModel::photoData(int row, int role) const
     const DuplicatePhoto &photo = entry.photo;
     const QString date = QLocale().toString(photo.date, QStringLiteral("d MMM yyyy, HH:mm")); // no seconds
     switch (role) {
-    case MarkedRole:
-        return entry.marked;
-    case SuggestedRole:
-        return entry.suggested;
+    case MarkedRole: return entry.marked;
+    case SuggestedRole: return entry.suggested;
     case FactsRole: {
         const QString size = resolution(photo);
         return size.isEmpty() ? dataSize(photo.bytes) : QStringLiteral("%1 · %2").arg(size, dataSize(photo.bytes));
     }
-    case DateTextRole:
-        return date;
-    case FolderRole:
-        return folderOf(photo.path, m_root);
-    case GroupRole:
-        return entry.group;
-    case DateRole:
-        return photo.date;
+    case DateTextRole: return date;
+    case FolderRole: return folderOf(photo.path, m_root);
+    case GroupRole: return entry.group;
+    case DateRole: return photo.date;
     case CaptionRole:
         return QStringLiteral("%1 · %2 · %3")
             .arg(QFileInfo(photo.path).fileName(), resolution(photo), dataSize(photo.bytes));
     case Qt::AccessibleTextRole:
-        return tr("%1, %2, %3, %4").arg(QFileInfo(photo.path).fileName(), resolution(photo), dataSize(photo.bytes),
-                                         entry.marked ? tr("to be moved to the trash") : tr("kept"));
+        return tr("%1, %2, %3, %4")
+            .arg(QFileInfo(photo.path).fileName(), resolution(photo), dataSize(photo.bytes),
+                 entry.marked ? tr("to be moved to the trash") : tr("kept"));
     case Qt::ToolTipRole: {
         QString text = toolTipHead(photo.path) + QStringLiteral("<br>");
         const QString size = resolution(photo);
@@ -249,14 +246,13 @@ QVariant DuplicatesModel::photoData(int row, int role) const
             text += tr("%1 pixels").arg(size) + QStringLiteral(" · ");
         }
         text += dataSize(photo.bytes) + QStringLiteral("<br>")
-            + (photo.dateTaken ? tr("Taken %1").arg(date) : tr("File date %1").arg(date));
+                + (photo.dateTaken ? tr("Taken %1").arg(date) : tr("File date %1").arg(date));
         if (entry.suggested) {
             text += QStringLiteral("<br><i>%1</i>").arg(tr("Suggested to keep: the largest, then the earliest"));
         }
         return text;
     }
-    default:
-        return {};
+    default: return {};
     }
 }
 

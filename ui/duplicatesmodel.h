@@ -69,7 +69,7 @@ private:
         bool suggested = false;
     };
     struct Group {
-        QString title;        // the suggested photo's file name
+        QString title; // the suggested photo's file name
         float similarity = 0;
     };
     struct Section {

@@ -10,9 +10,9 @@
 namespace clipfind {
 
 DuplicatesView::DuplicatesView(PhotoLibrary *library, ThumbnailLoader *thumbnails, QWidget *parent)
-    : PhotoGridView(library, new DuplicatesModel(thumbnails), parent),
-      m_model(static_cast<DuplicatesModel *>(photoModel())),
-      m_cards(new DuplicateCardDelegate(this))
+    : PhotoGridView(library, new DuplicatesModel(thumbnails), parent)
+    , m_model(static_cast<DuplicatesModel *>(photoModel()))
+    , m_cards(new DuplicateCardDelegate(this))
 {
     setAccessibleName(tr("Duplicates"));
     setItemDelegate(m_cards);

@@ -13,7 +13,9 @@
 namespace clipfind {
 
 FailuresDialog::FailuresDialog(const QFuture<UnreadablePhotos> &list, QWidget *parent)
-    : QDialog(parent), m_list(new QTreeWidget(this)), m_summary(new QLabel(tr("Reading the list…"), this))
+    : QDialog(parent)
+    , m_list(new QTreeWidget(this))
+    , m_summary(new QLabel(tr("Reading the list…"), this))
 {
     setWindowTitle(tr("Photos that could not be read"));
     resize(900, 500);

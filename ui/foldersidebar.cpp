@@ -12,7 +12,9 @@
 namespace clipfind {
 
 FolderSidebar::FolderSidebar(QWidget *parent)
-    : QWidget(parent), m_view(new QTreeView(this)), m_model(new FolderTreeModel(this))
+    : QWidget(parent)
+    , m_view(new QTreeView(this))
+    , m_model(new FolderTreeModel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -37,15 +39,15 @@ FolderSidebar::FolderSidebar(QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-        if (m_updating || !current.isValid()) {
-            return;
-        }
-        const QString path = current.data(FolderTreeModel::PathRole).toString();
-        if (path != m_scope) {
-            m_scope = path;
-            Q_EMIT scopeRequested(path == m_root ? QString() : path);
-        }
-    });
+                if (m_updating || !current.isValid()) {
+                    return;
+                }
+                const QString path = current.data(FolderTreeModel::PathRole).toString();
+                if (path != m_scope) {
+                    m_scope = path;
+                    Q_EMIT scopeRequested(path == m_root ? QString() : path);
+                }
+            });
 }
 
 void FolderSidebar::showListing(const std::shared_ptr<const PhotoListing> &listing)

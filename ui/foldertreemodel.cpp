@@ -101,8 +101,7 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
     }
     const FolderNode &node = m_tree.nodes[size_t(nodeOf(index))];
     switch (role) {
-    case Qt::DisplayRole:
-        return index.column() == 0 ? node.name : QLocale().toString(node.photos);
+    case Qt::DisplayRole: return index.column() == 0 ? node.name : QLocale().toString(node.photos);
     case Qt::DecorationRole:
         if (index.column() == 0) {
             return QIcon::fromTheme(QStringLiteral("folder"), QApplication::style()->standardIcon(QStyle::SP_DirIcon));
@@ -118,14 +117,10 @@ QVariant FolderTreeModel::data(const QModelIndex &index, int role) const
             return QApplication::palette().brush(QPalette::PlaceholderText);
         }
         return {};
-    case Qt::AccessibleTextRole:
-        return tr("%1, %2 photos").arg(node.name, QLocale().toString(node.photos));
-    case PathRole:
-        return node.path;
-    case PhotoCountRole:
-        return node.photos;
-    default:
-        return {};
+    case Qt::AccessibleTextRole: return tr("%1, %2 photos").arg(node.name, QLocale().toString(node.photos));
+    case PathRole: return node.path;
+    case PhotoCountRole: return node.photos;
+    default: return {};
     }
 }
 

@@ -40,8 +40,8 @@ private:
     int nodeOf(const QModelIndex &index) const { return int(index.internalId()); }
 
     FolderTree m_tree;
-    QHash<QString, int> m_nodeOf;   // path -> node
-    std::vector<int> m_rowOfNode;   // node -> its row under its parent
+    QHash<QString, int> m_nodeOf; // path -> node
+    std::vector<int> m_rowOfNode; // node -> its row under its parent
 };
 
 } // namespace clipfind

@@ -29,13 +29,13 @@ QString duration(double seconds)
 } // namespace
 
 IndexingStatus::IndexingStatus(LibraryIndexer *indexer, QWidget *parent)
-    : QWidget(parent),
-      m_indexer(indexer),
-      m_bar(new QProgressBar(this)),
-      m_label(new QLabel(this)),
-      m_pause(new QToolButton(this)),
-      m_cancel(new QToolButton(this)),
-      m_failures(new QToolButton(this))
+    : QWidget(parent)
+    , m_indexer(indexer)
+    , m_bar(new QProgressBar(this))
+    , m_label(new QLabel(this))
+    , m_pause(new QToolButton(this))
+    , m_cancel(new QToolButton(this))
+    , m_failures(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -74,12 +74,9 @@ QString IndexingStatus::describe(const IndexProgress &p)
 {
     const QLocale locale;
     switch (p.phase) {
-    case IndexProgress::Phase::Scanning:
-        return tr("Looking for photos… %1 found").arg(locale.toString(p.found));
-    case IndexProgress::Phase::Hashing:
-        return tr("Checking %1 new or changed photos…").arg(locale.toString(p.total));
-    case IndexProgress::Phase::Encoding:
-        break;
+    case IndexProgress::Phase::Scanning: return tr("Looking for photos… %1 found").arg(locale.toString(p.found));
+    case IndexProgress::Phase::Hashing: return tr("Checking %1 new or changed photos…").arg(locale.toString(p.total));
+    case IndexProgress::Phase::Encoding: break;
     }
     QString text = tr("Indexing %1 of %2 photos").arg(locale.toString(p.done), locale.toString(p.total));
     if (p.imagesPerSecond > 0) {

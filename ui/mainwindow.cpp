@@ -47,10 +47,10 @@ constexpr int kResultLimit = 1000; // thousands scroll smoothly; beyond that nob
 
 MainWindow::MainWindow(const AppSettings &settings, const QString &databasePath, const ThumbnailCache *thumbnails,
                        QWidget *parent)
-    : QMainWindow(parent),
-      m_settings(settings),
-      m_dataDir(QFileInfo(databasePath).absolutePath()),
-      m_library(new PhotoLibrary(databasePath, thumbnails, this))
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_dataDir(QFileInfo(databasePath).absolutePath())
+    , m_library(new PhotoLibrary(databasePath, thumbnails, this))
 {
     setWindowTitle(tr("ClipFind"));
     setWindowIcon(QIcon::fromTheme(QStringLiteral("clipfind"), QIcon(QStringLiteral(":/icons/clipfind.svg"))));
@@ -120,9 +120,8 @@ void MainWindow::connectLibrary()
             m_messages->showMessage(tr("Indexing stopped: %1").arg(report.error), MessageBar::Kind::Error);
         }
     });
-    connect(m_library->indexer(), &LibraryIndexer::watchProblem, this, [this](const QString &message) {
-        m_messages->showMessage(message, MessageBar::Kind::Warning);
-    });
+    connect(m_library->indexer(), &LibraryIndexer::watchProblem, this,
+            [this](const QString &message) { m_messages->showMessage(message, MessageBar::Kind::Warning); });
 }
 
 void MainWindow::connectGrid(PhotoGridView *grid)
@@ -292,7 +291,8 @@ void MainWindow::updateRecentMenu()
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dialog(m_settings, m_library->hasModel() ? m_library->encoder()->deviceDescription() : QString(), this);
+    SettingsDialog dialog(m_settings, m_library->hasModel() ? m_library->encoder()->deviceDescription() : QString(),
+                          this);
     connect(&dialog, &SettingsDialog::modelSetupRequested, this, [this, &dialog] {
         showModelSetup();
         dialog.setModelPath(m_settings.modelPath);
@@ -305,7 +305,8 @@ void MainWindow::showSettings()
     m_settings.save();
     setThumbnailSize(m_settings.thumbnailSize);
     if (m_settings.modelPath != before.modelPath || m_settings.device != before.device
-        || m_settings.multilingualTextModel != before.multilingualTextModel || m_settings.textTower != before.textTower) {
+        || m_settings.multilingualTextModel != before.multilingualTextModel
+        || m_settings.textTower != before.textTower) {
         loadModel(m_settings.modelPath); // the open folder is reindexed with it
     } else if ((m_settings.includeSubfolders != before.includeSubfolders
                 || m_settings.excludedFolders != before.excludedFolders)

@@ -57,10 +57,10 @@ MainWindowActions::MainWindowActions(QMainWindow *window)
     showFolders = makeToggle(window, tr("Show &Folders"),
                              tr("The folder tree: choose a folder to browse and search only there (F9)"));
     showFolders->setShortcut(QKeySequence(Qt::Key_F9));
-    closeMatches = makeToggle(window, tr("Only &Close Matches"),
-                              tr("Keep only the results whose score is close to the best one"));
-    sortByDate = makeToggle(window, tr("Sort by &Date"),
-                            tr("Newest first (date taken, else file date) instead of best first"));
+    closeMatches =
+        makeToggle(window, tr("Only &Close Matches"), tr("Keep only the results whose score is close to the best one"));
+    sortByDate =
+        makeToggle(window, tr("Sort by &Date"), tr("Newest first (date taken, else file date) instead of best first"));
 
     findDuplicates = makeAction(window, "edit-find-replace", tr("Find &Duplicates…"));
     findDuplicates->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));

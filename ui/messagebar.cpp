@@ -8,7 +8,9 @@
 namespace clipfind {
 
 MessageBar::MessageBar(QWidget *parent)
-    : QFrame(parent), m_label(new QLabel(this)), m_close(new QToolButton(this))
+    : QFrame(parent)
+    , m_label(new QLabel(this))
+    , m_close(new QToolButton(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -31,15 +33,9 @@ void MessageBar::showMessage(const QString &text, Kind kind)
     m_kind = kind;
     QColor color;
     switch (kind) {
-    case Kind::Information:
-        color = QColor(61, 174, 233);
-        break;
-    case Kind::Warning:
-        color = QColor(246, 116, 0);
-        break;
-    case Kind::Error:
-        color = QColor(218, 68, 83);
-        break;
+    case Kind::Information: color = QColor(61, 174, 233); break;
+    case Kind::Warning: color = QColor(246, 116, 0); break;
+    case Kind::Error: color = QColor(218, 68, 83); break;
     }
     QPalette pal = palette();
     pal.setColor(QPalette::Window, color.lighter(170));

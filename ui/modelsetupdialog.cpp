@@ -211,7 +211,8 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->downloader = new ModelDownloader(manifest, this);
     connect(d->downloader, &ModelDownloader::progress, this, [this](const DownloadProgress &p) { onProgress(p); });
     connect(d->downloader, &ModelDownloader::statusChanged, d->statusLabel, &QLabel::setText);
-    connect(d->downloader, &ModelDownloader::finished, this, [this](const DownloadResult &r) { onDownloadFinished(r); });
+    connect(d->downloader, &ModelDownloader::finished, this,
+            [this](const DownloadResult &r) { onDownloadFinished(r); });
     connect(d->cancelDownloadButton, &QPushButton::clicked, d->downloader, &ModelDownloader::cancel);
 
     connect(&d->fileCheck, &QFutureWatcher<ModelCheck>::finished, this, [this] {
@@ -302,16 +303,13 @@ void ModelSetupDialog::updateOkButton()
 {
     bool ready = true;
     switch (d->choices->checkedId()) {
-    case UseFile:
-        ready = !d->filePath->text().trimmed().isEmpty();
-        break;
+    case UseFile: ready = !d->filePath->text().trimmed().isEmpty(); break;
     case UseDiscovered: {
         const int row = d->discoveredList->currentRow();
         ready = row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok;
         break;
     }
-    default:
-        ready = d->modelCombo->count() > 0;
+    default: ready = d->modelCombo->count() > 0;
     }
     d->buttons->button(QDialogButtonBox::Ok)->setEnabled(ready && !d->busy);
 }
@@ -320,9 +318,7 @@ void ModelSetupDialog::startChosen()
 {
     d->errorLabel->clear();
     switch (d->choices->checkedId()) {
-    case UseFile:
-        verifyFile(d->filePath->text().trimmed());
-        return;
+    case UseFile: verifyFile(d->filePath->text().trimmed()); return;
     case UseDiscovered: {
         const int row = d->discoveredList->currentRow();
         if (row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok) {
@@ -330,8 +326,7 @@ void ModelSetupDialog::startChosen()
         }
         return;
     }
-    default:
-        startDownload();
+    default: startDownload();
     }
 }
 

@@ -21,11 +21,8 @@ QPixmap PhotoDelegate::scaled(const QImage &image, const QSize &size, bool crop)
     // By the image's own cache key, not the photo: a thumbnail and the placeholder shown before it never share an
     // entry, and the placeholder is scaled once for all the cells waiting for theirs (a fast scroll through 100k
     // photos paints dozens of new ones a frame).
-    const QString key = QStringLiteral("%1x%2|%3|%4")
-                            .arg(size.width())
-                            .arg(size.height())
-                            .arg(image.cacheKey())
-                            .arg(crop ? 'c' : 'f');
+    const QString key =
+        QStringLiteral("%1x%2|%3|%4").arg(size.width()).arg(size.height()).arg(image.cacheKey()).arg(crop ? 'c' : 'f');
     if (const QPixmap *hit = m_scaled.object(key)) {
         return *hit;
     }
@@ -115,8 +112,8 @@ void PhotoDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
 
     const QRect textRect(option.rect.x() + kPadding, square.bottom() + kPadding, option.rect.width() - 2 * kPadding,
                          option.fontMetrics.height());
-    const QString name = option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle,
-                                                       textRect.width());
+    const QString name =
+        option.fontMetrics.elidedText(index.data(Qt::DisplayRole).toString(), Qt::ElideMiddle, textRect.width());
     const QPalette::ColorRole role =
         (option.state & QStyle::State_Selected) ? QPalette::HighlightedText : QPalette::Text;
     style->drawItemText(painter, textRect, Qt::AlignHCenter | Qt::AlignVCenter, option.palette, true, name, role);

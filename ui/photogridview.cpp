@@ -22,7 +22,10 @@
 namespace clipfind {
 
 PhotoGridView::PhotoGridView(PhotoLibrary *library, PhotoModel *model, QWidget *parent)
-    : SectionedGridView(parent), m_library(library), m_model(model), m_delegate(new PhotoDelegate(this))
+    : SectionedGridView(parent)
+    , m_library(library)
+    , m_model(model)
+    , m_delegate(new PhotoDelegate(this))
 {
     m_model->setParent(this);
     setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -120,9 +123,8 @@ void PhotoGridView::showContextMenu(const QPoint &position)
     QMenu menu(this);
     menu.addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open"), this,
                    [this, index] { openPhoto(index); });
-    menu.addAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Open Containing &Folder"), this, [path] {
-        QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath()));
-    });
+    menu.addAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Open Containing &Folder"), this,
+                   [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath())); });
     menu.addSeparator();
     menu.addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("Copy &Path"), this, &PhotoGridView::copyPaths);
     menu.addAction(tr("Copy &Image"), this, &PhotoGridView::copyImage);

@@ -21,7 +21,10 @@ namespace {
 class PhotoMimeData : public QMimeData
 {
 public:
-    explicit PhotoMimeData(const QString &imagePath) : m_imagePath(imagePath) {}
+    explicit PhotoMimeData(const QString &imagePath)
+        : m_imagePath(imagePath)
+    {
+    }
 
     QStringList formats() const override
     {
@@ -70,10 +73,10 @@ QImage makePlaceholder(bool crossed)
 } // namespace
 
 PhotoModel::PhotoModel(ThumbnailLoader *thumbnails, QObject *parent)
-    : QAbstractListModel(parent),
-      m_thumbnails(thumbnails),
-      m_placeholder(makePlaceholder(false)),
-      m_unreadable(makePlaceholder(true))
+    : QAbstractListModel(parent)
+    , m_thumbnails(thumbnails)
+    , m_placeholder(makePlaceholder(false))
+    , m_unreadable(makePlaceholder(true))
 {
     connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &PhotoModel::onThumbnailReady);
 }
@@ -109,8 +112,7 @@ QVariant PhotoModel::data(const QModelIndex &index, int role) const
         return {};
     }
     switch (role) {
-    case Qt::DisplayRole:
-        return QFileInfo(pathOfRow(index.row())).fileName();
+    case Qt::DisplayRole: return QFileInfo(pathOfRow(index.row())).fileName();
     case Qt::DecorationRole: {
         const std::optional<Thumbnail> thumbnail = m_thumbnails->thumbnail(pathOfRow(index.row()));
         if (!thumbnail) {
@@ -118,10 +120,8 @@ QVariant PhotoModel::data(const QModelIndex &index, int role) const
         }
         return thumbnail->image.isNull() ? m_unreadable : thumbnail->image;
     }
-    case PathRole:
-        return pathOfRow(index.row());
-    default:
-        return photoData(index.row(), role);
+    case PathRole: return pathOfRow(index.row());
+    default: return photoData(index.row(), role);
     }
 }
 

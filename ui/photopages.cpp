@@ -14,11 +14,11 @@
 namespace clipfind {
 
 PhotoPages::PhotoPages(PhotoLibrary *library, QWidget *parent)
-    : QStackedWidget(parent),
-      m_library(library),
-      m_placeholder(new PlaceholderPage(this)),
-      m_browse(new BrowseView(library, this)),
-      m_results(new ResultsView(library, this))
+    : QStackedWidget(parent)
+    , m_library(library)
+    , m_placeholder(new PlaceholderPage(this))
+    , m_browse(new BrowseView(library, this))
+    , m_results(new ResultsView(library, this))
 {
     addWidget(m_placeholder);
     addWidget(m_browse);

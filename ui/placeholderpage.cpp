@@ -13,10 +13,10 @@
 namespace clipfind {
 
 PlaceholderPage::PlaceholderPage(QWidget *parent)
-    : QWidget(parent),
-      m_text(new QLabel(this)),
-      m_setupButton(new QPushButton(tr("Set up a &model…"), this)),
-      m_chooseButton(new QPushButton(tr("&Choose a folder…"), this))
+    : QWidget(parent)
+    , m_text(new QLabel(this))
+    , m_setupButton(new QPushButton(tr("Set up a &model…"), this))
+    , m_chooseButton(new QPushButton(tr("&Choose a folder…"), this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(2);

@@ -13,11 +13,11 @@ namespace clipfind {
 struct PlaceholderState {
     bool loadingModel = false;
     bool hasModel = false;
-    QString modelError;  ///< why the last model could not be used
-    QString folder;      ///< the open folder; empty when none
-    qint64 photos = -1;  ///< photos the browser lists; -1 until its first listing arrives
+    QString modelError;   ///< why the last model could not be used
+    QString folder;       ///< the open folder; empty when none
+    qint64 photos = -1;   ///< photos the browser lists; -1 until its first listing arrives
     QString listingError; ///< why the folder cannot be listed
-    qint64 rows = -1;    ///< searchable photos; -1 while the folder's rows load
+    qint64 rows = -1;     ///< searchable photos; -1 while the folder's rows load
     bool hasQuery = false;
     QString query;
     bool resultsPending = false; ///< the query's results have not arrived yet

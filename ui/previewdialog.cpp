@@ -13,7 +13,10 @@
 namespace clipfind {
 
 PreviewDialog::PreviewDialog(PhotoLibrary *library, QWidget *parent)
-    : QDialog(parent), m_library(library), m_image(new QLabel(this)), m_caption(new QLabel(this))
+    : QDialog(parent)
+    , m_library(library)
+    , m_image(new QLabel(this))
+    , m_caption(new QLabel(this))
 {
     setWindowTitle(tr("Preview"));
     auto *layout = new QVBoxLayout(this);
@@ -63,8 +66,8 @@ void PreviewDialog::updatePixmap()
         return;
     }
     const qreal ratio = devicePixelRatioF();
-    QPixmap pixmap = QPixmap::fromImage(
-        m_loaded.scaled(m_image->size() * ratio, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    QPixmap pixmap =
+        QPixmap::fromImage(m_loaded.scaled(m_image->size() * ratio, Qt::KeepAspectRatio, Qt::SmoothTransformation));
     pixmap.setDevicePixelRatio(ratio);
     m_image->setPixmap(pixmap);
 }
@@ -80,17 +83,10 @@ void PreviewDialog::keyPressEvent(QKeyEvent *event)
     switch (event->key()) {
     case Qt::Key_Space:
     case Qt::Key_Return:
-    case Qt::Key_Enter:
-        accept();
-        return;
-    case Qt::Key_Left:
-        Q_EMIT neighbourRequested(-1);
-        return;
-    case Qt::Key_Right:
-        Q_EMIT neighbourRequested(1);
-        return;
-    default:
-        QDialog::keyPressEvent(event);
+    case Qt::Key_Enter: accept(); return;
+    case Qt::Key_Left: Q_EMIT neighbourRequested(-1); return;
+    case Qt::Key_Right: Q_EMIT neighbourRequested(1); return;
+    default: QDialog::keyPressEvent(event);
     }
 }
 

@@ -55,20 +55,14 @@ QVariant ResultModel::photoData(int row, int role) const
 {
     const SearchHit &hit = m_hits[size_t(row)];
     switch (role) {
-    case Qt::ToolTipRole:
-        return toolTip(hit);
+    case Qt::ToolTipRole: return toolTip(hit);
     case Qt::AccessibleTextRole:
         return tr("%1, score %2").arg(QFileInfo(hit.path).fileName()).arg(double(hit.score), 0, 'f', 3);
-    case ScoreRole:
-        return double(hit.score);
-    case DateRole:
-        return hit.date.isValid() ? QVariant(hit.date) : QVariant();
-    case CloseMatchRole:
-        return isClose(hit);
-    case CaptionRole:
-        return tr("%1 · score %2").arg(QFileInfo(hit.path).fileName()).arg(double(hit.score), 0, 'f', 3);
-    default:
-        return {};
+    case ScoreRole: return double(hit.score);
+    case DateRole: return hit.date.isValid() ? QVariant(hit.date) : QVariant();
+    case CloseMatchRole: return isClose(hit);
+    case CaptionRole: return tr("%1 · score %2").arg(QFileInfo(hit.path).fileName()).arg(double(hit.score), 0, 'f', 3);
+    default: return {};
     }
 }
 

@@ -9,8 +9,8 @@
 namespace clipfind {
 
 ResultsView::ResultsView(PhotoLibrary *library, QWidget *parent)
-    : PhotoGridView(library, new ResultModel(library->thumbnails()), parent),
-      m_model(static_cast<ResultModel *>(photoModel()))
+    : PhotoGridView(library, new ResultModel(library->thumbnails()), parent)
+    , m_model(static_cast<ResultModel *>(photoModel()))
 {
     setAccessibleName(tr("Results"));
 }

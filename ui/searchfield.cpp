@@ -38,7 +38,8 @@ QIcon setupIcon(const QColor &color)
 } // namespace
 
 SearchField::SearchField(QWidget *parent)
-    : QLineEdit(parent), m_setupAction(new QAction(this))
+    : QLineEdit(parent)
+    , m_setupAction(new QAction(this))
 {
     setClearButtonEnabled(true);
     setAccessibleName(tr("Search"));
@@ -70,9 +71,7 @@ void SearchField::setReadiness(Readiness readiness)
             m_multilingual ? tr("Describe a photo in any language: “海边的日落”, “sunset at the beach”, “dog + snow”")
                            : tr("Describe a photo: “sunset at the beach”, “dog + snow”, “beach - people”"));
         break;
-    case Readiness::NeedsModel:
-        setPlaceholderText(tr("Search needs a model — Set up…"));
-        break;
+    case Readiness::NeedsModel: setPlaceholderText(tr("Search needs a model — Set up…")); break;
     case Readiness::LoadingModel:
         setPlaceholderText(tr("Loading the model… type away: the search runs when it is ready"));
         break;

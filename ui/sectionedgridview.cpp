@@ -108,12 +108,9 @@ void SectionedGridView::rowsInserted(const QModelIndex &parent, int start, int e
 int SectionedGridView::headerHeight(GridSection::Kind kind) const
 {
     switch (kind) {
-    case GridSection::Kind::Header:
-        return QFontMetrics(titleFont(font())).height() + 18;
-    case GridSection::Kind::Divider:
-        return fontMetrics().height() + 14;
-    case GridSection::Kind::Plain:
-        break;
+    case GridSection::Kind::Header: return QFontMetrics(titleFont(font())).height() + 18;
+    case GridSection::Kind::Divider: return fontMetrics().height() + 14;
+    case GridSection::Kind::Plain: break;
     }
     return 0;
 }
@@ -151,8 +148,8 @@ void SectionedGridView::ensureLayout() const
     }
     m_columns = std::max(1, (width - 2 * kMargin) / std::max(1, m_cell.width()));
     m_stride = std::max(m_cell.width(), (width - 2 * kMargin) / m_columns);
-    m_layoutCell = m_stretch ? QSize(m_stride, int(std::lround(double(m_cell.height()) * m_stride / m_cell.width())))
-                             : m_cell;
+    m_layoutCell =
+        m_stretch ? QSize(m_stride, int(std::lround(double(m_cell.height()) * m_stride / m_cell.width()))) : m_cell;
     m_top.resize(m_sections.size());
     m_itemsTop.resize(m_sections.size());
     int y = kMargin;
@@ -292,15 +289,9 @@ void SectionedGridView::scrollTo(const QModelIndex &index, ScrollHint hint)
             target = rect.bottom() - height + kSectionGap;
         }
         break;
-    case PositionAtTop:
-        target = wantTop;
-        break;
-    case PositionAtBottom:
-        target = rect.bottom() - height + kSectionGap;
-        break;
-    case PositionAtCenter:
-        target = rect.center().y() - height / 2;
-        break;
+    case PositionAtTop: target = wantTop; break;
+    case PositionAtBottom: target = rect.bottom() - height + kSectionGap; break;
+    case PositionAtCenter: target = rect.center().y() - height / 2; break;
     }
     verticalScrollBar()->setValue(target);
 }
@@ -415,31 +406,15 @@ QModelIndex SectionedGridView::moveCursor(CursorAction cursorAction, Qt::Keyboar
     const QRect rect = contentRect(row);
     switch (cursorAction) {
     case MoveLeft:
-    case MovePrevious:
-        target = row - 1;
-        break;
+    case MovePrevious: target = row - 1; break;
     case MoveRight:
-    case MoveNext:
-        target = row + 1;
-        break;
-    case MoveUp:
-        target = rowAbove(row);
-        break;
-    case MoveDown:
-        target = rowBelow(row);
-        break;
-    case MoveHome:
-        target = 0;
-        break;
-    case MoveEnd:
-        target = rows - 1;
-        break;
-    case MovePageUp:
-        target = rowNear(rect.center().x(), rect.center().y() - viewport()->height());
-        break;
-    case MovePageDown:
-        target = rowNear(rect.center().x(), rect.center().y() + viewport()->height());
-        break;
+    case MoveNext: target = row + 1; break;
+    case MoveUp: target = rowAbove(row); break;
+    case MoveDown: target = rowBelow(row); break;
+    case MoveHome: target = 0; break;
+    case MoveEnd: target = rows - 1; break;
+    case MovePageUp: target = rowNear(rect.center().x(), rect.center().y() - viewport()->height()); break;
+    case MovePageDown: target = rowNear(rect.center().x(), rect.center().y() + viewport()->height()); break;
     }
     return model()->index(std::clamp(target, 0, rows - 1), 0, rootIndex());
 }
@@ -555,8 +530,7 @@ bool SectionedGridView::viewportEvent(QEvent *event)
         }
         m_hover = QPersistentModelIndex();
         break;
-    default:
-        break;
+    default: break;
     }
     return QAbstractItemView::viewportEvent(event);
 }

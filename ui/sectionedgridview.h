@@ -92,8 +92,8 @@ private:
     mutable bool m_dirty = true;
     mutable int m_layoutWidth = -1;
     mutable std::vector<GridSection> m_sections;
-    mutable std::vector<int> m_top;      // content y of each section's header (its items when plain)
-    mutable std::vector<int> m_itemsTop; // content y of each section's first row of cells
+    mutable std::vector<int> m_top;       // content y of each section's header (its items when plain)
+    mutable std::vector<int> m_itemsTop;  // content y of each section's first row of cells
     mutable QSize m_layoutCell{176, 200}; // m_cell, or stretched to the stride
     mutable int m_columns = 1;
     mutable int m_stride = 1; // horizontal distance between cells: the width spread over the columns

@@ -18,15 +18,15 @@
 namespace clipfind {
 
 SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &deviceInUse, QWidget *parent)
-    : QDialog(parent),
-      m_settings(settings),
-      m_model(new QLineEdit(settings.modelPath, this)),
-      m_device(new QComboBox(this)),
-      m_multilingual(new QLineEdit(settings.multilingualTextModel, this)),
-      m_textTower(new QComboBox(this)),
-      m_subfolders(new QCheckBox(tr("Include &subfolders"), this)),
-      m_excluded(new QListWidget(this)),
-      m_thumbnailSize(new QSpinBox(this))
+    : QDialog(parent)
+    , m_settings(settings)
+    , m_model(new QLineEdit(settings.modelPath, this))
+    , m_device(new QComboBox(this))
+    , m_multilingual(new QLineEdit(settings.multilingualTextModel, this))
+    , m_textTower(new QComboBox(this))
+    , m_subfolders(new QCheckBox(tr("Include &subfolders"), this))
+    , m_excluded(new QListWidget(this))
+    , m_thumbnailSize(new QSpinBox(this))
 {
     setWindowTitle(tr("Settings"));
     auto *form = new QFormLayout;
@@ -55,7 +55,8 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &devic
 
     // The multilingual model encodes queries into the CLIP model's space: the photos are not indexed again.
     auto *multilingualRow = new QHBoxLayout;
-    m_multilingual->setPlaceholderText(tr("Optional: a multilingual text model folder (clip-ViT-B-32-multilingual-v1)"));
+    m_multilingual->setPlaceholderText(
+        tr("Optional: a multilingual text model folder (clip-ViT-B-32-multilingual-v1)"));
     m_multilingual->setToolTip(tr("Lets you search in 50+ languages with the ViT-B/32 model; photos are not indexed "
                                   "again"));
     auto *browseMultilingual = new QPushButton(tr("B&rowse…"), this);

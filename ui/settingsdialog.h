@@ -15,7 +15,8 @@ class QSpinBox;
 namespace clipfind {
 
 /// Edits a copy of the settings: model file, device (showing what is in use), the multilingual text model and
-/// which queries it encodes, subfolders, excluded folders, thumbnail size. The window applies the result (reloading the model or reindexing only when needed).
+/// which queries it encodes, subfolders, excluded folders, thumbnail size. The window applies the result (reloading the
+/// model or reindexing only when needed).
 class SettingsDialog : public QDialog
 {
     Q_OBJECT

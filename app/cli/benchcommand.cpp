@@ -26,9 +26,9 @@ int runBertBench(const QCommandLineParser &parser, std::unique_ptr<clip::BertCli
 {
     clip::BertBenchOptions bench;
     std::string listError;
-    if (parser.isSet(QStringLiteral("batches")) &&
-        !clip::parseCountList("--batches", parser.value(QStringLiteral("batches")).toStdString(), &bench.imageBatches,
-                              &listError)) {
+    if (parser.isSet(QStringLiteral("batches"))
+        && !clip::parseCountList("--batches", parser.value(QStringLiteral("batches")).toStdString(),
+                                 &bench.imageBatches, &listError)) {
         return fail(QString::fromStdString(listError), 2);
     }
     bench.secondsPerCase = parser.value(QStringLiteral("seconds")).toDouble();
@@ -52,14 +52,16 @@ int runBench(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Measures image encoder throughput and text encoder latency of a model or architecture."));
     parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint to measure."), QStringLiteral("path")});
-    parser.addOption({QStringLiteral("arch"),
-                      QStringLiteral("An architecture with random weights: ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, "
-                                     "mclip-distilbert, chinese-clip-b16."),
-                      QStringLiteral("name"), QStringLiteral("ViT-B/32")});
-    parser.addOption({QStringLiteral("batches"), QStringLiteral("Image batch sizes (default 1,8,32; +256,1024 on CUDA)."),
+    parser.addOption(
+        {QStringLiteral("arch"),
+         QStringLiteral("An architecture with random weights: ViT-B/32, ViT-B/16, ViT-L/14, ViT-L/14@336px, "
+                        "mclip-distilbert, chinese-clip-b16."),
+         QStringLiteral("name"), QStringLiteral("ViT-B/32")});
+    parser.addOption({QStringLiteral("batches"),
+                      QStringLiteral("Image batch sizes (default 1,8,32; +256,1024 on CUDA)."),
                       QStringLiteral("list")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Minimum time per measurement."),
-                      QStringLiteral("s"), QStringLiteral("2")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("Minimum time per measurement."), QStringLiteral("s"),
+                      QStringLiteral("2")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
     addDeviceOptions(parser);
     int exitCode = 0;
@@ -83,10 +85,10 @@ int runBench(const QStringList &arguments)
     const std::string arch = parser.value(QStringLiteral("arch")).toStdString();
     if (parser.isSet(QStringLiteral("model")) ? BertClipEncoder::isBertClipFolder(modelPath)
                                               : isBertArchitecture(arch)) {
-        clip::BertClipLoadResult loaded = parser.isSet(QStringLiteral("model"))
-                                              ? clip::BertClipModel::load(QFile::encodeName(modelPath).toStdString(),
-                                                                          options)
-                                              : clip::BertClipModel::createRandom(arch, options);
+        clip::BertClipLoadResult loaded =
+            parser.isSet(QStringLiteral("model"))
+                ? clip::BertClipModel::load(QFile::encodeName(modelPath).toStdString(), options)
+                : clip::BertClipModel::createRandom(arch, options);
         if (!loaded.model) {
             return fail(QString::fromStdString(loaded.error));
         }

@@ -42,7 +42,7 @@ double cpuSeconds()
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-        + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+           + 1e-6 * double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
 SyntheticLibrary makeLibrary(int64_t rows, int dim, double copyShare, unsigned seed)
@@ -134,8 +134,8 @@ int runBenchDuplicates(const QStringList &arguments)
                       QStringLiteral("100000")});
     parser.addOption({QStringLiteral("dim"), QStringLiteral("Embedding size (default 512, ViT-B/32)."),
                       QStringLiteral("n"), QStringLiteral("512")});
-    parser.addOption({QStringLiteral("threshold"), QStringLiteral("Cosine threshold (default %1).")
-                                                       .arg(double(kDefaultDuplicateThreshold)),
+    parser.addOption({QStringLiteral("threshold"),
+                      QStringLiteral("Cosine threshold (default %1).").arg(double(kDefaultDuplicateThreshold)),
                       QStringLiteral("t"), QString::number(double(kDefaultDuplicateThreshold))});
     parser.addOption({QStringLiteral("copies"), QStringLiteral("Share of photos in planted clusters (default 0.05)."),
                       QStringLiteral("share"), QStringLiteral("0.05")});
@@ -184,7 +184,8 @@ int runBenchDuplicates(const QStringList &arguments)
     int64_t wrong = 0;
     for (const std::vector<int64_t> &group : groups.groups) {
         const int64_t id = library.cluster[size_t(group.front())];
-        const bool whole = id >= 0 && int64_t(group.size()) == clusterSize[id]
+        const bool whole =
+            id >= 0 && int64_t(group.size()) == clusterSize[id]
             && std::all_of(group.begin(), group.end(), [&](int64_t r) { return library.cluster[size_t(r)] == id; });
         exact += whole;
         wrong += !whole;
@@ -216,18 +217,30 @@ int runBenchDuplicates(const QStringList &arguments)
         out << QJsonDocument(result).toJson(QJsonDocument::Compact) << '\n';
     } else {
         out << QStringLiteral("%1 rows of %2, %3 thread(s), threshold %4\n")
-                   .arg(rows).arg(dim).arg(clip::cpuThreadsForThisThread()).arg(double(threshold));
+                   .arg(rows)
+                   .arg(dim)
+                   .arg(clip::cpuThreadsForThisThread())
+                   .arg(double(threshold));
         out << QStringLiteral("  filter: %1 of %2 pairs in the window, %3 candidates, %4 similar pairs "
                               "(%5% of the variance in the projection)\n")
-                   .arg(stats.windowPairs).arg(double(rows) * double(rows - 1) / 2, 0, 'g', 4)
-                   .arg(stats.candidatePairs).arg(stats.similarPairs).arg(100 * stats.projectedVariance, 0, 'f', 0);
+                   .arg(stats.windowPairs)
+                   .arg(double(rows) * double(rows - 1) / 2, 0, 'g', 4)
+                   .arg(stats.candidatePairs)
+                   .arg(stats.similarPairs)
+                   .arg(100 * stats.projectedVariance, 0, 'f', 0);
         out << QStringLiteral("  time: %1 s for the pairs (project %2, filter %3, score %4), %5 s to check and group, "
                               "%6 s in all (%7 CPU seconds)\n")
-                   .arg(stats.pairsMs / 1000, 0, 'f', 2).arg(stats.projectMs / 1000, 0, 'f', 2)
-                   .arg(stats.filterMs / 1000, 0, 'f', 2).arg(stats.scoreMs / 1000, 0, 'f', 2)
-                   .arg(stats.checkMs / 1000, 0, 'f', 3).arg(stats.totalMs / 1000, 0, 'f', 2).arg(cpu, 0, 'f', 2);
+                   .arg(stats.pairsMs / 1000, 0, 'f', 2)
+                   .arg(stats.projectMs / 1000, 0, 'f', 2)
+                   .arg(stats.filterMs / 1000, 0, 'f', 2)
+                   .arg(stats.scoreMs / 1000, 0, 'f', 2)
+                   .arg(stats.checkMs / 1000, 0, 'f', 3)
+                   .arg(stats.totalMs / 1000, 0, 'f', 2)
+                   .arg(cpu, 0, 'f', 2);
         out << QStringLiteral("  planted groups: %1, found exactly: %2, wrong groups: %3\n")
-                   .arg(library.clusters).arg(exact).arg(wrong);
+                   .arg(library.clusters)
+                   .arg(exact)
+                   .arg(wrong);
     }
     return exact == library.clusters && wrong == 0 ? 0 : 1;
 }

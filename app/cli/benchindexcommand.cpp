@@ -140,8 +140,8 @@ int runBenchIndex(const QStringList &arguments)
     parser.addOption({QStringLiteral("folder"),
                       QStringLiteral("Index the photos directly in DIR instead of generated ones."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("arch"), QStringLiteral("Model architecture (random weights)."), QStringLiteral("name"),
-                      QStringLiteral("ViT-B/32")});
+    parser.addOption({QStringLiteral("arch"), QStringLiteral("Model architecture (random weights)."),
+                      QStringLiteral("name"), QStringLiteral("ViT-B/32")});
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution.")});
     parser.addOption({QStringLiteral("no-thumbnails"), QStringLiteral("Do not write thumbnails (index writes them).")});
     parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the seed's Python loop.")});

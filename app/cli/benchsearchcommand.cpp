@@ -4,8 +4,8 @@
 #include "core/clip/bench/benchmark.h"
 #include "core/clip/bench/searchbench.h"
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/search/searchengine.h"
+#include "core/store/librarydatabase.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -25,8 +25,8 @@ namespace clipfind::cli {
 namespace {
 
 // Short queries of a few words; the number makes every timed query new (nothing comes from a cache).
-const char *const kQueries[] = {"dog on a beach", "red car", "sunset over the sea", "birthday cake", "snowy mountain",
-                                "cat sleeping", "city at night", "people dancing"};
+const char *const kQueries[] = {"dog on a beach", "red car",      "sunset over the sea", "birthday cake",
+                                "snowy mountain", "cat sleeping", "city at night",       "people dancing"};
 
 QString queryText(int i)
 {
@@ -110,7 +110,9 @@ bool writeCache(ClipEncoder &encoder, const QString &database, qint64 rows, QStr
         std::vector<FileUpdate> updates;
         for (qint64 i = start; i < std::min(rows, start + batch); ++i) {
             FileUpdate u;
-            u.state.path = QStringLiteral("/bench/photos/%1/%2.jpg").arg(i / 1000, 3, 10, QLatin1Char('0')).arg(i, 7, 10, QLatin1Char('0'));
+            u.state.path = QStringLiteral("/bench/photos/%1/%2.jpg")
+                               .arg(i / 1000, 3, 10, QLatin1Char('0'))
+                               .arg(i, 7, 10, QLatin1Char('0'));
             u.state.size = 1000 + i;
             u.state.mtimeNs = 1700000000000000000LL + i;
             u.state.contentHash = QCryptographicHash::hash(QByteArray::number(i), QCryptographicHash::Sha256);
@@ -141,18 +143,21 @@ int runBenchSearch(const QStringList &arguments)
         "Search latency over synthetic unit-length embeddings: median time of a short query (tokenize + encode + score "
         "+ top-100) at 10k, 100k and 1M photos next to a plain fp32 torch baseline, and the time to load 100k rows "
         "from the cache."));
-    parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint for the text encoder."), QStringLiteral("path")});
+    parser.addOption(
+        {QStringLiteral("model"), QStringLiteral("A checkpoint for the text encoder."), QStringLiteral("path")});
     parser.addOption({QStringLiteral("arch"), QStringLiteral("An architecture with random weights (default ViT-B/32)."),
                       QStringLiteral("name"), QStringLiteral("ViT-B/32")});
-    parser.addOption({QStringLiteral("rows"), QStringLiteral("Row counts (default 10000,100000,1000000)."), QStringLiteral("list"),
-                      QStringLiteral("10000,100000,1000000")});
-    parser.addOption({QStringLiteral("queries"), QStringLiteral("Timed queries per row count (default 25)."), QStringLiteral("n"),
-                      QStringLiteral("25")});
-    parser.addOption({QStringLiteral("load-rows"), QStringLiteral("Rows in the cache-load measurement (default 100000; 0 skips it)."),
+    parser.addOption({QStringLiteral("rows"), QStringLiteral("Row counts (default 10000,100000,1000000)."),
+                      QStringLiteral("list"), QStringLiteral("10000,100000,1000000")});
+    parser.addOption({QStringLiteral("queries"), QStringLiteral("Timed queries per row count (default 25)."),
+                      QStringLiteral("n"), QStringLiteral("25")});
+    parser.addOption({QStringLiteral("load-rows"),
+                      QStringLiteral("Rows in the cache-load measurement (default 100000; 0 skips it)."),
                       QStringLiteral("n"), QStringLiteral("100000")});
     parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the fp32 torch baseline.")});
-    parser.addOption({QStringLiteral("keep-rows"), QStringLiteral("Synthetic rows: keep the fp16 rows in memory (before "
-                                                                  "issue 12) instead of fetching the candidates' rows.")});
+    parser.addOption(
+        {QStringLiteral("keep-rows"), QStringLiteral("Synthetic rows: keep the fp16 rows in memory (before "
+                                                     "issue 12) instead of fetching the candidates' rows.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON instead of a table.")});
     addDeviceOptions(parser);
     int exitCode = 0;
@@ -223,8 +228,11 @@ int runBenchSearch(const QStringList &arguments)
 
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("json"))) {
-        const QJsonObject ours = QJsonDocument::fromJson(QByteArray::fromStdString(clip::json::serialize(clip::searchBenchToJson(result)))).object();
-        QJsonObject json{{QStringLiteral("device"), encoder->deviceDescription()}, {QStringLiteral("model"), modelName}};
+        const QJsonObject ours =
+            QJsonDocument::fromJson(QByteArray::fromStdString(clip::json::serialize(clip::searchBenchToJson(result))))
+                .object();
+        QJsonObject json{{QStringLiteral("device"), encoder->deviceDescription()},
+                         {QStringLiteral("model"), modelName}};
         for (auto it = ours.begin(); it != ours.end(); ++it) {
             json.insert(it.key(), it.value());
         }
@@ -239,7 +247,9 @@ int runBenchSearch(const QStringList &arguments)
                                                              {QStringLiteral("query_ms"), kept.queryMs},
                                                              {QStringLiteral("score_ms"), kept.scoreMs},
                                                              {QStringLiteral("row_memory_mb"), kept.memoryMb}});
-        json.insert(QStringLiteral("note"), QStringLiteral("synthetic unit rows; k = 100; load: best of 3 after a first load, file in the OS page cache"));
+        json.insert(QStringLiteral("note"),
+                    QStringLiteral(
+                        "synthetic unit rows; k = 100; load: best of 3 after a first load, file in the OS page cache"));
         out << QJsonDocument(json).toJson(QJsonDocument::Compact) << '\n';
         return 0;
     }
@@ -250,8 +260,12 @@ int runBenchSearch(const QStringList &arguments)
         << "      rows   query ms  encode ms  score ms   baseline query ms  score ms\n";
     for (const clip::SearchBenchCase &c : result.cases) {
         out << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                   .arg(c.rows, 10).arg(c.queryMs, 9, 'f', 2).arg(c.encodeMs, 9, 'f', 2).arg(c.scoreMs, 8, 'f', 2)
-                   .arg(c.baselineQueryMs, 18, 'f', 2).arg(c.baselineScoreMs, 8, 'f', 2);
+                   .arg(c.rows, 10)
+                   .arg(c.queryMs, 9, 'f', 2)
+                   .arg(c.encodeMs, 9, 'f', 2)
+                   .arg(c.scoreMs, 8, 'f', 2)
+                   .arg(c.baselineQueryMs, 18, 'f', 2)
+                   .arg(c.baselineScoreMs, 8, 'f', 2);
     }
     if (loadRows > 0) {
         out << QStringLiteral("\n%1 rows from the cache          load ms (first)   query ms  score ms  rows MB\n")
@@ -259,8 +273,12 @@ int runBenchSearch(const QStringList &arguments)
         for (const auto &[name, c] : {std::pair<const char *, const CacheBench &>{"int8 codes, rows read back", lean},
                                       {"int8 + fp16 rows in memory", kept}}) {
             out << QStringLiteral("%1  %2 (%3)  %4  %5  %6\n")
-                       .arg(QLatin1String(name), -32).arg(c.warmMs, 7, 'f', 1).arg(c.firstMs, 7, 'f', 1)
-                       .arg(c.queryMs, 8, 'f', 2).arg(c.scoreMs, 8, 'f', 2).arg(c.memoryMb, 7, 'f', 1);
+                       .arg(QLatin1String(name), -32)
+                       .arg(c.warmMs, 7, 'f', 1)
+                       .arg(c.firstMs, 7, 'f', 1)
+                       .arg(c.queryMs, 8, 'f', 2)
+                       .arg(c.scoreMs, 8, 'f', 2)
+                       .arg(c.memoryMb, 7, 'f', 1);
         }
     }
     return 0;

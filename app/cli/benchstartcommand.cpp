@@ -206,12 +206,12 @@ struct Fixture {
     QString openAiModel; // .pt
     QString library;     // the large library (rows in the cache only)
     QString dataDir;
-    QString photos;      // small photo files, unchanged since indexed
+    QString photos; // small photo files, unchanged since indexed
     QString photosDataDir;
 };
 
-bool makeFixture(const QString &dir, const clip::ModelConfig &config, qint64 rows, int photoCount,
-                 Fixture *fixture, QString *error)
+bool makeFixture(const QString &dir, const clip::ModelConfig &config, qint64 rows, int photoCount, Fixture *fixture,
+                 QString *error)
 {
     fixture->hfModel = QDir(dir).filePath(QStringLiteral("model-hf"));
     fixture->openAiModel = QDir(dir).filePath(QStringLiteral("model-openai.pt"));
@@ -231,8 +231,8 @@ bool makeFixture(const QString &dir, const clip::ModelConfig &config, qint64 row
     }
     if (!QFileInfo::exists(fixture->openAiModel)) {
         std::fprintf(stderr, "writing %s ...\n", qPrintable(fixture->openAiModel));
-        if (!clip::writeRandomTorchScriptCheckpoint(config, kSeed, QFile::encodeName(fixture->openAiModel).toStdString(),
-                                                    &problem)) {
+        if (!clip::writeRandomTorchScriptCheckpoint(config, kSeed,
+                                                    QFile::encodeName(fixture->openAiModel).toStdString(), &problem)) {
             *error = QString::fromStdString(problem);
             return false;
         }
@@ -267,7 +267,8 @@ bool makeFixture(const QString &dir, const clip::ModelConfig &config, qint64 row
     const QString photosRoot = QFileInfo(fixture->photos).canonicalFilePath();
     std::vector<FileState> photos(static_cast<size_t>(photoCount));
     for (int i = 0; i < photoCount; ++i) {
-        const QString path = QStringLiteral("%1/%2/photo-%3.jpg").arg(photosRoot).arg(i / 500, 2, 10, QLatin1Char('0')).arg(i);
+        const QString path =
+            QStringLiteral("%1/%2/photo-%3.jpg").arg(photosRoot).arg(i / 500, 2, 10, QLatin1Char('0')).arg(i);
         if (!QFileInfo::exists(path)) {
             QDir().mkpath(QFileInfo(path).path());
             QFile file(path);
@@ -302,7 +303,9 @@ bool makeFixture(const QString &dir, const clip::ModelConfig &config, qint64 row
 
 struct Measurement {
     Measurement(const QString &modelName, const QString &commandName, const QString &modeName)
-        : model(modelName), command(commandName), mode(modeName)
+        : model(modelName)
+        , command(commandName)
+        , mode(modeName)
     {
     }
     QString model;
@@ -360,11 +363,13 @@ int runBenchStart(const QStringList &arguments)
         "on a random-weight model as Hugging Face fp32 safetensors and as an OpenAI fp16 TorchScript .pt."));
     parser.addOption({QStringLiteral("rows"), QStringLiteral("Photos in the searched library (default 100000)."),
                       QStringLiteral("n"), QStringLiteral("100000")});
-    parser.addOption({QStringLiteral("photos"), QStringLiteral("Unchanged photo files for index and status (default 10000)."),
+    parser.addOption({QStringLiteral("photos"),
+                      QStringLiteral("Unchanged photo files for index and status (default 10000)."),
                       QStringLiteral("n"), QStringLiteral("10000")});
     parser.addOption({QStringLiteral("runs"), QStringLiteral("Measured runs per case after one warm-up (default 3)."),
                       QStringLiteral("n"), QStringLiteral("3")});
-    parser.addOption({QStringLiteral("dir"), QStringLiteral("Where the fixture is made and kept (default: <temp>/clipfind-bench-start)."),
+    parser.addOption({QStringLiteral("dir"),
+                      QStringLiteral("Where the fixture is made and kept (default: <temp>/clipfind-bench-start)."),
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("arch"), QStringLiteral("Architecture of the random model (default ViT-B/32)."),
                       QStringLiteral("name"), QStringLiteral("ViT-B/32")});
@@ -400,8 +405,8 @@ int runBenchStart(const QStringList &arguments)
     const QStringList commands = parser.value(QStringLiteral("commands")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     const QStringList modes = parser.value(QStringLiteral("modes")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     const QString dir = parser.isSet(QStringLiteral("dir"))
-        ? parser.value(QStringLiteral("dir"))
-        : QDir(QDir::tempPath()).filePath(QStringLiteral("clipfind-bench-start"));
+                            ? parser.value(QStringLiteral("dir"))
+                            : QDir(QDir::tempPath()).filePath(QStringLiteral("clipfind-bench-start"));
 
     Fixture fixture;
     QString error;
@@ -426,14 +431,15 @@ int runBenchStart(const QStringList &arguments)
     std::vector<Measurement> results{floor};
     for (const QString &model : models) {
         const QString modelPath = model == QLatin1String("hf") ? fixture.hfModel : fixture.openAiModel;
-        const QString modelLabel = model == QLatin1String("hf") ? QStringLiteral("hf-fp32-safetensors")
-                                                                : QStringLiteral("openai-fp16-pt");
+        const QString modelLabel =
+            model == QLatin1String("hf") ? QStringLiteral("hf-fp32-safetensors") : QStringLiteral("openai-fp16-pt");
         for (const QString &command : commands) {
             for (const QString &mode : modes) {
                 QStringList args;
                 if (command == QLatin1String("search")) {
-                    args = {QStringLiteral("search"), fixture.library, QLatin1String(kQuery), QStringLiteral("--json"),
-                            QStringLiteral("-k"), QStringLiteral("20"), QStringLiteral("--data-dir"), fixture.dataDir};
+                    args = {QStringLiteral("search"),     fixture.library,      QLatin1String(kQuery),
+                            QStringLiteral("--json"),     QStringLiteral("-k"), QStringLiteral("20"),
+                            QStringLiteral("--data-dir"), fixture.dataDir};
                 } else if (command == QLatin1String("embed")) {
                     args = {QStringLiteral("embed"), QStringLiteral("--text"), QLatin1String(kQuery),
                             QStringLiteral("--data-dir"), fixture.dataDir};
@@ -470,8 +476,8 @@ int runBenchStart(const QStringList &arguments)
                         m.textReady.push_back(phases.value(QStringLiteral("text_ready")).toDouble());
                         m.firstResult.push_back(phases.value(QStringLiteral("first_result")).toDouble());
                         m.rowMemoryMb = out.value(QStringLiteral("row_memory_bytes")).toDouble() / 1e6;
-                        m.firstPaths = QString::fromUtf8(
-                            QJsonDocument(out.value(QStringLiteral("results")).toArray()).toJson(QJsonDocument::Compact));
+                        m.firstPaths = QString::fromUtf8(QJsonDocument(out.value(QStringLiteral("results")).toArray())
+                                                             .toJson(QJsonDocument::Compact));
                     }
                 }
                 results.push_back(m);
@@ -490,9 +496,8 @@ int runBenchStart(const QStringList &arguments)
         }
     }
     // A failed case still prints what was measured, and the run's exit status says so.
-    const bool anyFailed = std::any_of(results.begin(), results.end(), [](const Measurement &m) {
-        return !m.error.isEmpty();
-    });
+    const bool anyFailed =
+        std::any_of(results.begin(), results.end(), [](const Measurement &m) { return !m.error.isEmpty(); });
     QTextStream out(stdout);
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray list;
@@ -510,30 +515,48 @@ int runBenchStart(const QStringList &arguments)
             << '\n';
         return anyFailed ? 1 : 0;
     }
-    out << QStringLiteral("%1 rows, %2 unchanged photos, median of %3 runs (ms from process start, CPU ms, MB peak RSS, "
-                          "search phases in ms from process start, MB of search rows in memory)\n\n")
-               .arg(rows).arg(photoCount).arg(runs);
+    out << QStringLiteral(
+               "%1 rows, %2 unchanged photos, median of %3 runs (ms from process start, CPU ms, MB peak RSS, "
+               "search phases in ms from process start, MB of search rows in memory)\n\n")
+               .arg(rows)
+               .arg(photoCount)
+               .arg(runs);
     out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
-               .arg(QStringLiteral("model"), -20).arg(QStringLiteral("command"), -22).arg(QStringLiteral("mode"), -6)
-               .arg(QStringLiteral("wall"), 7).arg(QStringLiteral("cpu"), 7).arg(QStringLiteral("RSS"), 6)
-               .arg(QStringLiteral("rows"), 6).arg(QStringLiteral("text"), 6).arg(QStringLiteral("result"), 6)
+               .arg(QStringLiteral("model"), -20)
+               .arg(QStringLiteral("command"), -22)
+               .arg(QStringLiteral("mode"), -6)
+               .arg(QStringLiteral("wall"), 7)
+               .arg(QStringLiteral("cpu"), 7)
+               .arg(QStringLiteral("RSS"), 6)
+               .arg(QStringLiteral("rows"), 6)
+               .arg(QStringLiteral("text"), 6)
+               .arg(QStringLiteral("result"), 6)
                .arg(QStringLiteral("rows MB"), 8);
     for (const Measurement &m : results) {
         if (!m.error.isEmpty()) {
-            out << QStringLiteral("%1 %2 %3 failed: %4\n").arg(m.model, -20).arg(m.command, -22).arg(m.mode, -6).arg(m.error);
+            out << QStringLiteral("%1 %2 %3 failed: %4\n")
+                       .arg(m.model, -20)
+                       .arg(m.command, -22)
+                       .arg(m.mode, -6)
+                       .arg(m.error);
             continue;
         }
         const bool phases = !m.firstResult.empty();
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
-                   .arg(m.model, -20).arg(m.command, -22).arg(m.mode, -6)
-                   .arg(median(m.wall), 7, 'f', 0).arg(median(m.cpu), 7, 'f', 0).arg(median(m.rss), 6, 'f', 0)
+                   .arg(m.model, -20)
+                   .arg(m.command, -22)
+                   .arg(m.mode, -6)
+                   .arg(median(m.wall), 7, 'f', 0)
+                   .arg(median(m.cpu), 7, 'f', 0)
+                   .arg(median(m.rss), 6, 'f', 0)
                    .arg(phases ? QString::number(median(m.rowsLoaded), 'f', 0) : QString(), 6)
                    .arg(phases ? QString::number(median(m.textReady), 'f', 0) : QString(), 6)
                    .arg(phases ? QString::number(median(m.firstResult), 'f', 0) : QString(), 6)
                    .arg(phases ? QString::number(m.rowMemoryMb, 'f', 1) : QString(), 8);
     }
     for (auto it = agreement.constBegin(); it != agreement.constEnd(); ++it) {
-        out << QStringLiteral("\n%1: new and eager search results %2").arg(it.key(), it.value().toBool() ? "identical" : "DIFFER");
+        out << QStringLiteral("\n%1: new and eager search results %2")
+                   .arg(it.key(), it.value().toBool() ? "identical" : "DIFFER");
     }
     out << '\n';
     return anyFailed ? 1 : 0;

@@ -14,40 +14,41 @@
 
 namespace {
 
-const char kUsage[] = "usage: clipfind-cli <command> [options]\n"
-                      "\n"
-                      "  tokenize [--model DIR] TEXT...        CLIP token ids as JSON (a multilingual or\n"
-                      "                                        Chinese-CLIP folder: its WordPiece ids)\n"
-                      "  preprocess IMAGE --out FILE.npy [--size N]\n"
-                      "                                        the model input as float32 [3,N,N] NPY\n"
-                      "  embed --model PATH [--text T]... [--image F]... [--device auto|cpu|cuda]\n"
-                      "                                        unnormalized features as JSON\n"
-                      "  bench [--model PATH | --arch ViT-B/32|ViT-B/16|ViT-L/14|mclip-distilbert|chinese-clip-b16]\n"
-                      "        [--device ...] [--json]\n"
-                      "                                        encoder speed\n"
-                      "  index DIR [--model PATH] [--data-dir DIR] [--device ...] [--no-recursive] [--exact]\n"
-                      "                                        index a photo folder; JSON summary on stdout\n"
-                      "  status DIR [--model PATH] [--data-dir DIR]\n"
-                      "                                        indexed / pending / failed counts\n"
-                      "  bench-index [--photos N | --folder DIR] [--arch ViT-B/32] [--exact] [--no-baseline] [--json]\n"
-                      "                                        end-to-end indexing speed on generated 12 MP photos\n"
-                      "  search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]\n"
-                      "                                        ranked photos for a query (dog + snow, beach - people,\n"
-                      "                                        2:sunset, ./kitchen.jpg + christmas)\n"
-                      "  similar DIR IMAGE [-k N] [--json]     photos like IMAGE\n"
-                      "  bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--json]\n"
-                      "                                        query latency at 10k/100k/1M photos, cache load time\n"
-                      "  duplicates DIR [--threshold T] [--json] [--model PATH] [--data-dir DIR]\n"
-                      "                                        groups of near-identical photos, and which to keep\n"
-                      "  bench-duplicates [--rows 100000] [--json]\n"
-                      "                                        duplicate grouping speed on a synthetic library\n"
-                      "  bench-start [--rows N] [--photos N] [--runs N] [--dir DIR] [--json]\n"
-                      "                                        time and memory from process start to first result\n"
-                      "                                        (search, embed --text, index, status), new vs --eager\n"
-                      "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
-                      "                                        known models, download + verify + install, check a file\n"
-                      "\n"
-                      "Run 'clipfind-cli <command> --help' for a command's options.\n";
+const char kUsage[] =
+    "usage: clipfind-cli <command> [options]\n"
+    "\n"
+    "  tokenize [--model DIR] TEXT...        CLIP token ids as JSON (a multilingual or\n"
+    "                                        Chinese-CLIP folder: its WordPiece ids)\n"
+    "  preprocess IMAGE --out FILE.npy [--size N]\n"
+    "                                        the model input as float32 [3,N,N] NPY\n"
+    "  embed --model PATH [--text T]... [--image F]... [--device auto|cpu|cuda]\n"
+    "                                        unnormalized features as JSON\n"
+    "  bench [--model PATH | --arch ViT-B/32|ViT-B/16|ViT-L/14|mclip-distilbert|chinese-clip-b16]\n"
+    "        [--device ...] [--json]\n"
+    "                                        encoder speed\n"
+    "  index DIR [--model PATH] [--data-dir DIR] [--device ...] [--no-recursive] [--exact]\n"
+    "                                        index a photo folder; JSON summary on stdout\n"
+    "  status DIR [--model PATH] [--data-dir DIR]\n"
+    "                                        indexed / pending / failed counts\n"
+    "  bench-index [--photos N | --folder DIR] [--arch ViT-B/32] [--exact] [--no-baseline] [--json]\n"
+    "                                        end-to-end indexing speed on generated 12 MP photos\n"
+    "  search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]\n"
+    "                                        ranked photos for a query (dog + snow, beach - people,\n"
+    "                                        2:sunset, ./kitchen.jpg + christmas)\n"
+    "  similar DIR IMAGE [-k N] [--json]     photos like IMAGE\n"
+    "  bench-search [--model PATH | --arch ViT-B/32] [--device ...] [--json]\n"
+    "                                        query latency at 10k/100k/1M photos, cache load time\n"
+    "  duplicates DIR [--threshold T] [--json] [--model PATH] [--data-dir DIR]\n"
+    "                                        groups of near-identical photos, and which to keep\n"
+    "  bench-duplicates [--rows 100000] [--json]\n"
+    "                                        duplicate grouping speed on a synthetic library\n"
+    "  bench-start [--rows N] [--photos N] [--runs N] [--dir DIR] [--json]\n"
+    "                                        time and memory from process start to first result\n"
+    "                                        (search, embed --text, index, status), new vs --eager\n"
+    "  models list | fetch NAME [--url URL] [--sha256 HEX] | verify PATH\n"
+    "                                        known models, download + verify + install, check a file\n"
+    "\n"
+    "Run 'clipfind-cli <command> --help' for a command's options.\n";
 
 // bench-start measures commands in child processes: their peak resident set comes from the kernel's record of this
 // process image (VmHWM; the parent's getrusage would count the parent's memory at spawn time as well).
@@ -84,14 +85,21 @@ int main(int argc, char **argv)
     arguments[0] = QStringLiteral("clipfind-cli ") + command;
     using Command = int (*)(const QStringList &);
     static const std::pair<const char *, Command> kCommands[] = {
-        {"tokenize", clipfind::cli::runTokenize}, {"preprocess", clipfind::cli::runPreprocess},
-        {"embed", clipfind::cli::runEmbed},       {"bench", clipfind::cli::runBench},
-        {"index", clipfind::cli::runIndex},       {"status", clipfind::cli::runStatus},
-        {"bench-index", clipfind::cli::runBenchIndex}, {"search", clipfind::cli::runSearch},
-        {"similar", clipfind::cli::runSimilar},       {"bench-search", clipfind::cli::runBenchSearch},
-        {"models", clipfind::cli::runModels},         {"duplicates", clipfind::cli::runDuplicates},
+        {"tokenize", clipfind::cli::runTokenize},
+        {"preprocess", clipfind::cli::runPreprocess},
+        {"embed", clipfind::cli::runEmbed},
+        {"bench", clipfind::cli::runBench},
+        {"index", clipfind::cli::runIndex},
+        {"status", clipfind::cli::runStatus},
+        {"bench-index", clipfind::cli::runBenchIndex},
+        {"search", clipfind::cli::runSearch},
+        {"similar", clipfind::cli::runSimilar},
+        {"bench-search", clipfind::cli::runBenchSearch},
+        {"models", clipfind::cli::runModels},
+        {"duplicates", clipfind::cli::runDuplicates},
         {"bench-duplicates", clipfind::cli::runBenchDuplicates},
-        {"models", clipfind::cli::runModels},         {"bench-start", clipfind::cli::runBenchStart},
+        {"models", clipfind::cli::runModels},
+        {"bench-start", clipfind::cli::runBenchStart},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

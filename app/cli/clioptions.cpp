@@ -28,9 +28,10 @@ void addDeviceOptions(QCommandLineParser &parser)
                       QStringLiteral("precision"), QStringLiteral("auto")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("CPU threads (default: one per core)."),
                       QStringLiteral("n"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("kernels"),
-                      QStringLiteral("auto or fast (fused kernels), or reference (op by op as OpenAI's code, for parity checks)."),
-                      QStringLiteral("kernels"), QStringLiteral("auto")});
+    parser.addOption(
+        {QStringLiteral("kernels"),
+         QStringLiteral("auto or fast (fused kernels), or reference (op by op as OpenAI's code, for parity checks)."),
+         QStringLiteral("kernels"), QStringLiteral("auto")});
 }
 
 bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *options, QString *error)

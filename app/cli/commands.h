@@ -72,7 +72,7 @@ struct RankingCommand {
     QString description;
     QString argumentName; ///< "QUERY", "IMAGE"
     QString argumentHelp;
-    QString usageError;   ///< when the positional arguments are not DIR and one more
+    QString usageError; ///< when the positional arguments are not DIR and one more
     std::function<SearchResults(SearchEngine &, const QString &argument, const SearchOptions &)> rank;
     /// The argument is text to encode: the text tower is built while the rows load.
     bool encodesText = false;

@@ -78,11 +78,13 @@ int runDuplicates(const QStringList &arguments)
     parser.addOption({QStringLiteral("embeddings-only"),
                       QStringLiteral("No second check: the embeddings alone decide (different photos of one scene may "
                                      "be grouped).")});
-    parser.addOption({QStringLiteral("model"), QStringLiteral("The CLIP checkpoint the folder was indexed with "
-                                                              "(default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("The CLIP checkpoint the folder was indexed with "
+                                     "(default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
                       QStringLiteral("path")});
-    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, "
-                                                                 "~/.local/share/clipfind)."),
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, "
+                                     "~/.local/share/clipfind)."),
                       QStringLiteral("dir")});
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
@@ -119,8 +121,8 @@ int runDuplicates(const QStringList &arguments)
     }
     const QString database = databasePathIn(dataDirOption(parser));
     if (!QFileInfo::exists(database)) {
-        return fail(QStringLiteral("%1: no library database at %2; run 'clipfind-cli index %1' first")
-                        .arg(folder, database));
+        return fail(
+            QStringLiteral("%1: no library database at %2; run 'clipfind-cli index %1' first").arg(folder, database));
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -171,7 +173,9 @@ int runDuplicates(const QStringList &arguments)
         int number = 0;
         for (const DuplicateGroup &group : report.groups) {
             out << QStringLiteral("group %1: %2 photos, similarity %3, %4 to free\n")
-                       .arg(++number).arg(group.photos.size()).arg(double(group.similarity), 0, 'f', 4)
+                       .arg(++number)
+                       .arg(group.photos.size())
+                       .arg(double(group.similarity), 0, 'f', 4)
                        .arg(bytesText(group.duplicateBytes()));
             for (const DuplicatePhoto &photo : group.photos) {
                 out << (photo.path == group.keep().path ? "  keep " : "       ")
@@ -182,12 +186,12 @@ int runDuplicates(const QStringList &arguments)
         }
     }
     const DuplicateStats &s = report.stats;
-    std::fprintf(stderr, "%lld group(s), %lld duplicate photo(s), %s to free; %lld photos, %lld similar pairs, %lld "
-                         "confirmed, %.2f s\n",
-                 static_cast<long long>(report.groups.size()),
-                 static_cast<long long>(duplicates), bytesText(bytes).toLocal8Bit().constData(),
-                 static_cast<long long>(s.photos), static_cast<long long>(s.similarPairs),
-                 static_cast<long long>(s.confirmedPairs), s.totalMs / 1000.0);
+    std::fprintf(stderr,
+                 "%lld group(s), %lld duplicate photo(s), %s to free; %lld photos, %lld similar pairs, %lld "
+                 "confirmed, %.2f s\n",
+                 static_cast<long long>(report.groups.size()), static_cast<long long>(duplicates),
+                 bytesText(bytes).toLocal8Bit().constData(), static_cast<long long>(s.photos),
+                 static_cast<long long>(s.similarPairs), static_cast<long long>(s.confirmedPairs), s.totalMs / 1000.0);
     return 0;
 }
 

@@ -62,11 +62,15 @@ int runEmbed(const QStringList &arguments)
                       QStringLiteral("OpenAI .pt, open_clip .safetensors, a Hugging Face CLIPModel folder, a "
                                      "sentence-transformers multilingual folder or a Chinese-CLIP folder."),
                       QStringLiteral("path")});
-    parser.addOption({QStringLiteral("text"), QStringLiteral("A text to encode (repeatable)."), QStringLiteral("text")});
-    parser.addOption({QStringLiteral("image"), QStringLiteral("An image to encode (repeatable)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("data-dir"),
-                      QStringLiteral("Where the model's SHA-256 is remembered (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
-                      QStringLiteral("dir")});
+    parser.addOption(
+        {QStringLiteral("text"), QStringLiteral("A text to encode (repeatable)."), QStringLiteral("text")});
+    parser.addOption(
+        {QStringLiteral("image"), QStringLiteral("An image to encode (repeatable)."), QStringLiteral("file")});
+    parser.addOption(
+        {QStringLiteral("data-dir"),
+         QStringLiteral(
+             "Where the model's SHA-256 is remembered (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+         QStringLiteral("dir")});
     addDeviceOptions(parser);
     addEagerOption(parser);
     int exitCode = 0;

@@ -2,12 +2,12 @@
 #include "commands.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/indexcontrol.h"
 #include "core/index/indexer.h"
-#include "core/store/filehash.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelstore.h"
+#include "core/store/filehash.h"
+#include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QDir>
@@ -44,9 +44,11 @@ std::unique_ptr<LibraryDatabase> openCache(const QCommandLineParser &parser, QSt
 void addCommonOptions(QCommandLineParser &parser)
 {
     parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The photo folder."), QStringLiteral("DIR"));
-    parser.addOption({QStringLiteral("model"), QStringLiteral("The CLIP checkpoint (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("The CLIP checkpoint (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
                       QStringLiteral("path")});
-    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("no-recursive"), QStringLiteral("Only the folder itself, not its subfolders.")});
 }
@@ -77,7 +79,8 @@ int runIndex(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Indexes the photos of DIR into the library database; prints a JSON summary."));
     addCommonOptions(parser);
-    parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
+    parser.addOption(
+        {QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution (the reference pipeline; slower).")});
     parser.addOption({QStringLiteral("batch"),
                       QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
@@ -163,10 +166,10 @@ int runIndex(const QStringList &arguments)
         failed.append(QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("reason"), f.reason}});
     }
     const QJsonObject out{
-        {QStringLiteral("scanned"), report.scanned},   {QStringLiteral("indexed"), report.indexed},
+        {QStringLiteral("scanned"), report.scanned},     {QStringLiteral("indexed"), report.indexed},
         {QStringLiteral("unchanged"), report.unchanged}, {QStringLiteral("reused"), report.reused},
-        {QStringLiteral("removed"), report.removed},   {QStringLiteral("failed"), failed},
-        {QStringLiteral("seconds"), report.seconds},   {QStringLiteral("images_per_second"), report.imagesPerSecond},
+        {QStringLiteral("removed"), report.removed},     {QStringLiteral("failed"), failed},
+        {QStringLiteral("seconds"), report.seconds},     {QStringLiteral("images_per_second"), report.imagesPerSecond},
         {QStringLiteral("cancelled"), report.cancelled},
     };
     QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
-#include "core/store/librarydatabase.h"
-#include "core/models/modeldiscovery.h"
 #include "core/download/modeldownloader.h"
+#include "core/models/modeldiscovery.h"
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -23,9 +23,10 @@ namespace clipfind::cli {
 
 namespace {
 
-const char kModelsUsage[] = "usage: clipfind-cli models list [--json] [--data-dir DIR] [--manifest FILE]\n"
-                            "       clipfind-cli models fetch NAME [--url URL] [--sha256 HEX] [--mirror URL] [--select]\n"
-                            "       clipfind-cli models verify PATH [--sha256 HEX]\n";
+const char kModelsUsage[] =
+    "usage: clipfind-cli models list [--json] [--data-dir DIR] [--manifest FILE]\n"
+    "       clipfind-cli models fetch NAME [--url URL] [--sha256 HEX] [--mirror URL] [--select]\n"
+    "       clipfind-cli models verify PATH [--sha256 HEX]\n";
 
 void addStoreOptions(QCommandLineParser &parser)
 {
@@ -33,10 +34,11 @@ void addStoreOptions(QCommandLineParser &parser)
                       QStringLiteral("ClipFind's data folder; models go to DIR/models (default: $CLIPFIND_DATA_DIR, "
                                      "~/.local/share/clipfind)."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("manifest"),
-                      QStringLiteral("A model manifest to use instead of $CLIPFIND_MODEL_MANIFEST, DIR/models/manifest.json "
-                                     "or the built-in one."),
-                      QStringLiteral("file")});
+    parser.addOption(
+        {QStringLiteral("manifest"),
+         QStringLiteral("A model manifest to use instead of $CLIPFIND_MODEL_MANIFEST, DIR/models/manifest.json "
+                        "or the built-in one."),
+         QStringLiteral("file")});
 }
 
 struct StoreSetup {
@@ -124,17 +126,20 @@ int runList(const QStringList &arguments)
         const QJsonObject m = value.toObject();
         out << "  " << m.value(QStringLiteral("name")).toString()
             << (m.value(QStringLiteral("default")).toBool() ? " (default)" : "") << "  "
-            << sizeText(m.value(QStringLiteral("size")).toInteger(), m.value(QStringLiteral("size_approximate")).toBool())
+            << sizeText(m.value(QStringLiteral("size")).toInteger(),
+                        m.value(QStringLiteral("size_approximate")).toBool())
             << "  " << m.value(QStringLiteral("speed")).toString() << "  ["
-            << (m.value(QStringLiteral("installed")).toString().isEmpty() ? QStringLiteral("not installed")
-                                                                          : m.value(QStringLiteral("installed")).toString())
+            << (m.value(QStringLiteral("installed")).toString().isEmpty()
+                    ? QStringLiteral("not installed")
+                    : m.value(QStringLiteral("installed")).toString())
             << "]\n";
     }
     out << "Model files found:" << (found.isEmpty() ? " none\n" : "\n");
     for (const QJsonValue &value : found) {
         const QJsonObject m = value.toObject();
-        out << "  " << m.value(QStringLiteral("path")).toString() << "  (" << m.value(QStringLiteral("origin")).toString()
-            << ")  " << m.value(QStringLiteral("label")).toString() << '\n';
+        out << "  " << m.value(QStringLiteral("path")).toString() << "  ("
+            << m.value(QStringLiteral("origin")).toString() << ")  " << m.value(QStringLiteral("label")).toString()
+            << '\n';
     }
     return 0;
 }
@@ -149,7 +154,8 @@ int runFetch(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("A model from 'models list', e.g. ViT-B/32."));
     parser.addOption({QStringLiteral("url"), QStringLiteral("Download from this URL instead of the manifest's."),
                       QStringLiteral("url")});
-    parser.addOption({QStringLiteral("sha256"), QStringLiteral("The file's expected SHA-256 (hex)."), QStringLiteral("hex")});
+    parser.addOption(
+        {QStringLiteral("sha256"), QStringLiteral("The file's expected SHA-256 (hex)."), QStringLiteral("hex")});
     parser.addOption({QStringLiteral("mirror"),
                       QStringLiteral("Replaces https://huggingface.co in the manifest's URLs (default: "
                                      "$CLIPFIND_MODEL_MIRROR or the app's setting)."),
@@ -184,7 +190,8 @@ int runFetch(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("url"))) {
         const QUrl url(parser.value(QStringLiteral("url")));
         if (!url.isValid() || url.scheme().isEmpty() || url.fileName().isEmpty()) {
-            return fail(QStringLiteral("--url needs a full URL ending in a file name, got '%1'").arg(url.toString()), 2);
+            return fail(QStringLiteral("--url needs a full URL ending in a file name, got '%1'").arg(url.toString()),
+                        2);
         }
         DownloadSource source;
         source.url = url;
@@ -207,9 +214,12 @@ int runFetch(const QStringList &arguments)
             for (const ManifestModel &m : setup.manifest.models()) {
                 names << m.name;
             }
-            return fail(QStringLiteral("unknown model '%1' (%2; or give --url)").arg(name, names.join(QStringLiteral(", "))), 2);
+            return fail(
+                QStringLiteral("unknown model '%1' (%2; or give --url)").arg(name, names.join(QStringLiteral(", "))),
+                2);
         }
-        const QString mirror = parser.isSet(QStringLiteral("mirror")) ? parser.value(QStringLiteral("mirror")) : modelMirror();
+        const QString mirror =
+            parser.isSet(QStringLiteral("mirror")) ? parser.value(QStringLiteral("mirror")) : modelMirror();
         sources = setup.store.downloadSources(*model, mirror);
         if (!sha256.isEmpty()) {
             for (DownloadSource &source : sources) {
@@ -232,9 +242,8 @@ int runFetch(const QStringList &arguments)
     }
     ModelDownloader downloader(setup.manifest);
     downloader.setMaxResumes(retries);
-    QObject::connect(&downloader, &ModelDownloader::statusChanged, [](const QString &status) {
-        std::fprintf(stderr, "%s\n", status.toLocal8Bit().constData());
-    });
+    QObject::connect(&downloader, &ModelDownloader::statusChanged,
+                     [](const QString &status) { std::fprintf(stderr, "%s\n", status.toLocal8Bit().constData()); });
     QElapsedTimer sinceLine;
     sinceLine.start();
     const DownloadResult result = downloader.run(sources, [&](const DownloadProgress &progress) {
@@ -264,7 +273,8 @@ int runVerify(const QStringList &arguments)
         "Verifies a model file: SHA-256 against --sha256 or the manifest, then reads it as a CLIP checkpoint."));
     addStoreOptions(parser);
     parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("A .pt, .safetensors or Hugging Face folder."));
-    parser.addOption({QStringLiteral("sha256"), QStringLiteral("The file's expected SHA-256 (hex)."), QStringLiteral("hex")});
+    parser.addOption(
+        {QStringLiteral("sha256"), QStringLiteral("The file's expected SHA-256 (hex)."), QStringLiteral("hex")});
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -282,8 +292,8 @@ int runVerify(const QStringList &arguments)
         return fail(error);
     }
     // Always a fresh check: this command is how a person makes sure.
-    const ModelCheck check = checkModelFile(parser.positionalArguments().first(), setup.manifest, sha256,
-                                            QStringLiteral("--sha256"));
+    const ModelCheck check =
+        checkModelFile(parser.positionalArguments().first(), setup.manifest, sha256, QStringLiteral("--sha256"));
     if (!check.ok) {
         return fail(check.error);
     }
@@ -316,7 +326,8 @@ int runModels(const QStringList &arguments)
         QTextStream(stdout) << kModelsUsage;
         return 0;
     }
-    std::fprintf(stderr, "clipfind-cli: models: unknown subcommand '%s'\n%s", sub.toLocal8Bit().constData(), kModelsUsage);
+    std::fprintf(stderr, "clipfind-cli: models: unknown subcommand '%s'\n%s", sub.toLocal8Bit().constData(),
+                 kModelsUsage);
     return 2;
 }
 

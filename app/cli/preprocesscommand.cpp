@@ -12,7 +12,8 @@ namespace clipfind::cli {
 int runPreprocess(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Writes the CLIP model input of IMAGE as a float32 NPY array [3,N,N]."));
+    parser.setApplicationDescription(
+        QStringLiteral("Writes the CLIP model input of IMAGE as a float32 NPY array [3,N,N]."));
     parser.addPositionalArgument(QStringLiteral("image"), QStringLiteral("The image file."), QStringLiteral("IMAGE"));
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output .npy file."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Input resolution N (224; 336 for ViT-L/14@336px)."),

@@ -4,8 +4,8 @@
 
 #include "core/clip/model/threading.h"
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/search/searchengine.h"
+#include "core/store/librarydatabase.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -19,16 +19,24 @@ namespace clipfind::cli {
 
 void addSearchOptions(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("model"), QStringLiteral("The CLIP checkpoint the folder was indexed with (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
-                      QStringLiteral("path")});
-    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
+    parser.addOption(
+        {QStringLiteral("model"),
+         QStringLiteral(
+             "The CLIP checkpoint the folder was indexed with (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+         QStringLiteral("path")});
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("k"), QStringLiteral("At most this many results (default 20)."), QStringLiteral("n"), QStringLiteral("20")});
-    parser.addOption({QStringLiteral("cutoff"), QStringLiteral("Keep only results close to the best (within 0.05 of the top score and "
-                                                               "2 standard deviations above the mean score).")});
-    parser.addOption({QStringLiteral("sort"), QStringLiteral("relevance (default) or date (newest first: EXIF date taken, else file time)."),
+    parser.addOption({QStringLiteral("k"), QStringLiteral("At most this many results (default 20)."),
+                      QStringLiteral("n"), QStringLiteral("20")});
+    parser.addOption({QStringLiteral("cutoff"),
+                      QStringLiteral("Keep only results close to the best (within 0.05 of the top score and "
+                                     "2 standard deviations above the mean score).")});
+    parser.addOption({QStringLiteral("sort"),
+                      QStringLiteral("relevance (default) or date (newest first: EXIF date taken, else file time)."),
                       QStringLiteral("order"), QStringLiteral("relevance")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"query\",\"results\":[{\"path\",\"score\"}],\"timings_ms\":{...}}.")});
+    parser.addOption({QStringLiteral("json"),
+                      QStringLiteral("Print {\"query\",\"results\":[{\"path\",\"score\"}],\"timings_ms\":{...}}.")});
     addDeviceOptions(parser);
     addEagerOption(parser);
 }
@@ -58,7 +66,8 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(command.description);
-    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The indexed photo folder."), QStringLiteral("DIR"));
+    parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The indexed photo folder."),
+                                 QStringLiteral("DIR"));
     parser.addPositionalArgument(command.argumentName.toLower(), command.argumentHelp, command.argumentName);
     addSearchOptions(parser);
     int exitCode = 0;
@@ -135,9 +144,12 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
             hits.append(item);
         }
         const SearchTimings &t = results.timings;
-        const QJsonObject timings{{QStringLiteral("load"), engine->lastLoadMs()}, {QStringLiteral("parse"), t.parse},
-                                  {QStringLiteral("encode"), t.encode},        {QStringLiteral("score"), t.score},
-                                  {QStringLiteral("sort"), t.sort},            {QStringLiteral("total"), t.total}};
+        const QJsonObject timings{{QStringLiteral("load"), engine->lastLoadMs()},
+                                  {QStringLiteral("parse"), t.parse},
+                                  {QStringLiteral("encode"), t.encode},
+                                  {QStringLiteral("score"), t.score},
+                                  {QStringLiteral("sort"), t.sort},
+                                  {QStringLiteral("total"), t.total}};
         // From process start (see startclock.h): the rows and the text tower load at the same time.
         const QJsonObject phases{{QStringLiteral("rows_loaded"), rowsLoadedMs},
                                  {QStringLiteral("text_ready"), textReadyMs},
@@ -163,11 +175,14 @@ int runSearch(const QStringList &arguments)
 {
     return runRankingCommand(
         arguments,
-        {QStringLiteral("Ranks the indexed photos of DIR for QUERY: text, weighted terms joined by + and - (dog + snow, "
-                        "beach - people, 2:sunset) and image paths (./kitchen.jpg + christmas, \"/photos/my cat.jpg\")."),
+        {QStringLiteral(
+             "Ranks the indexed photos of DIR for QUERY: text, weighted terms joined by + and - (dog + snow, "
+             "beach - people, 2:sunset) and image paths (./kitchen.jpg + christmas, \"/photos/my cat.jpg\")."),
          QStringLiteral("QUERY"), QStringLiteral("The query (quote it for the shell)."),
          QStringLiteral("search needs a folder and one query (quote a query of several words)"),
-         [](SearchEngine &engine, const QString &text, const SearchOptions &options) { return engine.search(text, options); },
+         [](SearchEngine &engine, const QString &text, const SearchOptions &options) {
+             return engine.search(text, options);
+         },
          true});
 }
 

@@ -12,8 +12,11 @@ int runSimilar(const QStringList &arguments)
         arguments,
         {QStringLiteral("Ranks the indexed photos of DIR by similarity to IMAGE: an indexed photo's stored embedding, "
                         "or any other image encoded on the fly."),
-         QStringLiteral("IMAGE"), QStringLiteral("The example photo."), QStringLiteral("similar needs a folder and one image"),
-         [](SearchEngine &engine, const QString &image, const SearchOptions &options) { return engine.similar(image, options); }});
+         QStringLiteral("IMAGE"), QStringLiteral("The example photo."),
+         QStringLiteral("similar needs a folder and one image"),
+         [](SearchEngine &engine, const QString &image, const SearchOptions &options) {
+             return engine.similar(image, options);
+         }});
 }
 
 } // namespace clipfind::cli

@@ -46,8 +46,10 @@ int tokenizeWithFolder(const QString &folder, const QStringList &texts)
 int runTokenize(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Prints the CLIP token ids of each TEXT (SOT ... EOT, zero padded)."));
-    parser.addPositionalArgument(QStringLiteral("text"), QStringLiteral("Texts to tokenize."), QStringLiteral("TEXT..."));
+    parser.setApplicationDescription(
+        QStringLiteral("Prints the CLIP token ids of each TEXT (SOT ... EOT, zero padded)."));
+    parser.addPositionalArgument(QStringLiteral("text"), QStringLiteral("Texts to tokenize."),
+                                 QStringLiteral("TEXT..."));
     parser.addOption({QStringLiteral("model"),
                       QStringLiteral("A multilingual or Chinese-CLIP model folder: its WordPiece ids, unpadded."),
                       QStringLiteral("folder")});

@@ -62,7 +62,7 @@ void ridge(QPainter &p, QRandomGenerator &random, const QSize &size, double base
         const double spread = double(step) / 64.0;
         for (int i = step / 2; i < 65; i += step) {
             heights[size_t(i)] = (heights[size_t(i - step / 2)] + heights[size_t(i + step / 2)]) / 2
-                + (random.generateDouble() - 0.5) * spread * 1.6;
+                                 + (random.generateDouble() - 0.5) * spread * 1.6;
         }
     }
     QPainterPath path(QPointF(0, size.height()));
@@ -381,16 +381,16 @@ bool generateDuplicates(const QString &folder, const QSize &size, QString *error
     enum class Copy { Half, Resaved, Png, Same };
     struct Planted {
         const char *album;
-        int photo;     // the album's n-th photo by name
+        int photo;      // the album's n-th photo by name
         const char *to; // folder of the copy, under `folder`; empty: next to the original
         Copy copy;
     };
     const Planted planted[] = {
-        {"Trips/Alps", 3, "Phone backup", Copy::Half},      {"Trips/Alps", 3, "Exports", Copy::Resaved},
-        {"Trips/Alps", 3, "Exports", Copy::Png},            {"Garden", 2, "Phone backup", Copy::Half},
-        {"Garden", 2, "Exports", Copy::Resaved},            {"Trips/Lisbon", 4, "Phone backup", Copy::Half},
-        {"Family/Birthday", 1, "", Copy::Same},             {"Family/Birthday", 6, "Exports", Copy::Resaved},
-        {"Family/Picnic", 6, "Phone backup", Copy::Half},   {"Garden", 8, "Exports", Copy::Png},
+        {"Trips/Alps", 3, "Phone backup", Copy::Half},    {"Trips/Alps", 3, "Exports", Copy::Resaved},
+        {"Trips/Alps", 3, "Exports", Copy::Png},          {"Garden", 2, "Phone backup", Copy::Half},
+        {"Garden", 2, "Exports", Copy::Resaved},          {"Trips/Lisbon", 4, "Phone backup", Copy::Half},
+        {"Family/Birthday", 1, "", Copy::Same},           {"Family/Birthday", 6, "Exports", Copy::Resaved},
+        {"Family/Picnic", 6, "Phone backup", Copy::Half}, {"Garden", 8, "Exports", Copy::Png},
     };
     for (const Planted &plant : planted) {
         const QDir album(folder + QLatin1Char('/') + QLatin1String(plant.album));
@@ -408,8 +408,9 @@ bool generateDuplicates(const QString &folder, const QSize &size, QString *error
         switch (plant.copy) {
         case Copy::Half:
             path = dir + QLatin1Char('/') + base + QStringLiteral(".jpg");
-            written = written && image.scaled(image.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                                     .save(path, "JPEG", 85);
+            written = written
+                      && image.scaled(image.size() / 2, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                             .save(path, "JPEG", 85);
             break;
         case Copy::Resaved:
             path = dir + QLatin1Char('/') + base + QStringLiteral("-edit.jpg");

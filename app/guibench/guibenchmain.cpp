@@ -17,14 +17,14 @@
 #include "core/clip/model/clipmodel.h"
 #include "core/clip/model/modelconfig.h"
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
 #include "core/index/libraryindexer.h"
-#include "core/search/livesearch.h"
 #include "core/photolibrary.h"
+#include "core/search/livesearch.h"
+#include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
-#include "ui/browseview.h"
 #include "core/thumbnails/thumbnailloader.h"
 #include "ui/appsettings.h"
+#include "ui/browseview.h"
 #include "ui/duplicatesdialog.h"
 #include "ui/duplicatesmodel.h"
 #include "ui/mainwindow.h"
@@ -83,7 +83,7 @@ double msSinceProcessStart()
     }
     const QByteArray text = stat.readAll();
     const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
-    const double startTicks = fields.value(19).toDouble(); // field 22: starttime
+    const double startTicks = fields.value(19).toDouble();                           // field 22: starttime
     clock_gettime(CLOCK_BOOTTIME, &now);
     return (double(now.tv_sec) + double(now.tv_nsec) / 1e9 - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
 }
@@ -123,7 +123,8 @@ int fail(const QString &message)
 class StallMonitor : public QObject
 {
 public:
-    explicit StallMonitor(QObject *parent) : QObject(parent)
+    explicit StallMonitor(QObject *parent)
+        : QObject(parent)
     {
         m_timer.setTimerType(Qt::PreciseTimer);
         m_timer.setInterval(kIntervalMs);
@@ -144,7 +145,9 @@ public:
     {
         std::vector<double> sorted = m_lateness;
         std::sort(sorted.begin(), sorted.end());
-        auto percentile = [&](double p) { return sorted.empty() ? 0.0 : sorted[size_t(p * double(sorted.size() - 1))]; };
+        auto percentile = [&](double p) {
+            return sorted.empty() ? 0.0 : sorted[size_t(p * double(sorted.size() - 1))];
+        };
         const auto over50 = std::count_if(sorted.begin(), sorted.end(), [](double v) { return v > 50; });
         return {{QStringLiteral("ticks"), qint64(sorted.size())},
                 {QStringLiteral("max_ms"), sorted.empty() ? 0.0 : sorted.back()},
@@ -202,20 +205,20 @@ int runListing(QString folder, int files, const QTemporaryDir &work, const Thumb
         double settledMs = 0;
         QObject::connect(&browser, &FolderBrowser::listingChanged, &browser,
                          [&](std::shared_ptr<const PhotoListing> listing) {
-            const double now = clock.nsecsElapsed() / 1e6;
-            if (!first) {
-                first = listing;
-                firstMs = now;
-            }
-            if (!listing->fromCache && !walked) {
-                walked = listing;
-                walkedMs = now;
-            }
-            if (!listing->fromCache && listing->datesComplete && !settled) {
-                settled = listing;
-                settledMs = now;
-            }
-        });
+                             const double now = clock.nsecsElapsed() / 1e6;
+                             if (!first) {
+                                 first = listing;
+                                 firstMs = now;
+                             }
+                             if (!listing->fromCache && !walked) {
+                                 walked = listing;
+                                 walkedMs = now;
+                             }
+                             if (!listing->fromCache && listing->datesComplete && !settled) {
+                                 settled = listing;
+                                 settledMs = now;
+                             }
+                         });
         clock.start();
         browser.open(folder, ScanOptions{});
         while (!settled && clock.elapsed() < 600000) {
@@ -315,7 +318,8 @@ int runLaunch(const QCommandLineParser &parser, double startMs, const QElapsedTi
             mark("first_result");
         }
     });
-    QObject::connect(library->thumbnails(), &ThumbnailLoader::thumbnailReady, &window, [&] { mark("first_thumbnail"); });
+    QObject::connect(library->thumbnails(), &ThumbnailLoader::thumbnailReady, &window,
+                     [&] { mark("first_thumbnail"); });
     window.resize(1280, 860);
     window.show();
     if (eager) {
@@ -366,8 +370,8 @@ int screenshotDuplicates(MainWindow *window, const QString &output)
     window->findDuplicatesAction()->trigger();
     DuplicatesDialog *dialog = window->duplicatesDialog();
     if (!dialog) {
-        return fail(QStringLiteral("Find Duplicates did not open: %1")
-                        .arg(window->library()->duplicatesUnavailableReason()));
+        return fail(
+            QStringLiteral("Find Duplicates did not open: %1").arg(window->library()->duplicatesUnavailableReason()));
     }
     dialog->resize(1240, 860);
     dialog->move(window->geometry().topLeft());
@@ -376,7 +380,7 @@ int screenshotDuplicates(MainWindow *window, const QString &output)
     while (dialog->isSearching() && wait.elapsed() < 300000) {
         QTest::qWait(50);
     }
-    QTest::qWait(3000); // the visible thumbnails
+    QTest::qWait(3000);                                                      // the visible thumbnails
     QCursor::setPos(dialog->frameGeometry().bottomRight() + QPoint(20, 20)); // no card under the pointer
     QTest::qWait(200);
     const QPixmap shot = dialog->screen()->grabWindow(0).copy(dialog->frameGeometry());
@@ -414,26 +418,36 @@ int main(int argc, char **argv)
                       QStringLiteral("160")});
     parser.addOption({QStringLiteral("files"), QStringLiteral("Empty photo files to generate (listing)."),
                       QStringLiteral("n"), QStringLiteral("100000")});
-    parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"), QStringLiteral("2000")});
-    parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"), QStringLiteral("1600x1200")});
-    parser.addOption({QStringLiteral("folders"), QStringLiteral("Spread the generated photos over this many subfolders."),
-                      QStringLiteral("n"), QStringLiteral("1")});
-    parser.addOption({QStringLiteral("seconds"), QStringLiteral("How long to type and scroll (stalls)."), QStringLiteral("s"), QStringLiteral("60")});
-    parser.addOption({QStringLiteral("arch"), QStringLiteral("Random-weight model of this shape (stalls)."), QStringLiteral("arch"), QStringLiteral("ViT-B/32")});
-    parser.addOption({QStringLiteral("model"), QStringLiteral("A checkpoint instead of a random model."), QStringLiteral("path")});
-    parser.addOption({QStringLiteral("folder"), QStringLiteral("Index this folder (generated into it when it does not exist)."),
+    parser.addOption({QStringLiteral("photos"), QStringLiteral("Photos to generate (stalls)."), QStringLiteral("n"),
+                      QStringLiteral("2000")});
+    parser.addOption({QStringLiteral("size"), QStringLiteral("Generated photo size WxH."), QStringLiteral("WxH"),
+                      QStringLiteral("1600x1200")});
+    parser.addOption({QStringLiteral("folders"),
+                      QStringLiteral("Spread the generated photos over this many subfolders."), QStringLiteral("n"),
+                      QStringLiteral("1")});
+    parser.addOption({QStringLiteral("seconds"), QStringLiteral("How long to type and scroll (stalls)."),
+                      QStringLiteral("s"), QStringLiteral("60")});
+    parser.addOption({QStringLiteral("arch"), QStringLiteral("Random-weight model of this shape (stalls)."),
+                      QStringLiteral("arch"), QStringLiteral("ViT-B/32")});
+    parser.addOption(
+        {QStringLiteral("model"), QStringLiteral("A checkpoint instead of a random model."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("folder"),
+                      QStringLiteral("Index this folder (generated into it when it does not exist)."),
                       QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."), QStringLiteral("text"), QStringLiteral("a red circle")});
-    parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"), QStringLiteral("screenshot.png")});
-    parser.addOption({QStringLiteral("data-dir"), QStringLiteral("The data folder the folder was indexed into (launch)."),
-                      QStringLiteral("dir")});
-    parser.addOption({QStringLiteral("eager"), QStringLiteral("launch: load the model as the app did before issue 12 (the "
-                                                              "whole file read and hashed, both towers built, before "
-                                                              "the rows) instead of as MainWindow::loadModel does.")});
+    parser.addOption({QStringLiteral("query"), QStringLiteral("The query to type (screenshot)."),
+                      QStringLiteral("text"), QStringLiteral("a red circle")});
+    parser.addOption({QStringLiteral("output"), QStringLiteral("Screenshot file."), QStringLiteral("png"),
+                      QStringLiteral("screenshot.png")});
+    parser.addOption({QStringLiteral("data-dir"),
+                      QStringLiteral("The data folder the folder was indexed into (launch)."), QStringLiteral("dir")});
+    parser.addOption(
+        {QStringLiteral("eager"), QStringLiteral("launch: load the model as the app did before issue 12 (the "
+                                                 "whole file read and hashed, both towers built, before "
+                                                 "the rows) instead of as MainWindow::loadModel does.")});
     parser.process(app);
     const QString mode = parser.positionalArguments().value(0);
-    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("listing") &&
-        mode != QLatin1String("launch")) {
+    if (mode != QLatin1String("stalls") && mode != QLatin1String("screenshot") && mode != QLatin1String("listing")
+        && mode != QLatin1String("launch")) {
         return fail(QStringLiteral("say stalls, screenshot, listing or launch"));
     }
 
@@ -485,9 +499,11 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "generating %d photos of %dx%d...\n", count, size.width(), size.height());
         const int folders = std::max(1, parser.value(QStringLiteral("folders")).toInt());
         for (int i = 0; i < count; ++i) {
-            const QString subfolder = folders > 1 ? QStringLiteral("/%1/%2").arg(i % folders / 100).arg(i % folders) : QString();
+            const QString subfolder =
+                folders > 1 ? QStringLiteral("/%1/%2").arg(i % folders / 100).arg(i % folders) : QString();
             QDir().mkpath(folder + subfolder);
-            if (!writePhoto(folder + subfolder + QStringLiteral("/IMG_%1.jpg").arg(i, 5, 10, QLatin1Char('0')), size, quint32(i))) {
+            if (!writePhoto(folder + subfolder + QStringLiteral("/IMG_%1.jpg").arg(i, 5, 10, QLatin1Char('0')), size,
+                            quint32(i))) {
                 return fail(QStringLiteral("cannot write into %1").arg(folder));
             }
         }
@@ -516,7 +532,9 @@ int main(int argc, char **argv)
         clip::LoadResult loaded = clip::ClipModel::createRandom(config, options);
         QString error;
         std::shared_ptr<ClipEncoder> encoder =
-            loaded.model ? ClipEncoder::fromModel(std::move(loaded.model), QStringLiteral("random-") + parser.value(QStringLiteral("arch")), &error) : nullptr;
+            loaded.model ? ClipEncoder::fromModel(
+                std::move(loaded.model), QStringLiteral("random-") + parser.value(QStringLiteral("arch")), &error)
+                         : nullptr;
         if (!encoder) {
             return fail(error.isEmpty() ? QString::fromStdString(loaded.error) : error);
         }
@@ -618,8 +636,9 @@ int main(int argc, char **argv)
     QJsonObject out = monitor.summary();
     out.insert(QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0);
     out.insert(QStringLiteral("queries_typed"), typed);
-    out.insert(QStringLiteral("indexing_state"), indexer->state() == LibraryIndexer::State::Idle ? QStringLiteral("finished")
-                                                                                                  : QStringLiteral("running"));
+    out.insert(QStringLiteral("indexing_state"), indexer->state() == LibraryIndexer::State::Idle
+                                                     ? QStringLiteral("finished")
+                                                     : QStringLiteral("running"));
     out.insert(QStringLiteral("photos_indexed"), progress.done);
     out.insert(QStringLiteral("photos_to_index"), progress.total);
     out.insert(QStringLiteral("platform"), QGuiApplication::platformName());

@@ -102,10 +102,10 @@ struct FolderBrowser::Worker {
     QString scope;
     ScanOptions options;
     QString error;
-    std::vector<KnownPhoto> photos;  // every photo under the root, sorted by path
-    std::vector<QString> toRead;     // photos whose EXIF was never looked at; back() is read next (the newest)
-    bool filling = false;            // a fill task is queued
-    bool datesMoved = false;         // a date taken arrived since the last delivery
+    std::vector<KnownPhoto> photos; // every photo under the root, sorted by path
+    std::vector<QString> toRead;    // photos whose EXIF was never looked at; back() is read next (the newest)
+    bool filling = false;           // a fill task is queued
+    bool datesMoved = false;        // a date taken arrived since the last delivery
     QElapsedTimer sinceDelivery;
 
     void openCache()
@@ -226,7 +226,8 @@ struct FolderBrowser::Worker {
 };
 
 FolderBrowser::FolderBrowser(const QString &cachePath, QObject *parent)
-    : QObject(parent), m_worker(std::make_shared<Worker>())
+    : QObject(parent)
+    , m_worker(std::make_shared<Worker>())
 {
     qRegisterMetaType<std::shared_ptr<const PhotoListing>>();
     m_worker->cachePath = cachePath;

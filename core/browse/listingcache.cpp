@@ -155,7 +155,10 @@ struct ListingCache::Private {
     }
 };
 
-ListingCache::ListingCache(std::unique_ptr<Private> d) : d(std::move(d)) {}
+ListingCache::ListingCache(std::unique_ptr<Private> d)
+    : d(std::move(d))
+{
+}
 ListingCache::~ListingCache() = default;
 
 std::unique_ptr<ListingCache> ListingCache::open(const QString &path, QString *error)

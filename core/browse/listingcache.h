@@ -14,7 +14,7 @@ struct KnownPhoto {
     QString path;
     qint64 size = 0;
     qint64 mtimeNs = 0;
-    qint64 takenMs = 0;  ///< the EXIF date taken, ms since the epoch; valid when `taken`
+    qint64 takenMs = 0; ///< the EXIF date taken, ms since the epoch; valid when `taken`
     bool taken = false;
     bool looked = false; ///< the file was searched for a date taken (or its format has none)
 

@@ -95,10 +95,9 @@ int FolderTree::indexOf(const QString &path) const
 
 bool FolderTree::sameShape(const FolderTree &other) const
 {
-    return std::equal(nodes.begin(), nodes.end(), other.nodes.begin(), other.nodes.end(),
-                      [](const FolderNode &a, const FolderNode &b) {
-                          return a.path == b.path && a.parent == b.parent;
-                      });
+    return std::equal(
+        nodes.begin(), nodes.end(), other.nodes.begin(), other.nodes.end(),
+        [](const FolderNode &a, const FolderNode &b) { return a.path == b.path && a.parent == b.parent; });
 }
 
 FolderTree buildFolderTree(const QString &root, const QHash<QString, qint64> &photosPerFolder)

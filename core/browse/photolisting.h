@@ -81,16 +81,16 @@ ListingChange listingChange(const std::vector<ListedPhoto> &before, const std::v
 
 /// What a browser shows of an open folder: its photos newest first, their months, and the folder tree.
 struct PhotoListing {
-    QString root;  ///< the open folder (canonical)
-    QString scope; ///< the folder browsed: the root or a folder below it
-    std::vector<ListedPhoto> photos;   ///< the photos under scope, newest first
+    QString root;                    ///< the open folder (canonical)
+    QString scope;                   ///< the folder browsed: the root or a folder below it
+    std::vector<ListedPhoto> photos; ///< the photos under scope, newest first
     /// The rows of `photos` in path order (empty when not made): rowOf() bisects it, no hash of 100k paths.
     std::vector<int> pathOrder;
     std::vector<MonthSection> sections;
-    FolderTree folders;                ///< the whole root, whatever the scope
-    bool datesComplete = false;        ///< every photo's EXIF date has been looked for (never from the cache)
-    bool fromCache = false;            ///< the photos as the last session knew them; the folder's walk is under way
-    QString error;                     ///< the root cannot be read (one line naming it); photos are then empty
+    FolderTree folders;         ///< the whole root, whatever the scope
+    bool datesComplete = false; ///< every photo's EXIF date has been looked for (never from the cache)
+    bool fromCache = false;     ///< the photos as the last session knew them; the folder's walk is under way
+    QString error;              ///< the root cannot be read (one line naming it); photos are then empty
 
     /// Milliseconds of the work behind this listing (the first listing of a folder: all three).
     struct Timings {

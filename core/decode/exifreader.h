@@ -20,9 +20,14 @@ class ByteView
 {
 public:
     ByteView() = default;
-    ByteView(const uchar *data, qint64 size) : m_data(data), m_size(size) {}
+    ByteView(const uchar *data, qint64 size)
+        : m_data(data)
+        , m_size(size)
+    {
+    }
     explicit ByteView(const QByteArray &bytes)
-        : m_data(reinterpret_cast<const uchar *>(bytes.constData())), m_size(bytes.size())
+        : m_data(reinterpret_cast<const uchar *>(bytes.constData()))
+        , m_size(bytes.size())
     {
     }
 
@@ -90,8 +95,8 @@ ByteView tiffInExif(const ByteView &exif);
 /// One entry of a TIFF image file directory (IFD).
 struct TiffEntry {
     quint32 tag = 0;
-    quint32 type = 0;  ///< 2 ASCII, 3 SHORT, 4 LONG, 13 IFD, ...
-    quint32 count = 0; ///< number of values
+    quint32 type = 0;   ///< 2 ASCII, 3 SHORT, 4 LONG, 13 IFD, ...
+    quint32 count = 0;  ///< number of values
     qint64 valueAt = 0; ///< offset of the entry's 4-byte value field (the value itself when it fits, else an offset)
 };
 

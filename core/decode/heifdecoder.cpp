@@ -39,7 +39,7 @@ using OptionsPtr = std::unique_ptr<heif_decoding_options, OptionsDeleter>;
 QString describe(const heif_error &error)
 {
     return error.message && *error.message ? QString::fromUtf8(error.message).simplified()
-                                            : QStringLiteral("libheif error %1").arg(int(error.code));
+                                           : QStringLiteral("libheif error %1").arg(int(error.code));
 }
 
 // The 'ftyp' box an ISO base media file starts with, if it is one: its major brand at 8, compatible brands from 16.
@@ -64,8 +64,8 @@ bool recognizesHeif(const ByteView &head)
     if (!head.matches(4, "ftyp") || boxSize < 16 || boxSize > 4096 || head.matches(8, "crx ")) {
         return false; // not ISO BMFF, or Canon's CR3 (ISO BMFF too, but RAW)
     }
-    for (const char *brand : {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "avif",
-                              "avis"}) {
+    for (const char *brand :
+         {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "avif", "avis"}) {
         if (hasBrand(head, brand)) {
             return true;
         }
@@ -93,8 +93,8 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     if (!context) {
         return failed(QStringLiteral("out of memory"));
     }
-    heif_error error = heif_context_read_from_memory_without_copy(context.get(), data.constData(), size_t(data.size()),
-                                                                  nullptr);
+    heif_error error =
+        heif_context_read_from_memory_without_copy(context.get(), data.constData(), size_t(data.size()), nullptr);
     if (error.code != heif_error_Ok) {
         return failed(QStringLiteral("truncated or corrupt %1 file (%2)").arg(format, describe(error)));
     }
@@ -137,7 +137,11 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     if (!plane || decodedWidth != width || decodedHeight != height || stride < 3 * decodedWidth
         || heif_image_get_bits_per_pixel_range(image.get(), heif_channel_interleaved) != 8) {
         return failed(QStringLiteral("cannot decode %1 data (decoded %2 x %3, the header says %4 x %5)")
-                          .arg(format).arg(decodedWidth).arg(decodedHeight).arg(width).arg(height));
+                          .arg(format)
+                          .arg(decodedWidth)
+                          .arg(decodedHeight)
+                          .arg(width)
+                          .arg(height));
     }
     CodecOutput out;
     out.image = QImage(decodedWidth, decodedHeight, QImage::Format_RGB888);
@@ -209,7 +213,7 @@ QByteArray primaryExif(heif_context *context)
 
 // Opens `path` for libheif through FileReader (so only the boxes it needs are read, not the image data) and returns
 // what `read` makes of its context; `none` when the file cannot be opened or parsed.
-template <typename Result, typename Read>
+template<typename Result, typename Read>
 Result readHeifFile(const QString &path, const Result &none, const Read &read)
 {
     try {

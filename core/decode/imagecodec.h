@@ -18,10 +18,10 @@ namespace clipfind {
 
 /// What a codec gives back: upright pixels, or a JPEG for the decoder's own JPEG path (a RAW file's preview).
 struct CodecOutput {
-    QImage image;     ///< Format_RGB888 with `orientation` already applied; null when `jpeg` is set or on failure
-    QByteArray jpeg;  ///< an embedded JPEG to decode instead; `orientation` is to be applied to it (its own is ignored)
-    int orientation = 1; ///< what the file's metadata says, as an EXIF orientation (1..8)
-    QString error;    ///< the problem, without the file name; empty on success
+    QImage image;    ///< Format_RGB888 with `orientation` already applied; null when `jpeg` is set or on failure
+    QByteArray jpeg; ///< an embedded JPEG to decode instead; `orientation` is to be applied to it (its own is ignored)
+    int orientation = 1;      ///< what the file's metadata says, as an EXIF orientation (1..8)
+    QString error;            ///< the problem, without the file name; empty on success
     bool unsupported = false; ///< with `error`: not this codec's file after all (a plain TIFF that looked like RAW)
 };
 

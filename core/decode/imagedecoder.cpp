@@ -62,8 +62,8 @@ struct HeaderInfo {
     Format format = Format::Unknown;
     qint64 width = 0;
     qint64 height = 0;
-    int orientation = 1;      // EXIF/TIFF orientation, 1..8
-    bool complete = true;     // JPEG: an end-of-image marker follows the first scan; GIF: first frame whole
+    int orientation = 1;       // EXIF/TIFF orientation, 1..8
+    bool complete = true;      // JPEG: an end-of-image marker follows the first scan; GIF: first frame whole
     bool animatedWebP = false; // OpenCV 4.6 cannot decode these
     QString problem;           // a header refused although some codec might read it (the size given twice)
     // What the codec will produce and hold, for the memory estimate (upper bounds where the header leaves it open):
@@ -261,7 +261,7 @@ HeaderInfo readHeader(const QByteArray &data)
         // conditional's common type (quint32) loses the sign: a top-down BMP read as 4 billion rows (found by fuzzing).
         const qint32 width = os2 ? qint32(bytes.u16(18, false)) : qint32(bytes.u32(18, false));
         const qint32 height = os2 ? qint32(bytes.u16(20, false)) : qint32(bytes.u32(22, false));
-        info.width = width; // negative: refused as no image size
+        info.width = width;                 // negative: refused as no image size
         info.height = qAbs(qint64(height)); // negative height = top-down rows
         // OpenCV's BMP reader: palettes give 1 or 3 channels, 32 bits 4, anything else 3 (estimate the largest need).
         const quint32 bits = os2 ? bytes.u16(24, false) : bytes.u16(28, false);
@@ -284,10 +284,10 @@ HeaderInfo readHeader(const QByteArray &data)
 void applyOrientation(const cv::Mat &src, int orientation, cv::Mat &dst)
 {
     switch (orientation) {
-    case 2: cv::flip(src, dst, 1); break;                          // mirror left-right
+    case 2: cv::flip(src, dst, 1); break; // mirror left-right
     case 3: cv::rotate(src, dst, cv::ROTATE_180); break;
-    case 4: cv::flip(src, dst, 0); break;                          // mirror top-bottom
-    case 5: cv::transpose(src, dst); break;                        // mirror along the main diagonal
+    case 4: cv::flip(src, dst, 0); break;   // mirror top-bottom
+    case 5: cv::transpose(src, dst); break; // mirror along the main diagonal
     case 6: cv::rotate(src, dst, cv::ROTATE_90_CLOCKWISE); break;
     case 7: { // mirror along the anti-diagonal
         cv::Mat transposed;
@@ -306,9 +306,7 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
 {
     cv::Mat eightBit;
     switch (decoded.depth()) {
-    case CV_8U:
-        eightBit = decoded;
-        break;
+    case CV_8U: eightBit = decoded; break;
     case CV_16U:
         // The high byte, as Pillow does for 16-bit RGB(A) PNG and TIFF (its "RGB;16B" unpacker).
         eightBit.create(decoded.size(), CV_MAKETYPE(CV_8U, decoded.channels()));
@@ -324,8 +322,7 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
     case CV_64F:
         decoded.convertTo(eightBit, CV_8U, 255.0); // float samples are 0..1; rounded and saturated
         break;
-    default:
-        return QStringLiteral("unsupported sample format (OpenCV depth %1)").arg(decoded.depth());
+    default: return QStringLiteral("unsupported sample format (OpenCV depth %1)").arg(decoded.depth());
     }
 
     switch (eightBit.channels()) {
@@ -681,11 +678,13 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
                                              : result;
             }
         }
-        result.image = QImage(swap ? decoded.rows : decoded.cols, swap ? decoded.cols : decoded.rows, QImage::Format_RGB888);
+        result.image =
+            QImage(swap ? decoded.rows : decoded.cols, swap ? decoded.cols : decoded.rows, QImage::Format_RGB888);
         if (result.image.isNull()) {
             return failure(name, QStringLiteral("out of memory (%1 x %2)").arg(decoded.cols).arg(decoded.rows));
         }
-        cv::Mat out(result.image.height(), result.image.width(), CV_8UC3, result.image.bits(), size_t(result.image.bytesPerLine()));
+        cv::Mat out(result.image.height(), result.image.width(), CV_8UC3, result.image.bits(),
+                    size_t(result.image.bytesPerLine()));
         cv::Mat rgb = decoded.type() == CV_8UC3 ? decoded
                       : orientation == 1        ? out
                                                 : cv::Mat(); // upright: into the QImage
@@ -703,7 +702,8 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
         }
         return result;
     } catch (const cv::Exception &e) {
-        return failure(name, QStringLiteral("cannot decode %1 data (%2)").arg(format, QString::fromUtf8(e.what()).simplified()));
+        return failure(
+            name, QStringLiteral("cannot decode %1 data (%2)").arg(format, QString::fromUtf8(e.what()).simplified()));
     } catch (const std::exception &e) { // std::bad_alloc from a decoder
         return failure(name, QStringLiteral("cannot decode %1 data (%2)").arg(format, QString::fromUtf8(e.what())));
     } catch (...) {

@@ -9,8 +9,8 @@ namespace clipfind {
 
 /// A decoded, upright, 8-bit RGB image, or the reason it could not be decoded.
 struct DecodedImage {
-    QImage image;        // Format_RGB888, EXIF orientation applied; null on failure
-    QString error;       // one line naming the file and the problem; empty on success
+    QImage image;  // Format_RGB888, EXIF orientation applied; null on failure
+    QString error; // one line naming the file and the problem; empty on success
     /// The orientation (1..8) that was applied: EXIF/TIFF tag, a RAW file's header. 1 for HEIF/AVIF, where libheif
     /// applies the container's irot/imir itself and the EXIF orientation is informational (never applied twice).
     int exifOrientation = 1;

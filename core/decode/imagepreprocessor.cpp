@@ -55,7 +55,8 @@ PreprocessedImage preprocessImage(const QImage &image, int size)
     // No copy for the decoder's output; other formats are converted (alpha dropped by Qt's conversion).
     const QImage rgb = image.format() == QImage::Format_RGB888 ? image : image.convertToFormat(QImage::Format_RGB888);
     if (rgb.isNull()) {
-        result.error = QStringLiteral("out of memory converting a %1 x %2 image").arg(image.width()).arg(image.height());
+        result.error =
+            QStringLiteral("out of memory converting a %1 x %2 image").arg(image.width()).arg(image.height());
         return result;
     }
     try {

@@ -12,7 +12,7 @@ namespace clipfind {
 struct PreprocessedImage {
     std::vector<float> pixels; // empty on failure
     int size = 0;
-    QString error;             // one line naming the file and the problem; empty on success
+    QString error; // one line naming the file and the problem; empty on success
 
     bool ok() const { return error.isEmpty(); }
 };

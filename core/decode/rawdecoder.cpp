@@ -82,7 +82,7 @@ CodecOutput failed(const QString &problem, bool unsupported = false)
 std::unique_ptr<LibRaw> newLibRaw()
 {
     auto raw = std::make_unique<LibRaw>(LIBRAW_OPTIONS_NONE); // about a megabyte of state: never on the stack
-    raw->set_dataerror_handler(nullptr, nullptr);              // the default handlers print to stderr
+    raw->set_dataerror_handler(nullptr, nullptr);             // the default handlers print to stderr
     raw->set_memerror_handler(nullptr, nullptr);
     raw->imgdata.params.max_raw_memory_mb = kMaxRawMemoryMb;
     return raw;
@@ -147,7 +147,10 @@ CodecOutput decodeHalfSize(LibRaw &raw, qint64 maxPixels, int orientation)
     if (image->type != LIBRAW_IMAGE_BITMAP || image->bits != 8 || (channels != 1 && channels != 3) || width <= 0
         || height <= 0 || width * height > maxPixels || qint64(image->data_size) < width * height * channels) {
         return failed(QStringLiteral("unexpected RAW output (%1 x %2, %3 channel(s) of %4 bits)")
-                          .arg(width).arg(height).arg(channels).arg(image->bits));
+                          .arg(width)
+                          .arg(height)
+                          .arg(channels)
+                          .arg(image->bits));
     }
     CodecOutput out;
     out.orientation = orientation;
@@ -191,7 +194,10 @@ CodecOutput decodeRawData(const QByteArray &data, qint64 maxPixels)
     const qint64 dataSize = internal->unpacker_data.data_size;
     if (dataOffset >= data.size() || dataOffset + dataSize > data.size()) {
         return failed(QStringLiteral("truncated %1 file (its raw data, bytes %2 to %3, runs past its end at %4)")
-                          .arg(kind).arg(dataOffset).arg(dataOffset + dataSize).arg(data.size()));
+                          .arg(kind)
+                          .arg(dataOffset)
+                          .arg(dataOffset + dataSize)
+                          .arg(data.size()));
     }
     const int orientation = orientationFromFlip(raw->imgdata.sizes.flip);
 

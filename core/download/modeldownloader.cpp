@@ -95,8 +95,8 @@ QString formatBytes(qint64 bytes)
 
 QString DownloadProgress::text() const
 {
-    QString out = total > 0 ? QStringLiteral("%1 of %2").arg(formatBytes(received), formatBytes(total))
-                            : formatBytes(received);
+    QString out =
+        total > 0 ? QStringLiteral("%1 of %2").arg(formatBytes(received), formatBytes(total)) : formatBytes(received);
     if (bytesPerSecond > 0) {
         out += QStringLiteral(", %1/s").arg(formatBytes(qint64(bytesPerSecond)));
     }
@@ -122,20 +122,20 @@ struct ModelDownloader::Private {
     // The current source.
     QPointer<QNetworkReply> reply;
     QFile part;
-    QUrl requestUrl;        // after redirects
+    QUrl requestUrl; // after redirects
     int redirects = 0;
     int resumesLeft = 0;
     bool accepting = false; // the current response's body is the file (200/206)
     bool restartFromZero = false;
     bool restartedAfter416 = false;
-    QString problem;        // why the current response was rejected
-    qint64 received = 0;    // bytes in the part file
+    QString problem;     // why the current response was rejected
+    qint64 received = 0; // bytes in the part file
     qint64 requestStart = 0;
     qint64 total = -1;
     qint64 cap = kMaxDownloadBytes; // the most bytes this source may bring (see the header)
     QString publishedSha256;
-    QString validator;      // identity of the remote file, to resume only the same file
-    QThreadPool verifier;    // one thread: hashing and reading a checkpoint, off the downloader's thread
+    QString validator;    // identity of the remote file, to resume only the same file
+    QThreadPool verifier; // one thread: hashing and reading a checkpoint, off the downloader's thread
     QFutureWatcher<ModelCheck> verification;
 
     QElapsedTimer clock;
@@ -293,7 +293,8 @@ void ModelDownloader::Private::onMetaData()
     if (status != 200 && status != 206) {
         return; // redirects and errors are handled when the reply finishes
     }
-    const QString identity = !publishedSha256.isEmpty() ? publishedSha256 : QString::fromLatin1(reply->rawHeader("ETag"));
+    const QString identity =
+        !publishedSha256.isEmpty() ? publishedSha256 : QString::fromLatin1(reply->rawHeader("ETag"));
     if (status == 206) {
         // Content-Range: bytes <first>-<last>/<total>
         static const QRegularExpression range(QStringLiteral("^bytes (\\d+)-(\\d+)/(\\d+|\\*)$"));
@@ -332,8 +333,9 @@ void ModelDownloader::Private::onMetaData()
     if (total > received) {
         const QStorageInfo storage(QFileInfo(partPath()).absolutePath());
         if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < total - received) {
-            problem = QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
-                          .arg(storage.rootPath(), formatBytes(total - received), formatBytes(storage.bytesAvailable()));
+            problem =
+                QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+                    .arg(storage.rootPath(), formatBytes(total - received), formatBytes(storage.bytesAvailable()));
             reply->abort();
             return;
         }
@@ -446,20 +448,21 @@ void ModelDownloader::Private::onFinished()
         return;
     }
     if (status >= 400) {
-        const QString reason =
-            finishedReply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        const QString reason = finishedReply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
         failSource(QStringLiteral("%1: HTTP %2 %3").arg(url).arg(status).arg(reason).trimmed(), true);
         return;
     }
     const bool complete = finishedReply->error() == QNetworkReply::NoError && (total < 0 || received >= total);
     if (!complete) {
-        const QString why = finishedReply->error() != QNetworkReply::NoError
-            ? finishedReply->errorString()
-            : QStringLiteral("the connection closed after %1 of %2").arg(formatBytes(received), formatBytes(total));
+        const QString why =
+            finishedReply->error() != QNetworkReply::NoError
+                ? finishedReply->errorString()
+                : QStringLiteral("the connection closed after %1 of %2").arg(formatBytes(received), formatBytes(total));
         // A transfer that had started and then broke is resumed from where the part file ends.
         if (accepting && resumesLeft > 0) {
             --resumesLeft;
-            Q_EMIT q->statusChanged(QStringLiteral("Connection lost at %1 (%2); resuming").arg(formatBytes(received), why));
+            Q_EMIT q->statusChanged(
+                QStringLiteral("Connection lost at %1 (%2); resuming").arg(formatBytes(received), why));
             requestUrl = source().url; // signed CDN redirects expire: ask the origin again
             redirects = 0;
             QTimer::singleShot(200, q, [this] {
@@ -508,7 +511,8 @@ void ModelDownloader::Private::onVerified()
     const QString url = source().url.toString();
     if (!check.ok) {
         discardPart();
-        failures << QStringLiteral("%1: verification failed (%2); the downloaded file was deleted").arg(url, check.error);
+        failures
+            << QStringLiteral("%1: verification failed (%2); the downloaded file was deleted").arg(url, check.error);
         DownloadResult result;
         result.url = url;
         result.error = failures.join(QStringLiteral("; "));
@@ -673,12 +677,12 @@ DownloadResult ModelDownloader::run(const QVector<DownloadSource> &sources,
 {
     DownloadResult outcome;
     QEventLoop loop;
-    const QMetaObject::Connection progressConnection = connect(this, &ModelDownloader::progress, this,
-                                                               [&](const DownloadProgress &p) {
-                                                                   if (onProgress) {
-                                                                       onProgress(p);
-                                                                   }
-                                                               });
+    const QMetaObject::Connection progressConnection =
+        connect(this, &ModelDownloader::progress, this, [&](const DownloadProgress &p) {
+            if (onProgress) {
+                onProgress(p);
+            }
+        });
     const QMetaObject::Connection finishedConnection =
         connect(this, &ModelDownloader::finished, &loop, [&](const DownloadResult &result) {
             outcome = result;

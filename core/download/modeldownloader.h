@@ -18,10 +18,10 @@ namespace clipfind {
 QString formatBytes(qint64 bytes);
 
 struct DownloadProgress {
-    qint64 received = 0;        // bytes of the file on disk, including a resumed part
-    qint64 total = -1;          // -1 = unknown
-    double bytesPerSecond = 0;  // over the last few seconds
-    double etaSeconds = -1;     // -1 = unknown
+    qint64 received = 0;       // bytes of the file on disk, including a resumed part
+    qint64 total = -1;         // -1 = unknown
+    double bytesPerSecond = 0; // over the last few seconds
+    double etaSeconds = -1;    // -1 = unknown
     int sourceIndex = 0;
 
     /// "12.3 MB of 354.0 MB, 4.1 MB/s, 1 min 20 s left".
@@ -31,10 +31,10 @@ struct DownloadProgress {
 struct DownloadResult {
     bool ok = false;
     bool cancelled = false;
-    QString path;       // the installed file (ok only)
-    QString url;        // the source that worked, or the last one tried
-    ModelCheck check;   // verification of the installed file (ok only)
-    QString error;      // one line per failed source, joined with "; " (not ok)
+    QString path;     // the installed file (ok only)
+    QString url;      // the source that worked, or the last one tried
+    ModelCheck check; // verification of the installed file (ok only)
+    QString error;    // one line per failed source, joined with "; " (not ok)
 };
 
 /// Whether a download that started at `source` may follow a redirect to `target`: only to https, or to http when the

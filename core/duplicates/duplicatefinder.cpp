@@ -41,7 +41,9 @@ QString cleanRoot(const QString &root)
 class UnionFind
 {
 public:
-    explicit UnionFind(int64_t size) : m_parent(static_cast<size_t>(size)), m_lowest(static_cast<size_t>(size), 1.0f)
+    explicit UnionFind(int64_t size)
+        : m_parent(static_cast<size_t>(size))
+        , m_lowest(static_cast<size_t>(size), 1.0f)
     {
         std::iota(m_parent.begin(), m_parent.end(), int64_t(0));
     }
@@ -176,8 +178,8 @@ qint64 DuplicateGroup::duplicateBytes() const
 }
 
 RowGroups groupSimilarRows(const uint16_t *halves, int64_t rows, int dim, float threshold,
-                           const std::function<bool(int64_t, int64_t)> &confirm, DuplicateStats *stats,
-                           QString *error, const std::atomic_bool *cancel)
+                           const std::function<bool(int64_t, int64_t)> &confirm, DuplicateStats *stats, QString *error,
+                           const std::atomic_bool *cancel)
 {
     DuplicateStats ignored;
     DuplicateStats &s = stats ? *stats : ignored;
@@ -232,8 +234,7 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
     std::vector<uint16_t> halves;
     int dim = 0;
     const bool read = database->readStoredEmbeddings(
-        folder, modelId,
-        [&](qint64 upperBound) { rowFiles.reserve(size_t(upperBound)); },
+        folder, modelId, [&](qint64 upperBound) { rowFiles.reserve(size_t(upperBound)); },
         [&](const QString &path, const quint16 *values, int valuesDim) {
             const FileState *file = fileOf.value(path);
             if (!file || (dim != 0 && valuesDim != dim)) {
@@ -339,8 +340,8 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
             reportProgress(false);
         });
         reportProgress(true);
-        stats.fingerprinted = qint64(std::count_if(fingerprints.begin(), fingerprints.end(),
-                                                   [](const ImageFingerprint &f) { return f.valid; }));
+        stats.fingerprinted = qint64(
+            std::count_if(fingerprints.begin(), fingerprints.end(), [](const ImageFingerprint &f) { return f.valid; }));
         report.unreadable.sort();
     }
     if (cancelled()) {
@@ -359,8 +360,8 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
         const ImageFingerprint &x = fingerprints[size_t(a)];
         const ImageFingerprint &y = fingerprints[size_t(b)];
         return x.valid && y.valid
-            && (options.maxHashDistance < 0 || hashDistance(x.hash, y.hash) <= options.maxHashDistance)
-            && (options.maxColorDifference < 0 || colorDifference(x, y) <= options.maxColorDifference);
+               && (options.maxHashDistance < 0 || hashDistance(x.hash, y.hash) <= options.maxHashDistance)
+               && (options.maxColorDifference < 0 || colorDifference(x, y) <= options.maxColorDifference);
     };
     const RowGroups groups = joinPairs(rows, std::move(near.pairs), confirm, &stats);
     stats.checkMs = double(timer.nsecsElapsed()) / 1e6;

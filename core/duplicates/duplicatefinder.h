@@ -42,7 +42,7 @@ struct DuplicateOptions {
 struct DuplicatePhoto {
     QString path;
     qint64 bytes = 0;
-    int width = 0;          ///< upright pixels, from the headers (readImageSize(); as indexed when they give none)
+    int width = 0; ///< upright pixels, from the headers (readImageSize(); as indexed when they give none)
     int height = 0;
     QDateTime date;         ///< when it was taken (EXIF, HEIF, RAW), else the file's modification time
     bool dateTaken = false; ///< true: `date` is the date taken
@@ -60,16 +60,16 @@ struct DuplicateGroup {
 };
 
 struct DuplicateStats {
-    qint64 photos = 0;      ///< indexed photos looked at
-    qint64 windowPairs = 0;  ///< pairs the principal-component filter looked at (of photos * (photos - 1) / 2)
-    qint64 candidatePairs = 0; ///< pairs that passed the filter and were scored in full
+    qint64 photos = 0;            ///< indexed photos looked at
+    qint64 windowPairs = 0;       ///< pairs the principal-component filter looked at (of photos * (photos - 1) / 2)
+    qint64 candidatePairs = 0;    ///< pairs that passed the filter and were scored in full
     double projectedVariance = 0; ///< share of the embeddings' variance the filter's components hold
-    qint64 similarPairs = 0; ///< pairs at or above the cosine threshold
-    qint64 checkedPairs = 0; ///< of those, given the second check (the others were already in one group)
+    qint64 similarPairs = 0;      ///< pairs at or above the cosine threshold
+    qint64 checkedPairs = 0;      ///< of those, given the second check (the others were already in one group)
     qint64 confirmedPairs = 0;
     qint64 fingerprinted = 0; ///< photos whose fingerprint was computed
     double loadMs = 0;
-    double pairsMs = 0;      ///< of which: projecting, filtering, scoring the candidates in full
+    double pairsMs = 0; ///< of which: projecting, filtering, scoring the candidates in full
     double projectMs = 0;
     double filterMs = 0;
     double scoreMs = 0;
@@ -81,7 +81,7 @@ struct DuplicateReport {
     std::vector<DuplicateGroup> groups; ///< most bytes to free first, then by the keeper's path
     QStringList unreadable;             ///< "path: reason": photos without a fingerprint (kept out of groups)
     DuplicateStats stats;
-    QString error;                      ///< one line; groups are then empty
+    QString error; ///< one line; groups are then empty
     bool cancelled = false;
 };
 
@@ -107,7 +107,7 @@ struct RowGroups {
     std::vector<float> similarity;
 };
 RowGroups groupSimilarRows(const uint16_t *halves, int64_t rows, int dim, float threshold,
-                           const std::function<bool(int64_t, int64_t)> &confirm, DuplicateStats *stats,
-                           QString *error, const std::atomic_bool *cancel = nullptr);
+                           const std::function<bool(int64_t, int64_t)> &confirm, DuplicateStats *stats, QString *error,
+                           const std::atomic_bool *cancel = nullptr);
 
 } // namespace clipfind

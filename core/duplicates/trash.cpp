@@ -64,10 +64,11 @@ std::vector<TrashOutcome> moveToTrash(const QStringList &paths)
             if (outcome.moved && !isInTrash(file.fileName())) {
                 // Not a trash the desktop can restore from: put it back, and the .trashinfo Qt wrote beside it goes.
                 const QFileInfo moved(file.fileName());
-                QFile::remove(moved.absoluteDir().absoluteFilePath(
-                    QStringLiteral("../info/%1.trashinfo").arg(moved.fileName())));
+                QFile::remove(
+                    moved.absoluteDir().absoluteFilePath(QStringLiteral("../info/%1.trashinfo").arg(moved.fileName())));
                 outcome.moved = !QFile::rename(moved.absoluteFilePath(), path);
-                outcome.error = path + QStringLiteral(": cannot move it to the trash (the trash folder cannot be made)");
+                outcome.error =
+                    path + QStringLiteral(": cannot move it to the trash (the trash folder cannot be made)");
                 if (outcome.moved) { // it cannot go back either: say where it is, so nothing is lost
                     outcome.pathInTrash = moved.absoluteFilePath();
                     outcome.error.clear();

@@ -11,9 +11,9 @@ namespace clipfind {
 
 /// What moving some files to the trash involves, for the confirmation a view shows first.
 struct TrashPlan {
-    int files = 0;     ///< of the paths, those that exist as files
-    qint64 bytes = 0;  ///< their total size
-    QString question;  ///< "Move 3 files (12.4 MB) to the trash?"
+    int files = 0;    ///< of the paths, those that exist as files
+    qint64 bytes = 0; ///< their total size
+    QString question; ///< "Move 3 files (12.4 MB) to the trash?"
 };
 
 /// Counts the files among `paths` that exist and their bytes. Reads no contents.

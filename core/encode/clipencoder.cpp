@@ -104,30 +104,23 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
         }
         return nullptr;
     }
-    d.sha256 = settings.dataDir.isEmpty() ? sha256OfFile(d.file, error)
-                                          : ModelStore(settings.dataDir).sha256Of(d.file, error);
+    d.sha256 =
+        settings.dataDir.isEmpty() ? sha256OfFile(d.file, error) : ModelStore(settings.dataDir).sha256Of(d.file, error);
     if (d.sha256.isEmpty()) {
         return nullptr;
     }
     bool ok = true;
     switch (settings.preload) {
-    case Preload::Nothing:
-        break;
-    case Preload::Checkpoint:
-        ok = encoder->ensureCheckpoint(error);
-        break;
-    case Preload::TextTower:
-        ok = encoder->prepareTextTower(error);
-        break;
-    case Preload::BothTowers:
-        ok = encoder->prepareTextTower(error) && encoder->prepareImageTower(error);
-        break;
+    case Preload::Nothing: break;
+    case Preload::Checkpoint: ok = encoder->ensureCheckpoint(error); break;
+    case Preload::TextTower: ok = encoder->prepareTextTower(error); break;
+    case Preload::BothTowers: ok = encoder->prepareTextTower(error) && encoder->prepareImageTower(error); break;
     }
     return ok ? std::move(encoder) : nullptr;
 }
 
 std::unique_ptr<ClipEncoder> ClipEncoder::fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
-                                                  QString *error)
+                                                    QString *error)
 {
     std::unique_ptr<ClipEncoder> encoder(new ClipEncoder);
     encoder->d->tokenizer = Tokenizer::loadBuiltin(error);

@@ -19,7 +19,7 @@ class Tokenizer;
 /// Feature rows in input order. A row that failed is all zeros and has its reason in `errors`.
 struct EmbeddingRows {
     int dim = 0;
-    std::vector<float> values;  // rows * dim, unnormalized (like openai/CLIP encode_*)
+    std::vector<float> values;   // rows * dim, unnormalized (like openai/CLIP encode_*)
     std::vector<QString> errors; // per row; empty string = ok
     QString error;               // the whole call failed (e.g. the model failed); rows are then absent
 

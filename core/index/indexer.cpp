@@ -196,7 +196,8 @@ class RateClock
 {
 public:
     explicit RateClock(const IndexControl *control)
-        : m_control(control), m_pausedAtStart(control ? control->pausedSeconds() : 0)
+        : m_control(control)
+        , m_pausedAtStart(control ? control->pausedSeconds() : 0)
     {
         m_clock.start();
     }
@@ -214,8 +215,8 @@ private:
 
 } // namespace
 
-IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache, const ThumbnailCache *thumbnails,
-                        const IndexOptions &options, const IndexHooks &hooks)
+IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache,
+                        const ThumbnailCache *thumbnails, const IndexOptions &options, const IndexHooks &hooks)
 {
     QElapsedTimer clock;
     clock.start();
@@ -347,52 +348,57 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     StageClock decodeStage, preprocessStage, thumbnailStage, encodeStage, storeStage;
     const int encodeThreads = std::max(0, options.encodeThreads);
     if (!todo.empty()) {
-        clip::CropBatcher batcher(*encoder.model(), batchSize, [&](clip::CropBatchResult result) {
-            encodeStage.addSeconds(result.encodeSeconds);
-            const auto storeStart = std::chrono::steady_clock::now();
-            std::vector<FileUpdate> updates;
-            {
-                std::lock_guard<std::mutex> lock(failuresMutex);
-                updates.swap(pendingFailures);
-            }
-            const qint64 failuresInBatch = qint64(updates.size());
-            if (!result.features.ok()) {
-                report.error = QString::fromStdString(result.features.error);
-                return;
-            }
-            IndexedRows rows;
-            for (const FileUpdate &failure : updates) {
-                rows.removed << failure.state.path;
-            }
-            rows.dim = int(result.features.dim);
-            for (size_t i = 0; i < result.tickets.size(); ++i) {
-                const Work &work = todo[size_t(result.tickets[i])];
-                FileUpdate update;
-                update.state = {work.file.path, work.file.size, work.file.mtimeNs, work.hash, work.width, work.height, {}};
-                const float *row = result.features.row(int64_t(i));
-                update.embedding.assign(row, row + result.features.dim);
-                if (hooks.committed) {
-                    rows.paths << work.file.path;
-                    for (float value : update.embedding) {
-                        rows.embeddings.push_back(clip::halfToFloat(clip::floatToHalf(value))); // what the cache keeps
-                    }
+        clip::CropBatcher batcher(
+            *encoder.model(), batchSize,
+            [&](clip::CropBatchResult result) {
+                encodeStage.addSeconds(result.encodeSeconds);
+                const auto storeStart = std::chrono::steady_clock::now();
+                std::vector<FileUpdate> updates;
+                {
+                    std::lock_guard<std::mutex> lock(failuresMutex);
+                    updates.swap(pendingFailures);
                 }
-                updates.push_back(std::move(update));
-            }
-            QString writeError;
-            if (!cache.writeBatch(modelId, updates, {}, &writeError)) {
-                report.error = writeError;
-                return;
-            }
-            report.indexed += qint64(result.tickets.size());
-            done += qint64(result.tickets.size()) + failuresInBatch;
-            if (hooks.committed) {
-                hooks.committed(rows);
-            }
-            storeStage.add(storeStart);
-            reportProgress(IndexProgress::Phase::Encoding, done, qint64(todo.size()),
-                           double(report.indexed) / encodeClock.activeSeconds());
-        }, encodeThreads);
+                const qint64 failuresInBatch = qint64(updates.size());
+                if (!result.features.ok()) {
+                    report.error = QString::fromStdString(result.features.error);
+                    return;
+                }
+                IndexedRows rows;
+                for (const FileUpdate &failure : updates) {
+                    rows.removed << failure.state.path;
+                }
+                rows.dim = int(result.features.dim);
+                for (size_t i = 0; i < result.tickets.size(); ++i) {
+                    const Work &work = todo[size_t(result.tickets[i])];
+                    FileUpdate update;
+                    update.state = {
+                        work.file.path, work.file.size, work.file.mtimeNs, work.hash, work.width, work.height, {}};
+                    const float *row = result.features.row(int64_t(i));
+                    update.embedding.assign(row, row + result.features.dim);
+                    if (hooks.committed) {
+                        rows.paths << work.file.path;
+                        for (float value : update.embedding) {
+                            rows.embeddings.push_back(
+                                clip::halfToFloat(clip::floatToHalf(value))); // what the cache keeps
+                        }
+                    }
+                    updates.push_back(std::move(update));
+                }
+                QString writeError;
+                if (!cache.writeBatch(modelId, updates, {}, &writeError)) {
+                    report.error = writeError;
+                    return;
+                }
+                report.indexed += qint64(result.tickets.size());
+                done += qint64(result.tickets.size()) + failuresInBatch;
+                if (hooks.committed) {
+                    hooks.committed(rows);
+                }
+                storeStage.add(storeStart);
+                reportProgress(IndexProgress::Phase::Encoding, done, qint64(todo.size()),
+                               double(report.indexed) / encodeClock.activeSeconds());
+            },
+            encodeThreads);
         DecodeOptions decodeOptions;
         decodeOptions.minShortSide = options.exactDecode ? 0 : 2 * size;
         MemoryBudget budget(options.decodeMemory > 0 ? options.decodeMemory : kDefaultDecodeMemory);

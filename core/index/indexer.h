@@ -23,7 +23,7 @@ struct IndexOptions {
     /// CPU only: intra-op threads of the inference thread; 0 = the model's (--threads, default one per core). In
     /// fp32 the encoder is the heavier stage, so it keeps every core and one decoder fills the gaps.
     int encodeThreads = 0;
-    int batchSize = 0;        ///< 0 = 8 on the CPU (its micro-batch: no slower, less fill and drain), 512 on CUDA
+    int batchSize = 0; ///< 0 = 8 on the CPU (its micro-batch: no slower, less fill and drain), 512 on CUDA
     /// Memory the photos being read and decoded may hold at once (file bytes + the decoder's estimate from the header,
     /// core/decode/imagedecoder.h): decodes wait for room, and a photo that needs more than all of it fails with a
     /// clear reason. 0 = kDefaultDecodeMemory.
@@ -46,9 +46,9 @@ struct IndexFailure {
 struct IndexProgress {
     enum class Phase { Scanning, Hashing, Encoding };
     Phase phase = Phase::Scanning;
-    qint64 found = 0; ///< photos found so far (Scanning) or in all (later phases)
-    qint64 done = 0;  ///< files encoded or failed in this run (Encoding)
-    qint64 total = 0; ///< files this run has to decode (Hashing and Encoding)
+    qint64 found = 0;           ///< photos found so far (Scanning) or in all (later phases)
+    qint64 done = 0;            ///< files encoded or failed in this run (Encoding)
+    qint64 total = 0;           ///< files this run has to decode (Hashing and Encoding)
     double imagesPerSecond = 0; ///< time spent paused is left out
     double etaSeconds = 0;      ///< 0 while unknown
 };
@@ -103,7 +103,7 @@ struct IndexReport {
 /// inference thread (CropBatcher), one cache transaction per batch (a killed run keeps every committed batch),
 /// thumbnails from the decoded image. Blocks the calling thread, which must own `cache`; run it on a worker
 /// thread to keep a GUI responsive. Embeddings no file refers to any more are dropped after a complete full run.
-IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache, const ThumbnailCache *thumbnails,
-                        const IndexOptions &options, const IndexHooks &hooks = {});
+IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache,
+                        const ThumbnailCache *thumbnails, const IndexOptions &options, const IndexHooks &hooks = {});
 
 } // namespace clipfind

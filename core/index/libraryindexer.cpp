@@ -2,16 +2,18 @@
 #include "core/index/libraryindexer.h"
 
 #include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
-#include "core/scan/folderwatcher.h"
 #include "core/index/indexcontrol.h"
+#include "core/scan/folderwatcher.h"
+#include "core/store/librarydatabase.h"
 
 #include <QFileInfo>
 
 namespace clipfind {
 
 LibraryIndexer::LibraryIndexer(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
-    : QObject(parent), m_databasePath(databasePath), m_thumbnails(thumbnails)
+    : QObject(parent)
+    , m_databasePath(databasePath)
+    , m_thumbnails(thumbnails)
 {
     qRegisterMetaType<IndexProgress>();
     qRegisterMetaType<IndexReport>();

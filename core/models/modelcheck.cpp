@@ -2,8 +2,8 @@
 #include "core/models/modelcheck.h"
 
 #include "core/clip/checkpoint/checkpointinfo.h"
-#include "core/store/filehash.h"
 #include "core/models/modelmanifest.h"
+#include "core/store/filehash.h"
 
 #include <QCoreApplication>
 #include <QDir>

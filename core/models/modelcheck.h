@@ -12,8 +12,8 @@ class ModelManifest;
 /// as a complete CLIP checkpoint.
 struct ModelCheck {
     bool ok = false;
-    QString path;          // as given (a file or a Hugging Face folder)
-    QString file;          // the checkpoint file itself (a folder resolves to its model.safetensors)
+    QString path; // as given (a file or a Hugging Face folder)
+    QString file; // the checkpoint file itself (a folder resolves to its model.safetensors)
     qint64 size = 0;
     QString sha256;        // of `file`
     QString format;        // "openai-torchscript", "open_clip-safetensors", "hf-safetensors"

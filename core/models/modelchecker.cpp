@@ -8,7 +8,8 @@
 namespace clipfind {
 
 ModelChecker::ModelChecker(const QString &dataDir, const ModelManifest &manifest)
-    : m_dataDir(dataDir), m_manifest(manifest)
+    : m_dataDir(dataDir)
+    , m_manifest(manifest)
 {
     m_pool.setMaxThreadCount(2);
     m_pool.setObjectName(QStringLiteral("clipfind-model-checks"));

@@ -30,11 +30,9 @@ QStringList pythonClipCaches()
 QString DiscoveredModel::originText() const
 {
     switch (origin) {
-    case Origin::PythonClipCache:
-        return QStringLiteral("~/.cache/clip");
+    case Origin::PythonClipCache: return QStringLiteral("~/.cache/clip");
     case Origin::ClipFindModels: return QCoreApplication::translate("clipfind::DiscoveredModel", "ClipFind models");
-    case Origin::UserChoice:
-        break;
+    case Origin::UserChoice: break;
     }
     return QCoreApplication::translate("clipfind::DiscoveredModel", "chosen file");
 }

@@ -9,11 +9,11 @@ namespace clipfind {
 /// One way to download a model: a URL and the file it becomes.
 struct ModelDownload {
     QString url;
-    QString installAs;        // path relative to the models folder, e.g. "clip-vit-base-patch32/model.safetensors"
-    QString format;           // "hf-safetensors", "open_clip-safetensors" or "openai-torchscript"
-    qint64 size = 0;          // bytes; 0 = unknown
+    QString installAs; // path relative to the models folder, e.g. "clip-vit-base-patch32/model.safetensors"
+    QString format;    // "hf-safetensors", "open_clip-safetensors" or "openai-torchscript"
+    qint64 size = 0;   // bytes; 0 = unknown
     bool sizeApproximate = false;
-    QString sha256;           // lower-case hex; empty = verify against the hash the server publishes
+    QString sha256; // lower-case hex; empty = verify against the hash the server publishes
     QString sha256Source;
 };
 
@@ -31,7 +31,7 @@ struct ManifestModel {
     QString architecture; // as clip::architectureName() spells it
     QString title;
     QString license;
-    QString speed;        // the speed/quality trade-off, for people
+    QString speed;           // the speed/quality trade-off, for people
     double relativeCost = 1; // image-tower compute relative to ViT-B/32
     QVector<ModelDownload> downloads;
     QVector<KnownModelFile> knownFiles;

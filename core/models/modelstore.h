@@ -13,8 +13,8 @@ namespace clipfind {
 /// One place to download a model from, and the file it is installed as.
 struct DownloadSource {
     QUrl url;
-    QString targetPath;     // absolute; the download goes to targetPath + ".part" until verified
-    QString expectedSha256; // empty = verify against the hash the server publishes (X-Linked-Etag)
+    QString targetPath;      // absolute; the download goes to targetPath + ".part" until verified
+    QString expectedSha256;  // empty = verify against the hash the server publishes (X-Linked-Etag)
     qint64 expectedSize = 0; // 0 = unknown; used for the disk-space check and display
     bool sizeApproximate = false;
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/scan/folderwatcher.h"
 
-#include <QFileInfo>
 #include "core/scan/inotifywatcher.h"
+#include <QFileInfo>
 
 #include <algorithm>
 #include <utility>
@@ -130,7 +130,7 @@ void FolderWatcher::flush()
     // and a changed folder may itself be gone (deleted or renamed away).
     for (const QString &folder : pending) {
         if (!m_parentOf.contains(folder)) {
-            continue;  // dropped earlier in this loop
+            continue; // dropped earlier in this loop
         }
         if (!QFileInfo(folder).isDir()) {
             dropTree(folder, &changed);
@@ -159,8 +159,7 @@ void FolderWatcher::flush()
     Q_EMIT foldersChanged(folders);
 }
 
-void FolderWatcher::addTree(const QString &folder, const QString &parent, QSet<QString> *changed,
-                            QStringList *failed)
+void FolderWatcher::addTree(const QString &folder, const QString &parent, QSet<QString> *changed, QStringList *failed)
 {
     QList<QPair<QString, QString>> queue{{folder, parent}};
     while (!queue.isEmpty()) {

@@ -11,7 +11,6 @@
 #include <QStringList>
 #include <QTimer>
 
-
 namespace clipfind {
 
 class InotifyWatcher;
@@ -74,7 +73,7 @@ private:
     InotifyWatcher *m_watcher = nullptr;
     QString m_root;
     ScanOptions m_options;
-    QHash<QString, QString> m_parentOf;  // watched folder -> folder it was found in (empty for the root)
+    QHash<QString, QString> m_parentOf; // watched folder -> folder it was found in (empty for the root)
     QSet<QString> m_pending;
     QList<QPair<QString, QString>> m_setupQueue; // (folder, parent) still to watch after watch() returned
     QStringList m_setupFailed;

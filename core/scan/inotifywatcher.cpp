@@ -131,7 +131,8 @@ void InotifyWatcher::readEvents()
 #else
 
 InotifyWatcher::InotifyWatcher(QObject *parent)
-    : QObject(parent), m_fallback(new QFileSystemWatcher(this))
+    : QObject(parent)
+    , m_fallback(new QFileSystemWatcher(this))
 {
     connect(m_fallback, &QFileSystemWatcher::directoryChanged, this, &InotifyWatcher::directoryChanged);
 }

@@ -48,8 +48,8 @@ QByteArray canonicalBytes(const QByteArray &path, int *error)
 }
 
 struct PendingFolder {
-    QByteArray path;  // canonical, bytes as on disk
-    QString relPath;  // as reached from the root, for exclude patterns; empty for the root itself
+    QByteArray path; // canonical, bytes as on disk
+    QString relPath; // as reached from the root, for exclude patterns; empty for the root itself
 };
 
 enum class Mode { Files, FoldersOnly };
@@ -72,7 +72,7 @@ public:
     }
 
     ScanResult result;
-    QStringList subfolders;  // subfolders found while listing (canonical)
+    QStringList subfolders; // subfolders found while listing (canonical)
 
     // Opens the starting folder; false (with a problem when `reportMissing`) when it cannot be used.
     bool start(const QString &folder, const QString &relPath, bool reportMissing)
@@ -151,7 +151,7 @@ private:
     void addFolder(const QByteArray &canonical, const struct stat &st, const QString &relPath, bool recursive)
     {
         if (!m_visited.insert({st.st_dev, st.st_ino}).second) {
-            return;  // a loop, or a second link to a folder already seen
+            return; // a loop, or a second link to a folder already seen
         }
         subfolders.append(QString::fromUtf8(canonical));
         if (recursive) {
@@ -175,7 +175,7 @@ private:
                 break;
             }
             if (entry->d_name[0] == '.') {
-                continue;  // hidden, and "." / ".."
+                continue; // hidden, and "." / ".."
             }
             listEntry(folder, fd, entry, recursive);
         }
@@ -203,9 +203,12 @@ private:
         struct stat st {};
         if (type == DT_UNKNOWN) {
             if (::fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-                return;  // vanished since readdir
+                return; // vanished since readdir
             }
-            type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+            type = S_ISLNK(st.st_mode)   ? DT_LNK
+                   : S_ISDIR(st.st_mode) ? DT_DIR
+                   : S_ISREG(st.st_mode) ? DT_REG
+                                         : DT_UNKNOWN;
             if (type == DT_UNKNOWN || (type == DT_REG && !wantFile)) {
                 return;
             }
@@ -213,20 +216,20 @@ private:
         if (::fstatat(fd, entry->d_name, &st, 0) != 0) {
             const int error = errno;
             struct stat linkStat {};
-            const bool isLink = ::fstatat(fd, entry->d_name, &linkStat, AT_SYMLINK_NOFOLLOW) == 0
-                && S_ISLNK(linkStat.st_mode);
+            const bool isLink =
+                ::fstatat(fd, entry->d_name, &linkStat, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(linkStat.st_mode);
             if (error == ENOENT && !isLink) {
-                return;  // vanished since readdir
+                return; // vanished since readdir
             }
-            const QString reason = error == ENOENT ? QStringLiteral("dangling symbolic link")
-                : error == ELOOP                   ? QStringLiteral("symbolic link loop")
-                                                   : QStringLiteral("cannot read: ") + errnoText(error);
+            const QString reason = error == ENOENT  ? QStringLiteral("dangling symbolic link")
+                                   : error == ELOOP ? QStringLiteral("symbolic link loop")
+                                                    : QStringLiteral("cannot read: ") + errnoText(error);
             addProblem(QString::fromUtf8(path), reason);
             return;
         }
         const bool isDir = S_ISDIR(st.st_mode);
         if (!isDir && !(S_ISREG(st.st_mode) && wantFile)) {
-            return;  // sockets, devices, links to other files
+            return; // sockets, devices, links to other files
         }
         if (!isValidUtf8(nameBytes)) {
             addProblem(QString::fromUtf8(path), QStringLiteral("file name is not valid UTF-8"));
@@ -286,13 +289,28 @@ QString relativeTo(const QString &folder, const QString &root)
 bool isPhotoFileName(const QString &name)
 {
     static const QStringList extensions = {
-        QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"), QStringLiteral("webp"),
-        QStringLiteral("bmp"), QStringLiteral("tif"),  QStringLiteral("tiff"), QStringLiteral("gif"),
+        QStringLiteral("jpg"),
+        QStringLiteral("jpeg"),
+        QStringLiteral("png"),
+        QStringLiteral("webp"),
+        QStringLiteral("bmp"),
+        QStringLiteral("tif"),
+        QStringLiteral("tiff"),
+        QStringLiteral("gif"),
         // HEIF (hif: Fujifilm and Canon) and AVIF, through libheif
-        QStringLiteral("heic"), QStringLiteral("heif"), QStringLiteral("hif"), QStringLiteral("avif"),
+        QStringLiteral("heic"),
+        QStringLiteral("heif"),
+        QStringLiteral("hif"),
+        QStringLiteral("avif"),
         // camera RAW, through LibRaw
-        QStringLiteral("dng"), QStringLiteral("cr2"), QStringLiteral("cr3"), QStringLiteral("nef"),
-        QStringLiteral("arw"), QStringLiteral("raf"), QStringLiteral("orf"), QStringLiteral("rw2"),
+        QStringLiteral("dng"),
+        QStringLiteral("cr2"),
+        QStringLiteral("cr3"),
+        QStringLiteral("nef"),
+        QStringLiteral("arw"),
+        QStringLiteral("raf"),
+        QStringLiteral("orf"),
+        QStringLiteral("rw2"),
     };
     const int dot = name.lastIndexOf(QLatin1Char('.'));
     if (dot < 0) {

@@ -20,9 +20,9 @@ struct ScanOptions {
 };
 
 struct ScannedFile {
-    QString path;        // canonical absolute path (symlinks resolved)
-    qint64 size = 0;     // bytes
-    qint64 mtimeNs = 0;  // st_mtim, nanoseconds since the epoch
+    QString path;       // canonical absolute path (symlinks resolved)
+    qint64 size = 0;    // bytes
+    qint64 mtimeNs = 0; // st_mtim, nanoseconds since the epoch
 };
 
 /// Something the scan could not list, e.g. an unreadable folder or a non-UTF-8 name.
@@ -32,9 +32,9 @@ struct ScanProblem {
 };
 
 struct ScanResult {
-    std::vector<ScannedFile> files;  // sorted by path, each canonical path once
+    std::vector<ScannedFile> files; // sorted by path, each canonical path once
     std::vector<ScanProblem> problems;
-    bool cancelled = false;          // true: `files` holds only what was found before the cancel
+    bool cancelled = false; // true: `files` holds only what was found before the cancel
 };
 
 /// True when the name ends in a photo extension, any case: jpg jpeg png webp bmp tif tiff gif, heic heif hif avif,

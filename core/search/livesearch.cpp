@@ -169,8 +169,8 @@ void LiveSearch::launch(const QString &query)
     m_pool.start([this, engine, query, options, generation] {
         clip::setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
         const SearchResults results = engine->search(query, options);
-        QMetaObject::invokeMethod(this, [this, results, generation] { finished(results, generation); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, results, generation] { finished(results, generation); }, Qt::QueuedConnection);
     });
 }
 

@@ -193,7 +193,7 @@ void PathTable::clear()
 int64_t PathTable::memoryBytes() const
 {
     return int64_t(m_bytes.capacity()) + int64_t(m_entries.capacity() * sizeof(Entry))
-        + int64_t(m_slots.capacity() * sizeof(uint32_t));
+           + int64_t(m_slots.capacity() * sizeof(uint32_t));
 }
 
 } // namespace clipfind

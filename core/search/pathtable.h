@@ -55,7 +55,7 @@ private:
     void growIndex(size_t rows);
     void compactIfWasteful();
 
-    QByteArray m_bytes;            // the paths' UTF-8, back to back (removed ones stay until compacted)
+    QByteArray m_bytes; // the paths' UTF-8, back to back (removed ones stay until compacted)
     int64_t m_deadBytes = 0;
     std::vector<Entry> m_entries;  // by row
     std::vector<uint32_t> m_slots; // power-of-two open addressing, linear probing: row + 1, 0 = empty

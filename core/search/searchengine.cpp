@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "core/search/searchengine.h"
 
-#include "core/encode/clipencoder.h"
-#include "core/store/librarydatabase.h"
+#include "core/clip/matrix/half.h"
 #include "core/decode/exifdate.h"
+#include "core/encode/clipencoder.h"
 #include "core/search/pathtable.h"
 #include "core/search/searchquery.h"
-#include "core/clip/matrix/half.h"
+#include "core/store/librarydatabase.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -58,14 +58,18 @@ bool isUnder(const QString &path, const QString &root)
     if (root == QLatin1String("/")) {
         return path.startsWith(QLatin1Char('/'));
     }
-    return path == root || (path.startsWith(root) && path.size() > root.size() && path.at(root.size()) == QLatin1Char('/'));
+    return path == root
+           || (path.startsWith(root) && path.size() > root.size() && path.at(root.size()) == QLatin1Char('/'));
 }
 
 // Text term -> normalized embedding, least recently used dropped first.
 class QueryCache
 {
 public:
-    explicit QueryCache(int capacity) : m_capacity(std::max(0, capacity)) {}
+    explicit QueryCache(int capacity)
+        : m_capacity(std::max(0, capacity))
+    {
+    }
 
     bool find(const QString &text, std::vector<float> *out)
     {
@@ -342,7 +346,10 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
     return finish();
 }
 
-SearchEngine::SearchEngine() : d(std::make_unique<Private>()) {}
+SearchEngine::SearchEngine()
+    : d(std::make_unique<Private>())
+{
+}
 SearchEngine::~SearchEngine() = default;
 
 std::unique_ptr<SearchEngine> SearchEngine::open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
@@ -484,7 +491,9 @@ bool SearchEngine::Private::reload(QString *error)
     }
     if (storedDim != 0 && storedDim != dim) {
         *error = QStringLiteral("%1: the cached embeddings have %2 dimensions, the model %3")
-                     .arg(databasePath).arg(storedDim).arg(dim);
+                     .arg(databasePath)
+                     .arg(storedDim)
+                     .arg(dim);
         return false;
     }
     {
@@ -521,7 +530,7 @@ qint64 SearchEngine::rowMemoryBytes() const
         kept += qint64(row.capacity() * sizeof(quint16));
     }
     return d->matrix->memoryBytes() + kept + qint64(d->embeddingIds.capacity() * sizeof(qint64))
-        + d->paths.memoryBytes();
+           + d->paths.memoryBytes();
 }
 
 void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float> &rows, int dim)
@@ -639,7 +648,8 @@ SearchResults SearchEngine::similar(const QString &imagePath, const SearchOption
     if (!info.isFile()) {
         SearchResults results;
         results.query = imagePath;
-        results.error = QStringLiteral("image %1 %2").arg(imagePath, info.exists() ? "is not a file" : "does not exist");
+        results.error =
+            QStringLiteral("image %1 %2").arg(imagePath, info.exists() ? "is not a file" : "does not exist");
         return results;
     }
     const QString canonical = info.canonicalFilePath();

@@ -42,8 +42,8 @@ struct SearchOptions {
 
 struct SearchHit {
     QString path;
-    float score = 0;  ///< cosine similarity with the (combined, normalized) query
-    QDateTime date;   ///< set when sorting by date: when the photo was taken, or its file time
+    float score = 0; ///< cosine similarity with the (combined, normalized) query
+    QDateTime date;  ///< set when sorting by date: when the photo was taken, or its file time
 };
 
 /// Milliseconds per stage.
@@ -64,7 +64,7 @@ struct SearchResults {
     /// The score Only Close Matches (SearchOptions::cutoff) cuts at: the hits below it are those it drops (and
     /// dropped, when it is on). Set whenever there are hits, so a grid can show where the cut falls.
     float cutoffScore = -std::numeric_limits<float>::infinity();
-    int encodedTexts = 0;   ///< text terms that went through the encoder (0 when all came from the query cache)
+    int encodedTexts = 0; ///< text terms that went through the encoder (0 when all came from the query cache)
     SearchTimings timings;
 };
 

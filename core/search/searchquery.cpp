@@ -40,7 +40,11 @@ struct RawTerm {
 class Parser
 {
 public:
-    Parser(const QString &query, const QString &baseDirectory) : m_query(query), m_base(baseDirectory) {}
+    Parser(const QString &query, const QString &baseDirectory)
+        : m_query(query)
+        , m_base(baseDirectory)
+    {
+    }
 
     ParsedQuery parse()
     {
@@ -98,8 +102,8 @@ private:
     bool readTerm(RawTerm *term)
     {
         static const QRegularExpression weightPattern(QStringLiteral("(\\d+(?:\\.\\d*)?|\\.\\d+):(?!\\d)"));
-        const QRegularExpressionMatch weight =
-            weightPattern.match(m_query, m_pos, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
+        const QRegularExpressionMatch weight = weightPattern.match(m_query, m_pos, QRegularExpression::NormalMatch,
+                                                                   QRegularExpression::AnchorAtOffsetMatchOption);
         if (weight.hasMatch()) {
             term->weight = weight.captured(1).toFloat();
             if (!(term->weight > 0) || !std::isfinite(term->weight)) {

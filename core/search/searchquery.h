@@ -11,8 +11,8 @@ namespace clipfind {
 struct QueryTerm {
     enum class Kind { Text, Image };
     Kind kind = Kind::Text;
-    QString text;      ///< the text, or the image's absolute, cleaned path
-    float weight = 1;  ///< negative for a subtracted term ("- people" is -1, "- 2:people" is -2)
+    QString text;     ///< the text, or the image's absolute, cleaned path
+    float weight = 1; ///< negative for a subtracted term ("- people" is -1, "- 2:people" is -2)
 
     bool operator==(const QueryTerm &other) const
     {

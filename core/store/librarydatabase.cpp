@@ -56,10 +56,10 @@ PathRange pathRange(const QString &root)
     QString r = QDir::fromNativeSeparators(root);
     while (r.size() > 1 && r.endsWith(QLatin1Char('/'))) {
         r.chop(1);
-}
+    }
     if (r.isEmpty()) {
         return {QByteArray(), QByteArray(""), QByteArray("\xff")}; // 0xff never occurs in UTF-8
-}
+    }
     const QByteArray prefix = r.endsWith(QLatin1Char('/')) ? r.toUtf8() : (r + QLatin1Char('/')).toUtf8();
     QByteArray high = prefix;
     high.back() = '0';
@@ -73,7 +73,10 @@ constexpr const char *kRangeWhere = "(f.path = ?1 OR (f.path >= ?2 AND f.path < 
 class Query
 {
 public:
-    explicit Query(sqlite3_stmt *stmt) : m_stmt(stmt) {}
+    explicit Query(sqlite3_stmt *stmt)
+        : m_stmt(stmt)
+    {
+    }
     ~Query()
     {
         if (m_stmt) {
@@ -86,7 +89,10 @@ public:
 
     bool valid() const { return m_stmt != nullptr; }
     void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void bind(int i, const QByteArray &utf8) { sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT); }
+    void bind(int i, const QByteArray &utf8)
+    {
+        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    }
     void bind(int i, const QString &s) { bind(i, s.toUtf8()); }
     void bindTextOrNull(int i, const QString &s) { s.isEmpty() ? void(sqlite3_bind_null(m_stmt, i)) : bind(i, s); }
     void bindBlobOrNull(int i, const QByteArray &b)
@@ -95,7 +101,7 @@ public:
             sqlite3_bind_null(m_stmt, i);
         } else {
             sqlite3_bind_blob(m_stmt, i, b.constData(), int(b.size()), SQLITE_TRANSIENT);
-}
+        }
     }
     void bindRange(const PathRange &r)
     {
@@ -127,18 +133,17 @@ void appendHalfBlob(const QByteArray &blob, int dim, std::vector<float> *out)
     const auto *bytes = reinterpret_cast<const uchar *>(blob.constData());
     for (int i = 0; i < dim; ++i) {
         out->push_back(clip::halfToFloat(quint16(bytes[2 * i] | (bytes[2 * i + 1] << 8))));
-}
+    }
 }
 
 void setError(QString *error, const QString &message)
 {
     if (error) {
         *error = message;
-}
+    }
 }
 
 } // namespace
-
 
 struct LibraryDatabase::Private {
     QString path;
@@ -149,7 +154,7 @@ struct LibraryDatabase::Private {
     {
         for (auto &entry : statements) {
             sqlite3_finalize(entry.second);
-}
+        }
         sqlite3_close(db); // after finalising every statement, so it always succeeds
     }
 
@@ -182,7 +187,7 @@ struct LibraryDatabase::Private {
     {
         if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK) {
             return true;
-}
+        }
         setError(error, sqliteError(QStringLiteral("SQL failed")));
         return false;
     }
@@ -193,9 +198,10 @@ struct LibraryDatabase::Private {
         auto it = statements.find(sql);
         if (it != statements.end()) {
             return it->second;
-}
+        }
         sqlite3_stmt *stmt = nullptr;
-        if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr)
+            != SQLITE_OK) {
             setError(error, sqliteError(QStringLiteral("Cannot prepare a query")));
             return nullptr;
         }
@@ -225,16 +231,17 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
     if (hasMeta.integer(0) == 0) {
         if (anyObject.integer(0) != 0) {
             setError(error, QStringLiteral("%1 is an SQLite database but not a ClipFind cache; "
-                                           "move it away or choose another --data-dir").arg(path));
+                                           "move it away or choose another --data-dir")
+                                .arg(path));
             return false;
         }
         if (!exec(kSchemaSql, error)) {
             return false;
-}
+        }
         Query insert(prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?1)", error));
         if (!insert.valid()) {
             return false;
-}
+        }
         insert.bind(1, qint64(kSchemaVersion));
         if (insert.step() != SQLITE_DONE) {
             setError(error, sqliteError(QStringLiteral("Cannot write the schema version")));
@@ -251,7 +258,9 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
     if (found > kSchemaVersion) {
         setError(error, QStringLiteral("%1 was written by a newer ClipFind (cache schema version %2, this "
                                        "version understands up to %3); update ClipFind or use another --data-dir")
-                            .arg(path).arg(found).arg(kSchemaVersion));
+                            .arg(path)
+                            .arg(found)
+                            .arg(kSchemaVersion));
         return false;
     }
     if (found < 1) {
@@ -261,7 +270,10 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
     return true; // version 1 is the only one so far: no migrations yet
 }
 
-LibraryDatabase::LibraryDatabase(std::unique_ptr<Private> d) : d(std::move(d)) {}
+LibraryDatabase::LibraryDatabase(std::unique_ptr<Private> d)
+    : d(std::move(d))
+{
+}
 LibraryDatabase::~LibraryDatabase() = default;
 
 std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePath, QString *error)
@@ -278,7 +290,7 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
     auto d = std::make_unique<Private>();
     if (!d->connect(databasePath, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error)) {
         return nullptr;
-}
+    }
     // The first real read is where SQLite notices a file that is not a database (SQLITE_NOTADB).
     if (sqlite3_exec(d->db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK) {
         setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is "
@@ -290,14 +302,15 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
     // (the WAL is in the OS cache) and power loss can only drop the latest commits, never corrupt.
     {
         Query wal(d->prepare("PRAGMA journal_mode=WAL", error));
-        if (!wal.valid() || wal.step() != SQLITE_ROW || wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
+        if (!wal.valid() || wal.step() != SQLITE_ROW
+            || wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
             setError(error, d->sqliteError(QStringLiteral("Cannot switch the cache to WAL mode")));
             return nullptr;
         }
     }
     if (!d->exec("PRAGMA synchronous=NORMAL", error) || !d->exec("BEGIN IMMEDIATE", error)) {
         return nullptr;
-}
+    }
     if (!d->createOrCheckSchema(error) || !d->exec("COMMIT", error)) {
         sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return nullptr;
@@ -308,13 +321,14 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
 std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &databasePath, QString *error)
 {
     if (!QFileInfo(databasePath).isFile()) {
-        setError(error, QStringLiteral("Cannot open the cache %1: no such file (index a folder first)").arg(databasePath));
+        setError(error,
+                 QStringLiteral("Cannot open the cache %1: no such file (index a folder first)").arg(databasePath));
         return nullptr;
     }
     auto d = std::make_unique<Private>();
     if (!d->connect(databasePath, SQLITE_OPEN_READONLY, error)) {
         return nullptr;
-}
+    }
     // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
     Query version(d->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
     if (!version.valid() || version.step() != SQLITE_ROW) {
@@ -325,7 +339,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &da
     if (version.integer(0) > kSchemaVersion) {
         setError(error, QStringLiteral("%1 was written by a newer ClipFind (cache schema version %2, this version "
                                        "understands up to %3); update ClipFind")
-                            .arg(databasePath).arg(version.integer(0)).arg(kSchemaVersion));
+                            .arg(databasePath)
+                            .arg(version.integer(0))
+                            .arg(kSchemaVersion));
         return nullptr;
     }
     return std::unique_ptr<LibraryDatabase>(new LibraryDatabase(std::move(d)));
@@ -340,15 +356,16 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
 {
     std::vector<FileState> files;
     Query q(d->prepareRanged("SELECT f.path, f.size, f.mtime_ns, f.content_hash, f.width, f.height, "
-                                  "f.failure FROM files f WHERE ", " ORDER BY f.path", error));
+                             "f.failure FROM files f WHERE ",
+                             " ORDER BY f.path", error));
     if (!q.valid()) {
         return files;
-}
+    }
     q.bindRange(pathRange(root));
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
-        files.push_back({q.text(0), q.integer(1), q.integer(2), q.blob(3), int(q.integer(4)),
-                         int(q.integer(5)), q.text(6)});
+        files.push_back(
+            {q.text(0), q.integer(1), q.integer(2), q.blob(3), int(q.integer(4)), int(q.integer(5)), q.text(6)});
     }
     if (rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
@@ -362,31 +379,31 @@ bool LibraryDatabase::hasEmbedding(const QByteArray &contentHash, const QString 
     Query q(d->prepare("SELECT 1 FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
     if (!q.valid() || contentHash.isEmpty()) {
         return false;
-}
+    }
     q.bindBlobOrNull(1, contentHash);
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
-}
+    }
     return rc == SQLITE_ROW;
 }
 
 bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString &modelId, std::vector<float> *embedding,
-                                  QString *error) const
+                                   QString *error) const
 {
     embedding->clear();
     Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE content_hash = ?1 AND model_id = ?2", error));
     if (!q.valid() || contentHash.isEmpty()) {
         return false;
-}
+    }
     q.bindBlobOrNull(1, contentHash);
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc != SQLITE_ROW) {
         if (rc != SQLITE_DONE) {
             setError(error, d->sqliteError(QStringLiteral("Cannot read an embedding")));
-}
+        }
         return false;
     }
     const int dim = int(q.integer(0));
@@ -401,7 +418,7 @@ bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString 
 }
 
 bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileUpdate> &updates,
-                                const QStringList &removedPaths, QString *error)
+                                 const QStringList &removedPaths, QString *error)
 {
     // Validate everything before the transaction starts, so bad input never reaches the database.
     if (modelId.isEmpty()) {
@@ -419,12 +436,14 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
         } else if (!u.state.failure.isEmpty() && !u.embedding.empty()) {
             problem = QStringLiteral("a failed file cannot have an embedding");
         } else if (!u.embedding.empty() && dim != 0 && u.embedding.size() != dim) {
-            problem = QStringLiteral("embedding dimension %1 differs from %2 in the same batch").arg(u.embedding.size()).arg(dim);
-}
+            problem = QStringLiteral("embedding dimension %1 differs from %2 in the same batch")
+                          .arg(u.embedding.size())
+                          .arg(dim);
+        }
         for (float v : u.embedding) {
             if (problem.isEmpty() && !(std::fabs(v) <= 65504.0f)) {
                 problem = QStringLiteral("embedding value %1 is not finite or does not fit fp16").arg(double(v));
-}
+            }
         }
         if (!problem.isEmpty()) {
             setError(error, where + problem);
@@ -432,7 +451,7 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
         }
         if (!u.embedding.empty()) {
             dim = u.embedding.size();
-}
+        }
     }
     for (const QString &path : removedPaths) {
         if (path.isEmpty()) {
@@ -444,11 +463,13 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
         Query storedDim(d->prepare("SELECT dim FROM embeddings WHERE model_id = ?1 LIMIT 1", error));
         if (!storedDim.valid()) {
             return false;
-}
+        }
         storedDim.bind(1, modelId);
         if (storedDim.step() == SQLITE_ROW && size_t(storedDim.integer(0)) != dim) {
             setError(error, QStringLiteral("writeBatch: embedding dimension %1 differs from the stored %2 for model %3")
-                                .arg(dim).arg(storedDim.integer(0)).arg(modelId));
+                                .arg(dim)
+                                .arg(storedDim.integer(0))
+                                .arg(modelId));
             return false;
         }
     }
@@ -456,12 +477,12 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
     // IMMEDIATE takes the write lock now (waiting out another writer) instead of failing at the first write.
     if (!d->exec("BEGIN IMMEDIATE", error)) {
         return false;
-}
+    }
     auto fail = [&](const QString &what) {
         setError(error, d->sqliteError(what));
         for (auto &entry : d->statements) { // no statement may still be running during the rollback
             sqlite3_reset(entry.second);
-}
+        }
         sqlite3_exec(d->db, "ROLLBACK", nullptr, nullptr, nullptr);
         return false;
     };
@@ -472,10 +493,11 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
                 "INSERT INTO files(path, size, mtime_ns, content_hash, width, height, failure) "
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(path) DO UPDATE SET size = excluded.size, "
                 "mtime_ns = excluded.mtime_ns, content_hash = excluded.content_hash, width = excluded.width, "
-                "height = excluded.height, failure = excluded.failure", error));
+                "height = excluded.height, failure = excluded.failure",
+                error));
             if (!q.valid()) {
                 return fail(QStringLiteral("Cannot prepare the file update"));
-}
+            }
             q.bind(1, u.state.path);
             q.bind(2, u.state.size);
             q.bind(3, u.state.mtimeNs);
@@ -485,11 +507,11 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             q.bindTextOrNull(7, u.state.failure);
             if (q.step() != SQLITE_DONE) {
                 return fail(QStringLiteral("Cannot store %1").arg(u.state.path));
-}
+            }
         }
         if (u.embedding.empty()) {
             continue;
-}
+        }
         vector.resize(qsizetype(u.embedding.size() * 2));
         for (size_t i = 0; i < u.embedding.size(); ++i) {
             const quint16 h = clip::floatToHalf(u.embedding[i]);
@@ -497,41 +519,43 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             vector[qsizetype(2 * i + 1)] = char(h >> 8);
         }
         Query q(d->prepare("INSERT INTO embeddings(content_hash, model_id, dim, vector) VALUES(?1, ?2, ?3, ?4) "
-                                "ON CONFLICT(content_hash, model_id) DO UPDATE SET dim = excluded.dim, "
-                                "vector = excluded.vector", error));
+                           "ON CONFLICT(content_hash, model_id) DO UPDATE SET dim = excluded.dim, "
+                           "vector = excluded.vector",
+                           error));
         if (!q.valid()) {
             return fail(QStringLiteral("Cannot prepare the embedding update"));
-}
+        }
         q.bindBlobOrNull(1, u.state.contentHash);
         q.bind(2, modelId);
         q.bind(3, qint64(u.embedding.size()));
         q.bindBlobOrNull(4, vector);
         if (q.step() != SQLITE_DONE) {
             return fail(QStringLiteral("Cannot store the embedding of %1").arg(u.state.path));
-}
+        }
     }
     for (const QString &path : removedPaths) {
         Query q(d->prepare("DELETE FROM files WHERE path = ?1", error));
         if (!q.valid()) {
             return fail(QStringLiteral("Cannot prepare the removal"));
-}
+        }
         q.bind(1, path);
         if (q.step() != SQLITE_DONE) {
             return fail(QStringLiteral("Cannot remove %1").arg(path));
-}
+        }
     }
     if (sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
         return fail(QStringLiteral("Cannot commit the batch"));
-}
+    }
     return true;
 }
 
 qint64 LibraryDatabase::dropUnreferencedEmbeddings(QString *error)
 {
     if (!d->exec("DELETE FROM embeddings WHERE NOT EXISTS "
-                      "(SELECT 1 FROM files f WHERE f.content_hash = embeddings.content_hash)", error)) {
+                 "(SELECT 1 FROM files f WHERE f.content_hash = embeddings.content_hash)",
+                 error)) {
         return -1;
-}
+    }
     return sqlite3_changes64(d->db);
 }
 
@@ -540,10 +564,11 @@ FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId
     FolderCounts counts;
     Query q(d->prepareRanged(
         "SELECT count(*), total(f.failure IS NOT NULL), total(f.failure IS NULL AND EXISTS (SELECT 1 FROM "
-        "embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?4)) FROM files f WHERE ", "", error));
+        "embeddings e WHERE e.content_hash = f.content_hash AND e.model_id = ?4)) FROM files f WHERE ",
+        "", error));
     if (!q.valid()) {
         return counts;
-}
+    }
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     if (q.step() != SQLITE_ROW) {
@@ -558,17 +583,17 @@ FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId
 }
 
 bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId, QStringList *paths,
-                                    std::vector<float> *matrix, int *dim, QString *error) const
+                                     std::vector<float> *matrix, int *dim, QString *error) const
 {
     paths->clear();
     matrix->clear();
     *dim = 0;
     Query q(d->prepareRanged("SELECT f.path, e.dim, e.vector FROM files f JOIN embeddings e ON "
-                                  "e.content_hash = f.content_hash AND e.model_id = ?4 WHERE f.failure IS NULL AND ",
-                                  " ORDER BY f.path", error));
+                             "e.content_hash = f.content_hash AND e.model_id = ?4 WHERE f.failure IS NULL AND ",
+                             " ORDER BY f.path", error));
     if (!q.valid()) {
         return false;
-}
+    }
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     int rc;
@@ -576,9 +601,9 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         const int rowDim = int(q.integer(1));
         const QByteArray vector = q.blob(2);
         if ((*dim != 0 && rowDim != *dim) || rowDim <= 0 || vector.size() != 2 * rowDim) {
-            setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
-                                .arg(d->path, q.text(0))
-                                .arg(rowDim));
+            setError(
+                error,
+                QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, q.text(0)).arg(rowDim));
             paths->clear();
             matrix->clear();
             *dim = 0;
@@ -607,7 +632,10 @@ namespace {
 class FilesByContent
 {
 public:
-    explicit FilesByContent(QByteArray *paths) : m_paths(paths) {}
+    explicit FilesByContent(QByteArray *paths)
+        : m_paths(paths)
+    {
+    }
 
     void reserve(size_t files)
     {
@@ -617,19 +645,20 @@ public:
         size_t capacity = 16;
         while (capacity < files * 2) {
             capacity *= 2;
-}
+        }
         m_slots.assign(capacity, 0);
     }
     void add(const void *hash, int length, const char *path, int pathLength)
     {
-        m_files.push_back({uint64_t(m_paths->size()), uint32_t(pathLength), uint32_t(m_hashes.size()), uint32_t(length)});
+        m_files.push_back(
+            {uint64_t(m_paths->size()), uint32_t(pathLength), uint32_t(m_hashes.size()), uint32_t(length)});
         m_hashes.append(static_cast<const char *>(hash), length);
         m_paths->append(path, pathLength);
         if (m_slots.size() < m_files.size() * 2) {
             rebuild(m_files.size() * 2);
         } else {
             insert(uint32_t(m_files.size() - 1));
-}
+        }
     }
     size_t size() const { return m_files.size(); }
     /// Calls found(pathOffset, pathLength) for every file whose content hash is `hash`.
@@ -638,13 +667,14 @@ public:
     {
         if (m_slots.empty()) {
             return;
-}
+        }
         const size_t mask = m_slots.size() - 1;
         for (size_t slot = prefix(hash, length) & mask; m_slots[slot] != 0; slot = (slot + 1) & mask) {
             const File &f = m_files[m_slots[slot] - 1];
-            if (int(f.hashLength) == length && std::memcmp(m_hashes.constData() + f.hashOffset, hash, size_t(length)) == 0) {
+            if (int(f.hashLength) == length
+                && std::memcmp(m_hashes.constData() + f.hashOffset, hash, size_t(length)) == 0) {
                 found(f.pathOffset, int(f.pathLength));
-}
+            }
         }
     }
 
@@ -668,7 +698,7 @@ private:
         size_t slot = prefix(m_hashes.constData() + f.hashOffset, int(f.hashLength)) & mask;
         while (m_slots[slot] != 0) {
             slot = (slot + 1) & mask;
-}
+        }
         m_slots[slot] = index + 1;
     }
     void rebuild(size_t atLeast)
@@ -676,11 +706,11 @@ private:
         size_t capacity = 16;
         while (capacity < atLeast * 2) {
             capacity *= 2;
-}
+        }
         m_slots.assign(capacity, 0);
         for (uint32_t i = 0; i < uint32_t(m_files.size()); ++i) {
             insert(i);
-}
+        }
     }
     std::vector<File> m_files;
     std::vector<uint32_t> m_slots; // file index + 1, 0 = empty
@@ -693,9 +723,9 @@ private:
 // Two sequential scans and a hash join in memory instead of one join in path order: the join looked up every row
 // in four B-trees (path index, files, embedding key index, embeddings) and took most of a second on 100k rows.
 bool LibraryDatabase::readStoredEmbeddings(const QString &root, const QString &modelId,
-                                          const std::function<void(qint64)> &reserve,
-                                          const std::function<void(const QString &, const quint16 *, int)> &row,
-                                          QString *error) const
+                                           const std::function<void(qint64)> &reserve,
+                                           const std::function<void(const QString &, const quint16 *, int)> &row,
+                                           QString *error) const
 {
     QByteArray paths;
     return readStoredEmbeddingsWithIds(
@@ -717,7 +747,7 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         Query count(d->prepareRanged("SELECT count(*) FROM files f WHERE f.failure IS NULL AND ", "", error));
         if (!count.valid()) {
             return false;
-}
+        }
         count.bindRange(range);
         if (count.step() != SQLITE_ROW) {
             setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
@@ -725,17 +755,18 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         }
         files.reserve(size_t(count.integer(0)));
         Query q(d->prepareRanged("SELECT f.path, f.content_hash FROM files f WHERE f.failure IS NULL AND "
-                                      "f.content_hash IS NOT NULL AND ", "", error));
+                                 "f.content_hash IS NOT NULL AND ",
+                                 "", error));
         if (!q.valid()) {
             return false;
-}
+        }
         q.bindRange(range);
         int rc;
         while ((rc = q.step()) == SQLITE_ROW) {
             files.add(sqlite3_column_blob(q.statement(), 1), sqlite3_column_bytes(q.statement(), 1),
                       reinterpret_cast<const char *>(sqlite3_column_text(q.statement(), 0)),
                       sqlite3_column_bytes(q.statement(), 0));
-}
+        }
         if (rc != SQLITE_DONE) {
             setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
             return false;
@@ -743,16 +774,16 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
     }
     if (reserve) {
         reserve(qint64(files.size()));
-}
+    }
     if (files.size() == 0) {
         return true;
-}
+    }
     // "+model_id" keeps SQLite off the embeddings_model index: a plain table scan reads the pages in order, where
     // the index made it jump to each row (20% slower on one model's 100k rows).
     Query q(d->prepare("SELECT content_hash, dim, vector, rowid FROM embeddings WHERE +model_id = ?1", error));
     if (!q.valid()) {
         return false;
-}
+    }
     q.bind(1, modelId);
     std::vector<quint16> halves;
     int dim = 0;
@@ -763,35 +794,37 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         const void *blob = sqlite3_column_blob(q.statement(), 2);
         const int bytes = sqlite3_column_bytes(q.statement(), 2);
         bool converted = false;
-        files.forEach(sqlite3_column_blob(q.statement(), 0), sqlite3_column_bytes(q.statement(), 0), [&](qint64 path, int pathLength) {
-            if (!consistent) {
-                return;
-}
-            if (!converted) {
-                if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
-                    setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
-                                        .arg(d->path, QString::fromUtf8(paths->constData() + path, pathLength))
-                                        .arg(rowDim));
-                    consistent = false;
+        files.forEach(
+            sqlite3_column_blob(q.statement(), 0), sqlite3_column_bytes(q.statement(), 0),
+            [&](qint64 path, int pathLength) {
+                if (!consistent) {
                     return;
                 }
-                dim = rowDim;
-                halves.resize(size_t(dim));
+                if (!converted) {
+                    if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
+                        setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
+                                            .arg(d->path, QString::fromUtf8(paths->constData() + path, pathLength))
+                                            .arg(rowDim));
+                        consistent = false;
+                        return;
+                    }
+                    dim = rowDim;
+                    halves.resize(size_t(dim));
 #if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-                std::memcpy(halves.data(), blob, size_t(bytes)); // stored little-endian; the blob may be unaligned
+                    std::memcpy(halves.data(), blob, size_t(bytes)); // stored little-endian; the blob may be unaligned
 #else
-                const auto *b = static_cast<const uchar *>(blob);
-                for (int i = 0; i < dim; ++i) {
-                    halves[size_t(i)] = quint16(b[2 * i] | (b[2 * i + 1] << 8));
-                }
+                    const auto *b = static_cast<const uchar *>(blob);
+                    for (int i = 0; i < dim; ++i) {
+                        halves[size_t(i)] = quint16(b[2 * i] | (b[2 * i + 1] << 8));
+                    }
 #endif
-                converted = true;
-            }
-            row(path, pathLength, halves.data(), dim, q.integer(3)); // copies of one photo share a row
-        });
+                    converted = true;
+                }
+                row(path, pathLength, halves.data(), dim, q.integer(3)); // copies of one photo share a row
+            });
         if (!consistent) {
             return false;
-}
+        }
     }
     if (rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
@@ -804,11 +837,11 @@ bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, q
 {
     if (count == 0) {
         return true;
-}
+    }
     // One read transaction: the rows come from one snapshot, and SQLite takes the WAL read lock once.
     if (!d->exec("BEGIN", error)) {
         return false;
-}
+    }
     bool ok = true;
     {
         Query q(d->prepare("SELECT dim, vector FROM embeddings WHERE rowid = ?1", error));
@@ -820,13 +853,15 @@ bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, q
             if (rc != SQLITE_ROW || q.integer(0) != dim || !blob || sqlite3_column_bytes(q.statement(), 1) != 2 * dim) {
                 setError(error, rc == SQLITE_ROW || rc == SQLITE_DONE
                                     ? QStringLiteral("%1: embedding %2 is gone or changed since it was loaded")
-                                          .arg(d->path).arg(ids[i])
+                                          .arg(d->path)
+                                          .arg(ids[i])
                                     : d->sqliteError(QStringLiteral("Cannot read an embedding")));
                 ok = false;
                 break;
             }
 #if Q_BYTE_ORDER == Q_LITTLE_ENDIAN
-            std::memcpy(out + i * size_t(dim), blob, size_t(2 * dim)); // stored little-endian; the blob may be unaligned
+            std::memcpy(out + i * size_t(dim), blob,
+                        size_t(2 * dim)); // stored little-endian; the blob may be unaligned
 #else
             const auto *b = static_cast<const uchar *>(blob);
             for (int j = 0; j < dim; ++j) {
@@ -847,16 +882,16 @@ qint64 LibraryDatabase::embeddingIdForPath(const QString &path, const QString &m
                        error));
     if (!q.valid()) {
         return -1;
-}
+    }
     q.bind(1, path);
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc == SQLITE_ROW) {
         return q.integer(0);
-}
+    }
     if (rc != SQLITE_DONE) {
         setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
-}
+    }
     return -1;
 }
 
@@ -865,12 +900,12 @@ bool LibraryDatabase::integrityOk(QString *details) const
     Query q(d->prepare("PRAGMA integrity_check", details));
     if (!q.valid()) {
         return false;
-}
+    }
     QStringList lines;
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
         lines.append(q.text(0));
-}
+    }
     if (rc != SQLITE_DONE) {
         setError(details, d->sqliteError(QStringLiteral("integrity_check failed")));
         return false;
@@ -878,7 +913,7 @@ bool LibraryDatabase::integrityOk(QString *details) const
     const bool ok = lines == QStringList{QStringLiteral("ok")};
     if (!ok) {
         setError(details, lines.join(QLatin1Char('\n')));
-}
+    }
     return ok;
 }
 

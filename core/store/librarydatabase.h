@@ -75,8 +75,7 @@ public:
 
     /// Whether an embedding exists for (contentHash, modelId); true lets the indexer skip decoding
     /// a renamed, moved or copied file.
-    bool hasEmbedding(const QByteArray &contentHash, const QString &modelId,
-                      QString *error = nullptr) const;
+    bool hasEmbedding(const QByteArray &contentHash, const QString &modelId, QString *error = nullptr) const;
 
     /// The stored embedding (fp16 values as floats) of (contentHash, modelId) into *embedding. False when there is
     /// none (*error stays empty) or the lookup failed (*error set).
@@ -89,8 +88,8 @@ public:
     /// fp16-representable embedding of one dimension per model for every decodable file.
     /// Embeddings that lose their last file are kept until dropUnreferencedEmbeddings(), so a
     /// move whose delete and add land in different batches still reuses its embedding.
-    bool writeBatch(const QString &modelId, const std::vector<FileUpdate> &updates,
-                    const QStringList &removedPaths, QString *error);
+    bool writeBatch(const QString &modelId, const std::vector<FileUpdate> &updates, const QStringList &removedPaths,
+                    QString *error);
 
     /// Deletes embeddings (of every model) whose content no file has any more. The indexer calls
     /// it once at the end of a complete run. Returns the number dropped, or -1 and *error.
@@ -101,12 +100,12 @@ public:
 
     /// Everything search needs: decodable paths under root with an embedding for modelId (sorted),
     /// and their row-major fp32 matrix (paths->size() x *dim). *dim is 0 when there are none.
-    bool loadEmbeddings(const QString &root, const QString &modelId, QStringList *paths,
-                        std::vector<float> *matrix, int *dim, QString *error) const;
+    bool loadEmbeddings(const QString &root, const QString &modelId, QStringList *paths, std::vector<float> *matrix,
+                        int *dim, QString *error) const;
 
     /// loadEmbeddings() for search, streamed: `reserve` (if set) first gets an upper bound of the row count (the
-    /// decodable files under root), then `row` is called per file (in no particular order) with the stored fp16 bits (IEEE
-    /// binary16, valid during the call). No per-value conversion and no second copy of the matrix: 100k rows of
+    /// decodable files under root), then `row` is called per file (in no particular order) with the stored fp16 bits
+    /// (IEEE binary16, valid during the call). No per-value conversion and no second copy of the matrix: 100k rows of
     /// 512 load in a fraction of loadEmbeddings()' time. False with *error (rows delivered so far are then void).
     bool readStoredEmbeddings(const QString &root, const QString &modelId, const std::function<void(qint64)> &reserve,
                               const std::function<void(const QString &path, const quint16 *halves, int dim)> &row,

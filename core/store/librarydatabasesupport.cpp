@@ -12,7 +12,7 @@ QString defaultDataDir()
     const QString fromEnv = qEnvironmentVariable("CLIPFIND_DATA_DIR");
     if (!fromEnv.isEmpty()) {
         return fromEnv;
-}
+    }
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/clipfind");
 }
 

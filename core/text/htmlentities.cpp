@@ -11,8 +11,7 @@ namespace clipfind {
 
 namespace {
 
-struct HtmlEntity
-{
+struct HtmlEntity {
     const char *name;
     const char *value; // UTF-8
 };
@@ -42,14 +41,15 @@ const char *htmlEntityUtf8(std::u32string_view name)
     for (const char32_t c : name) {
         if (c >= 0x80) { // every entity name is ASCII
             return nullptr;
-}
+        }
         ascii.push_back(char(c));
     }
-    const auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), ascii,
-                                     [](const HtmlEntity &e, const std::string &n) { return std::string_view(e.name) < n; });
+    const auto it =
+        std::lower_bound(std::begin(kEntities), std::end(kEntities), ascii,
+                         [](const HtmlEntity &e, const std::string &n) { return std::string_view(e.name) < n; });
     if (it == std::end(kEntities) || it->name != ascii) {
         return nullptr;
-}
+    }
     return it->value;
 }
 
@@ -66,7 +66,7 @@ int longestLegacyEntityPrefix(std::u32string_view text)
         // With a ';' the candidate would be a non-legacy name such as "lt;".
         if (prefix.find(U';') == std::u32string_view::npos && htmlEntityUtf8(prefix)) {
             return int(length);
-}
+        }
     }
     return 0;
 }

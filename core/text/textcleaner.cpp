@@ -49,7 +49,7 @@ icu::UnicodeString toIcu(const U32 &text)
     icu::UnicodeString out;
     for (const char32_t c : text) {
         out.append(UChar32(c));
-}
+    }
     return out;
 }
 
@@ -59,7 +59,7 @@ U32 fromIcu(const icu::UnicodeString &text)
     out.reserve(size_t(text.length()));
     for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
         out.push_back(char32_t(text.char32At(i)));
-}
+    }
     return out;
 }
 
@@ -78,9 +78,18 @@ void appendFromUtf8(U32 &out, const char *utf8)
     }
 }
 
-bool isAsciiDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
-bool isAsciiLetter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
-bool isAsciiHexDigit(char32_t c) { return isAsciiDigit(c) || (c >= U'a' && c <= U'f') || (c >= U'A' && c <= U'F'); }
+bool isAsciiDigit(char32_t c)
+{
+    return c >= U'0' && c <= U'9';
+}
+bool isAsciiLetter(char32_t c)
+{
+    return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+}
+bool isAsciiHexDigit(char32_t c)
+{
+    return isAsciiDigit(c) || (c >= U'a' && c <= U'f') || (c >= U'A' && c <= U'F');
+}
 
 // The characters html.unescape's name pattern `[^\t\n\f <&#;]` excludes.
 bool isNameStop(char32_t c)
@@ -89,20 +98,23 @@ bool isNameStop(char32_t c)
 }
 
 // Python's str.isspace(): White_Space plus U+001C..U+001F (bidi class B/S, not White_Space).
-bool isPythonSpace(char32_t c) { return u_isUWhiteSpace(UChar32(c)) || (c >= 0x1C && c <= 0x1F); }
+bool isPythonSpace(char32_t c)
+{
+    return u_isUWhiteSpace(UChar32(c)) || (c >= 0x1C && c <= 0x1F);
+}
 
 // Windows-1252 for 0x80..0x9F, with the five undefined bytes kept as the C1 code point. This is both
 // ftfy's "sloppy-windows-1252" (fix_c1_controls) and the 0x80..0x9F part of html's _invalid_charrefs.
-constexpr char16_t kCp1252High[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+constexpr char16_t kCp1252High[32] = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                      0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 // Python html._invalid_codepoints: numeric references to these produce nothing.
 bool isInvalidCodePoint(uint32_t c)
 {
     return (c >= 0x01 && c <= 0x08) || c == 0x0B || (c >= 0x0E && c <= 0x1F) || (c >= 0x7F && c <= 0x9F)
-        || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+           || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
 // html._replace_charref for numeric references; `value` is saturated above 0x10FFFF by the caller.
@@ -118,7 +130,7 @@ void appendNumericReference(U32 &out, uint32_t value)
         out.push_back(0xFFFD);
     } else if (!isInvalidCodePoint(value)) {
         out.push_back(char32_t(value));
-}
+    }
 }
 
 // Python's html.unescape, i.e. re.sub of
@@ -128,7 +140,7 @@ U32 pythonHtmlUnescape(std::u32string_view text)
 {
     if (text.find(U'&') == std::u32string_view::npos) {
         return U32(text);
-}
+    }
     U32 out;
     out.reserve(text.size());
     const size_t n = text.size();
@@ -144,7 +156,7 @@ U32 pythonHtmlUnescape(std::u32string_view text)
             const bool hex = k + 1 < n && (text[k] == U'x' || text[k] == U'X') && isAsciiHexDigit(text[k + 1]);
             if (hex) {
                 ++k;
-}
+            }
             const size_t digits = k;
             uint32_t value = 0;
             for (; k < n && (hex ? isAsciiHexDigit(text[k]) : isAsciiDigit(text[k])); ++k) {
@@ -159,7 +171,7 @@ U32 pythonHtmlUnescape(std::u32string_view text)
             }
             if (k < n && text[k] == U';') {
                 ++k;
-}
+            }
             appendNumericReference(out, value);
             i = k;
             continue;
@@ -167,14 +179,14 @@ U32 pythonHtmlUnescape(std::u32string_view text)
         size_t k = start;
         while (k < n && k - start < 32 && !isNameStop(text[k])) {
             ++k;
-}
+        }
         if (k == start) {
             out.push_back(text[i++]);
             continue;
         }
         if (k < n && text[k] == U';') {
             ++k;
-}
+        }
         const std::u32string_view name(text.data() + start, k - start);
         if (const char *value = htmlEntityUtf8(name)) {
             appendFromUtf8(out, value);
@@ -196,7 +208,7 @@ U32 ftfyUnescapeHtml(const U32 &text)
 {
     if (text.find(U'&') == U32::npos) {
         return text;
-}
+    }
     U32 out;
     out.reserve(text.size());
     const size_t n = text.size();
@@ -211,7 +223,7 @@ U32 ftfyUnescapeHtml(const U32 &text)
         size_t k = start;
         while (k < n && (isAsciiDigit(text[k]) || isAsciiLetter(text[k]))) {
             ++k;
-}
+        }
         if (k == start || k - start > 24 || k >= n || text[k] != U';') {
             out.push_back(text[i++]);
             continue;
@@ -223,7 +235,7 @@ U32 ftfyUnescapeHtml(const U32 &text)
                 out += unescaped;
             } else {
                 out += match;
-}
+            }
         } else if (const char *value = htmlEntityUtf8(match.substr(1))) {
             appendFromUtf8(out, value);
         } else {
@@ -238,7 +250,7 @@ U32 ftfyUnescapeHtml(const U32 &text)
                 out += fromIcu(icu::UnicodeString::fromUTF8(lowerValue).toUpper(icu::Locale::getRoot()));
             } else {
                 out += match;
-}
+            }
         }
         i = k + 1;
     }
@@ -253,21 +265,21 @@ const U32 *characterWidthReplacement(char32_t c)
         UErrorCode status = U_ZERO_ERROR;
         const icu::Normalizer2 *nfkc = icu::Normalizer2::getNFKCInstance(status);
         for (char32_t c = 0xFF01; c < 0xFFF0; ++c) {
-            const U32 normalized = U_SUCCESS(status) ? fromIcu(nfkc->normalize(icu::UnicodeString(UChar32(c)), status))
-                                                     : U32();
+            const U32 normalized =
+                U_SUCCESS(status) ? fromIcu(nfkc->normalize(icu::UnicodeString(UChar32(c)), status)) : U32();
             if (U_SUCCESS(status) && normalized != U32(1, c)) {
                 result[c - 0xFF01] = normalized;
-}
+            }
         }
         return result;
     }();
     static const U32 ideographicSpace = U" ";
     if (c == 0x3000) {
         return &ideographicSpace;
-}
+    }
     if (c >= 0xFF01 && c < 0xFFF0 && !table[c - 0xFF01].empty()) {
         return &table[c - 0xFF01];
-}
+    }
     return nullptr;
 }
 
@@ -305,7 +317,7 @@ const char32_t *ligatureReplacement(char32_t c)
 bool isFtfyControlChar(char32_t c)
 {
     return c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1F) || c == 0x7F || (c >= 0x206A && c <= 0x206F)
-        || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFC);
+           || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFC);
 }
 
 // One round of ftfy.fix_and_explain on a segment without fix_encoding (see the header). The passes run
@@ -324,7 +336,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
     for (char32_t &c : text) {
         if (c >= 0x80 && c <= 0x9F) {
             c = kCp1252High[c - 0x80];
-}
+        }
     }
     // fix_latin_ligatures
     for (const char32_t c : text) {
@@ -332,7 +344,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
             next += ligature;
         } else {
             next.push_back(c);
-}
+        }
     }
     swap();
     // fix_character_width
@@ -341,7 +353,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
             next += *wide;
         } else {
             next.push_back(c);
-}
+        }
     }
     swap();
     // uncurl_quotes, then fix_line_breaks ("\r\n" is one break; U+0085 is already '…' from fix_c1_controls).
@@ -355,7 +367,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
             continue;
         } else if (c == U'\r' || c == 0x2028 || c == 0x2029 || c == 0x0085) {
             c = U'\n';
-}
+        }
         next.push_back(c);
     }
     swap();
@@ -366,7 +378,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
             size_t k = i + 2;
             while (k < text.size() && (text[k] == U';' || u_charType(UChar32(text[k])) == U_DECIMAL_DIGIT_NUMBER)) {
                 ++k;
-}
+            }
             if (k < text.size() && isAsciiLetter(text[k])) {
                 i = k;
                 continue;
@@ -381,7 +393,7 @@ U32 ftfyFixOnce(const U32 &segment, bool unescapeHtml)
     const icu::Normalizer2 *nfc = icu::Normalizer2::getNFCInstance(status);
     if (U_FAILURE(status)) {
         return text;
-}
+    }
     const icu::UnicodeString normalized = nfc->normalize(toIcu(text), status);
     return U_SUCCESS(status) ? fromIcu(normalized) : text;
 }
@@ -407,12 +419,12 @@ U32 ftfyFixTextU32(const U32 &text)
         U32 segment = text.substr(pos, end - pos);
         if (segment.find(U'<') != U32::npos) {
             unescapeHtml = false;
-}
+        }
         for (int round = 0; round < kMaxRounds; ++round) {
             U32 fixed = ftfyFixOnce(segment, unescapeHtml);
             if (fixed == segment) {
                 break;
-}
+            }
             segment = std::move(fixed);
         }
         out += segment;
@@ -428,10 +440,10 @@ U32 strip(const U32 &text, Predicate isSpace)
     size_t end = text.size();
     while (begin < end && isSpace(text[begin])) {
         ++begin;
-}
+    }
     while (end > begin && isSpace(text[end - 1])) {
         --end;
-}
+    }
     return text.substr(begin, end - begin);
 }
 
@@ -459,7 +471,7 @@ QString clipCleanText(const QString &text)
         const bool whitespace = u_isUWhiteSpace(UChar32(c));
         if (!whitespace || !inWhitespace) {
             collapsed.push_back(whitespace ? U' ' : c);
-}
+        }
         inWhitespace = whitespace;
     }
     // str.lower(): the root locale gives Python's full mapping (İ -> i̇, final sigma) without Turkish rules.

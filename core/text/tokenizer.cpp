@@ -47,25 +47,26 @@ void appendUtf8(std::string *out, char32_t c)
 
 // bytes_to_unicode(): the printable bytes keep their code point, the other 68 get 256 + n in byte order.
 // Token ids follow this list, so byte 0x21 '!' is id 0 and byte 0x00 is id 188.
-struct ByteSymbols
-{
+struct ByteSymbols {
     std::array<int32_t, 256> idOfByte{};
     std::array<std::string, 512> text; // UTF-8 of ids 0..511: the symbols, then the same with "</w>"
 
     ByteSymbols()
     {
-        const auto printable = [](int b) { return (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255); };
+        const auto printable = [](int b) {
+            return (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+        };
         int32_t id = 0;
         for (int b = 0; b < 256; ++b) {
             if (printable(b)) {
                 add(b, b, id++);
-}
+            }
         }
         int extra = 0;
         for (int b = 0; b < 256; ++b) {
             if (!printable(b)) {
                 add(b, 256 + extra++, id++);
-}
+            }
         }
     }
 
@@ -101,7 +102,7 @@ public:
         size_t slots = 1;
         while (slots < 2 * capacity) { // at most half full, so probe runs stay short
             slots <<= 1;
-}
+        }
         m_slots.assign(slots, -1);
         m_text.reserve(capacity);
     }
@@ -112,7 +113,7 @@ public:
         size_t slot = find(text);
         if (m_slots[slot] >= 0) {
             return false;
-}
+        }
         m_slots[slot] = int32_t(m_text.size());
         m_text.push_back(text);
         return true;
@@ -127,7 +128,7 @@ private:
         size_t slot = std::hash<std::string_view>()(text) & mask;
         while (m_slots[slot] >= 0 && m_text[size_t(m_slots[slot])] != text) {
             slot = (slot + 1) & mask;
-}
+        }
         return slot;
     }
 
@@ -164,14 +165,14 @@ bool inflateGzipLines(const QByteArray &compressed, int lineCount, std::string *
     inflateEnd(&stream);
     if (result == Z_OK || result == Z_STREAM_END) {
         return true;
-}
+    }
     if (result == Z_DATA_ERROR) {
         *error = QStringLiteral("not gzip data or corrupt (%1)").arg(message);
     } else if (result == Z_BUF_ERROR) {
         *error = QStringLiteral("the gzip data ends early");
     } else {
         *error = QStringLiteral("inflate failed (%1)").arg(result);
-}
+    }
     return false;
 }
 
@@ -189,17 +190,18 @@ void forEachPiece(const QString &cleaned, Visit visit)
     const QList<uint> ucs4 = cleaned.toUcs4();
     const std::u32string text(ucs4.cbegin(), ucs4.cend());
     const size_t n = text.size();
-    static constexpr std::string_view kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+    static constexpr std::string_view kLiterals[] = {
+        "<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
     const auto literalLength = [&text, n](size_t i) -> size_t {
         for (const std::string_view literal : kLiterals) {
             size_t k = 0;
             while (k < literal.size() && i + k < n
                    && (text[i + k] == char32_t(literal[k]) || (literal[k] == 's' && text[i + k] == 0x17F))) {
                 ++k;
-}
+            }
             if (k == literal.size()) {
                 return k;
-}
+            }
         }
         return 0;
     };
@@ -208,10 +210,10 @@ void forEachPiece(const QString &cleaned, Visit visit)
         const uint32_t mask = U_GET_GC_MASK(UChar32(c));
         if (mask & U_GC_L_MASK) {
             return Letter;
-}
+        }
         if (mask & U_GC_N_MASK) {
             return Number;
-}
+        }
         return u_isUWhiteSpace(UChar32(c)) || c == 0x345 ? Skip : Other;
     };
     for (size_t i = 0; i < n;) {
@@ -225,7 +227,7 @@ void forEachPiece(const QString &cleaned, Visit visit)
             end = i + 1; // [\p{N}] is a single character
             while (cls != Number && end < n && classOf(text[end]) == cls) {
                 ++end;
-}
+            }
         }
         visit(text.data() + i, text.data() + end);
         i = end;
@@ -234,8 +236,7 @@ void forEachPiece(const QString &cleaned, Visit visit)
 
 } // namespace
 
-struct Tokenizer::Private
-{
+struct Tokenizer::Private {
     // Merge rank per adjacent id pair; merge k creates id 512 + k. BPE on ids is the same as
     // simple_tokenizer's BPE on strings because every vocabulary string has exactly one id (checked at load).
     std::unordered_map<uint64_t, int32_t> m_mergeRanks;
@@ -253,7 +254,7 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
     VocabularyIndex vocabulary(kFirstMergeId + kMergeCount);
     for (const std::string &symbol : symbols.text) {
         vocabulary.add(symbol);
-}
+    }
     std::vector<std::pair<std::string_view, std::string_view>> parts(kMergeCount);
     size_t pos = text->find('\n'); // line 0 is the "#version" header
     for (int k = 0; k < kMergeCount; ++k) {
@@ -287,7 +288,7 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
         const int32_t second = vocabulary.id(parts[size_t(k)].second);
         if (first >= 0 && second >= 0) {
             m_mergeRanks.emplace(pairKey(first, second), k);
-}
+        }
     }
     m_vocabularySize = kFirstMergeId + kMergeCount + 2;
     return true;
@@ -378,12 +379,12 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const QString &path, QString *e
             std::shared_ptr<Tokenizer> tokenizer(new Tokenizer);
             if (tokenizer->d->parse(&text, &problem)) {
                 return tokenizer;
-}
+            }
         }
     }
     if (error) {
         *error = QStringLiteral("Cannot load the CLIP merge table %1: %2").arg(path, problem);
-}
+    }
     return nullptr;
 }
 
@@ -414,11 +415,11 @@ std::vector<int64_t> Tokenizer::encodeUpTo(const QString &text, size_t maxIds) c
     forEachPiece(clipCleanText(text), [&](const char32_t *begin, const char32_t *end) {
         if (ids.size() >= maxIds) {
             return;
-}
+        }
         piece.clear();
         for (const char32_t *c = begin; c != end && piece.size() < pieceLimit; ++c) {
             appendUtf8(&piece, *c);
-}
+        }
         d->bpe(piece, &ids);
     });
     return ids;
@@ -428,7 +429,7 @@ std::vector<int64_t> Tokenizer::tokenize(const QString &text, int contextLength)
 {
     if (contextLength <= 0) {
         return {};
-}
+    }
     std::vector<int64_t> ids{kStartOfText};
     const std::vector<int64_t> content = encodeUpTo(text, size_t(contextLength));
     ids.insert(ids.end(), content.begin(), content.end());

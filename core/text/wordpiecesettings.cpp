@@ -26,7 +26,8 @@ bool readSmallFile(const QString &path, QByteArray *bytes, QString *error)
         return false;
     }
     if (file.size() > kMaxTokenizerFileBytes) {
-        *error = path
+        *error =
+            path
             + QStringLiteral(": file too large (%1 bytes, at most %2)").arg(file.size()).arg(kMaxTokenizerFileBytes);
         return false;
     }
@@ -44,9 +45,9 @@ bool readJsonObject(const QString &path, QJsonObject *object, QString *error)
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         *error = path + QStringLiteral(": not a JSON object")
-            + (parseError.error != QJsonParseError::NoError
-                   ? QStringLiteral(" (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset)
-                   : QString());
+                 + (parseError.error != QJsonParseError::NoError
+                        ? QStringLiteral(" (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset)
+                        : QString());
         return false;
     }
     *object = document.object();
@@ -204,8 +205,8 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
     const QJsonObject model = json.value(QStringLiteral("model")).toObject();
     if (model.value(QStringLiteral("type")).toString() != QLatin1String("WordPiece")) {
         *error = path
-            + QStringLiteral(": model '%1' is not supported (only WordPiece)")
-                  .arg(model.value(QStringLiteral("type")).toString());
+                 + QStringLiteral(": model '%1' is not supported (only WordPiece)")
+                       .arg(model.value(QStringLiteral("type")).toString());
         return false;
     }
     s->unkToken = model.value(QStringLiteral("unk_token")).toString(QStringLiteral("[UNK]")).toStdString();
@@ -220,9 +221,9 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
     const QJsonObject vocab = model.value(QStringLiteral("vocab")).toObject();
     if (vocab.isEmpty() || vocab.size() > kMaxVocabularySize) {
         *error = path
-            + QStringLiteral(": the WordPiece vocabulary has %1 entries (1 to %2 expected)")
-                  .arg(vocab.size())
-                  .arg(kMaxVocabularySize);
+                 + QStringLiteral(": the WordPiece vocabulary has %1 entries (1 to %2 expected)")
+                       .arg(vocab.size())
+                       .arg(kMaxVocabularySize);
         return false;
     }
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
@@ -240,15 +241,15 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
         const QJsonObject token = value.toObject();
         const QString content = token.value(QStringLiteral("content")).toString();
         const double id = token.value(QStringLiteral("id")).toDouble(-1);
-        const bool plain = !token.value(QStringLiteral("normalized")).toBool(false)
-            && !token.value(QStringLiteral("lstrip")).toBool() && !token.value(QStringLiteral("rstrip")).toBool()
-            && !token.value(QStringLiteral("single_word")).toBool();
+        const bool plain =
+            !token.value(QStringLiteral("normalized")).toBool(false) && !token.value(QStringLiteral("lstrip")).toBool()
+            && !token.value(QStringLiteral("rstrip")).toBool() && !token.value(QStringLiteral("single_word")).toBool();
         if (content.isEmpty() || content.size() > kMaxPieceBytes || id < 0 || id >= double(kMaxVocabularySize)
             || id != double(int64_t(id)) || !plain) {
             *error = path
-                + QStringLiteral(": added token '%1' is not supported (needs an id and normalized, lstrip, "
-                                 "rstrip, single_word all false)")
-                      .arg(content.left(40));
+                     + QStringLiteral(": added token '%1' is not supported (needs an id and normalized, lstrip, "
+                                      "rstrip, single_word all false)")
+                           .arg(content.left(40));
             return false;
         }
         s->specialTokens.emplace_back(content.toStdString(), int64_t(id));
@@ -354,7 +355,7 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
         }
         // BertConverter adds the special tokens as unnormalized added tokens with their vocabulary ids.
         const std::pair<const char *, const char *> specials[] = {
-            {"pad_token", "[PAD]"}, {"unk_token", "[UNK]"}, {"cls_token", "[CLS]"},
+            {"pad_token", "[PAD]"}, {"unk_token", "[UNK]"},   {"cls_token", "[CLS]"},
             {"sep_token", "[SEP]"}, {"mask_token", "[MASK]"},
         };
         for (const auto &[key, fallback] : specials) {

@@ -21,7 +21,7 @@ bool matches(const QString &thumbnail, const QByteArray &uri, qint64 mtimeSecond
     QImageReader reader(thumbnail, "png");
     *image = reader.read();
     return !image->isNull() && image->text(QStringLiteral("Thumb::URI")).toUtf8() == uri
-        && image->text(QStringLiteral("Thumb::MTime")) == QString::number(mtimeSeconds);
+           && image->text(QStringLiteral("Thumb::MTime")) == QString::number(mtimeSeconds);
 }
 
 } // namespace
@@ -47,7 +47,7 @@ QByteArray ThumbnailCache::fileUri(const QString &path)
 QString ThumbnailCache::thumbnailFileName(const QString &path)
 {
     return QString::fromLatin1(QCryptographicHash::hash(fileUri(path), QCryptographicHash::Md5).toHex())
-        + QStringLiteral(".png");
+           + QStringLiteral(".png");
 }
 
 QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QImage &image, QString *error) const
@@ -58,8 +58,8 @@ QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QIm
         return {};
     }
     QImage thumb = image.width() > kLargeSize || image.height() > kLargeSize
-        ? image.scaled(kLargeSize, kLargeSize, Qt::KeepAspectRatio, Qt::SmoothTransformation)
-        : image.copy();
+                       ? image.scaled(kLargeSize, kLargeSize, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                       : image.copy();
     const QByteArray uri = fileUri(path);
     // Set on the image, not through QImageWriter::setText: Qt's PNG writer splits writer texts at the first ':',
     // which would turn "Thumb::URI" into "Thumb".

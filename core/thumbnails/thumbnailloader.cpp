@@ -24,7 +24,8 @@ int costKiB(const Thumbnail &thumbnail)
 } // namespace
 
 ThumbnailLoader::ThumbnailLoader(const ThumbnailCache *store, int workers, QObject *parent)
-    : QObject(parent), m_store(store)
+    : QObject(parent)
+    , m_store(store)
 {
     m_pool.setMaxThreadCount(std::max(1, workers));
     m_pool.setObjectName(QStringLiteral("clipfind-thumbnails"));
@@ -133,8 +134,8 @@ Thumbnail ThumbnailLoader::load(const ThumbnailCache *store, const QString &path
     }
     const int edge = ThumbnailCache::kLargeSize;
     loaded.image = decoded.image.width() > edge || decoded.image.height() > edge
-        ? decoded.image.scaled(edge, edge, Qt::KeepAspectRatio, Qt::SmoothTransformation)
-        : decoded.image;
+                       ? decoded.image.scaled(edge, edge, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                       : decoded.image;
     return loaded;
 }
 

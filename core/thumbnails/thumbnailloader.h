@@ -22,10 +22,10 @@ class ThumbnailCache;
 
 /// What the grid shows of a photo besides its score: the facts for the tooltip.
 struct PhotoFacts {
-    QSize size;      ///< pixels, upright; invalid when the file cannot be decoded
-    QDateTime date;  ///< file modification time
+    QSize size;     ///< pixels, upright; invalid when the file cannot be decoded
+    QDateTime date; ///< file modification time
     qint64 bytes = 0;
-    QString error;   ///< why there is no thumbnail (one line naming the file); empty when there is one
+    QString error; ///< why there is no thumbnail (one line naming the file); empty when there is one
 };
 
 /// One photo's thumbnail (at most ThumbnailCache::kLargeSize on a side, upright) and facts. The image is null

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/clip/model/clipmodel.h"
 #include "core/clip/formats/json.h"
+#include "core/clip/model/clipmodel.h"
 
 #include <string>
 #include <utility>
@@ -11,13 +11,13 @@
 namespace clipfind::clip {
 
 struct BenchOptions {
-    std::vector<int64_t> imageBatches;     // empty = 1, 8, 32 (+ 256, 1024 on CUDA)
+    std::vector<int64_t> imageBatches;      // empty = 1, 8, 32 (+ 256, 1024 on CUDA)
     std::vector<int64_t> textTokens{5, 77}; // content tokens (77 = a full context: SOT + 75 + EOT)
-    double secondsPerCase = 2.0;           // keep timing a case at least this long
+    double secondsPerCase = 2.0;            // keep timing a case at least this long
 };
 
 struct BenchResult {
-    std::string model;     // "ViT-B/32 (random weights)" or the file
+    std::string model; // "ViT-B/32 (random weights)" or the file
     std::string device;
     std::string precision;
     int threads = 0;

@@ -19,7 +19,7 @@ namespace clipfind::clip {
 namespace {
 
 struct NamedTensor {
-    std::string name; // OpenAI key
+    std::string name;    // OpenAI key
     torch::Tensor value; // float32
     bool half = false;   // stored as fp16 in OpenAI's releases (clip.model.convert_weights)
 };
@@ -167,7 +167,10 @@ void writeNode(PickleWriter &pickle, const Node &node, const std::vector<NamedTe
 class ZipWriter
 {
 public:
-    explicit ZipWriter(const std::string &path) : m_out(path, std::ios::binary | std::ios::trunc) {}
+    explicit ZipWriter(const std::string &path)
+        : m_out(path, std::ios::binary | std::ios::trunc)
+    {
+    }
     bool ok() const { return bool(m_out); }
 
     void add(const std::string &name, const void *data, uint64_t size)
@@ -274,11 +277,16 @@ std::vector<std::pair<std::string, torch::Tensor>> huggingFaceTensors(const Name
         {"visual.ln_post.bias", "vision_model.post_layernorm.bias"},
     };
     static const std::map<std::string, std::string> layer = {
-        {"ln_1.weight", "layer_norm1.weight"},           {"ln_1.bias", "layer_norm1.bias"},
-        {"ln_2.weight", "layer_norm2.weight"},           {"ln_2.bias", "layer_norm2.bias"},
-        {"mlp.c_fc.weight", "mlp.fc1.weight"},           {"mlp.c_fc.bias", "mlp.fc1.bias"},
-        {"mlp.c_proj.weight", "mlp.fc2.weight"},         {"mlp.c_proj.bias", "mlp.fc2.bias"},
-        {"attn.out_proj.weight", "self_attn.out_proj.weight"}, {"attn.out_proj.bias", "self_attn.out_proj.bias"},
+        {"ln_1.weight", "layer_norm1.weight"},
+        {"ln_1.bias", "layer_norm1.bias"},
+        {"ln_2.weight", "layer_norm2.weight"},
+        {"ln_2.bias", "layer_norm2.bias"},
+        {"mlp.c_fc.weight", "mlp.fc1.weight"},
+        {"mlp.c_fc.bias", "mlp.fc1.bias"},
+        {"mlp.c_proj.weight", "mlp.fc2.weight"},
+        {"mlp.c_proj.bias", "mlp.fc2.bias"},
+        {"attn.out_proj.weight", "self_attn.out_proj.weight"},
+        {"attn.out_proj.bias", "self_attn.out_proj.bias"},
     };
     if (t.name == "text_projection") {
         return {{"text_projection.weight", t.value.t().contiguous()}};
@@ -289,9 +297,9 @@ std::vector<std::pair<std::string, torch::Tensor>> huggingFaceTensors(const Name
     if (const auto it = fixed.find(t.name); it != fixed.end()) {
         return {{it->second, t.value}};
     }
-    for (const auto &[openAi, huggingFace] : {std::pair<std::string, std::string>{"visual.transformer.resblocks.",
-                                                                                 "vision_model.encoder.layers."},
-                                             {"transformer.resblocks.", "text_model.encoder.layers."}}) {
+    for (const auto &[openAi, huggingFace] :
+         {std::pair<std::string, std::string>{"visual.transformer.resblocks.", "vision_model.encoder.layers."},
+          {"transformer.resblocks.", "text_model.encoder.layers."}}) {
         if (t.name.compare(0, openAi.size(), openAi) != 0) {
             continue;
         }
@@ -385,7 +393,7 @@ bool writeRandomHuggingFaceCheckpoint(const ModelConfig &config, uint64_t seed, 
         for (const auto &[name, value] : tensors) {
             const uint64_t end = offset + value.nbytes();
             header += ",\"" + name + "\":{\"dtype\":\"F32\",\"shape\":" + shapeJson(value.sizes())
-                + ",\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(end) + "]}";
+                      + ",\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(end) + "]}";
             offset = end;
         }
         header += "}";
@@ -408,9 +416,9 @@ bool writeRandomHuggingFaceCheckpoint(const ModelConfig &config, uint64_t seed, 
              << ",\"max_position_embeddings\":" << config.contextLength << ",\"vocab_size\":" << config.vocabSize
              << ",\"hidden_act\":\"quick_gelu\",\"projection_dim\":" << config.embedDim
              << "},\"vision_config\":{\"hidden_size\":" << config.visionWidth
-             << ",\"intermediate_size\":" << 4 * config.visionWidth
-             << ",\"num_attention_heads\":" << config.visionHeads << ",\"num_hidden_layers\":" << config.visionLayers
-             << ",\"image_size\":" << config.imageResolution << ",\"patch_size\":" << config.visionPatchSize
+             << ",\"intermediate_size\":" << 4 * config.visionWidth << ",\"num_attention_heads\":" << config.visionHeads
+             << ",\"num_hidden_layers\":" << config.visionLayers << ",\"image_size\":" << config.imageResolution
+             << ",\"patch_size\":" << config.visionPatchSize
              << ",\"hidden_act\":\"quick_gelu\",\"projection_dim\":" << config.embedDim << "}}\n";
         json.close();
         if (!out || !json) {

@@ -129,8 +129,8 @@ SearchBenchResult runSearchBenchmark(int dim, const std::function<std::vector<fl
         }
         SearchBenchCase c;
         c.rows = count;
-        const Timing t = timeQueries(*ours, encodeQuery, options, &nextQuery,
-                                     options.matrix.keepRows ? RowFetcher() : fetch);
+        const Timing t =
+            timeQueries(*ours, encodeQuery, options, &nextQuery, options.matrix.keepRows ? RowFetcher() : fetch);
         c.queryMs = t.queryMs;
         c.encodeMs = t.encodeMs;
         c.scoreMs = t.scoreMs;

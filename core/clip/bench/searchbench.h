@@ -3,8 +3,8 @@
 
 // Search latency on synthetic rows, shared by clipfind-cli bench-search and clipfind-engine bench-search.
 
-#include "core/clip/matrix/embeddingmatrix.h"
 #include "core/clip/formats/json.h"
+#include "core/clip/matrix/embeddingmatrix.h"
 
 #include <functional>
 #include <string>
@@ -14,17 +14,17 @@ namespace clipfind::clip {
 
 struct SearchBenchOptions {
     std::vector<int64_t> rowCounts{10000, 100000, 1000000};
-    int queries = 25;   ///< timed queries per row count (after 3 warm-ups); the median is reported
+    int queries = 25; ///< timed queries per row count (after 3 warm-ups); the median is reported
     int64_t k = 100;
-    MatrixOptions matrix;  ///< ours
-    bool baseline = true;  ///< also time plain fp32 torch::mv + topk on the CPU over the same rows
+    MatrixOptions matrix; ///< ours
+    bool baseline = true; ///< also time plain fp32 torch::mv + topk on the CPU over the same rows
 };
 
 struct SearchBenchCase {
     int64_t rows = 0;
-    double queryMs = 0;         ///< median: encode the query + normalize + score + top-k
-    double encodeMs = 0;        ///< median of the encode part alone
-    double scoreMs = 0;         ///< median of score + top-k alone
+    double queryMs = 0;  ///< median: encode the query + normalize + score + top-k
+    double encodeMs = 0; ///< median of the encode part alone
+    double scoreMs = 0;  ///< median of score + top-k alone
     double baselineQueryMs = -1;
     double baselineScoreMs = -1;
 };

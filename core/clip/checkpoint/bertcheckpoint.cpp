@@ -30,7 +30,7 @@ bool loadFolder(const fs::path &folder, BertClipWeights *w, Failure *failure)
         return loadChineseClipFolder(folder, config, w, failure);
     }
     failure->problem = "model_type '" + config["model_type"].toString()
-        + "' is not supported (chinese_clip, or a sentence-transformers folder with modules.json)";
+                       + "' is not supported (chinese_clip, or a sentence-transformers folder with modules.json)";
     return false;
 }
 

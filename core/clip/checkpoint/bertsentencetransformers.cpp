@@ -86,14 +86,14 @@ bool loadPoolingModule(const fs::path &dir, int64_t hidden, BertClipWeights *w, 
     }
     if (modes.size() != 1 || (modes[0] != "mean_tokens" && modes[0] != "cls_token")) {
         failure->problem = "pooling " + (modes.empty() ? std::string("none") : joined(modes, " + "))
-            + " is not supported (exactly one of mean_tokens, cls_token)";
+                           + " is not supported (exactly one of mean_tokens, cls_token)";
         return false;
     }
     w->pooling = modes[0] == "cls_token" ? TextPooling::Cls : TextPooling::Mean;
     const int64_t dimension = config["word_embedding_dimension"].toInt(hidden);
     if (dimension != hidden) {
         failure->problem = "word_embedding_dimension " + std::to_string(dimension) + " differs from the Transformer's "
-            + std::to_string(hidden);
+                           + std::to_string(hidden);
         return false;
     }
     return true;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint/checkpoint.h"
 
-#include "core/clip/errortext.h"
 #include "core/clip/checkpoint/filebytes.h"
 #include "core/clip/checkpoint/hfkeys.h"
-#include "core/clip/formats/json.h"
 #include "core/clip/checkpoint/safetensors.h"
 #include "core/clip/checkpoint/torchscriptarchive.h"
+#include "core/clip/errortext.h"
+#include "core/clip/formats/json.h"
 
 #include <algorithm>
 #include <cmath>
@@ -200,11 +200,13 @@ int64_t countLayers(const TensorMap &tensors, const std::string &prefix)
 bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *config, std::string *error)
 {
     if (t.count("visual.layer1.0.conv1.weight") || t.count("visual.attnpool.c_proj.weight")) {
-        *error = "ResNet CLIP checkpoints (RN50, RN101, RN50x4, ...) are not supported yet; use a ViT model such as ViT-B/32";
+        *error = "ResNet CLIP checkpoints (RN50, RN101, RN50x4, ...) are not supported yet; use a ViT model such as "
+                 "ViT-B/32";
         return false;
     }
     if (t.count("visual.trunk.patch_embed.proj.weight") || t.count("patch_embed.proj.weight")) {
-        *error = "a timm image-only checkpoint, not supported; use open_clip_model.safetensors from the same repository";
+        *error =
+            "a timm image-only checkpoint, not supported; use open_clip_model.safetensors from the same repository";
         return false;
     }
     std::vector<std::string> missing;
@@ -242,7 +244,7 @@ bool inferConfig(const TensorMap &t, const ConfigHints &hints, ModelConfig *conf
     }
     if (visionPositions.size(0) < 2 || visionPositions.size(0) > (int64_t(1) << 20)) {
         *error = "visual.positional_embedding " + shapeText(visionPositions.sizes())
-            + " does not hold a class token and a grid of patches";
+                 + " does not hold a class token and a grid of patches";
         return false;
     }
     config->visionWidth = conv1.size(0);
@@ -305,7 +307,8 @@ public:
             const std::string p = prefix + std::to_string(i) + ".";
             BlockWeights b;
             b.ln1 = layerNorm(p + "ln_1", width);
-            b.inProj = {take(p + "attn.in_proj_weight", {3 * width, width}), take(p + "attn.in_proj_bias", {3 * width})};
+            b.inProj = {take(p + "attn.in_proj_weight", {3 * width, width}),
+                        take(p + "attn.in_proj_bias", {3 * width})};
             b.outProj = linear(p + "attn.out_proj", width, width);
             b.ln2 = layerNorm(p + "ln_2", width);
             b.fc = linear(p + "mlp.c_fc", 4 * width, width);
@@ -457,7 +460,7 @@ bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error
     bool ok = false;
     try {
         ok = resolveModelFile(path, &file, &problem) && readRawCheckpoint(file, access, &raw, &problem)
-            && inferConfig(raw.tensors, raw.hints, &config, &problem) && checkWeights(raw, config, &problem);
+             && inferConfig(raw.tensors, raw.hints, &config, &problem) && checkWeights(raw, config, &problem);
     } catch (const std::exception &e) { // c10::Error, std::bad_alloc, filesystem errors
         problem = firstLine(e.what());
         ok = false;

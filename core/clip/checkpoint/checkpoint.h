@@ -31,8 +31,7 @@ struct Checkpoint {
 /// tensor both towers need. Reads the header (safetensors) or the zip directory and data.pkl (TorchScript) only: the
 /// tensors are views over the mapped (or, with FileAccess::Read or on a network file system, read) file.
 /// On failure returns false and sets *error to one line naming the file and every problem found.
-bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error,
-                    FileAccess access = FileAccess::Auto);
+bool loadCheckpoint(const std::string &path, Checkpoint *out, std::string *error, FileAccess access = FileAccess::Auto);
 
 /// The text tower's weights on the CPU: float32 and contiguous (views over the file where it stores them so, copies
 /// otherwise), except the token embedding table, which keeps its stored dtype (a query converts only the rows it

@@ -133,7 +133,7 @@ bool loadChineseClipFolder(const fs::path &folder, const json::Value &config, Be
     if (w->imageConfig.height != size || w->imageConfig.width != size) {
         failure->file = prepPath.string();
         failure->problem = "size " + std::to_string(w->imageConfig.height) + "x" + std::to_string(w->imageConfig.width)
-            + " differs from the image tower's " + std::to_string(size) + "x" + std::to_string(size);
+                           + " differs from the image tower's " + std::to_string(size) + "x" + std::to_string(size);
         return false;
     }
     return true;

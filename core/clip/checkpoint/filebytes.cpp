@@ -42,8 +42,7 @@ bool isRemoteFileSystem(int fd)
     case 0x47504653UL: // GPFS
     case 0x0BD00BD0UL: // Lustre
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 

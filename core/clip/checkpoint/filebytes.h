@@ -57,7 +57,7 @@ private:
     const unsigned char *m_data = nullptr;
     uint64_t m_size = 0;
     bool m_mapped = false;
-    int m_fd = -1;          // kept open while mapped, for unchanged()
+    int m_fd = -1; // kept open while mapped, for unchanged()
     int64_t m_mtimeNs = 0;
     struct AlignedDelete {
         void operator()(unsigned char *p) const;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/checkpoint/hfkeys.h"
 
-
 namespace clipfind::clip {
 
 namespace {
@@ -35,10 +34,14 @@ const std::map<std::string, std::string> &fixedRenames()
 const std::map<std::string, std::string> &layerRenames()
 {
     static const std::map<std::string, std::string> renames = {
-        {"layer_norm1.weight", "ln_1.weight"},           {"layer_norm1.bias", "ln_1.bias"},
-        {"layer_norm2.weight", "ln_2.weight"},           {"layer_norm2.bias", "ln_2.bias"},
-        {"mlp.fc1.weight", "mlp.c_fc.weight"},           {"mlp.fc1.bias", "mlp.c_fc.bias"},
-        {"mlp.fc2.weight", "mlp.c_proj.weight"},         {"mlp.fc2.bias", "mlp.c_proj.bias"},
+        {"layer_norm1.weight", "ln_1.weight"},
+        {"layer_norm1.bias", "ln_1.bias"},
+        {"layer_norm2.weight", "ln_2.weight"},
+        {"layer_norm2.bias", "ln_2.bias"},
+        {"mlp.fc1.weight", "mlp.c_fc.weight"},
+        {"mlp.fc1.bias", "mlp.c_fc.bias"},
+        {"mlp.fc2.weight", "mlp.c_proj.weight"},
+        {"mlp.fc2.bias", "mlp.c_proj.bias"},
         {"self_attn.out_proj.weight", "attn.out_proj.weight"},
         {"self_attn.out_proj.bias", "attn.out_proj.bias"},
     };
@@ -114,7 +117,8 @@ TensorMap openAiNamesFromHuggingFace(const TensorMap &tensors, std::vector<std::
             continue; // an arange buffer left in old conversions (clip-reference.md §4.3)
         }
         if (key == "text_projection.weight") {
-            result["text_projection"] = tensor.t(); // HF Linear [embed, w] → OpenAI [w, embed]; made contiguous when built
+            result["text_projection"] =
+                tensor.t(); // HF Linear [embed, w] → OpenAI [w, embed]; made contiguous when built
             continue;
         }
         if (key == "visual_projection.weight") {

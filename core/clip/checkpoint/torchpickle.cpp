@@ -192,8 +192,8 @@ bool classifyGlobal(const std::string &module, const std::string &name, Role *ro
         return true;
     }
     if (module == "torch.jit._pickle") {
-        for (const char *builder : {"build_intlist", "build_floatlist", "build_doublelist", "build_boollist",
-                                    "build_tensorlist"}) {
+        for (const char *builder :
+             {"build_intlist", "build_floatlist", "build_doublelist", "build_boollist", "build_tensorlist"}) {
             if (name == builder) {
                 *role = Role::ListBuilder;
                 return true;
@@ -276,9 +276,7 @@ private:
                 m_marks.push_back(m_stack.size());
                 ok = true;
                 break;
-            case 'N':
-                ok = pushNew(Value{});
-                break;
+            case 'N': ok = pushNew(Value{}); break;
             case 0x88: // NEWTRUE
             case 0x89: // NEWFALSE
                 ok = pushBool(op == 0x88);
@@ -328,21 +326,11 @@ private:
             case 'u': // SETITEMS
                 ok = setItems(op == 'u');
                 break;
-            case 'c':
-                ok = global();
-                break;
-            case 'R':
-                ok = reduce();
-                break;
-            case 0x81:
-                ok = newObject();
-                break;
-            case 'b':
-                ok = build();
-                break;
-            case 'Q':
-                ok = persistentId();
-                break;
+            case 'c': ok = global(); break;
+            case 'R': ok = reduce(); break;
+            case 0x81: ok = newObject(); break;
+            case 'b': ok = build(); break;
+            case 'Q': ok = persistentId(); break;
             case 'h': // BINGET
                 ok = need(1) && get(readLe(1));
                 break;
@@ -378,10 +366,7 @@ private:
         return false;
     }
 
-    bool need(size_t n)
-    {
-        return n <= m_size - m_pos || fail("the data ends in the middle of an opcode");
-    }
+    bool need(size_t n) { return n <= m_size - m_pos || fail("the data ends in the middle of an opcode"); }
 
     uint64_t readLe(size_t n)
     {
@@ -640,8 +625,7 @@ private:
         }
         const std::vector<uint32_t> a = at(args).items;
         switch (roleOf(callable)) {
-        case Role::RebuildTensor:
-            return rebuildTensor(a);
+        case Role::RebuildTensor: return rebuildTensor(a);
         case Role::RebuildParameter:
             if (a.size() != 3 || at(a[0]).kind != Kind::Tensor || at(a[1]).kind != Kind::Bool || !isEmptyDict(a[2])) {
                 return fail("_rebuild_parameter needs (tensor, requires_grad, {})");
@@ -663,8 +647,7 @@ private:
             }
             return push(a[0]);
         case Role::Storage:
-        case Role::TorchClass:
-            break;
+        case Role::TorchClass: break;
         }
         return fail("REDUCE calls " + at(callable).text + ", which is not a function it allows");
     }
@@ -724,8 +707,9 @@ private:
             const int64_t size = tensor.sizes[i];
             int64_t reach = 0;
             if (__builtin_mul_overflow(bound, size > 0 ? size : 1, &bound)
-                || (size > 0 && (__builtin_mul_overflow(size - 1, tensor.strides[i], &reach)
-                                 || __builtin_add_overflow(last, reach, &last)))) {
+                || (size > 0
+                    && (__builtin_mul_overflow(size - 1, tensor.strides[i], &reach)
+                        || __builtin_add_overflow(last, reach, &last)))) {
                 return fail("tensor shape is too large");
             }
             numel *= size;

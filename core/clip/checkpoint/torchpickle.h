@@ -20,12 +20,12 @@ enum class Kind : uint8_t { None, Bool, Int, Float, String, Tuple, List, Dict, G
 /// One unpickled value. Containers refer to other values by index (the memo lets values be shared).
 struct Value {
     Kind kind = Kind::None;
-    bool flag = false;          // Bool
-    int64_t integer = 0;        // Int; index into storages / tensors for Storage / Tensor
-    double real = 0;            // Float
-    std::string text;           // String; Global: "module.name"; Object: its class ("__torch__.clip.model.CLIP")
+    bool flag = false;           // Bool
+    int64_t integer = 0;         // Int; index into storages / tensors for Storage / Tensor
+    double real = 0;             // Float
+    std::string text;            // String; Global: "module.name"; Object: its class ("__torch__.clip.model.CLIP")
     std::vector<uint32_t> items; // Tuple, List; Dict: key, value, key, value, ...; Object: its state dict, if built
-    bool built = false;         // Object: BUILD gave it its state
+    bool built = false;          // Object: BUILD gave it its state
 };
 
 /// ('storage', torch.<Type>Storage, key, location, numel): the record <archive>/data/<key>.
@@ -34,7 +34,7 @@ struct StorageRef {
     std::string typeName; // "HalfStorage", ...
     c10::ScalarType dtype = c10::ScalarType::Float;
     int64_t itemSize = 4;
-    int64_t numel = 0;    // elements, as the persistent id says
+    int64_t numel = 0; // elements, as the persistent id says
 };
 
 /// torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...): a view that fits inside its storage's numel.

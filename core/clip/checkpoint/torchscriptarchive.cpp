@@ -59,14 +59,14 @@ bool archivePrefix(const ZipDirectory &zip, std::string *prefix, std::string *er
     const std::string &first = zip.entries().front().name;
     const size_t slash = first.find('/');
     if (slash == std::string::npos || slash == 0) {
-        return fail(error, std::string(kNotTorchScript) + " (file in archive is not in a subdirectory: "
-                               + printable(first) + ")");
+        return fail(error, std::string(kNotTorchScript)
+                               + " (file in archive is not in a subdirectory: " + printable(first) + ")");
     }
     *prefix = first.substr(0, slash + 1);
     for (const ZipEntry &entry : zip.entries()) {
         if (entry.name.compare(0, prefix->size(), *prefix) != 0) {
-            return fail(error, std::string(kNotTorchScript) + " (file in archive is not in a subdirectory: "
-                                   + printable(entry.name) + ")");
+            return fail(error, std::string(kNotTorchScript)
+                                   + " (file in archive is not in a subdirectory: " + printable(entry.name) + ")");
         }
     }
     return true;
@@ -113,8 +113,8 @@ bool moduleTensors(const PickleData &data, std::vector<NamedTensor> *out, std::s
             }
             const std::string path = module.prefix + key.text;
             if (path.size() > kMaxPath) {
-                return fail(problem, "attribute path longer than " + std::to_string(kMaxPath) + " bytes: "
-                                         + printable(path));
+                return fail(problem,
+                            "attribute path longer than " + std::to_string(kMaxPath) + " bytes: " + printable(path));
             }
             if (value.kind == Kind::Tensor) {
                 if (out->size() >= kMaxTensors) {
@@ -179,7 +179,8 @@ bool loadStorage(ByteSource &source, const std::shared_ptr<const FileBytes> &byt
         *out = torch::from_blob(pointer, {storage.numel}, options).clone();
         return true;
     }
-    *out = torch::from_blob(pointer, {storage.numel}, [bytes](void *) {}, options);
+    *out = torch::from_blob(
+        pointer, {storage.numel}, [bytes](void *) {}, options);
     return true;
 }
 

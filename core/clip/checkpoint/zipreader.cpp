@@ -102,9 +102,9 @@ bool readZip64Extra(const unsigned char *extra, size_t length, const Zip64Fields
         if (id == 1) {
             const unsigned char *p = extra + pos + 4;
             size_t left = size;
-            for (auto [wanted, field] : {std::pair{need.needSize, &entry->size},
-                                         std::pair{need.needCompressedSize, &entry->compressedSize},
-                                         std::pair{need.needOffset, &entry->localHeaderOffset}}) {
+            for (auto [wanted, field] :
+                 {std::pair{need.needSize, &entry->size}, std::pair{need.needCompressedSize, &entry->compressedSize},
+                  std::pair{need.needOffset, &entry->localHeaderOffset}}) {
                 if (!wanted) {
                     continue;
                 }
@@ -133,7 +133,7 @@ uint32_t crc32Update(uint32_t crc, const void *data, size_t length)
         const uint32_t a = crc ^ le32(p);
         const uint32_t b = le32(p + 4);
         crc = t[7][a & 0xFF] ^ t[6][(a >> 8) & 0xFF] ^ t[5][(a >> 16) & 0xFF] ^ t[4][a >> 24] ^ t[3][b & 0xFF]
-            ^ t[2][(b >> 8) & 0xFF] ^ t[1][(b >> 16) & 0xFF] ^ t[0][b >> 24];
+              ^ t[2][(b >> 8) & 0xFF] ^ t[1][(b >> 16) & 0xFF] ^ t[0][b >> 24];
         p += 8;
         length -= 8;
     }
@@ -310,8 +310,7 @@ bool locateStoredEntry(ByteSource &source, const ZipEntry &entry, uint64_t *data
     return true;
 }
 
-bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem,
-                     CrcCheck crc)
+bool readStoredEntry(ByteSource &source, const ZipEntry &entry, void *destination, std::string *problem, CrcCheck crc)
 {
     uint64_t dataOffset = 0;
     if (!locateStoredEntry(source, entry, &dataOffset, problem)) {

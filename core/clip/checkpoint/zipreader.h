@@ -18,7 +18,7 @@ struct ZipEntry {
     std::string name;
     uint64_t localHeaderOffset = 0;
     uint64_t compressedSize = 0;
-    uint64_t size = 0; // uncompressed
+    uint64_t size = 0;   // uncompressed
     uint16_t method = 0; // 0 = stored
     uint16_t flags = 0;
     uint32_t crc32 = 0;

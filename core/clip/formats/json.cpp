@@ -43,7 +43,11 @@ public:
     using pointer = const char *;
     using reference = const char &;
 
-    TrackingIterator(const char *at, const char **furthest) : m_at(at), m_furthest(furthest) {}
+    TrackingIterator(const char *at, const char **furthest)
+        : m_at(at)
+        , m_furthest(furthest)
+    {
+    }
     reference operator*() const { return *m_at; }
     TrackingIterator &operator++()
     {
@@ -113,7 +117,11 @@ class ValueBuilder
 public:
     using Json = nlohmann::json;
 
-    ValueBuilder(const char *begin, const char *const *furthest) : m_begin(begin), m_furthest(furthest) {}
+    ValueBuilder(const char *begin, const char *const *furthest)
+        : m_begin(begin)
+        , m_furthest(furthest)
+    {
+    }
 
     bool null() { return add(Value::makeNull()); }
     bool boolean(bool value) { return add(Value::makeBool(value)); }
@@ -150,8 +158,8 @@ public:
 
     bool parse_error(size_t position, const std::string &lastToken, const nlohmann::detail::exception &e)
     {
-        m_error = describeParseError(e.what(), lastToken) + " at offset "
-                  + std::to_string(position > 0 ? position - 1 : 0);
+        m_error =
+            describeParseError(e.what(), lastToken) + " at offset " + std::to_string(position > 0 ? position - 1 : 0);
         return false;
     }
 
@@ -240,30 +248,42 @@ nlohmann::ordered_json toNlohmann(const Value &v)
 
 } // namespace
 
-bool Value::toBool(bool fallback) const { return m_type == Type::Bool ? m_bool : fallback; }
+bool Value::toBool(bool fallback) const
+{
+    return m_type == Type::Bool ? m_bool : fallback;
+}
 
-double Value::toDouble(double fallback) const { return m_type == Type::Number ? m_number : fallback; }
+double Value::toDouble(double fallback) const
+{
+    return m_type == Type::Number ? m_number : fallback;
+}
 
 int64_t Value::toInt(int64_t fallback) const
 {
     if (m_type != Type::Number) {
         return fallback;
-}
+    }
     if (m_isInteger) {
         return m_integer;
-}
+    }
     // An integral double such as 2.0 or 1e3 converts when it fits; fractions and out-of-range values do not.
     // 2^63 itself is not representable as int64, hence the strict upper bound.
     if (std::isfinite(m_number) && std::trunc(m_number) == m_number && m_number >= -9223372036854775808.0
         && m_number < 9223372036854775808.0) {
         return static_cast<int64_t>(m_number);
-}
+    }
     return fallback;
 }
 
-bool Value::isInteger() const { return m_type == Type::Number && m_isInteger; }
+bool Value::isInteger() const
+{
+    return m_type == Type::Number && m_isInteger;
+}
 
-const std::string &Value::toString() const { return m_type == Type::String ? m_string : emptyString(); }
+const std::string &Value::toString() const
+{
+    return m_type == Type::String ? m_string : emptyString();
+}
 
 const std::vector<Value> &Value::array() const
 {
@@ -282,7 +302,7 @@ const Value &Value::operator[](const std::string &key) const
     for (const auto &member : members()) {
         if (member.first == key) {
             return member.second;
-}
+        }
     }
     return nullValue();
 }
@@ -292,7 +312,7 @@ bool Value::contains(const std::string &key) const
     for (const auto &member : members()) {
         if (member.first == key) {
             return true;
-}
+        }
     }
     return false;
 }
@@ -307,14 +327,17 @@ size_t Value::size() const
 {
     if (m_type == Type::Array) {
         return array().size();
-}
+    }
     if (m_type == Type::Object) {
         return members().size();
-}
+    }
     return 0;
 }
 
-Value Value::makeNull() { return Value(); }
+Value Value::makeNull()
+{
+    return Value();
+}
 
 Value Value::makeBool(bool b)
 {

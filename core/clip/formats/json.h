@@ -35,7 +35,7 @@ public:
     bool isInteger() const;
     const std::string &toString() const; // empty string unless isString()
 
-    const std::vector<Value> &array() const;                 // empty unless isArray()
+    const std::vector<Value> &array() const;                           // empty unless isArray()
     const std::vector<std::pair<std::string, Value>> &members() const; // in document order; empty unless isObject()
     /// Member by key; a Null value when absent or not an object.
     const Value &operator[](const std::string &key) const;

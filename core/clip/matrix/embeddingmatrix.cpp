@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/matrix/embeddingmatrix.h"
 
-#include "core/clip/model/device.h"
 #include "core/clip/errortext.h"
 #include "core/clip/matrix/half.h"
 #include "core/clip/matrix/largebuffer.h"
+#include "core/clip/model/device.h"
 
 #include "core/clip/matrix/matrixkernels.h"
 
@@ -43,7 +43,11 @@ bool better(const ScoredRow &a, const ScoredRow &b)
 class BestRows
 {
 public:
-    explicit BestRows(int64_t capacity) : m_capacity(capacity) { m_heap.reserve(size_t(capacity)); }
+    explicit BestRows(int64_t capacity)
+        : m_capacity(capacity)
+    {
+        m_heap.reserve(size_t(capacity));
+    }
 
     float threshold() const { return full() ? m_heap.front().score : -std::numeric_limits<float>::infinity(); }
     bool full() const { return int64_t(m_heap.size()) >= m_capacity; }
@@ -180,7 +184,7 @@ struct EmbeddingMatrix::Private {
 // Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
 // int8 codes of the normalized row.
 EmbeddingMatrix::Private::RowBounds EmbeddingMatrix::Private::storeRow(int64_t row, const float *values,
-                                                                        const uint16_t *halves)
+                                                                       const uint16_t *halves)
 {
     static thread_local std::vector<float> v;
     v.resize(static_cast<size_t>(dim));
@@ -291,9 +295,8 @@ float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) cons
     return dot * inverseNorms[size_t(row)];
 }
 
-bool EmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<int64_t> &rows,
-                                         const RowFetcher &fetch, std::vector<ScoredRow> *out,
-                                         TopKResult *result) const
+bool EmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<int64_t> &rows, const RowFetcher &fetch,
+                                         std::vector<ScoredRow> *out, TopKResult *result) const
 {
     result->rescored += int64_t(rows.size());
     if (!fetched()) {
@@ -342,7 +345,8 @@ bool EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out, const RowFetc
     if (fetched()) {
         std::vector<uint16_t> halves(static_cast<size_t>(dim));
         std::string problem;
-        if (!fetch || !fetch(&row, 1, halves.data(), &problem) || rowChecksum(halves.data(), dim) != checksums[size_t(row)]) {
+        if (!fetch || !fetch(&row, 1, halves.data(), &problem)
+            || rowChecksum(halves.data(), dim) != checksums[size_t(row)]) {
             if (error) {
                 *error = problem.empty() ? "the stored row changed since it was loaded" : problem;
             }
@@ -417,7 +421,8 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
         queryResidual += r * r;
     }
     const double elementwise = double(queryL1) * maxScale / 2 + double(queryScale) / 2 * maxDequantizedL1;
-    const double cauchySchwarz = std::sqrt(queryNorm) * maxResidualL2 + std::sqrt(queryResidual) * 1.001 * maxDequantizedL2;
+    const double cauchySchwarz =
+        std::sqrt(queryNorm) * maxResidualL2 + std::sqrt(queryResidual) * 1.001 * maxDequantizedL2;
     const float bound = float(std::min(elementwise, cauchySchwarz)) + 1e-5f;
 
     // Scratch buffers are per calling thread (the OpenMP workers write through the pointer).
@@ -588,7 +593,10 @@ TopKResult EmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
     return result;
 }
 
-EmbeddingMatrix::EmbeddingMatrix(std::unique_ptr<Private> d) : d(std::move(d)) {}
+EmbeddingMatrix::EmbeddingMatrix(std::unique_ptr<Private> d)
+    : d(std::move(d))
+{
+}
 EmbeddingMatrix::~EmbeddingMatrix() = default;
 
 std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOptions &options, std::string *error)
@@ -789,8 +797,8 @@ int64_t EmbeddingMatrix::memoryBytes() const
     }
     return int64_t(d->codes.capacity() + d->halfRows.capacity() * sizeof(uint16_t)
                    + d->floatRows.capacity() * sizeof(float))
-        + int64_t((d->scales.capacity() + d->inverseNorms.capacity()) * sizeof(float)
-                  + d->checksums.capacity() * sizeof(uint32_t));
+           + int64_t((d->scales.capacity() + d->inverseNorms.capacity()) * sizeof(float)
+                     + d->checksums.capacity() * sizeof(uint32_t));
 }
 
 TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled,

@@ -26,8 +26,8 @@ enum class ScanMethod { Auto, Quantized, Torch };
 enum class RowPrecision { Float16, Float32 };
 
 struct MatrixOptions {
-    ScanMethod method = ScanMethod::Auto;      ///< Auto: Torch on CUDA, Quantized otherwise
-    DeviceChoice device = DeviceChoice::Cpu;   ///< Torch method only (Auto = CUDA when available)
+    ScanMethod method = ScanMethod::Auto;    ///< Auto: Torch on CUDA, Quantized otherwise
+    DeviceChoice device = DeviceChoice::Cpu; ///< Torch method only (Auto = CUDA when available)
     RowPrecision precision = RowPrecision::Float16;
     int threads = 0; ///< CPU scan threads; 0 = one per core
     /// Quantized with Float16 only. true: the stored rows are kept in memory beside the int8 codes (1.5 KB a row of
@@ -50,7 +50,7 @@ struct TopKResult {
     std::vector<ScoredRow> hits; ///< best first; ties in score keep the lower row first
     double mean = 0;             ///< of all rows' scores (approximate, within ~1e-3): for adaptive cutoffs
     double stddev = 0;
-    int64_t rescored = 0;        ///< rows scored exactly (diagnostics)
+    int64_t rescored = 0; ///< rows scored exactly (diagnostics)
     bool cancelled = false;
     std::string error;
     /// With keepRows = false: a fetched row did not match the row appended (its store changed since); error is set.

@@ -36,7 +36,7 @@ inline uint16_t floatToHalf(float value)
         result = (uint32_t(exponent - 112) << 10) | (mantissa >> 13);
         remainder = mantissa & 0x1fffu;
         halfway = 0x1000u;
-    } else { // subnormal half, in units of 2^-24
+    } else {                  // subnormal half, in units of 2^-24
         if (exponent < 102) { // below 2^-25: rounds to zero
             return sign;
         }

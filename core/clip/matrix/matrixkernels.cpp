@@ -62,9 +62,9 @@ __attribute__((target("avx2"), always_inline)) inline __m256i dotStep(const int8
 
 // Integer dot products of rows [begin, end) with the query, four rows at a time (each query load feeds four rows),
 // scaled back to floats.
-__attribute__((target("avx2"))) void scanAvx2(const int8_t *codes, int64_t stride, const float *scales,
-                                              int64_t begin, int64_t end, const uint8_t *queryAbs,
-                                              const int8_t *querySign, float queryScale, float *out)
+__attribute__((target("avx2"))) void scanAvx2(const int8_t *codes, int64_t stride, const float *scales, int64_t begin,
+                                              int64_t end, const uint8_t *queryAbs, const int8_t *querySign,
+                                              float queryScale, float *out)
 {
     const __m256i ones = _mm256_set1_epi16(1);
     int64_t r = begin;

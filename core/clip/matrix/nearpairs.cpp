@@ -169,9 +169,10 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     const torch::Tensor covariance = (centred.t().mm(centred) / double(sample.size(0))).to(torch::kDouble);
     const torch::Tensor projection = principalSubspace(covariance, k); // [dim, k], orthonormal columns
     const double totalVariance = covariance.trace().item<double>();
-    stats.projectedVariance = totalVariance > 0
-        ? std::min(1.0, projection.t().mm(covariance).mm(projection).trace().item<double>() / totalVariance)
-        : 0;
+    stats.projectedVariance =
+        totalVariance > 0
+            ? std::min(1.0, projection.t().mm(covariance).mm(projection).trace().item<double>() / totalVariance)
+            : 0;
 
     // 1c. Every row's coordinates y (k of them), the length r of its remainder and t = |d|^2: in double (so r, a
     // difference of nearly equal squares, is accurate), then kept as floats for the filter. Blocks on all threads.
@@ -344,8 +345,8 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
                     }
                     converted = pair.a;
                 }
-                const float cosine = kernels::dotHalf(unit.data(), halves + int64_t(pair.b) * dim, dim)
-                    * inverseNorm[pair.b];
+                const float cosine =
+                    kernels::dotHalf(unit.data(), halves + int64_t(pair.b) * dim, dim) * inverseNorm[pair.b];
                 if (cosine >= options.threshold) {
                     mine.push_back({int64_t(pair.a), int64_t(pair.b), cosine});
                 }

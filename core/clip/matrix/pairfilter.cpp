@@ -85,9 +85,9 @@ __attribute__((target("avx512f"), always_inline)) inline uint64_t passing16x2(__
 }
 
 // 4 rows x 16 columns per step: 8 accumulators, 8 FMAs per coordinate (16 registers in all on AVX2).
-__attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const float *columns, int width,
-                                                    const float *t, const float *limits, int64_t rowBegin,
-                                                    int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
+__attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const float *columns, int width, const float *t,
+                                                    const float *limits, int64_t rowBegin, int64_t rowEnd,
+                                                    int64_t colBegin, int64_t colEnd, Hits *hits)
 {
     const int64_t panelSize = int64_t(width) * kPairColumnAlign;
     for (int64_t i = rowBegin; i < rowEnd; i += 4) {
@@ -140,9 +140,9 @@ __attribute__((target("avx2,fma"))) void filterAvx2(const float *rows, const flo
 }
 
 // 8 rows x 32 columns per step with 16-wide registers: 16 accumulators, each panel load feeds 16 FMAs.
-__attribute__((target("avx512f"))) void filterAvx512(const float *rows, const float *columns, int width,
-                                                     const float *t, const float *limits, int64_t rowBegin,
-                                                     int64_t rowEnd, int64_t colBegin, int64_t colEnd, Hits *hits)
+__attribute__((target("avx512f"))) void filterAvx512(const float *rows, const float *columns, int width, const float *t,
+                                                     const float *limits, int64_t rowBegin, int64_t rowEnd,
+                                                     int64_t colBegin, int64_t colEnd, Hits *hits)
 {
     const int64_t panelSize = int64_t(width) * kPairColumnAlign;
     for (int64_t i = rowBegin; i < rowEnd; i += 8) {

@@ -40,8 +40,8 @@ std::string describe(const BertClipWeights &w)
 {
     const BertTextConfig &t = w.textConfig;
     std::string text = std::string(t.family == BertFamily::DistilBert ? "DistilBERT " : "BERT ")
-        + std::to_string(t.hidden) + "x" + std::to_string(t.layers) + " (" + std::to_string(t.heads)
-        + " heads, vocabulary " + std::to_string(t.vocabSize) + ")";
+                       + std::to_string(t.hidden) + "x" + std::to_string(t.layers) + " (" + std::to_string(t.heads)
+                       + " heads, vocabulary " + std::to_string(t.vocabSize) + ")";
     if (w.kind == BertClipKind::SentenceTransformers) {
         text = "sentence-transformers: " + text + (w.pooling == TextPooling::Mean ? ", mean pooling" : ", CLS pooling");
         for (const DenseWeights &d : w.dense) {
@@ -51,8 +51,8 @@ std::string describe(const BertClipWeights &w)
     }
     const ModelConfig &v = w.clip.config;
     return "Chinese-CLIP: " + text + ", ViT " + std::to_string(v.visionWidth) + "x" + std::to_string(v.visionLayers)
-        + " patch " + std::to_string(v.visionPatchSize) + " at " + std::to_string(v.imageResolution) + ", embedding "
-        + std::to_string(w.embedDim);
+           + " patch " + std::to_string(v.visionPatchSize) + " at " + std::to_string(v.imageResolution) + ", embedding "
+           + std::to_string(w.embedDim);
 }
 
 torch::Tensor randomLike(std::vector<int64_t> shape, double scale)
@@ -170,7 +170,7 @@ BertClipLoadResult finishLoad(BertClipWeights weights, const LoadOptions &option
     d->fastLinears = fast;
     d->visionMode.layout = fast ? Layout::Fast : Layout::Reference;
     d->visionMode.activation = !weights.clip.config.quickGelu ? Activation::Gelu
-        : fast                                                ? Activation::SiluPrescaled
+                               : fast                         ? Activation::SiluPrescaled
                                                               : Activation::QuickGelu;
     try {
         if (weights.hasVision && d->visionMode.activation == Activation::SiluPrescaled) {

@@ -22,12 +22,9 @@ torch::Tensor linear(const torch::Tensor &x, const LinearWeights &w, bool fast)
 double lowest(torch::ScalarType dtype)
 {
     switch (dtype) {
-    case torch::kFloat16:
-        return -65504.0;
-    case torch::kBFloat16:
-        return -3.3895313892515355e38;
-    default:
-        return double(std::numeric_limits<float>::lowest());
+    case torch::kFloat16: return -65504.0;
+    case torch::kBFloat16: return -3.3895313892515355e38;
+    default: return double(std::numeric_limits<float>::lowest());
     }
 }
 

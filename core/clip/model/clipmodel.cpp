@@ -2,8 +2,8 @@
 #include "core/clip/model/clipmodel.h"
 
 #include "core/clip/checkpoint/checkpoint.h"
-#include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/errortext.h"
+#include "core/clip/model/clipmodelprivate.h"
 #include "core/clip/model/textencoder.h"
 #include "core/clip/model/threading.h"
 #include "core/clip/model/visionencoder.h"
@@ -92,14 +92,14 @@ std::unique_ptr<ClipModel::Private> newPrivate(const ModelConfig &config, const 
     const bool fast = options.kernels != Kernels::Reference;
     d->imageMode.layout = fast ? Layout::Fast : Layout::Reference;
     d->imageMode.activation = !config.quickGelu ? Activation::Gelu
-        : fast                                  ? Activation::SiluPrescaled
+                              : fast            ? Activation::SiluPrescaled
                                                 : Activation::QuickGelu;
     // On the CPU the text tower keeps its weights as the file has them (views over a mapped float32 file): folding
     // QuickGELU's 1.702 into them would copy 100 MB of ViT-B/32's. A query has a handful of rows, so the two extra
     // elementwise passes of plain QuickGELU cost microseconds. On CUDA the weights are copied to the device anyway.
     d->textMode.layout = d->imageMode.layout;
     d->textMode.activation = d->setup.device.is_cuda() ? d->imageMode.activation
-        : config.quickGelu                             ? Activation::QuickGelu
+                             : config.quickGelu        ? Activation::QuickGelu
                                                        : Activation::Gelu;
     return d;
 }
@@ -151,26 +151,32 @@ bool prepareTower(ClipModel::Private &d, ClipModel::Private::Tower &tower, const
 
 bool ClipModel::Private::prepareText(std::string *error)
 {
-    return prepareTower(*this, text, "text tower", true, [this] {
-        TextWeights built = buildTextWeights(*checkpoint);
-        if (textMode.activation == Activation::SiluPrescaled) {
-            foldQuickGeluScale(built.blocks); // before the cast: the scaling happens in float32
-        }
-        convertTextWeights(built, setup.device, setup.dtype);
-        weights.text = std::move(built);
-    }, error);
+    return prepareTower(
+        *this, text, "text tower", true,
+        [this] {
+            TextWeights built = buildTextWeights(*checkpoint);
+            if (textMode.activation == Activation::SiluPrescaled) {
+                foldQuickGeluScale(built.blocks); // before the cast: the scaling happens in float32
+            }
+            convertTextWeights(built, setup.device, setup.dtype);
+            weights.text = std::move(built);
+        },
+        error);
 }
 
 bool ClipModel::Private::prepareImage(std::string *error)
 {
-    return prepareTower(*this, image, "image tower", false, [this] {
-        VisionWeights built = buildVisionWeights(*checkpoint);
-        if (imageMode.activation == Activation::SiluPrescaled) {
-            foldQuickGeluScale(built.blocks);
-        }
-        convertVisionWeights(built, setup.device, setup.imageDtype, setup.imageMatmulDtype);
-        weights.vision = std::move(built);
-    }, error);
+    return prepareTower(
+        *this, image, "image tower", false,
+        [this] {
+            VisionWeights built = buildVisionWeights(*checkpoint);
+            if (imageMode.activation == Activation::SiluPrescaled) {
+                foldQuickGeluScale(built.blocks);
+            }
+            convertVisionWeights(built, setup.device, setup.imageDtype, setup.imageMatmulDtype);
+            weights.vision = std::move(built);
+        },
+        error);
 }
 
 torch::Tensor ClipModel::Private::imageForward(const torch::Tensor &pixels)
@@ -363,11 +369,13 @@ Features ClipModel::encodeTexts(const std::vector<std::vector<int64_t>> &tokens,
     for (size_t i = 0; i < tokens.size(); ++i) {
         const auto &row = tokens[i];
         if (row.empty() || static_cast<int64_t>(row.size()) > c.contextLength) {
-            return failure("text " + std::to_string(i) + ": needs 1 to " + std::to_string(c.contextLength) + " token ids");
+            return failure("text " + std::to_string(i) + ": needs 1 to " + std::to_string(c.contextLength)
+                           + " token ids");
         }
         for (const int64_t id : row) {
             if (id < 0 || id >= c.vocabSize) {
-                return failure("text " + std::to_string(i) + ": token id " + std::to_string(id) + " is outside the vocabulary");
+                return failure("text " + std::to_string(i) + ": token id " + std::to_string(id)
+                               + " is outside the vocabulary");
             }
         }
         const auto eot = std::max_element(row.begin(), row.end()) - row.begin(); // first maximum, like argmax

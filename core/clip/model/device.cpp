@@ -38,19 +38,16 @@ bool bf16ImagesByDefault()
 std::string dtypeName(torch::ScalarType dtype)
 {
     switch (dtype) {
-    case torch::kFloat16:
-        return "float16";
-    case torch::kBFloat16:
-        return "bfloat16";
-    default:
-        return "float32";
+    case torch::kFloat16: return "float16";
+    case torch::kBFloat16: return "bfloat16";
+    default: return "float32";
     }
 }
 
 bool wouldUseCuda(const LoadOptions &options)
 {
     return options.device == DeviceChoice::Cuda
-        || (options.device == DeviceChoice::Auto && torch::cuda::is_available());
+           || (options.device == DeviceChoice::Auto && torch::cuda::is_available());
 }
 
 bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *error)
@@ -58,9 +55,7 @@ bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *e
     const bool cudaAvailable = torch::cuda::is_available();
     bool useCuda = false;
     switch (options.device) {
-    case DeviceChoice::Auto:
-        useCuda = cudaAvailable;
-        break;
+    case DeviceChoice::Auto: useCuda = cudaAvailable; break;
     case DeviceChoice::Cuda:
         if (!cudaAvailable) {
             *error = "CUDA was requested but is not available (no GPU found, or this libtorch was built without CUDA)";
@@ -68,17 +63,12 @@ bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *e
         }
         useCuda = true;
         break;
-    case DeviceChoice::Cpu:
-        break;
+    case DeviceChoice::Cpu: break;
     }
 
     switch (options.precision) {
-    case Precision::Auto:
-        setup->dtype = useCuda ? torch::kFloat16 : torch::kFloat32;
-        break;
-    case Precision::Float32:
-        setup->dtype = torch::kFloat32;
-        break;
+    case Precision::Auto: setup->dtype = useCuda ? torch::kFloat16 : torch::kFloat32; break;
+    case Precision::Float32: setup->dtype = torch::kFloat32; break;
     case Precision::Float16:
         if (!useCuda) {
             *error = "float16 needs CUDA; on the CPU use float32 or bfloat16";
@@ -86,9 +76,7 @@ bool chooseDevice(const LoadOptions &options, DeviceSetup *setup, std::string *e
         }
         setup->dtype = torch::kFloat16;
         break;
-    case Precision::BFloat16:
-        setup->dtype = torch::kBFloat16;
-        break;
+    case Precision::BFloat16: setup->dtype = torch::kBFloat16; break;
     case Precision::BFloat16Images: setup->dtype = torch::kFloat32; break;
     }
     // Auto would pick BFloat16Images on a native-bf16 CPU only if it passed the gate (kBf16ImagesPassGate); it does

@@ -12,7 +12,7 @@ namespace clipfind::clip {
 /// Where and in which precision a model runs, chosen once at load time.
 struct DeviceSetup {
     torch::Device device = torch::kCPU;
-    torch::ScalarType dtype = torch::kFloat32;      ///< the text tower's (and everything else's)
+    torch::ScalarType dtype = torch::kFloat32;            ///< the text tower's (and everything else's)
     torch::ScalarType imageDtype = torch::kFloat32;       ///< the image tower's activations (and its input)
     torch::ScalarType imageMatmulDtype = torch::kFloat32; ///< its block linears: bf16 for Precision::BFloat16Images
     int cpuThreads = 1;

@@ -40,16 +40,16 @@ bool parseLoadOptions(const std::string &device, const std::string &precision, c
     return pick<DeviceChoice>("device", device,
                               {{"auto", DeviceChoice::Auto}, {"cpu", DeviceChoice::Cpu}, {"cuda", DeviceChoice::Cuda}},
                               &options->device, error)
-        && pick<Precision>("precision", precision,
-                           {{"auto", Precision::Auto},
-                            {"float32", Precision::Float32},
-                            {"float16", Precision::Float16},
-                            {"bfloat16", Precision::BFloat16},
-                            {"bfloat16-images", Precision::BFloat16Images}},
-                           &options->precision, error)
-        && pick<Kernels>("kernels", kernels,
-                         {{"auto", Kernels::Auto}, {"reference", Kernels::Reference}, {"fast", Kernels::Fast}},
-                         &options->kernels, error);
+           && pick<Precision>("precision", precision,
+                              {{"auto", Precision::Auto},
+                               {"float32", Precision::Float32},
+                               {"float16", Precision::Float16},
+                               {"bfloat16", Precision::BFloat16},
+                               {"bfloat16-images", Precision::BFloat16Images}},
+                              &options->precision, error)
+           && pick<Kernels>("kernels", kernels,
+                            {{"auto", Kernels::Auto}, {"reference", Kernels::Reference}, {"fast", Kernels::Fast}},
+                            &options->kernels, error);
 }
 
 } // namespace clipfind::clip

@@ -37,9 +37,9 @@ const NamedArchitecture kArchitectures[] = {
 bool sameShape(const ModelConfig &a, const ModelConfig &b)
 {
     return a.imageResolution == b.imageResolution && a.visionPatchSize == b.visionPatchSize
-        && a.visionWidth == b.visionWidth && a.visionLayers == b.visionLayers && a.visionHeads == b.visionHeads
-        && a.textWidth == b.textWidth && a.textLayers == b.textLayers && a.textHeads == b.textHeads
-        && a.embedDim == b.embedDim && a.contextLength == b.contextLength && a.vocabSize == b.vocabSize;
+           && a.visionWidth == b.visionWidth && a.visionLayers == b.visionLayers && a.visionHeads == b.visionHeads
+           && a.textWidth == b.textWidth && a.textLayers == b.textLayers && a.textHeads == b.textHeads
+           && a.embedDim == b.embedDim && a.contextLength == b.contextLength && a.vocabSize == b.vocabSize;
 }
 
 struct Bound {
@@ -56,29 +56,29 @@ bool checkModelConfig(const ModelConfig &c, std::string *problem)
     // The bounds leave a wide margin and keep every derived product (4 * width * width, tokens * width) far from
     // int64 overflow.
     const Bound bounds[] = {
-        {"embed dim", c.embedDim, 1 << 16},          {"image resolution", c.imageResolution, 1 << 14},
-        {"patch size", c.visionPatchSize, 1 << 12},  {"vision width", c.visionWidth, 1 << 16},
-        {"vision layers", c.visionLayers, 1 << 10},  {"vision heads", c.visionHeads, 1 << 16},
+        {"embed dim", c.embedDim, 1 << 16},           {"image resolution", c.imageResolution, 1 << 14},
+        {"patch size", c.visionPatchSize, 1 << 12},   {"vision width", c.visionWidth, 1 << 16},
+        {"vision layers", c.visionLayers, 1 << 10},   {"vision heads", c.visionHeads, 1 << 16},
         {"context length", c.contextLength, 1 << 16}, {"vocabulary size", c.vocabSize, 1 << 24},
-        {"text width", c.textWidth, 1 << 16},        {"text layers", c.textLayers, 1 << 10},
+        {"text width", c.textWidth, 1 << 16},         {"text layers", c.textLayers, 1 << 10},
         {"text heads", c.textHeads, 1 << 16},
     };
     for (const Bound &bound : bounds) {
         if (bound.value < 1 || bound.value > bound.max) {
             *problem = std::string(bound.name) + " " + std::to_string(bound.value) + " is outside 1.."
-                + std::to_string(bound.max);
+                       + std::to_string(bound.max);
             return false;
         }
     }
     if (c.imageResolution < c.visionPatchSize) {
         *problem = "image resolution " + std::to_string(c.imageResolution) + " is smaller than the patch size "
-            + std::to_string(c.visionPatchSize);
+                   + std::to_string(c.visionPatchSize);
         return false;
     }
     if (c.visionWidth % c.visionHeads != 0 || c.textWidth % c.textHeads != 0) {
         *problem = "a width is not a multiple of its head count (vision " + std::to_string(c.visionWidth) + "/"
-            + std::to_string(c.visionHeads) + ", text " + std::to_string(c.textWidth) + "/"
-            + std::to_string(c.textHeads) + ")";
+                   + std::to_string(c.visionHeads) + ", text " + std::to_string(c.textWidth) + "/"
+                   + std::to_string(c.textHeads) + ")";
         return false;
     }
     return true;

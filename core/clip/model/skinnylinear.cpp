@@ -51,10 +51,10 @@ __attribute__((target("avx2,fma"))) void dotBlock(const float *x, int64_t k, con
             wv[c] = _mm256_loadu_ps(w + c * k + i);
         }
 #pragma GCC unroll 4
-    for (int r = 0; r < Rows; ++r) {
+        for (int r = 0; r < Rows; ++r) {
             const __m256 xv = _mm256_loadu_ps(x + r * k + i);
 #pragma GCC unroll 3
-        for (int c = 0; c < Cols; ++c) {
+            for (int c = 0; c < Cols; ++c) {
                 acc[r][c] = _mm256_fmadd_ps(xv, wv[c], acc[r][c]);
             }
         }
@@ -99,12 +99,13 @@ bool canUseSkinnyLinear(const torch::Tensor &x, const torch::Tensor &weight, con
 {
 #if CLIPFIND_SKINNY_AVX2
     if (!cpuHasAvx2Fma() || !x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 1
-        || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2 || !weight.is_contiguous()
-        || !bias.defined() || bias.scalar_type() != torch::kFloat32 || !bias.is_contiguous()) {
+        || weight.scalar_type() != torch::kFloat32 || weight.dim() != 2 || !weight.is_contiguous() || !bias.defined()
+        || bias.scalar_type() != torch::kFloat32 || !bias.is_contiguous()) {
         return false;
     }
     const int64_t k = x.size(-1);
-    return k == weight.size(1) && bias.numel() == weight.size(0) && x.numel() / std::max<int64_t>(k, 1) <= kSkinnyMaxRows;
+    return k == weight.size(1) && bias.numel() == weight.size(0)
+           && x.numel() / std::max<int64_t>(k, 1) <= kSkinnyMaxRows;
 #else
     (void)x;
     (void)weight;

@@ -19,7 +19,7 @@ torch::Tensor encodeTextsWith(const TextWeights &w, const ModelConfig &config, c
     // The table may keep its stored dtype (fp16 in OpenAI's releases): only the gathered rows are converted, to the
     // same values a converted table would give.
     torch::Tensor x = torch::embedding(w.tokenEmbedding, tokens).to(w.positionalEmbedding.scalar_type()); // [N, L, w]
-    x = x + w.positionalEmbedding.slice(0, 0, length);                                                  // positions
+    x = x + w.positionalEmbedding.slice(0, 0, length);                                                    // positions
     torch::Tensor mask = causalMask(length, x.device());
     if (dtype != torch::kFloat32) {
         mask = mask.to(dtype); // baddbmm needs one dtype; -inf survives the cast
@@ -35,7 +35,7 @@ torch::Tensor encodeTextsWith(const TextWeights &w, const ModelConfig &config, c
     const torch::Tensor eot = tokens.argmax(-1);
     const torch::Tensor rows = torch::arange(x.size(0), torch::TensorOptions().dtype(torch::kLong).device(x.device()));
     const torch::Tensor pooled = x.index({rows, eot}); // [N, w]
-    return torch::matmul(pooled, w.projection);         // [N, embed]
+    return torch::matmul(pooled, w.projection);        // [N, embed]
 }
 
 } // namespace clipfind::clip

@@ -45,7 +45,8 @@ torch::Tensor fastLinear(const torch::Tensor &x, const LinearWeights &w)
 }
 
 // x: [L, N, W] → [L, N, W]. Mirrors torch 1.13 F.multi_head_attention_forward with need_weights=False.
-torch::Tensor referenceAttention(const torch::Tensor &x, const BlockWeights &block, int64_t heads, const torch::Tensor &mask)
+torch::Tensor referenceAttention(const torch::Tensor &x, const BlockWeights &block, int64_t heads,
+                                 const torch::Tensor &mask)
 {
     const int64_t length = x.size(0);
     const int64_t batch = x.size(1);
@@ -92,8 +93,10 @@ torch::Tensor fastAttention(const torch::Tensor &x, const BlockWeights &block, i
     const int64_t headDim = width / heads;
     const torch::Tensor qkv = fastLinear(x, block.inProj); // [N, L, 3W]
     auto part = [&](int64_t i) {
-        return qkv.narrow(-1, i * width, width).reshape({batch, length, heads, headDim}).transpose(1, 2).reshape(
-            {batch * heads, length, headDim}); // [N*h, L, d]
+        return qkv.narrow(-1, i * width, width)
+            .reshape({batch, length, heads, headDim})
+            .transpose(1, 2)
+            .reshape({batch * heads, length, headDim}); // [N*h, L, d]
     };
     const torch::Tensor q = part(0) / std::sqrt(static_cast<double>(headDim));
     torch::Tensor scores = mask.defined() ? torch::baddbmm(mask.unsqueeze(0), q, part(1).transpose(-2, -1))
@@ -159,8 +162,9 @@ torch::Tensor runTransformer(torch::Tensor x, const std::vector<BlockWeights> &b
 {
     for (const BlockWeights &block : blocks) {
         const torch::Tensor normed = layerNorm(x, block.ln1);
-        x = x + (mode.layout == Layout::Fast ? fastAttention(normed, block, heads, mask)
-                                             : referenceAttention(normed, block, heads, mask));
+        x = x
+            + (mode.layout == Layout::Fast ? fastAttention(normed, block, heads, mask)
+                                           : referenceAttention(normed, block, heads, mask));
         x = x + mlp(layerNorm(x, block.ln2), block, mode);
     }
     return x;

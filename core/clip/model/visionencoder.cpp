@@ -11,12 +11,12 @@ torch::Tensor encodeImagesWith(const VisionWeights &w, const ModelConfig &config
     const int64_t patches = config.visionGrid() * config.visionGrid();
 
     torch::Tensor x = torch::conv2d(pixels, w.conv1, /*bias=*/{}, /*stride=*/config.visionPatchSize); // [N, W, g, g]
-    x = x.reshape({batch, width, patches}).permute({0, 2, 1});                                      // [N, g², W]
+    x = x.reshape({batch, width, patches}).permute({0, 2, 1});                                        // [N, g², W]
     const torch::Tensor cls =
         w.classEmbedding + torch::zeros({batch, 1, width}, torch::TensorOptions().dtype(x.dtype()).device(x.device()));
-    x = torch::cat({cls, x}, 1);    // [N, g²+1, W], class token first
-    x = x + w.positionalEmbedding;  // learned positions
-    x = layerNorm(x, w.lnPre);      // LN before the transformer
+    x = torch::cat({cls, x}, 1);   // [N, g²+1, W], class token first
+    x = x + w.positionalEmbedding; // learned positions
+    x = layerNorm(x, w.lnPre);     // LN before the transformer
     if (mode.layout == Layout::Reference) {
         x = runTransformer(x.permute({1, 0, 2}), w.blocks, config.visionHeads, /*mask=*/{}, mode); // [L, N, W]
         x = x.permute({1, 0, 2});

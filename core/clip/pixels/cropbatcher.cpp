@@ -23,10 +23,10 @@ constexpr size_t kBufferCount = 3;
 
 struct Buffer {
     enum class State { Free, Filling, Ready, InFlight };
-    torch::Tensor host;            // uint8 [B, R, R, 3]
-    std::vector<int64_t> tickets;  // per slot
-    int64_t reserved = 0;          // slots handed to producers
-    int64_t written = 0;           // slots whose copy is complete
+    torch::Tensor host;           // uint8 [B, R, R, 3]
+    std::vector<int64_t> tickets; // per slot
+    int64_t reserved = 0;         // slots handed to producers
+    int64_t written = 0;          // slots whose copy is complete
     State state = State::Free;
 };
 
@@ -66,8 +66,8 @@ struct CropBatcher::Private {
     std::mutex mutex;
     std::condition_variable changed;
     Buffer buffers[kBufferCount];
-    size_t filling = 0;            // the buffer producers fill next
-    std::deque<size_t> ready;      // full buffers in fill order
+    size_t filling = 0;       // the buffer producers fill next
+    std::deque<size_t> ready; // full buffers in fill order
     bool finishing = false;
     std::thread worker;
 
@@ -163,7 +163,7 @@ torch::Tensor CropBatcher::Private::launch(const Buffer &buffer, int64_t count) 
     const torch::Device device = model.setup.device;
     const torch::Tensor crops = buffer.host.slice(0, 0, count).to(device, /*non_blocking=*/true); // [n, R, R, 3]
     // Table lookup per channel: the same float32 values normalizeForClip writes on the CPU.
-    const torch::Tensor index = crops.to(torch::kLong) + channelOffsets; // [n, R, R, 3]
+    const torch::Tensor index = crops.to(torch::kLong) + channelOffsets;               // [n, R, R, 3]
     torch::Tensor pixels = table.index_select(0, index.flatten()).view(index.sizes()); // [n, R, R, 3]
     pixels = pixels.permute({0, 3, 1, 2}).contiguous().to(model.setup.imageDtype);     // [n, 3, R, R]
     return model.imageForward(pixels);

@@ -12,7 +12,8 @@
 
 // Hot loops the compiler vectorizes get an AVX2 clone chosen at load time (GNU ifunc), so a portable
 // x86-64 build still runs them at full speed. Results are identical: integer arithmetic only.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__SANITIZE_THREAD__)
+#if defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__) && defined(__GNUC__)                               \
+    && !defined(__SANITIZE_THREAD__)
 #define CLIPFIND_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define CLIPFIND_VECTOR_CLONES
@@ -28,7 +29,7 @@ constexpr int32_t kRoundHalf = 1 << (kPrecisionBits - 1);
 // 16-bit multiply-add instructions (SSE2 pmaddwd) and still add up to exactly Pillow's sum.
 constexpr int kSplitBits = 11;
 constexpr int kSplitMask = (1 << kSplitBits) - 1;
-constexpr int kTapBlock = 8; // taps are padded to a multiple of this so the inner loops vectorize cleanly
+constexpr int kTapBlock = 8;    // taps are padded to a multiple of this so the inner loops vectorize cleanly
 constexpr int kChunkTaps = 256; // 255 * 32767 * 256 < 2^31: int32 partial sums of int16 weight halves cannot overflow
 
 // The filter weights must come from exactly the double operations Pillow performs: a fused multiply-add

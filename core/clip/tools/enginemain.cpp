@@ -88,7 +88,7 @@ bool parseArguments(int argc, char **argv, Arguments *args, std::string *error)
 bool parseLoadOptions(const Arguments &args, LoadOptions *options, std::string *error)
 {
     return clipfind::clip::parseLoadOptions(args.get("--device", "auto"), args.get("--precision", "auto"),
-                                  args.get("--kernels", "auto"), args.get("--threads", "0"), options, error);
+                                            args.get("--kernels", "auto"), args.get("--threads", "0"), options, error);
 }
 
 bool readJson(const std::string &path, json::Value *value, std::string *error)
@@ -323,23 +323,23 @@ int runFeed(const Arguments &args)
     feed(images, &received, &failure);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!failure.empty() || received != images) {
-        std::fprintf(stderr, "feed: %s (%lld of %lld results)\n", failure.c_str(), static_cast<long long>(received.load()),
-                     static_cast<long long>(images));
+        std::fprintf(stderr, "feed: %s (%lld of %lld results)\n", failure.c_str(),
+                     static_cast<long long>(received.load()), static_cast<long long>(images));
         return 1;
     }
     auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
     auto count = [](int64_t n) { return json::Value::makeNumber(double(n), n, true); };
     std::printf("%s\n", json::serialize(json::Value::makeObject({
-                                           {"model", json::Value::makeString(name)},
-                                           {"device", json::Value::makeString(model->deviceDescription())},
-                                           {"precision", json::Value::makeString(model->precisionName())},
-                                           {"batch", count(batch)},
-                                           {"producers", count(producers)},
-                                           {"images", count(images)},
-                                           {"seconds", number(seconds)},
-                                           {"images_per_second", number(double(images) / seconds)},
-                                       }))
-                             .c_str());
+                                            {"model", json::Value::makeString(name)},
+                                            {"device", json::Value::makeString(model->deviceDescription())},
+                                            {"precision", json::Value::makeString(model->precisionName())},
+                                            {"batch", count(batch)},
+                                            {"producers", count(producers)},
+                                            {"images", count(images)},
+                                            {"seconds", number(seconds)},
+                                            {"images_per_second", number(double(images) / seconds)},
+                                        }))
+                            .c_str());
     return 0;
 }
 
@@ -538,10 +538,11 @@ int runBenchSearch(const Arguments &args)
         std::printf("%s\n", json::serialize(json::Value::makeObject(std::move(members))).c_str());
         return 0;
     }
-    std::printf("model     %s\ndevice    %s\nscan      %s\nbaseline  %s\n(synthetic unit rows; queries are 5 fixed "
-                "token ids, no tokenizer)\n\n      rows   query ms  encode ms  score ms   baseline query ms  score ms\n",
-                name.c_str(), model->deviceDescription().c_str(), result.method.c_str(),
-                result.baselineMethod.empty() ? "-" : result.baselineMethod.c_str());
+    std::printf(
+        "model     %s\ndevice    %s\nscan      %s\nbaseline  %s\n(synthetic unit rows; queries are 5 fixed "
+        "token ids, no tokenizer)\n\n      rows   query ms  encode ms  score ms   baseline query ms  score ms\n",
+        name.c_str(), model->deviceDescription().c_str(), result.method.c_str(),
+        result.baselineMethod.empty() ? "-" : result.baselineMethod.c_str());
     for (const SearchBenchCase &c : result.cases) {
         std::printf("%10lld  %9.2f  %9.2f  %8.2f  %18.2f  %8.2f\n", static_cast<long long>(c.rows), c.queryMs,
                     c.encodeMs, c.scoreMs, c.baselineQueryMs, c.baselineScoreMs);
