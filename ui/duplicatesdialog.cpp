@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: progress, groups, keep/trash marks and the trash confirmation are one flow on one screen (the
+// model: duplicatesmodel.cpp; the cards: duplicatecarddelegate.cpp).
 #include "ui/duplicatesdialog.h"
 
 #include "core/index/libraryindexer.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the window assembles about fifteen widgets and dialogs and wires them to PhotoLibrary; the
+// behaviour lives in PhotoPages, MainWindowActions, ResultsView, BrowseView and the dialogs.
 #include "ui/mainwindow.h"
 
 #include "core/browse/folderbrowser.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: a QAbstractItemView with sections: layout, painting, scrolling, keyboard and selection must
+// agree on one geometry, which is why Qt's own views are this size too.
 #include "ui/sectionedgridview.h"
 
 #include <QCursor>

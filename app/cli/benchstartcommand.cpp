@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the benchmark writes its own fixture (models, cache, photos) and times each command in child
+// processes in both modes; what is measured depends on exactly what was written, so both stay together.
 // clipfind-cli bench-start: time and memory from process start to the first result of the commands a user runs
 // once (search, embed --text, index and status of an unchanged folder), each in a child process, for the lazy start
 // and for the start before issue 12 (--eager), in the same run. It makes its own fixture: a random-weight model

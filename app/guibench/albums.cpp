@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the benchmark's and screenshots' generated albums: painted scenes whose kinds must stay
+// visibly distinct (the duplicates screenshot), in one place.
 #include "app/guibench/albums.h"
 
 #include <QDateTime>

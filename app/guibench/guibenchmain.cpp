@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: a tool, not the app: each mode (stalls, screenshot, listing, launch) drives the real window
+// its own way, listed in one place with the setup they share.
 // clipfind-gui-bench: the real main window, driven like a user drives it, measured from inside.
 //
 //   stalls      index a generated folder while "typing" queries and scrolling the results; prints how late a 5 ms

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: listing a folder off the GUI thread in stages (the cached listing, the walk, the dates) with
+// cancellation; the stages share one job state.
 #include "core/browse/folderbrowser.h"
 
 #include "core/browse/listingcache.h"

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the header readers of every container OpenCV decodes and the checks on their numbers before
+// any decode: the limits are only as strong as the one place that checks them all (HEIF, RAW and EXIF have their own
+// files).
 #include "core/decode/imagedecoder.h"
 
 #include "core/decode/exifreader.h"

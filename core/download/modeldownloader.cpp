@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: one download is one state machine (redirects, resume, mirror, size cap, hash, install); its
+// states and error paths are read together to check that no path keeps a partial file.
 #include "core/download/modeldownloader.h"
 
 #include <QDir>

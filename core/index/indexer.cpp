@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: indexFolder() is one pipeline (scan, diff, decode on the pool, encode, commit) whose stages
+// share the report, the memory budget and cancellation; it reads top to bottom in the order it runs.
 #include "core/index/indexer.h"
 
 #include "core/clip/matrix/half.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: rows, query terms and ranking share the rows lock and the candidates' exact rescoring (query
+// parsing: searchquery.cpp; the matrix: core/clip/matrix).
 #include "core/search/searchengine.h"
 
 #include "core/clip/matrix/half.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: every SQL statement on the library's tables lives here, so transactions, the schema version
+// and crash safety can be checked in one place (helpers without a connection: librarydatabasesupport.cpp).
 #include "core/store/librarydatabase.h"
 
 #include "core/clip/matrix/half.h"

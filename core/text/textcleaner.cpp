@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: ftfy's fix_text and CLIP's basic_clean/whitespace_clean ported step by step, in the order of
+// the Python code, so each step can be compared with the original.
 #include "core/text/textcleaner.h"
 
 #include "core/text/htmlentities.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: three layouts (OpenAI TorchScript, open_clip, Hugging Face) mapped onto one set of tensors
+// with every name and shape checked (key tables: hfkeys.cpp; the archive: torchscriptarchive.cpp).
 #include "core/clip/checkpoint/checkpoint.h"
 
 #include "core/clip/checkpoint/filebytes.h"

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the bounded interpreter for the pickle subset torch.save writes is one opcode switch, read as
+// a whole to check that every opcode is bounded; splitting it would scatter the checks.
 #include "core/clip/checkpoint/torchpickle.h"
 
 #include <algorithm>

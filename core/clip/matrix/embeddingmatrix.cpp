@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the int8 codes, the exact rescoring with its error bound and the append/remove paths share the
+// row layout's invariants; together the exactness proof reads in one file (the kernels are in matrixkernels.cpp).
 #include "core/clip/matrix/embeddingmatrix.h"
 
 #include "core/clip/errortext.h"

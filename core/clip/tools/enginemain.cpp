@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Why this file is long: the Qt-free driver of the GPU machine: check, bench, bench-search and index-bench each parse
+// their options and print results; the work itself is in core/clip.
 // clipfind-engine: the Qt-free driver of the CLIP engine, for machines that have only libtorch (the GPU box).
 //   clipfind-engine check --fixtures DIR [--device auto|cpu|cuda] [--precision auto|float32|float16|bfloat16]
 //                         [--kernels auto|reference|fast]
