@@ -92,6 +92,17 @@ IndexOptions AppSettings::indexOptions() const
     return options;
 }
 
+bool AppSettings::changesModel(const AppSettings &before) const
+{
+    return modelPath != before.modelPath || device != before.device
+           || multilingualTextModel != before.multilingualTextModel || textTower != before.textTower;
+}
+
+bool AppSettings::changesScan(const AppSettings &before) const
+{
+    return includeSubfolders != before.includeSubfolders || excludedFolders != before.excludedFolders;
+}
+
 ClipEncoder::Settings AppSettings::encoderSettings() const
 {
     ClipEncoder::Settings settings;

@@ -40,6 +40,10 @@ struct AppSettings {
     /// Puts `folder` first in recentFolders and makes it the last folder.
     void rememberFolder(const QString &folder);
     IndexOptions indexOptions() const;
+    /// Whether going from `before` to these settings needs the model loaded again (model, device, multilingual text
+    /// model or its use) or the folder scanned again (subfolders, exclusions).
+    bool changesModel(const AppSettings &before) const;
+    bool changesScan(const AppSettings &before) const;
     ClipEncoder::Settings encoderSettings() const;
 };
 

@@ -205,6 +205,23 @@ DuplicatesDialog::~DuplicatesDialog()
     m_search.cancel(); // the library's search stops; what it would find is not wanted any more
 }
 
+DuplicatesDialog *DuplicatesDialog::showFor(DuplicatesDialog *open, PhotoLibrary *library, QWidget *parent)
+{
+    if (open) {
+        if (open->folder() != library->scope()) {
+            open->start(); // another folder since: look there
+        }
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *dialog = new DuplicatesDialog(library, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    dialog->start();
+    return dialog;
+}
+
 void DuplicatesDialog::done(int result)
 {
     m_search.cancel();

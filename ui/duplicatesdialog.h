@@ -38,6 +38,10 @@ public:
     explicit DuplicatesDialog(PhotoLibrary *library, QWidget *parent = nullptr);
     ~DuplicatesDialog() override;
 
+    /// Tools → Find Duplicates: raises `open` (looking again when the folder browsed changed since), or opens a new
+    /// window (deleted when closed) that starts looking at once. Returns the window shown.
+    static DuplicatesDialog *showFor(DuplicatesDialog *open, PhotoLibrary *library, QWidget *parent);
+
     /// Looks for duplicates in the library's folder browsed now (again, when called again).
     void start();
     bool isSearching() const;

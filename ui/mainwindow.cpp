@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-// Why this file is long: the window assembles about fifteen widgets and dialogs and wires them to PhotoLibrary; the
 // behaviour lives in PhotoPages, MainWindowActions, ResultsView, BrowseView and the dialogs.
 #include "ui/mainwindow.h"
 
@@ -306,13 +305,9 @@ void MainWindow::showSettings()
     m_settings = dialog.settings();
     m_settings.save();
     setThumbnailSize(m_settings.thumbnailSize);
-    if (m_settings.modelPath != before.modelPath || m_settings.device != before.device
-        || m_settings.multilingualTextModel != before.multilingualTextModel
-        || m_settings.textTower != before.textTower) {
+    if (m_settings.changesModel(before)) {
         loadModel(m_settings.modelPath); // the open folder is reindexed with it
-    } else if ((m_settings.includeSubfolders != before.includeSubfolders
-                || m_settings.excludedFolders != before.excludedFolders)
-               && !m_library->folder().isEmpty()) {
+    } else if (m_settings.changesScan(before) && !m_library->folder().isEmpty()) {
         openFolder(m_library->folder());
     }
 }
@@ -355,19 +350,11 @@ void MainWindow::showDuplicates()
         m_messages->showMessage(reason, MessageBar::Kind::Information);
         return;
     }
-    if (m_duplicates) {
-        if (m_duplicates->folder() != m_library->scope()) {
-            m_duplicates->start(); // another folder since: look there
-        }
-        m_duplicates->raise();
-        m_duplicates->activateWindow();
-        return;
+    const bool opened = !m_duplicates;
+    m_duplicates = DuplicatesDialog::showFor(m_duplicates, m_library, this);
+    if (opened) {
+        connect(m_duplicates, &DuplicatesDialog::findSimilarRequested, this, &MainWindow::findSimilar);
     }
-    m_duplicates = new DuplicatesDialog(m_library, this);
-    m_duplicates->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_duplicates, &DuplicatesDialog::findSimilarRequested, this, &MainWindow::findSimilar);
-    m_duplicates->show();
-    m_duplicates->start();
 }
 
 void MainWindow::updateSearchOptions()
@@ -402,11 +389,7 @@ void MainWindow::updatePage()
 
 void MainWindow::updateReadiness()
 {
-    const QString unavailable = m_library->duplicatesUnavailableReason();
-    const QString about = tr("Groups of near-identical photos in the folder browsed now; move the extra copies to the "
-                             "trash");
-    m_actions->findDuplicates->setToolTip(unavailable.isEmpty() ? about : unavailable);
-    m_actions->findDuplicates->setStatusTip(m_actions->findDuplicates->toolTip());
+    m_actions->setDuplicatesUnavailable(m_library->duplicatesUnavailableReason());
     if (m_library->isLoadingModel()) {
         m_search->setReadiness(SearchField::Readiness::LoadingModel);
     } else if (m_library->hasModel()) {

@@ -100,6 +100,14 @@ void MainWindowActions::fillMenuBar(QMenuBar *bar) const
     help->addAction(searchSyntax);
 }
 
+void MainWindowActions::setDuplicatesUnavailable(const QString &reason) const
+{
+    const QString about =
+        tr("Groups of near-identical photos in the folder browsed now; move the extra copies to the trash");
+    findDuplicates->setToolTip(reason.isEmpty() ? about : reason);
+    findDuplicates->setStatusTip(findDuplicates->toolTip());
+}
+
 QSlider *MainWindowActions::createZoomSlider(int value, QWidget *parent)
 {
     auto *slider = new QSlider(Qt::Horizontal, parent);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QString>
 
 class QAction;
 class QMainWindow;
@@ -28,6 +29,9 @@ public:
 
     /// File, Edit, View, Tools and Help: every command is reachable with the keyboard.
     void fillMenuBar(QMenuBar *bar) const;
+    /// Find Duplicates' tooltip: what it does, or `reason` why it cannot run yet (the entry stays enabled and says so
+    /// when chosen: a greyed-out entry would not).
+    void setDuplicatesUnavailable(const QString &reason) const;
     /// The thumbnail-size slider for the tool bar (Ctrl+Plus / Ctrl+Minus move it too).
     static QSlider *createZoomSlider(int value, QWidget *parent);
 
