@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-// behaviour lives in PhotoPages, MainWindowActions, ResultsView, BrowseView and the dialogs.
 #include "ui/mainwindow.h"
 
 #include "core/browse/folderbrowser.h"
