@@ -28,12 +28,12 @@ QString fixture(const QString &relative)
     return QStringLiteral(CLIPFIND_TEST_DATA "/multilingual/") + relative;
 }
 
-// A small random CLIP whose embeddings have the multilingual fixture's 32 values (a ViT-B/32 has 512, as the real
-// multilingual model's Dense layer).
-std::unique_ptr<ClipEncoder> tinyClip(QString *error)
+// A small random CLIP with embeddings of `embedDim` values: 32 is the multilingual fixture's (a ViT-B/32 has 512,
+// as the real multilingual model's Dense layer).
+std::unique_ptr<ClipEncoder> tinyClip(int embedDim, QString *error)
 {
     clip::ModelConfig config;
-    config.embedDim = 32;
+    config.embedDim = embedDim;
     config.visionWidth = 64;
     config.visionLayers = 1;
     config.visionHeads = 2;
@@ -47,7 +47,7 @@ std::unique_ptr<ClipEncoder> tinyClip(QString *error)
         *error = QString::fromStdString(loaded.error);
         return nullptr;
     }
-    return ClipEncoder::fromModel(std::move(loaded.model), QStringLiteral("tiny-random-32"), error);
+    return ClipEncoder::fromModel(std::move(loaded.model), QStringLiteral("tiny-random-%1").arg(embedDim), error);
 }
 
 double cosine(const float *a, const float *b, int dim)
@@ -85,7 +85,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_root.isValid());
         QString error;
-        m_encoder = tinyClip(&error);
+        m_encoder = tinyClip(32, &error);
         QVERIFY2(m_encoder, qPrintable(error));
         clip::LoadOptions options;
         options.device = clip::DeviceChoice::Cpu;
@@ -177,18 +177,8 @@ private Q_SLOTS:
     void aTextModelOfAnotherSizeIsRefused()
     {
         QString error;
-        clip::ModelConfig config;
-        config.embedDim = 48;
-        config.visionWidth = 64;
-        config.visionLayers = 1;
-        config.visionHeads = 2;
-        config.textWidth = 32;
-        config.textLayers = 1;
-        config.textHeads = 2;
-        clip::LoadResult loaded = clip::ClipModel::createRandom(config, {});
-        QVERIFY(loaded.model);
-        auto other = ClipEncoder::fromModel(std::move(loaded.model), QStringLiteral("tiny-random-48"), &error);
-        QVERIFY(other);
+        auto other = tinyClip(48, &error);
+        QVERIFY2(other, qPrintable(error));
         auto multilingual = BertClipEncoder::load(fixture(QStringLiteral("tiny-st-multilingual")), {}, &error);
         QVERIFY(multilingual);
         QVERIFY(!other->setMultilingualText(std::move(multilingual), TextTowerChoice::Auto, &error));

@@ -15,6 +15,16 @@ namespace clipfind::cli {
 
 namespace {
 
+void printBench(const QCommandLineParser &parser, const clip::BenchResult &result)
+{
+    QTextStream out(stdout);
+    if (parser.isSet(QStringLiteral("json"))) {
+        out << QString::fromStdString(clip::json::serialize(clip::benchToJson(result))) << '\n';
+    } else {
+        out << QString::fromStdString(clip::formatBenchTable(result));
+    }
+}
+
 bool isBertArchitecture(const std::string &name)
 {
     const std::vector<std::string> names = clip::BertClipModel::randomArchitectures();
@@ -33,12 +43,7 @@ int runBertBench(const QCommandLineParser &parser, std::unique_ptr<clip::BertCli
     }
     bench.secondsPerCase = parser.value(QStringLiteral("seconds")).toDouble();
     const clip::BenchResult result = clip::runBertBenchmark(*model, name, bench);
-    QTextStream out(stdout);
-    if (parser.isSet(QStringLiteral("json"))) {
-        out << QString::fromStdString(clip::json::serialize(clip::benchToJson(result))) << '\n';
-    } else {
-        out << QString::fromStdString(clip::formatBenchTable(result));
-    }
+    printBench(parser, result);
     return 0;
 }
 
@@ -115,12 +120,7 @@ int runBench(const QStringList &arguments)
         name = parser.value(QStringLiteral("arch")).toStdString() + " (random weights)";
     }
     const clip::BenchResult result = clip::runBenchmark(*model, name, bench);
-    QTextStream out(stdout);
-    if (parser.isSet(QStringLiteral("json"))) {
-        out << QString::fromStdString(clip::json::serialize(clip::benchToJson(result))) << '\n';
-    } else {
-        out << QString::fromStdString(clip::formatBenchTable(result));
-    }
+    printBench(parser, result);
     return 0;
 }
 

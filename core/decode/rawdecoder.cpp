@@ -246,12 +246,13 @@ QDateTime rawDateTaken(const QString &path)
 }
 
 // The camera's full image size (after its crop to the visible area), upright: LibRaw's flip bit 4 transposes.
-// Opening reads the headers, not the raw data.
-QSize rawSize(const QString &path)
+// Opening reads the headers, not the raw data. `open` opens the file or the buffer.
+template<typename Open>
+QSize uprightRawSize(const Open &open)
 {
     try {
         const std::unique_ptr<LibRaw> raw = newLibRaw();
-        if (raw->open_file(QFile::encodeName(path).constData()) != LIBRAW_SUCCESS) {
+        if (open(*raw) != LIBRAW_SUCCESS) {
             return {};
         }
         const libraw_image_sizes_t &sizes = raw->imgdata.sizes;
@@ -265,22 +266,15 @@ QSize rawSize(const QString &path)
     }
 }
 
+QSize rawSize(const QString &path)
+{
+    return uprightRawSize([&](LibRaw &raw) { return raw.open_file(QFile::encodeName(path).constData()); });
+}
+
 QSize rawSizeOfData(const QByteArray &data)
 {
-    try {
-        const std::unique_ptr<LibRaw> raw = newLibRaw();
-        if (raw->open_buffer(const_cast<char *>(data.constData()), size_t(data.size())) != LIBRAW_SUCCESS) {
-            return {};
-        }
-        const libraw_image_sizes_t &sizes = raw->imgdata.sizes;
-        if (sizes.width == 0 || sizes.height == 0) {
-            return {};
-        }
-        const QSize size(int(sizes.width), int(sizes.height));
-        return (sizes.flip & 4) ? size.transposed() : size;
-    } catch (...) {
-        return {};
-    }
+    return uprightRawSize(
+        [&](LibRaw &raw) { return raw.open_buffer(const_cast<char *>(data.constData()), size_t(data.size())); });
 }
 
 } // namespace

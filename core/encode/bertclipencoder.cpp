@@ -157,8 +157,7 @@ EmbeddingRows BertClipEncoder::encodeTexts(const QStringList &texts)
             result.values.clear();
             return result;
         }
-        std::copy(features.row(0), features.row(0) + result.dim,
-                  result.values.begin() + static_cast<ptrdiff_t>(i) * result.dim);
+        result.setRow(i, features.row(0));
     }
     return result;
 }
@@ -201,8 +200,7 @@ EmbeddingRows BertClipEncoder::encodeImageFiles(const QStringList &paths)
         return result;
     }
     for (size_t k = 0; k < goodRows.size(); ++k) {
-        std::copy(features.row(static_cast<int64_t>(k)), features.row(static_cast<int64_t>(k)) + result.dim,
-                  result.values.begin() + static_cast<ptrdiff_t>(goodRows[k]) * result.dim);
+        result.setRow(goodRows[k], features.row(static_cast<int64_t>(k)));
     }
     return result;
 }

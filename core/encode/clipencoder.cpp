@@ -349,8 +349,7 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
                 return result;
             }
             result.errors[static_cast<size_t>(i)] = row.errors.at(0);
-            std::copy(row.values.begin(), row.values.end(),
-                      result.values.begin() + static_cast<ptrdiff_t>(i) * result.dim);
+            result.setRow(i, row.row(0));
             continue;
         }
         tokens.push_back(tokenizer->tokenize(texts[i], static_cast<int>(d->model->config().contextLength)));
@@ -366,8 +365,7 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
         return result;
     }
     for (size_t k = 0; k < clipRows.size(); ++k) {
-        std::copy(features.row(static_cast<int64_t>(k)), features.row(static_cast<int64_t>(k)) + result.dim,
-                  result.values.begin() + static_cast<ptrdiff_t>(clipRows[k]) * result.dim);
+        result.setRow(clipRows[k], features.row(static_cast<int64_t>(k)));
     }
     return result;
 }
@@ -406,8 +404,7 @@ EmbeddingRows ClipEncoder::encodeImageFiles(const QStringList &paths)
         return result;
     }
     for (size_t k = 0; k < goodRows.size(); ++k) {
-        std::copy(features.row(static_cast<int64_t>(k)), features.row(static_cast<int64_t>(k)) + result.dim,
-                  result.values.begin() + static_cast<ptrdiff_t>(goodRows[k]) * result.dim);
+        result.setRow(goodRows[k], features.row(static_cast<int64_t>(k)));
     }
     return result;
 }

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct EmbeddingRows {
 
     int rows() const { return dim ? static_cast<int>(values.size() / dim) : 0; }
     const float *row(int i) const { return values.data() + static_cast<size_t>(i) * dim; }
+    /// Copies `dim` values into row `i` (values must already hold it).
+    void setRow(int i, const float *row)
+    {
+        std::copy(row, row + dim, values.begin() + static_cast<ptrdiff_t>(i) * dim);
+    }
 };
 
 /// The CLIP encoder the app and tools use: a checkpoint, the tokenizer and the reference image pipeline.
