@@ -99,9 +99,14 @@ private Q_SLOTS:
             downloader.run({source(server, dir.path(), QStringLiteral("/model.pt"), m_sha256)});
         QVERIFY2(result.ok, qPrintable(result.error));
         const QList<LocalHttpServer::Request> requests = server.requestsFor("/model.pt");
-        QCOMPARE(requests.size(), 2);
-        QCOMPARE(requests[0].range, QByteArray());
-        QCOMPARE(requests[1].range, "bytes=" + QByteArray::number(dropAt) + '-'); // only the rest was fetched again
+        // Usually two requests; on a loaded machine a stalled read may be resumed once more before the drop. Never
+        // from the start again, and the last one fetches exactly the rest after the drop.
+        QVERIFY2(requests.size() >= 2 && requests.size() <= 3, qPrintable(QString::number(requests.size())));
+        QCOMPARE(requests.first().range, QByteArray());
+        for (qsizetype i = 1; i < requests.size(); ++i) {
+            QVERIFY2(requests[i].range.startsWith("bytes="), requests[i].range.constData());
+        }
+        QCOMPARE(requests.last().range, "bytes=" + QByteArray::number(dropAt) + '-'); // only the rest was fetched again
         QString error;
         QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
     }
