@@ -190,17 +190,8 @@ EmbeddingRows BertClipEncoder::encodeImageFiles(const QStringList &paths)
         clip::preprocessForChineseClip(view, d->model->imageConfig(), pixels);
         goodRows.push_back(i);
     }
-    if (goodRows.empty()) {
-        return result;
-    }
-    const clip::Features features = d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size()));
-    if (!features.ok()) {
-        result.error = QString::fromStdString(features.error);
-        result.values.clear();
-        return result;
-    }
-    for (size_t k = 0; k < goodRows.size(); ++k) {
-        result.setRow(goodRows[k], features.row(static_cast<int64_t>(k)));
+    if (!goodRows.empty()) {
+        result.place(d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size())), goodRows);
     }
     return result;
 }

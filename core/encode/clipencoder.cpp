@@ -358,15 +358,7 @@ EmbeddingRows ClipEncoder::encodeTexts(const QStringList &texts)
     if (clipRows.empty()) {
         return result;
     }
-    const clip::Features features = d->model->encodeTexts(tokens);
-    if (!features.ok()) {
-        result.error = QString::fromStdString(features.error);
-        result.values.clear();
-        return result;
-    }
-    for (size_t k = 0; k < clipRows.size(); ++k) {
-        result.setRow(clipRows[k], features.row(static_cast<int64_t>(k)));
-    }
+    result.place(d->model->encodeTexts(tokens), clipRows);
     return result;
 }
 
@@ -394,17 +386,8 @@ EmbeddingRows ClipEncoder::encodeImageFiles(const QStringList &paths)
         pixels.insert(pixels.end(), image.pixels.begin(), image.pixels.end());
         goodRows.push_back(i);
     }
-    if (goodRows.empty()) {
-        return result;
-    }
-    const clip::Features features = d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size()));
-    if (!features.ok()) {
-        result.error = QString::fromStdString(features.error);
-        result.values.clear();
-        return result;
-    }
-    for (size_t k = 0; k < goodRows.size(); ++k) {
-        result.setRow(goodRows[k], features.row(static_cast<int64_t>(k)));
+    if (!goodRows.empty()) {
+        result.place(d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size())), goodRows);
     }
     return result;
 }

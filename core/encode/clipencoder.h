@@ -31,6 +31,18 @@ struct EmbeddingRows {
     {
         std::copy(row, row + dim, values.begin() + static_cast<ptrdiff_t>(i) * dim);
     }
+    /// Row k of `features` becomes row rows[k]; a failed call becomes the whole result's error (rows then absent).
+    void place(const clip::Features &features, const std::vector<int> &rows)
+    {
+        if (!features.ok()) {
+            error = QString::fromStdString(features.error);
+            values.clear();
+            return;
+        }
+        for (size_t k = 0; k < rows.size(); ++k) {
+            setRow(rows[k], features.row(static_cast<int64_t>(k)));
+        }
+    }
 };
 
 /// The CLIP encoder the app and tools use: a checkpoint, the tokenizer and the reference image pipeline.
