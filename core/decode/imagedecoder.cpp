@@ -242,6 +242,24 @@ bool gifFirstFrameComplete(const ByteView &bytes)
 }
 
 // Identifies the format from the content (never the file name) and reads size and orientation.
+bool isTiff(const ByteView &bytes)
+{
+    return bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*");
+}
+
+// A file that looked like a camera RAW but that LibRaw does not take (a TIFF with sub-IFDs and no raw data) is a
+// plain TIFF after all: its header read again as one. False, with `header` unchanged, when it is no TIFF.
+bool readAsPlainTiff(const ByteView &bytes, HeaderInfo *header)
+{
+    if (!isTiff(bytes)) {
+        return false;
+    }
+    *header = HeaderInfo();
+    header->format = Format::Tiff;
+    readTiffIfd0(bytes, header);
+    return true;
+}
+
 HeaderInfo readHeader(const QByteArray &data)
 {
     const ByteView bytes(data);
@@ -274,7 +292,7 @@ HeaderInfo readHeader(const QByteArray &data)
         readWebPHeader(bytes, &info);
     } else if (rawCodec().recognizes(bytes)) { // before TIFF: most raws are TIFF files
         info.format = Format::Raw;
-    } else if (bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*")) {
+    } else if (isTiff(bytes)) {
         info.format = Format::Tiff;
         readTiffIfd0(bytes, &info);
     } else if (heifCodec().recognizes(bytes)) {
@@ -557,14 +575,11 @@ ImageProbe probeImageData(const QByteArray &data, const QString &nameForErrors, 
             probe.decodeBytes = qint64(size.width()) * size.height() * 12 + (qint64(1) << 20);
             return probe;
         }
-        if (header.format == Format::Heif || !(bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*"))) {
+        if (header.format == Format::Heif || !readAsPlainTiff(bytes, &header)) {
             // Unreadable: decodeImageData() fails on it with the codec's own words, before any large allocation.
             probe.decodeBytes = data.size();
             return probe;
         }
-        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF, as decodeBytes() says
-        header.format = Format::Tiff;
-        readTiffIfd0(bytes, &header);
     }
     const QString problem = checkHeader(data, header);
     if (!problem.isEmpty()) {
@@ -622,13 +637,9 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
         bool unsupported = false;
         DecodedImage decoded = decodeWithCodec(header.format == Format::Heif ? heifCodec() : rawCodec(), data, name,
                                                options, &unsupported);
-        const ByteView bytes(data);
-        if (!unsupported || !(bytes.matches(0, "II*\0") || bytes.matches(0, "MM\0*"))) {
+        if (!unsupported || !readAsPlainTiff(ByteView(data), &header)) {
             return decoded;
         }
-        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF after all
-        header.format = Format::Tiff;
-        readTiffIfd0(bytes, &header);
     }
     if (orientation) {
         header.orientation = *orientation; // a RAW preview is oriented by the RAW file's header, not its own EXIF
@@ -736,12 +747,9 @@ QSize readImageSize(const QString &path)
     HeaderInfo header = readHeader(head);
     if (header.format == Format::Heif || header.format == Format::Raw) {
         const QSize size = (header.format == Format::Heif ? heifCodec() : rawCodec()).size(path);
-        if (size.isValid() || header.format == Format::Heif) {
+        if (size.isValid() || header.format == Format::Heif || !readAsPlainTiff(ByteView(head), &header)) {
             return size;
         }
-        header = HeaderInfo(); // a TIFF with sub-IFDs that LibRaw does not take: a plain TIFF, as decodeBytes() says
-        header.format = Format::Tiff;
-        readTiffIfd0(ByteView(head), &header);
     }
     if (header.format == Format::Tiff && (header.width <= 0 || header.height <= 0) && file.size() > head.size()
         && file.size() <= kMaxTiffBytes) {
