@@ -83,6 +83,9 @@ QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QIm
             continue;
         }
         QImageWriter writer(&file, "png");
+        // zlib's fast level (Qt maps quality 80 to level 1): a 256-pixel thumbnail takes about 4 ms instead of 20 ms
+        // at Qt's default and is about 10 % larger. While indexing, the default level cost a seventh of all CPU time.
+        writer.setQuality(80);
         if (!writer.write(thumb) || !file.commit()) {
             lastProblem = writer.errorString();
             continue;
