@@ -10,7 +10,8 @@ if(CLIPFIND_FUZZ)
         message(FATAL_ERROR "CLIPFIND_FUZZ needs clang, e.g. -DCMAKE_CXX_COMPILER=clang++-14 (see scripts/fuzz.sh)")
     endif()
     target_compile_options(clipfind_options INTERFACE
-        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+        -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+        -gline-tables-only)
     target_link_options(clipfind_options INTERFACE -fsanitize=address,undefined)
     target_compile_definitions(clipfind_options INTERFACE FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION)
 endif()

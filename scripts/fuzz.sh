@@ -46,10 +46,7 @@ done
 
 build=${CLIPFIND_FUZZ_BUILD:-build-fuzz}
 if [ ! -f "$build/build.ninja" ]; then
-    launcher=()
-    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
-        -DCMAKE_CXX_COMPILER=clang++-14 -DCLIPFIND_FUZZ=ON -DBUILD_TESTING=OFF "${launcher[@]}"
+    bash scripts/configure-fuzz.sh "$build" -DBUILD_TESTING=OFF
 fi
 cmake --build "$build" --parallel "${CLIPFIND_BUILD_JOBS:-2}" --target "${targets[@]/#/fuzz_}"
 

@@ -13,10 +13,7 @@ tests=(jsontest npytest safetensorstest torchscriptarchivetest checkpointtest ha
        pillowresizetest embeddingmatrixtest tokenizertest searchquerytest exifreadertest exifdatetest
        imagepreprocessortest jpegfastpathtest hostileimagetest regularfiletest memorybudgettest)
 
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
-    -DCMAKE_CXX_COMPILER=clang++-14 -DCLIPFIND_FUZZ=ON -DBUILD_TESTING=ON "${launcher[@]}" >/dev/null
+bash scripts/configure-fuzz.sh "$build" -DBUILD_TESTING=ON >/dev/null
 cmake --build "$build" --parallel "${CLIPFIND_BUILD_JOBS:-$(nproc)}" \
     --target fuzz_checkpoint fuzz_image fuzz_text fuzz_formats "${tests[@]}"
 
