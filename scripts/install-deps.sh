@@ -17,6 +17,7 @@ packages=(
     libheif-dev                           # HEIF/HEIC and AVIF: libde265, dav1d (decoders), x265, aom (tests encode)
     libraw-dev                            # camera RAW (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2)
     nlohmann-json3-dev                    # JSON in the engine (header-only)
+    libturbojpeg0-dev                     # the engine's own JPEG decode (clipfind-engine index-bench)
     appstream desktop-file-utils          # tests validate the AppStream metadata and the desktop file
     clang-format-14                       # scripts/test.sh checks the formatting (scripts/format.sh --check)
     clang-14 libfuzzer-14-dev libomp-14-dev # scripts/hostile-check.sh: fuzzers, ASan + UBSan (OpenMP for clang)
