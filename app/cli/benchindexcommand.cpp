@@ -127,7 +127,8 @@ QJsonObject runSeedBaseline(const QString &script, const QString &photos, int th
 } // namespace
 
 // clipfind-cli bench-index [--photos N | --folder DIR] [--arch ViT-B/32] [--device D] [--precision P] [--exact]
-//                          [--no-thumbnails] [--no-baseline] [--baseline-script PATH] [--rescan-files N] [--json]
+//                          [--no-thumbnails] [--decode-threads N] [--no-baseline] [--baseline-script PATH]
+//                          [--rescan-files N] [--json]
 int runBenchIndex(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -144,6 +145,9 @@ int runBenchIndex(const QStringList &arguments)
                       QStringLiteral("name"), QStringLiteral("ViT-B/32")});
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution.")});
     parser.addOption({QStringLiteral("no-thumbnails"), QStringLiteral("Do not write thumbnails (index writes them).")});
+    parser.addOption({QStringLiteral("decode-threads"),
+                      QStringLiteral("Photos decoded at once (default: as index, one per core)."), QStringLiteral("n"),
+                      QStringLiteral("0")});
     parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the seed's Python loop.")});
     parser.addOption({QStringLiteral("baseline-script"), QStringLiteral("Path of scripts/seed_baseline.py."),
                       QStringLiteral("path")});
@@ -211,6 +215,7 @@ int runBenchIndex(const QStringList &arguments)
     IndexOptions options;
     options.scan.recursive = false; // what the seed loop sees: the files directly in the folder
     options.exactDecode = parser.isSet(QStringLiteral("exact"));
+    options.decodeThreads = std::clamp(parser.value(QStringLiteral("decode-threads")).toInt(), 0, 256);
     std::fprintf(stderr, "indexing...\n");
     const double cpuBefore = processCpuSeconds();
     const IndexReport report = indexFolder(photos, *encoder, *cache, withThumbnails ? &thumbnails : nullptr, options);

@@ -85,8 +85,8 @@ int runIndex(const QStringList &arguments)
                       QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("decode-threads"),
-                      QStringLiteral("Photos read and decoded at once (default: one per core but one)."),
-                      QStringLiteral("n"), QStringLiteral("0")});
+                      QStringLiteral("Photos read and decoded at once (default: one per core)."), QStringLiteral("n"),
+                      QStringLiteral("0")});
     parser.addOption({QStringLiteral("decode-memory"),
                       QStringLiteral("Memory the photos being decoded may hold at once, in MiB (default 1024); a photo "
                                      "that needs more fails."),

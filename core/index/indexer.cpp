@@ -42,9 +42,13 @@ struct Work {
     int height = 0;
 };
 
+// One decoder per core, beside the encoder's own threads. Decoders that get ahead block on the batcher (they sleep),
+// so the encoder is not starved of cores; with one core fewer, the second core of a 2-core machine idled whenever
+// the encoder waited for crops: bench-index on 2 cores, both decoders vs one: 39 real photographs 14.8 vs 13.3
+// photos/s (95 % vs 87 % of the cores busy), 24 generated 12-MP photos 11.5 vs 10.5 photos/s.
 int defaultDecodeThreads()
 {
-    return std::max(1, int(std::thread::hardware_concurrency()) - 1);
+    return std::max(1, int(std::thread::hardware_concurrency()));
 }
 
 // Wall time of one stage, summed over the threads that run it.

@@ -19,7 +19,7 @@ class ThumbnailCache;
 struct IndexOptions {
     ScanOptions scan;
     bool exactDecode = false; ///< false: JPEG fast path (DCT scaling, mean |diff| <= 0.01 of the exact input)
-    int decodeThreads = 0;    ///< 0 = all cores but the one feeding the model (at least 1)
+    int decodeThreads = 0;    ///< 0 = one per core
     /// CPU only: intra-op threads of the inference thread; 0 = the model's (--threads, default one per core). In
     /// fp32 the encoder is the heavier stage, so it keeps every core and one decoder fills the gaps.
     int encodeThreads = 0;

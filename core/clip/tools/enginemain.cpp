@@ -396,8 +396,8 @@ int runIndexBench(const Arguments &args)
     const bool cuda = model->isCuda();
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     const int64_t batch = std::max<int64_t>(1, std::atoll(args.get("--batch", cuda ? "512" : "32").c_str()));
-    // As the app's indexer: all cores but the one feeding the model decode (all of them beside a GPU).
-    const std::string defaultDecoders = std::to_string(cuda ? cores : std::max(1, cores - 1));
+    // As the app's indexer: one decoder per core (core/index/indexer.cpp says why).
+    const std::string defaultDecoders = std::to_string(cores);
     const int decoders = std::clamp(std::atoi(args.get("--decoders", defaultDecoders).c_str()), 1, 256);
     const int size = int(model->config().imageResolution);
 
