@@ -17,10 +17,10 @@ if(CLIPFIND_SANITIZE)
                                                   OR "leak" IN_LIST _clipfind_sanitizers))
         message(FATAL_ERROR "CLIPFIND_SANITIZE: thread cannot be combined with address or leak")
     endif()
-    # Frame pointers for readable stacks; UBSan reports are made fatal at run time (UBSAN_OPTIONS in the presets)
-    # rather than here, so one run lists every finding.
+    # Frame pointers and line tables (-g1) for readable file:line stacks; UBSan reports are made fatal at run time
+    # (UBSAN_OPTIONS in the presets) rather than here, so one run lists every finding.
     target_compile_options(clipfind_options INTERFACE
-        -fsanitize=${CLIPFIND_SANITIZE} -fno-omit-frame-pointer -g)
+        -fsanitize=${CLIPFIND_SANITIZE} -fno-omit-frame-pointer -g1)
     target_link_options(clipfind_options INTERFACE -fsanitize=${CLIPFIND_SANITIZE})
     message(STATUS "Sanitizers: ${CLIPFIND_SANITIZE}")
 endif()
