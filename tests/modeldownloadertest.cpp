@@ -601,6 +601,13 @@ private Q_SLOTS:
             QVERIFY(!QFileInfo::exists(folder.targetPath)); // nothing half-installed
             QCOMPARE(QFileInfo(folder.targetPath + QStringLiteral(".part/model.safetensors.part")).size(), dropAt);
         }
+        // A file kept from the first run that changed since (here tokenizer.json) is fetched again, not trusted.
+        const QString kept = folder.targetPath + QStringLiteral(".part/tokenizer.json");
+        QVERIFY(QFileInfo(kept).isFile());
+        QFile tampered(kept);
+        QVERIFY(tampered.open(QIODevice::Append));
+        tampered.write("x");
+        tampered.close();
         ModelDownloader downloader{ModelManifest()};
         const DownloadResult result = downloader.run({folder});
         QVERIFY2(result.ok, qPrintable(result.error));
@@ -608,6 +615,9 @@ private Q_SLOTS:
                  "bytes=" + QByteArray::number(dropAt) + '-');
         QCOMPARE(server.requestsFor("/st/resolve/main/vocab.txt").size(), 1);
         QCOMPARE(server.requestsFor("/cdn/2_Dense/model.safetensors").size(), 1);
+        QCOMPARE(server.requestsFor("/st/resolve/main/tokenizer.json").size(), 2);
+        QCOMPARE(readBytes(QDir(folder.targetPath).filePath(QStringLiteral("tokenizer.json"))),
+                 readBytes(folderFixture(QStringLiteral("tokenizer.json"))));
         QString error;
         QCOMPARE(sha256OfFile(QDir(folder.targetPath).filePath(QStringLiteral("model.safetensors")), &error),
                  folderSha256(QStringLiteral("model.safetensors")));

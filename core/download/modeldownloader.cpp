@@ -699,6 +699,15 @@ void ModelDownloader::Private::onVerified()
         return;
     }
     const QString url = item().url.toString();
+    if (!check.ok && reverifying) {
+        // A file kept from an earlier run changed since it was verified: only that copy is bad, fetch it again.
+        QFile::remove(item().target);
+        verifiedFiles.remove(item().relativePath);
+        Q_EMIT q->statusChanged(
+            QStringLiteral("%1 changed since it was verified; downloading it again").arg(item().relativePath));
+        startItem();
+        return;
+    }
     if (!check.ok) {
         // A corrupt or tampered file: a folder model keeps none of its files.
         if (isFolder()) {

@@ -65,7 +65,8 @@ inline constexpr qint64 kMaxUnhashedFileBytes = qint64(4) << 20;
 /// under the same rules and verified by its SHA-256 (pinned, else published; a small text file without either by its
 /// size cap alone, see kMaxUnhashedFileBytes), then the folder is renamed into place. A failed verification or a
 /// cancel deletes the whole part folder; a dropped transfer keeps it, and the next run resumes the file it was on
-/// (the files verified before are hashed again against their recorded SHA-256 first).
+/// (the files verified before are hashed again against their recorded SHA-256 first; one that changed is fetched
+/// again).
 class ModelDownloader : public QObject
 {
     Q_OBJECT
