@@ -355,6 +355,16 @@ private Q_SLOTS:
             QVERIFY2(QFileInfo(QDir(installed).filePath(file)).isFile(), qPrintable(file));
         }
         QVERIFY(ModelStore(data.path()).selectedModel().isEmpty()); // not the library's model
+
+        // Found on disk later, it is listed as a text model and cannot be chosen as the image model.
+        ModelSetupDialog again(data.path(), folderManifest());
+        again.show();
+        auto *list = child<QListWidget>(&again, "discoveredList");
+        QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(installed), 60000);
+        QVERIFY2(list->item(0)->text().contains(QLatin1String("Settings > Languages")),
+                 qPrintable(list->item(0)->text()));
+        QVERIFY(!(list->item(0)->flags() & Qt::ItemIsSelectable));
+        QVERIFY(!child<QRadioButton>(&again, "discoveredChoice")->isEnabled());
     }
 
     // Chinese-CLIP is a full model: downloaded, its folder is the chosen model.
