@@ -10,9 +10,11 @@
 #include "core/store/filehash.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace clipfind;
@@ -42,6 +44,72 @@ private:
         s.url = QUrl(server.url(path));
         s.targetPath = QDir(dir).filePath(QStringLiteral("tiny/model.pt"));
         s.expectedSha256 = sha256;
+        return s;
+    }
+
+    // A folder model served like Hugging Face serves clip-ViT-B-32-multilingual-v1: the tiny sentence-transformers
+    // fixture's files, the weights behind resolve/ redirects that publish their SHA-256 (X-Linked-Etag), the small
+    // text files served directly. The expected hashes are the fixture generator's (expected.json), never ours.
+    static QStringList folderFiles()
+    {
+        return {QStringLiteral("config.json"),
+                QStringLiteral("modules.json"),
+                QStringLiteral("tokenizer.json"),
+                QStringLiteral("vocab.txt"),
+                QStringLiteral("1_Pooling/config.json"),
+                QStringLiteral("2_Dense/config.json"),
+                QStringLiteral("2_Dense/model.safetensors"),
+                QStringLiteral("model.safetensors")};
+    }
+
+    static QString folderFixture(const QString &file)
+    {
+        return dataPath(QStringLiteral("multilingual/tiny-st-multilingual/") + file);
+    }
+
+    static QString folderSha256(const QString &file)
+    {
+        static const QJsonObject hashes =
+            readJsonObject(folderFixture(QStringLiteral("expected.json"))).value(QStringLiteral("sha256")).toObject();
+        return hashes.value(file).toString();
+    }
+
+    static void serveFolder(LocalHttpServer &server)
+    {
+        for (const QString &file : folderFiles()) {
+            const QByteArray path = "/st/resolve/main/" + file.toUtf8();
+            const QByteArray bytes = readBytes(folderFixture(file));
+            if (file.endsWith(QLatin1String(".safetensors"))) {
+                server.addRedirect(path, "/cdn/" + file.toUtf8(),
+                                   {"X-Linked-Etag: \"" + folderSha256(file).toLatin1() + '"'});
+                server.addFile("/cdn/" + file.toUtf8(), bytes);
+            } else {
+                server.addFile(path, bytes);
+            }
+        }
+    }
+
+    // The manifest's view of it: 2_Dense's weights pinned, model.safetensors checked against the published hash,
+    // exact sizes for the small files.
+    static DownloadSource folderSource(const LocalHttpServer &server, const QString &dir)
+    {
+        DownloadSource s;
+        s.targetPath = QDir(dir).filePath(QStringLiteral("st-model"));
+        s.format = QStringLiteral("sentence-transformers");
+        s.kind = QStringLiteral("multilingual-text");
+        s.modelName = QStringLiteral("tiny-st");
+        for (const QString &file : folderFiles()) {
+            DownloadFile f;
+            f.url = QUrl(server.url(QStringLiteral("/st/resolve/main/") + file));
+            f.relativePath = file;
+            f.expectedSize = QFileInfo(folderFixture(file)).size();
+            f.requiresSha256 = file.endsWith(QLatin1String(".safetensors"));
+            if (file == QLatin1String("2_Dense/model.safetensors")) {
+                f.expectedSha256 = folderSha256(file);
+            }
+            s.expectedSize += f.expectedSize;
+            s.files << f;
+        }
         return s;
     }
 
@@ -434,6 +502,148 @@ private Q_SLOTS:
         QCOMPARE(server.requestsFor("/model.pt").last().range, QByteArray());
         QString error;
         QCOMPARE(sha256OfFile(result.path, &error), m_sha256);
+    }
+
+    // Issue 15: a model that is a folder of files downloads, every file is verified, and the folder is installed.
+    void downloadsAFolderModel()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        QSignalSpy progress(&downloader, &ModelDownloader::progress);
+        const DownloadSource folder = folderSource(server, dir.path());
+        const DownloadResult result = downloader.run({folder});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(result.path, folder.targetPath);
+        QStringList expected{QStringLiteral("st-model"), QStringLiteral("st-model/1_Pooling"),
+                             QStringLiteral("st-model/2_Dense")};
+        for (const QString &file : folderFiles()) {
+            expected << QStringLiteral("st-model/") + file;
+            QCOMPARE(readBytes(QDir(folder.targetPath).filePath(file)), readBytes(folderFixture(file)));
+        }
+        expected.sort();
+        QCOMPARE(entriesUnder(dir.path()), expected); // no part folder, part file or record left
+        QString error;
+        for (const QString &file : {QStringLiteral("model.safetensors"), QStringLiteral("2_Dense/model.safetensors"),
+                                    QStringLiteral("tokenizer.json"), QStringLiteral("vocab.txt")}) {
+            QCOMPARE(sha256OfFile(QDir(folder.targetPath).filePath(file), &error), folderSha256(file));
+        }
+        // The record names the folder and its main file, with that file's verified hash.
+        QVERIFY(result.check.ok);
+        QCOMPARE(result.check.path, folder.targetPath);
+        QCOMPARE(result.check.file, QDir(folder.targetPath).filePath(QStringLiteral("model.safetensors")));
+        QCOMPARE(result.check.sha256, folderSha256(QStringLiteral("model.safetensors")));
+        QVERIFY2(result.check.hashSource.contains(QLatin1String("X-Linked-Etag")), qPrintable(result.check.hashSource));
+        QCOMPARE(result.check.kind, QStringLiteral("multilingual-text"));
+        QCOMPARE(result.check.format, QStringLiteral("sentence-transformers"));
+        QVERIFY(!progress.isEmpty());
+        const auto last = progress.last().first().value<DownloadProgress>();
+        QCOMPARE(last.received, folder.expectedSize); // the whole folder, not the last file
+        QCOMPARE(last.total, folder.expectedSize);
+    }
+
+    // One file whose bytes are not the pinned ones: nothing is installed and nothing is kept.
+    void aWrongHashOnOneFileInstallsNothing()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server);
+        QTemporaryDir dir;
+        DownloadSource folder = folderSource(server, dir.path());
+        for (DownloadFile &file : folder.files) {
+            if (file.relativePath == QLatin1String("vocab.txt")) {
+                file.expectedSha256 = folderSha256(QStringLiteral("tokenizer.json")); // another file's hash
+            }
+        }
+        ModelDownloader downloader{ModelManifest()};
+        DownloadResult result = downloader.run({folder});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("vocab.txt")) && result.error.contains(QLatin1String("mismatch"))
+                     && result.error.contains(folderSha256(QStringLiteral("vocab.txt"))),
+                 qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+
+        // Weights with no hash at all (none pinned, none published) are refused, however small.
+        server.addFile("/st/resolve/main/2_Dense/model.safetensors",
+                       readBytes(folderFixture(QStringLiteral("2_Dense/model.safetensors"))));
+        folder = folderSource(server, dir.path());
+        for (DownloadFile &file : folder.files) {
+            file.expectedSha256.clear();
+        }
+        result = downloader.run({folder});
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(QLatin1String("2_Dense/model.safetensors"))
+                     && result.error.contains(QLatin1String("no SHA-256")),
+                 qPrintable(result.error));
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
+    }
+
+    // A transfer that drops in the middle of one file resumes that file where it stopped on the next run; the files
+    // verified before are not downloaded again.
+    void resumesADroppedFileOfAFolder()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server);
+        const QByteArray weights = readBytes(folderFixture(QStringLiteral("model.safetensors")));
+        QVERIFY(weights.size() > 100000);
+        const qint64 dropAt = weights.size() / 2;
+        server.dropAfter("/cdn/model.safetensors", dropAt);
+        QTemporaryDir dir;
+        const DownloadSource folder = folderSource(server, dir.path());
+        {
+            ModelDownloader downloader{ModelManifest()};
+            downloader.setMaxResumes(0);
+            const DownloadResult result = downloader.run({folder});
+            QVERIFY(!result.ok);
+            QVERIFY(!QFileInfo::exists(folder.targetPath)); // nothing half-installed
+            QCOMPARE(QFileInfo(folder.targetPath + QStringLiteral(".part/model.safetensors.part")).size(), dropAt);
+        }
+        // A file kept from the first run that changed since (here tokenizer.json) is fetched again, not trusted.
+        const QString kept = folder.targetPath + QStringLiteral(".part/tokenizer.json");
+        QVERIFY(QFileInfo(kept).isFile());
+        QFile tampered(kept);
+        QVERIFY(tampered.open(QIODevice::Append));
+        tampered.write("x");
+        tampered.close();
+        ModelDownloader downloader{ModelManifest()};
+        const DownloadResult result = downloader.run({folder});
+        QVERIFY2(result.ok, qPrintable(result.error));
+        QCOMPARE(server.requestsFor("/cdn/model.safetensors").last().range,
+                 "bytes=" + QByteArray::number(dropAt) + '-');
+        QCOMPARE(server.requestsFor("/st/resolve/main/vocab.txt").size(), 1);
+        QCOMPARE(server.requestsFor("/cdn/2_Dense/model.safetensors").size(), 1);
+        QCOMPARE(server.requestsFor("/st/resolve/main/tokenizer.json").size(), 2);
+        QCOMPARE(readBytes(QDir(folder.targetPath).filePath(QStringLiteral("tokenizer.json"))),
+                 readBytes(folderFixture(QStringLiteral("tokenizer.json"))));
+        QString error;
+        QCOMPARE(sha256OfFile(QDir(folder.targetPath).filePath(QStringLiteral("model.safetensors")), &error),
+                 folderSha256(QStringLiteral("model.safetensors")));
+        QVERIFY(!QFileInfo::exists(folder.targetPath + QStringLiteral(".part")));
+    }
+
+    // Cancelled in the middle of a folder: neither the folder nor its part folder stays.
+    void cancellingAFolderKeepsNothing()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server);
+        server.stallAfter("/cdn/model.safetensors", 50000);
+        QTemporaryDir dir;
+        ModelDownloader downloader{ModelManifest()};
+        connect(&downloader, &ModelDownloader::progress, &downloader, [&downloader](const DownloadProgress &p) {
+            if (p.received > 0 && downloader.isRunning()) {
+                QTimer::singleShot(0, &downloader, [&downloader] { downloader.cancel(); });
+            }
+        });
+        QElapsedTimer clock;
+        clock.start();
+        const DownloadResult result = downloader.run({folderSource(server, dir.path())});
+        QVERIFY(result.cancelled);
+        QVERIFY(clock.elapsed() < 30000);
+        QCOMPARE(entriesUnder(dir.path()), QStringList());
     }
 };
 

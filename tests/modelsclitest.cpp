@@ -73,6 +73,52 @@ private:
         return path;
     }
 
+    // A manifest with one folder model: the tiny sentence-transformers fixture as a multilingual text model, its
+    // weights pinned with the fixture generator's hashes (expected.json).
+    static QString writeFolderManifest(const QString &dir)
+    {
+        const QJsonObject hashes =
+            readJsonObject(stFixture(QStringLiteral("expected.json"))).value(QStringLiteral("sha256")).toObject();
+        QJsonArray files;
+        for (const QString &file : stFiles()) {
+            QJsonObject entry{
+                {QStringLiteral("path"), file},
+                {QStringLiteral("url"), QStringLiteral("https://huggingface.co/t/st/resolve/main/") + file},
+                {QStringLiteral("size"), QFileInfo(stFixture(file)).size()}};
+            if (file.endsWith(QLatin1String(".safetensors"))) {
+                entry.insert(QStringLiteral("sha256"), hashes.value(file).toString());
+                entry.insert(QStringLiteral("requires_sha256"), true);
+            }
+            files.append(entry);
+        }
+        const QJsonObject download{{QStringLiteral("install_as"), QStringLiteral("tiny-st")},
+                                   {QStringLiteral("format"), QStringLiteral("sentence-transformers")},
+                                   {QStringLiteral("files"), files}};
+        const QJsonObject model{{QStringLiteral("name"), QStringLiteral("tiny-st")},
+                                {QStringLiteral("kind"), QStringLiteral("multilingual-text")},
+                                {QStringLiteral("pairs_with"), QStringLiteral("ViT-B/32")},
+                                {QStringLiteral("purpose"), QStringLiteral("queries in other languages")},
+                                {QStringLiteral("downloads"), QJsonArray{download}}};
+        const QString path = QDir(dir).filePath(QStringLiteral("folder-manifest.json"));
+        writeBytes(path, QJsonDocument(QJsonObject{{QStringLiteral("format_version"), 1},
+                                                   {QStringLiteral("models"), QJsonArray{model}}})
+                             .toJson());
+        return path;
+    }
+
+    static QStringList stFiles()
+    {
+        return {QStringLiteral("config.json"),         QStringLiteral("model.safetensors"),
+                QStringLiteral("modules.json"),        QStringLiteral("sentence_bert_config.json"),
+                QStringLiteral("tokenizer.json"),      QStringLiteral("1_Pooling/config.json"),
+                QStringLiteral("2_Dense/config.json"), QStringLiteral("2_Dense/model.safetensors")};
+    }
+
+    static QString stFixture(const QString &file)
+    {
+        return dataPath(QStringLiteral("multilingual/tiny-st-multilingual/") + file);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -117,6 +163,86 @@ private Q_SLOTS:
         out = QJsonDocument::fromJson(run.out).object();
         QVERIFY(!out.value(QStringLiteral("downloaded")).toBool());
         QCOMPARE(server.requests().size(), requestsBefore); // verified and present: nothing fetched
+    }
+
+    // Issue 15: a model that is a folder of files, fetched by name through the mirror, listed as installed.
+    void fetchesAFolderModelByName()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        for (const QString &file : stFiles()) {
+            server.addFile("/mirror/t/st/resolve/main/" + file.toUtf8(), readBytes(stFixture(file)));
+        }
+        QTemporaryDir data;
+        const QString manifest = writeFolderManifest(data.path());
+        const QStringList fetch{QStringLiteral("models"),
+                                QStringLiteral("fetch"),
+                                QStringLiteral("tiny-st"),
+                                QStringLiteral("--manifest"),
+                                manifest,
+                                QStringLiteral("--data-dir"),
+                                data.path(),
+                                QStringLiteral("--mirror"),
+                                server.url(QStringLiteral("/mirror"))};
+        Run run = runCli(fetch);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QJsonObject out = QJsonDocument::fromJson(run.out).object();
+        const QString installed = data.filePath(QStringLiteral("models/tiny-st"));
+        QCOMPARE(out.value(QStringLiteral("path")).toString(), installed);
+        QCOMPARE(out.value(QStringLiteral("kind")).toString(), QStringLiteral("multilingual-text"));
+        QCOMPARE(out.value(QStringLiteral("manifest_model")).toString(), QStringLiteral("tiny-st"));
+        QCOMPARE(out.value(QStringLiteral("sha256")).toString(),
+                 readJsonObject(stFixture(QStringLiteral("expected.json")))
+                     .value(QStringLiteral("sha256"))
+                     .toObject()
+                     .value(QStringLiteral("model.safetensors"))
+                     .toString());
+        QVERIFY(out.value(QStringLiteral("downloaded")).toBool());
+        for (const QString &file : stFiles()) {
+            QCOMPARE(readBytes(QDir(installed).filePath(file)), readBytes(stFixture(file)));
+        }
+
+        const int requestsBefore = server.requests().size();
+        run = runCli(fetch);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(!QJsonDocument::fromJson(run.out).object().value(QStringLiteral("downloaded")).toBool());
+        QCOMPARE(server.requests().size(), requestsBefore); // installed and verified: nothing fetched
+
+        // A text model is not the model photos are indexed with.
+        run = runCli(fetch + QStringList{QStringLiteral("--select")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("--text-model"), run.err.constData());
+
+        const Run list = runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--json"),
+                                 QStringLiteral("--manifest"), manifest, QStringLiteral("--data-dir"), data.path()});
+        QVERIFY2(list.exitCode == 0, list.err.constData());
+        const QJsonObject entry =
+            QJsonDocument::fromJson(list.out).object().value(QStringLiteral("models")).toArray().at(0).toObject();
+        QCOMPARE(entry.value(QStringLiteral("installed")).toString(), installed);
+        QCOMPARE(entry.value(QStringLiteral("kind")).toString(), QStringLiteral("multilingual-text"));
+        QCOMPARE(entry.value(QStringLiteral("pairs_with")).toString(), QStringLiteral("ViT-B/32"));
+        qint64 total = 0;
+        for (const QString &file : stFiles()) {
+            total += QFileInfo(stFixture(file)).size();
+        }
+        QCOMPARE(entry.value(QStringLiteral("size")).toInteger(), total);
+    }
+
+    // The built-in list names both multilingual models with their sizes and what each is for.
+    void listShowsTheMultilingualModels()
+    {
+        QTemporaryDir data;
+        const Run run =
+            runCli({QStringLiteral("models"), QStringLiteral("list"), QStringLiteral("--data-dir"), data.path()});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString text = QString::fromUtf8(run.out);
+        for (const char *name : {"clip-ViT-B-32-multilingual-v1", "chinese-clip-vit-base-patch16"}) {
+            QVERIFY2(text.contains(QLatin1String(name)), qPrintable(text));
+        }
+        QVERIFY2(text.contains(QLatin1String("~543.5 MB")), qPrintable(text)); // the sum of the folder's files
+        QVERIFY2(text.contains(QLatin1String("~753.6 MB")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("search in 50+ languages")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("its own image tower")), qPrintable(text));
     }
 
     void fetchByNameUsesTheManifestAndTheMirror()

@@ -5,6 +5,7 @@
 #include "localhttpserver.h"
 #include "testfiles.h"
 
+#include "core/download/modeldownloader.h"
 #include "core/models/modelstore.h"
 #include "core/store/filehash.h"
 #include "ui/modelsetupdialog.h"
@@ -32,7 +33,7 @@ QString fixtureSha256()
 }
 
 /// A manifest whose default model lives on "Hugging Face" (a path on the local server, reached through the mirror).
-ModelManifest testManifest()
+ModelManifest testManifest(const QJsonArray &moreModels = {})
 {
     auto model = [](const QString &name, const QString &speed, qint64 size, bool approximate) {
         const QJsonObject download{
@@ -51,10 +52,76 @@ ModelManifest testManifest()
                            {QStringLiteral("models"),
                             QJsonArray{model(QStringLiteral("big"), QStringLiteral("slow"), 1710000000, true),
                                        model(QStringLiteral("tiny"), QStringLiteral("instant"), 27882006, false)}}};
+    QJsonObject all = json;
+    QJsonArray models = all.value(QStringLiteral("models")).toArray();
+    for (const QJsonValue &more : moreModels) {
+        models.append(more);
+    }
+    all.insert(QStringLiteral("models"), models);
     ModelManifest manifest;
     QString error;
-    ModelManifest::parse(QJsonDocument(json).toJson(), QStringLiteral("test"), &manifest, &error);
+    if (!ModelManifest::parse(QJsonDocument(all).toJson(), QStringLiteral("test"), &manifest, &error)) {
+        qWarning("%s", qPrintable(error));
+    }
     return manifest;
+}
+
+QString multilingualFixture(const QString &relative)
+{
+    return dataPath(QStringLiteral("multilingual/") + relative);
+}
+
+/// A model that is a folder of the fixture folder `fixture`'s `files`, on "Hugging Face" like the real ones: the
+/// weights pinned with the fixture generator's hashes (expected.json), the small files by their sizes.
+QJsonObject folderModel(const QString &name, const QString &kind, const QString &fixture, const QStringList &files)
+{
+    const QJsonObject hashes = readJsonObject(multilingualFixture(fixture + QStringLiteral("/expected.json")))
+                                   .value(QStringLiteral("sha256"))
+                                   .toObject();
+    QJsonArray entries;
+    for (const QString &file : files) {
+        QJsonObject entry{
+            {QStringLiteral("path"), file},
+            {QStringLiteral("url"), QStringLiteral("https://huggingface.co/t/%1/resolve/main/%2").arg(name, file)},
+            {QStringLiteral("size"), QFileInfo(multilingualFixture(fixture + QLatin1Char('/') + file)).size()}};
+        if (file.endsWith(QLatin1String(".safetensors"))) {
+            entry.insert(QStringLiteral("sha256"), hashes.value(file).toString());
+            entry.insert(QStringLiteral("requires_sha256"), true);
+        }
+        entries.append(entry);
+    }
+    const QJsonObject download{{QStringLiteral("install_as"), name},
+                               {QStringLiteral("format"), QStringLiteral("folder")},
+                               {QStringLiteral("files"), entries}};
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("kind"), kind},
+                       {QStringLiteral("pairs_with"), QStringLiteral("tiny")},
+                       {QStringLiteral("title"), name},
+                       {QStringLiteral("speed"), QStringLiteral("text")},
+                       {QStringLiteral("license"), QStringLiteral("MIT")},
+                       {QStringLiteral("downloads"), QJsonArray{download}}};
+}
+
+const QStringList kStFiles{QStringLiteral("config.json"),
+                           QStringLiteral("model.safetensors"),
+                           QStringLiteral("modules.json"),
+                           QStringLiteral("sentence_bert_config.json"),
+                           QStringLiteral("tokenizer.json"),
+                           QStringLiteral("vocab.txt"),
+                           QStringLiteral("1_Pooling/config.json"),
+                           QStringLiteral("2_Dense/config.json"),
+                           QStringLiteral("2_Dense/model.safetensors")};
+const QStringList kZhFiles{QStringLiteral("config.json"), QStringLiteral("preprocessor_config.json"),
+                           QStringLiteral("vocab.txt"), QStringLiteral("tokenizer.json"),
+                           QStringLiteral("model.safetensors")};
+
+/// testManifest() with a multilingual text model (paired with "tiny") and a Chinese-CLIP model.
+ModelManifest folderManifest()
+{
+    return testManifest({folderModel(QStringLiteral("tiny-st"), QStringLiteral("multilingual-text"),
+                                     QStringLiteral("tiny-st-multilingual"), kStFiles),
+                         folderModel(QStringLiteral("tiny-zh"), QStringLiteral("chinese-clip"),
+                                     QStringLiteral("tiny-chinese-clip"), kZhFiles)});
 }
 
 template<typename T>
@@ -78,6 +145,15 @@ private:
         server.addRedirect("/hf/t/tiny/resolve/main/model.pt", "/cdn/tiny",
                            {"X-Linked-Etag: \"" + fixtureSha256().toLatin1() + '"'});
         server.addFile("/cdn/tiny", m_model);
+    }
+
+    static void serveFolder(LocalHttpServer &server, const QString &name, const QString &fixture,
+                            const QStringList &files)
+    {
+        for (const QString &file : files) {
+            server.addFile(QStringLiteral("/hf/t/%1/resolve/main/%2").arg(name, file).toUtf8(),
+                           readBytes(multilingualFixture(fixture + QLatin1Char('/') + file)));
+        }
     }
 
     static void useEmptyHome(const QTemporaryDir &home)
@@ -233,6 +309,92 @@ private Q_SLOTS:
         QCOMPARE(accepted.count(), 1);
         QCOMPARE(dialog.modelPath(), QFileInfo(found).absoluteFilePath());
         QCOMPARE(dialog.modelCheck().sha256, fixtureSha256());
+    }
+
+    // A multilingual text model is downloaded file by file and offered for other languages; the dialog stays open
+    // for the image model it pairs with.
+    void offersADownloadedMultilingualModelForOtherLanguages()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server, QStringLiteral("tiny-st"), QStringLiteral("tiny-st-multilingual"), kStFiles);
+        QTemporaryDir home, data;
+        useEmptyHome(home);
+        ModelSetupDialog dialog(data.path(), folderManifest());
+        dialog.setMirror(server.url(QStringLiteral("/hf")));
+        dialog.show();
+        auto *combo = child<QComboBox>(&dialog, "modelCombo");
+        combo->setCurrentIndex(combo->findData(QStringLiteral("tiny-st")));
+        qint64 total = 0;
+        for (const QString &file : kStFiles) {
+            total += QFileInfo(multilingualFixture(QStringLiteral("tiny-st-multilingual/") + file)).size();
+        }
+        QVERIFY2(combo->currentText().contains(formatBytes(total)), qPrintable(combo->currentText()));
+        QVERIFY(child<QRadioButton>(&dialog, "downloadChoice")->isChecked());
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        QTest::mouseClick(child<QPushButton>(&dialog, "okButton"), Qt::LeftButton);
+        auto *use = child<QPushButton>(&dialog, "useMultilingualButton");
+        QTRY_VERIFY_WITH_TIMEOUT(use->isVisible(), 60000);
+        QVERIFY(child<QLabel>(&dialog, "errorLabel")->text().isEmpty());
+        QCOMPARE(accepted.count(), 0);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(combo->currentData().toString(), QStringLiteral("tiny")); // the image model it pairs with, next
+        QVERIFY(dialog.multilingualTextModel().isEmpty());
+        QTest::mouseClick(use, Qt::LeftButton);
+        const QString installed = QDir(data.path()).filePath(QStringLiteral("models/tiny-st"));
+        QCOMPARE(dialog.multilingualTextModel(), installed);
+        QVERIFY(!use->isVisible());
+        QString error;
+        QCOMPARE(sha256OfFile(installed + QStringLiteral("/model.safetensors"), &error),
+                 readJsonObject(multilingualFixture(QStringLiteral("tiny-st-multilingual/expected.json")))
+                     .value(QStringLiteral("sha256"))
+                     .toObject()
+                     .value(QStringLiteral("model.safetensors"))
+                     .toString());
+        for (const QString &file : kStFiles) {
+            QVERIFY2(QFileInfo(QDir(installed).filePath(file)).isFile(), qPrintable(file));
+        }
+        QVERIFY(ModelStore(data.path()).selectedModel().isEmpty()); // not the library's model
+
+        // Found on disk later, it is listed as a text model and cannot be chosen as the image model.
+        ModelSetupDialog again(data.path(), folderManifest());
+        again.show();
+        auto *list = child<QListWidget>(&again, "discoveredList");
+        QTRY_VERIFY_WITH_TIMEOUT(list->count() == 1 && list->item(0)->text().startsWith(installed), 60000);
+        QVERIFY2(list->item(0)->text().contains(QLatin1String("Settings > Languages")),
+                 qPrintable(list->item(0)->text()));
+        QVERIFY(!(list->item(0)->flags() & Qt::ItemIsSelectable));
+        QVERIFY(!child<QRadioButton>(&again, "discoveredChoice")->isEnabled());
+    }
+
+    // Chinese-CLIP is a full model: downloaded, its folder is the chosen model.
+    void downloadsChineseClipAsTheModel()
+    {
+        LocalHttpServer server;
+        QVERIFY(server.start());
+        serveFolder(server, QStringLiteral("tiny-zh"), QStringLiteral("tiny-chinese-clip"), kZhFiles);
+        QTemporaryDir home, data;
+        useEmptyHome(home);
+        ModelSetupDialog dialog(data.path(), folderManifest());
+        dialog.setMirror(server.url(QStringLiteral("/hf")));
+        dialog.show();
+        auto *combo = child<QComboBox>(&dialog, "modelCombo");
+        combo->setCurrentIndex(combo->findData(QStringLiteral("tiny-zh")));
+        QVERIFY(!child<QLabel>(&dialog, "multilingualLabel")->isVisible());
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        QTest::mouseClick(child<QPushButton>(&dialog, "okButton"), Qt::LeftButton);
+        QVERIFY(accepted.wait(60000));
+        const QString installed = QDir(data.path()).filePath(QStringLiteral("models/tiny-zh"));
+        QCOMPARE(dialog.modelPath(), installed);
+        QCOMPARE(ModelStore(data.path()).selectedModel(), installed);
+        QCOMPARE(dialog.modelCheck().kind, QStringLiteral("chinese-clip"));
+        QCOMPARE(dialog.modelCheck().sha256,
+                 readJsonObject(multilingualFixture(QStringLiteral("tiny-chinese-clip/expected.json")))
+                     .value(QStringLiteral("sha256"))
+                     .toObject()
+                     .value(QStringLiteral("model.safetensors"))
+                     .toString());
+        QVERIFY(!QFileInfo::exists(installed + QStringLiteral(".part")));
     }
 };
 

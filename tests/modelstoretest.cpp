@@ -4,6 +4,7 @@
 #include "fixturedata.h"
 #include "testfiles.h"
 
+#include "core/download/modeldownloader.h"
 #include "core/models/modeldiscovery.h"
 #include "core/models/modelmanifest.h"
 #include "core/models/modelstore.h"
@@ -76,6 +77,97 @@ private Q_SLOTS:
         QVERIFY(b32);
         QCOMPARE(b32->name, QStringLiteral("ViT-B/32"));
         QVERIFY(!manifest.find(QStringLiteral("RN50")));
+    }
+
+    // Issue 15: both multilingual models, as folders of files. The pinned hash is the one Hugging Face shows for
+    // clip-ViT-B-32-multilingual-v1's model.safetensors (Git LFS details on its file page).
+    void builtInManifestListsTheMultilingualModels()
+    {
+        const ModelManifest manifest = ModelManifest::builtIn();
+        const ManifestModel *text = manifest.find(QStringLiteral("clip-ViT-B-32-multilingual-v1"));
+        QVERIFY(text);
+        QCOMPARE(text->kind, ModelKind::MultilingualText);
+        QCOMPARE(text->pairsWith, QStringLiteral("ViT-B/32"));
+        QVERIFY(manifest.find(text->pairsWith));
+        QVERIFY(!text->purpose.isEmpty());
+        QVERIFY(text->downloads.first().isFolder());
+        QStringList paths;
+        for (const ModelDownloadFile &file : text->downloads.first().files) {
+            paths << file.path;
+            QVERIFY2(file.url.startsWith(QLatin1String("https://huggingface.co/sentence-transformers/"
+                                                       "clip-ViT-B-32-multilingual-v1/resolve/")),
+                     qPrintable(file.url));
+            QVERIFY2(file.url.endsWith(QLatin1Char('/') + file.path), qPrintable(file.url));
+            QVERIFY(file.size > 0);
+            // Weights always need a hash (pinned or published); small text files may go by their size cap.
+            QVERIFY2(file.requiresSha256 == file.path.endsWith(QLatin1String(".safetensors")), qPrintable(file.path));
+            QVERIFY2(file.requiresSha256 || file.size <= kMaxUnhashedFileBytes, qPrintable(file.path));
+        }
+        for (const char *needed :
+             {"config.json", "model.safetensors", "modules.json", "sentence_bert_config.json", "tokenizer.json",
+              "vocab.txt", "1_Pooling/config.json", "2_Dense/config.json", "2_Dense/model.safetensors"}) {
+            QVERIFY2(paths.contains(QLatin1String(needed)), needed);
+        }
+        const ManifestModel *pinned =
+            manifest.findBySha256(QStringLiteral("7b968c09938603158413ea2c91af82e82158ebb6db901a6cf97c28ce7d7ebc6d"));
+        QCOMPARE(pinned, text);
+        QVERIFY(text->downloadSize() > 539000000 && text->downloadSize() < 545000000);
+
+        const ManifestModel *chinese = manifest.find(QStringLiteral("chinese-clip-vit-base-patch16"));
+        QVERIFY(chinese);
+        QCOMPARE(chinese->kind, ModelKind::ChineseClip);
+        QStringList chineseFiles;
+        for (const ModelDownloadFile &file : chinese->downloads.first().files) {
+            chineseFiles << file.path;
+            QVERIFY2(!file.path.endsWith(QLatin1String(".bin")) && !file.path.endsWith(QLatin1String(".pt")),
+                     qPrintable(file.path)); // never a pickle
+        }
+        for (const char *needed : {"config.json", "preprocessor_config.json", "vocab.txt", "model.safetensors"}) {
+            QVERIFY2(chineseFiles.contains(QLatin1String(needed)), needed);
+        }
+        // A folder model's install path is its folder; the sources carry every file through the mirror.
+        QTemporaryDir data;
+        const ModelStore store(data.path());
+        const QVector<DownloadSource> sources = store.downloadSources(*text, QStringLiteral("https://mirror.example"));
+        QCOMPARE(sources.size(), 1);
+        QCOMPARE(sources.first().targetPath,
+                 QDir(store.modelsDir()).filePath(QStringLiteral("clip-ViT-B-32-multilingual-v1")));
+        QCOMPARE(sources.first().files.size(), text->downloads.first().files.size());
+        QVERIFY(sources.first().files.first().url.toString().startsWith(QLatin1String("https://mirror.example/")));
+        QCOMPARE(sources.first().kind, QStringLiteral("multilingual-text"));
+    }
+
+    void brokenFolderManifestsAreRejected()
+    {
+        auto manifestWith = [](const QJsonObject &file) {
+            const QJsonObject download{{QStringLiteral("install_as"), QStringLiteral("m")},
+                                       {QStringLiteral("files"), QJsonArray{file}}};
+            const QJsonObject model{{QStringLiteral("name"), QStringLiteral("x")},
+                                    {QStringLiteral("downloads"), QJsonArray{download}}};
+            return QJsonDocument(QJsonObject{{QStringLiteral("format_version"), 1},
+                                             {QStringLiteral("models"), QJsonArray{model}}})
+                .toJson();
+        };
+        const QString url = QStringLiteral("https://x/y");
+        ModelManifest manifest;
+        QString error;
+        for (const QString &path :
+             {QStringLiteral("../up"), QStringLiteral("/etc/passwd"), QStringLiteral("a/../../b"), QString()}) {
+            QVERIFY(!ModelManifest::parse(
+                manifestWith(
+                    {{QStringLiteral("path"), path}, {QStringLiteral("url"), url}, {QStringLiteral("size"), 10}}),
+                QStringLiteral("m.json"), &manifest, &error));
+            QVERIFY2(error.contains(QLatin1String("stay inside the folder")), qPrintable(error));
+        }
+        QVERIFY(!ModelManifest::parse(
+            manifestWith({{QStringLiteral("path"), QStringLiteral("a.json")}, {QStringLiteral("url"), url}}),
+            QStringLiteral("m.json"), &manifest, &error));
+        QVERIFY2(error.contains(QLatin1String("needs a url and a size")), qPrintable(error));
+        QVERIFY(ModelManifest::parse(manifestWith({{QStringLiteral("path"), QStringLiteral("sub/a.json")},
+                                                   {QStringLiteral("url"), url},
+                                                   {QStringLiteral("size"), 10}}),
+                                     QStringLiteral("m.json"), &manifest, &error));
+        QCOMPARE(manifest.models().first().downloadSize(), qint64(10));
     }
 
     void brokenManifestsAreRejectedWithTheReason()

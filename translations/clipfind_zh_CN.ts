@@ -664,6 +664,10 @@
         <source>the given hash</source>
         <translation>指定的哈希值</translation>
     </message>
+    <message>
+        <source>, a text model for Settings &gt; Languages</source>
+        <translation>，用于“设置 &gt; 语言”的文本模型</translation>
+    </message>
 </context>
 <context>
     <name>clipfind::ModelManifest</name>
@@ -702,6 +706,18 @@
     <message>
         <source>default model &apos;%1&apos; is not listed</source>
         <translation>默认模型“%1”不在列表中</translation>
+    </message>
+    <message>
+        <source>%1: a file path must be new and stay inside the folder: &apos;%2&apos;</source>
+        <translation>%1：文件路径不得重复，且必须位于文件夹之内：“%2”</translation>
+    </message>
+    <message>
+        <source>%1: %2 needs a url and a size</source>
+        <translation>%1：%2 需要 url 和 size</translation>
+    </message>
+    <message>
+        <source>%1: unknown kind &apos;%2&apos;</source>
+        <translation>%1：未知的 kind“%2”</translation>
     </message>
 </context>
 <context>
@@ -789,6 +805,26 @@
     <message>
         <source>The model list cannot be read: %1</source>
         <translation>无法读取模型列表：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Use it for other languages</source>
+        <translation>用于其他语言(&amp;U)</translation>
+    </message>
+    <message>
+        <source>For searching in other languages with %1: a text model that pairs with it, so your photos are not indexed again. Download %1 as well.</source>
+        <translation>用于配合 %1 以其他语言搜索：这是与之配对的文本模型，照片无需重新索引。请同时下载 %1。</translation>
+    </message>
+    <message>
+        <source>A full model for searching in Chinese, with its own image tower: your photos are indexed again with it.</source>
+        <translation>用于中文搜索的完整模型，带有自己的图像编码器：照片将用它重新索引。</translation>
+    </message>
+    <message>
+        <source>Queries in other languages will use %1. Now choose the image model it pairs with.</source>
+        <translation>其他语言的查询将使用 %1。现在请选择与之配对的图像模型。</translation>
+    </message>
+    <message>
+        <source>%1 is installed. It searches in other languages with %2.</source>
+        <translation>%1 已安装。它配合 %2 以其他语言搜索。</translation>
     </message>
 </context>
 <context>

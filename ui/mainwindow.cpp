@@ -314,12 +314,21 @@ void MainWindow::showSettings()
 void MainWindow::showModelSetup()
 {
     QString warning;
-    const QString path = ModelSetupDialog::chooseModel(m_dataDir, this, &warning);
+    QString multilingual;
+    const QString path = ModelSetupDialog::chooseModel(m_dataDir, this, &warning, &multilingual);
     if (!warning.isEmpty()) {
         m_messages->showMessage(warning, MessageBar::Kind::Warning);
     }
+    const bool newMultilingual = !multilingual.isEmpty() && multilingual != m_settings.multilingualTextModel;
+    if (newMultilingual) {
+        m_settings.multilingualTextModel = multilingual; // Settings > Languages, as if chosen there
+        m_settings.save();
+    }
     if (path.isEmpty()) {
-        return; // the prompt stays; nothing changes
+        if (newMultilingual && !m_settings.modelPath.isEmpty()) {
+            loadModel(m_settings.modelPath); // the paired text model takes effect
+        }
+        return; // the prompt stays; nothing else changes
     }
     m_settings.modelPath = path; // verified by the dialog
     m_settings.save();

@@ -60,7 +60,11 @@ struct ModelSetupDialog::Private {
     QLabel *statusLabel = nullptr;
     QLabel *errorLabel = nullptr;
     QPushButton *cancelDownloadButton = nullptr;
+    QLabel *multilingualLabel = nullptr;
+    QPushButton *useMultilingualButton = nullptr;
     QDialogButtonBox *buttons = nullptr;
+    QString offeredMultilingual; // installed, offered for other languages
+    QString multilingualText;    // accepted by the user
 
     ModelDownloader *downloader = nullptr;
     std::unique_ptr<ModelChecker> checker; // discovery and file checks: slow file reads, off the GUI thread
@@ -159,6 +163,17 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     progressRow->addWidget(d->cancelDownloadButton);
     layout->addLayout(progressRow);
     layout->addWidget(d->statusLabel);
+    d->multilingualLabel = new QLabel(this);
+    d->multilingualLabel->setObjectName(QStringLiteral("multilingualLabel"));
+    d->multilingualLabel->setWordWrap(true);
+    d->multilingualLabel->setVisible(false);
+    d->useMultilingualButton = new QPushButton(tr("&Use it for other languages"), this);
+    d->useMultilingualButton->setObjectName(QStringLiteral("useMultilingualButton"));
+    d->useMultilingualButton->setVisible(false);
+    auto *multilingualRow = new QHBoxLayout;
+    multilingualRow->addWidget(d->multilingualLabel, 1);
+    multilingualRow->addWidget(d->useMultilingualButton);
+    layout->addLayout(multilingualRow);
     d->errorLabel = new QLabel(this);
     d->errorLabel->setObjectName(QStringLiteral("errorLabel"));
     d->errorLabel->setWordWrap(true);
@@ -173,8 +188,22 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
     d->downloadChoice->setChecked(true);
     auto showDetails = [this] {
         const ManifestModel *model = d->manifest.find(d->modelCombo->currentData().toString());
-        d->modelDetails->setText(model ? tr("%1. %2. License: %3.").arg(model->title, model->speed, model->license)
-                                       : QString());
+        if (!model) {
+            d->modelDetails->clear();
+            return;
+        }
+        QString text = tr("%1. %2. License: %3.").arg(model->title, model->speed, model->license);
+        if (model->kind == ModelKind::MultilingualText) {
+            text += QLatin1Char('\n')
+                    + tr("For searching in other languages with %1: a text model that pairs with it, so your photos "
+                         "are not indexed again. Download %1 as well.")
+                          .arg(model->pairsWith);
+        } else if (model->kind == ModelKind::ChineseClip) {
+            text += QLatin1Char('\n')
+                    + tr("A full model for searching in Chinese, with its own image tower: your photos are indexed "
+                         "again with it.");
+        }
+        d->modelDetails->setText(text);
     };
     showDetails();
 
@@ -202,6 +231,13 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
         updateOkButton();
     });
     connect(d->choices, &QButtonGroup::idToggled, this, [this] { updateOkButton(); });
+    connect(d->useMultilingualButton, &QPushButton::clicked, this, [this] {
+        d->multilingualText = d->offeredMultilingual;
+        d->useMultilingualButton->setVisible(false);
+        d->multilingualLabel->setText(
+            tr("Queries in other languages will use %1. Now choose the image model it pairs with.")
+                .arg(d->multilingualText));
+    });
     connect(d->buttons, &QDialogButtonBox::accepted, this, [this] { startChosen(); });
     connect(d->buttons, &QDialogButtonBox::rejected, this, [this] {
         d->downloader->cancel(); // closing the dialog mid-download keeps nothing
@@ -239,7 +275,8 @@ ModelSetupDialog::~ModelSetupDialog()
     d->fileCheck.waitForFinished();
 }
 
-QString ModelSetupDialog::chooseModel(const QString &dataDir, QWidget *parent, QString *warning)
+QString ModelSetupDialog::chooseModel(const QString &dataDir, QWidget *parent, QString *warning,
+                                      QString *multilingualText)
 {
     ModelStore store(dataDir);
     ModelManifest manifest;
@@ -248,10 +285,11 @@ QString ModelSetupDialog::chooseModel(const QString &dataDir, QWidget *parent, Q
         *warning = tr("The model list cannot be read: %1").arg(error);
     }
     ModelSetupDialog dialog(dataDir, manifest, parent);
-    if (dialog.exec() != QDialog::Accepted) {
-        return {};
+    const bool accepted = dialog.exec() == QDialog::Accepted;
+    if (multilingualText) {
+        *multilingualText = dialog.multilingualTextModel();
     }
-    return dialog.modelPath();
+    return accepted ? dialog.modelPath() : QString();
 }
 
 QString ModelSetupDialog::modelPath() const
@@ -262,6 +300,11 @@ QString ModelSetupDialog::modelPath() const
 ModelCheck ModelSetupDialog::modelCheck() const
 {
     return d->chosen;
+}
+
+QString ModelSetupDialog::multilingualTextModel() const
+{
+    return d->multilingualText;
 }
 
 void ModelSetupDialog::setMirror(const QString &mirror)
@@ -279,7 +322,7 @@ void ModelSetupDialog::showDiscovered()
         const DiscoveredModel &model = d->discovered[i];
         auto *item = new QListWidgetItem(tr("%1 (%2): %3").arg(model.path, model.originText(), model.check.label()),
                                          d->discoveredList);
-        if (!model.check.ok) {
+        if (!model.check.ok || !model.check.indexesImages()) { // a paired text model is no image model
             item->setFlags(item->flags() & ~(Qt::ItemIsSelectable | Qt::ItemIsEnabled));
         } else if (firstGood < 0) {
             firstGood = i;
@@ -306,7 +349,8 @@ void ModelSetupDialog::updateOkButton()
     case UseFile: ready = !d->filePath->text().trimmed().isEmpty(); break;
     case UseDiscovered: {
         const int row = d->discoveredList->currentRow();
-        ready = row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok;
+        ready = row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok
+                && d->discovered[row].check.indexesImages();
         break;
     }
     default: ready = d->modelCombo->count() > 0;
@@ -321,7 +365,8 @@ void ModelSetupDialog::startChosen()
     case UseFile: verifyFile(d->filePath->text().trimmed()); return;
     case UseDiscovered: {
         const int row = d->discoveredList->currentRow();
-        if (row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok) {
+        if (row >= 0 && row < d->discovered.size() && d->discovered[row].check.ok
+            && d->discovered[row].check.indexesImages()) {
             useVerified(d->discovered[row].check);
         }
         return;
@@ -344,7 +389,12 @@ void ModelSetupDialog::startDownload()
     ModelStore store(d->dataDir);
     const QString installed = store.installedPath(*model);
     if (!installed.isEmpty()) {
-        useVerified(store.recorded(installed));
+        const ModelCheck check = store.recorded(installed);
+        if (check.indexesImages()) {
+            useVerified(check);
+        } else {
+            offerMultilingual(check);
+        }
         return;
     }
     setBusy(true);
@@ -395,7 +445,27 @@ void ModelSetupDialog::onDownloadFinished(const DownloadResult &result)
         return;
     }
     ModelStore(d->dataDir).record(result.check);
+    if (!result.check.indexesImages()) {
+        offerMultilingual(result.check);
+        return;
+    }
     useVerified(result.check);
+}
+
+void ModelSetupDialog::offerMultilingual(const ModelCheck &check)
+{
+    // Not the model photos are indexed with: the dialog stays open for that one.
+    d->offeredMultilingual = check.path;
+    const ManifestModel *model = d->manifest.find(check.manifestModel);
+    const QString pairsWith = model && !model->pairsWith.isEmpty() ? model->pairsWith : QStringLiteral("ViT-B/32");
+    d->multilingualLabel->setText(
+        tr("%1 is installed. It searches in other languages with %2.")
+            .arg(check.manifestModel.isEmpty() ? check.path : check.manifestModel, pairsWith));
+    d->multilingualLabel->setVisible(true);
+    d->useMultilingualButton->setVisible(d->multilingualText != check.path);
+    if (const ManifestModel *partner = d->manifest.find(pairsWith)) {
+        d->modelCombo->setCurrentIndex(d->modelCombo->findData(partner->name)); // the image model to choose next
+    }
 }
 
 void ModelSetupDialog::setBusy(bool busy)

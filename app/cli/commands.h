@@ -67,6 +67,10 @@ void applyStartOptions(const QCommandLineParser &parser, ClipEncoder::Preload pr
 /// search and similar: --model, --data-dir, -k, --cutoff, --sort, --json and the device options.
 void addSearchOptions(QCommandLineParser &parser);
 bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options, QString *error);
+/// search: --text-model DIR and --text-tower auto|clip|multilingual (a multilingual text model paired with the CLIP
+/// model, as Settings > Languages does); read into settings->multilingualText and settings->textTower.
+void addTextModelOptions(QCommandLineParser &parser);
+bool readTextModelOptions(const QCommandLineParser &parser, ClipEncoder::Settings *settings, QString *error);
 /// What differs between search and similar: the second positional argument and what is done with it.
 struct RankingCommand {
     QString description;

@@ -103,6 +103,10 @@ int runList(const QStringList &arguments)
             {QStringLiteral("relative_cost"), model.relativeCost},
             {QStringLiteral("default"), setup.manifest.defaultModel() == &model},
             {QStringLiteral("installed"), setup.store.installedPath(model)},
+            {QStringLiteral("kind"), modelKindName(model.kind)},
+            {QStringLiteral("purpose"), model.purpose},
+            {QStringLiteral("pairs_with"), model.pairsWith},
+            {QStringLiteral("files"), first.files.size()},
         });
     }
     QJsonArray found;
@@ -133,6 +137,9 @@ int runList(const QStringList &arguments)
                     ? QStringLiteral("not installed")
                     : m.value(QStringLiteral("installed")).toString())
             << "]\n";
+        if (!m.value(QStringLiteral("purpose")).toString().isEmpty()) {
+            out << "      " << m.value(QStringLiteral("purpose")).toString() << '\n';
+        }
     }
     out << "Model files found:" << (found.isEmpty() ? " none\n" : "\n");
     for (const QJsonValue &value : found) {
@@ -149,7 +156,8 @@ int runFetch(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Downloads a model, verifies it (SHA-256, then reads it as a CLIP checkpoint) and installs it "
-                       "into DIR/models. An interrupted download resumes on the next run."));
+                       "into DIR/models. A model that is a folder of files (a multilingual text model, Chinese-CLIP) "
+                       "is installed once every file is verified. An interrupted download resumes on the next run."));
     addStoreOptions(parser);
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("A model from 'models list', e.g. ViT-B/32."));
     parser.addOption({QStringLiteral("url"), QStringLiteral("Download from this URL instead of the manifest's."),
@@ -186,6 +194,17 @@ int runFetch(const QStringList &arguments)
         return fail(error);
     }
     const ManifestModel *model = setup.manifest.find(name);
+    const bool folderModel = model && !model->downloads.isEmpty() && model->downloads.first().isFolder();
+    if (folderModel && (parser.isSet(QStringLiteral("url")) || !sha256.isEmpty())) {
+        return fail(QStringLiteral("%1 is a folder of files: --url and --sha256 take a single file").arg(model->name),
+                    2);
+    }
+    if (model && model->kind == ModelKind::MultilingualText && parser.isSet(QStringLiteral("select"))) {
+        return fail(QStringLiteral("%1 is a text model paired with %2, not the model photos are indexed with: use it "
+                                   "with 'search --text-model DIR' or in Settings > Languages")
+                        .arg(model->name, model->pairsWith),
+                    2);
+    }
     QVector<DownloadSource> sources;
     if (parser.isSet(QStringLiteral("url"))) {
         const QUrl url(parser.value(QStringLiteral("url")));
@@ -229,6 +248,16 @@ int runFetch(const QStringList &arguments)
     }
     // Already there and verified: nothing to download.
     for (const DownloadSource &source : sources) {
+        if (!source.files.isEmpty()) {
+            const ModelCheck check = setup.store.recorded(source.targetPath); // verified file by file when installed
+            if (check.ok) {
+                QJsonObject out = check.toJson();
+                out.insert(QStringLiteral("downloaded"), false);
+                QTextStream(stdout) << QJsonDocument(out).toJson(QJsonDocument::Compact) << '\n';
+                return 0;
+            }
+            continue;
+        }
         if (QFileInfo::exists(source.targetPath)) {
             const ModelCheck check = setup.store.check(source.targetPath, setup.manifest, source.expectedSha256,
                                                        QStringLiteral("the expected SHA-256"));

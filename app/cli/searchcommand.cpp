@@ -62,6 +62,40 @@ bool readSearchOptions(const QCommandLineParser &parser, SearchOptions *options,
     return true;
 }
 
+void addTextModelOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("text-model"),
+                      QStringLiteral("A multilingual text model folder trained into the CLIP model's embedding space "
+                                     "(sentence-transformers clip-ViT-B-32-multilingual-v1 with ViT-B/32): queries in "
+                                     "other languages are encoded by it and ranked against the same index."),
+                      QStringLiteral("dir")});
+    parser.addOption({QStringLiteral("text-tower"),
+                      QStringLiteral("With --text-model, which tower encodes a query, as Settings > Languages: auto "
+                                     "(CLIP for ASCII text, the multilingual model for anything else; default), clip "
+                                     "or multilingual."),
+                      QStringLiteral("tower"), QStringLiteral("auto")});
+}
+
+bool readTextModelOptions(const QCommandLineParser &parser, ClipEncoder::Settings *settings, QString *error)
+{
+    const QString tower = parser.value(QStringLiteral("text-tower"));
+    if (!parseTextTowerChoice(tower, &settings->textTower)) {
+        *error = QStringLiteral("--text-tower must be auto, clip or multilingual, got '%1'").arg(tower);
+        return false;
+    }
+    settings->multilingualText = parser.value(QStringLiteral("text-model"));
+    if (settings->multilingualText.isEmpty() && parser.isSet(QStringLiteral("text-tower"))
+        && settings->textTower == TextTowerChoice::Multilingual) {
+        *error = QStringLiteral("--text-tower multilingual needs --text-model DIR");
+        return false;
+    }
+    if (!settings->multilingualText.isEmpty() && !QFileInfo(settings->multilingualText).isDir()) {
+        *error = QStringLiteral("%1: --text-model needs a model folder").arg(settings->multilingualText);
+        return false;
+    }
+    return true;
+}
+
 int runRankingCommand(const QStringList &arguments, const RankingCommand &command)
 {
     QCommandLineParser parser;
@@ -70,6 +104,9 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
                                  QStringLiteral("DIR"));
     parser.addPositionalArgument(command.argumentName.toLower(), command.argumentHelp, command.argumentName);
     addSearchOptions(parser);
+    if (command.encodesText) {
+        addTextModelOptions(parser);
+    }
     int exitCode = 0;
     if (!parseCommandLine(parser, arguments, &exitCode)) {
         return exitCode;
@@ -86,7 +123,8 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
     QString error;
     SearchOptions options;
     ClipEncoder::Settings settings;
-    if (!readSearchOptions(parser, &options, &error) || !readDeviceOptions(parser, &settings.load, &error)) {
+    if (!readSearchOptions(parser, &options, &error) || !readDeviceOptions(parser, &settings.load, &error)
+        || (command.encodesText && !readTextModelOptions(parser, &settings, &error))) {
         return fail(error, 2);
     }
     if (!QFileInfo(folder).isDir()) {
@@ -171,6 +209,7 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
 }
 
 // clipfind-cli search DIR QUERY [--model PATH] [--data-dir DIR] [-k N] [--cutoff] [--sort relevance|date] [--json]
+//                   [--text-model DIR] [--text-tower auto|clip|multilingual]
 int runSearch(const QStringList &arguments)
 {
     return runRankingCommand(

@@ -3,6 +3,8 @@
 // states and error paths are read together to check that no path keeps a partial file.
 #include "core/download/modeldownloader.h"
 
+#include "core/store/filehash.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -68,6 +70,57 @@ bool removeFile(const QString &path)
 
 // The record beside a part file is small; anything larger is not ours.
 constexpr qint64 kMaxMetaBytes = 64 * 1024;
+
+QString sourceUrlText(const DownloadSource &source)
+{
+    return source.files.isEmpty() ? source.url.toString() : source.files.first().url.toString();
+}
+
+// The file a folder model's record describes (its hash identifies the model): model.safetensors at the root when
+// there is one, else the largest file.
+QString mainFileOf(const DownloadSource &source)
+{
+    QString main;
+    qint64 largest = -1;
+    for (const DownloadFile &file : source.files) {
+        if (file.relativePath == QLatin1String("model.safetensors")) {
+            return file.relativePath;
+        }
+        if (file.expectedSize > largest) {
+            largest = file.expectedSize;
+            main = file.relativePath;
+        }
+    }
+    return main;
+}
+
+// One file of a folder model, checked by its SHA-256 (pinned, published or recorded) only; a file without any hash
+// to compare with is accepted only when it may not hold a hash (requiresSha256 false) and is small.
+ModelCheck checkDownloadedFile(const QString &path, const QString &expected, const QString &hashSource,
+                               bool requiresSha256)
+{
+    ModelCheck check;
+    check.path = path;
+    check.file = path;
+    check.size = QFileInfo(path).size();
+    if (expected.isEmpty() && (requiresSha256 || check.size > kMaxUnhashedFileBytes)) {
+        check.error =
+            QStringLiteral("%1: no SHA-256 to check it against (none pinned, none published by the server)").arg(path);
+        return check;
+    }
+    check.sha256 = sha256OfFile(path, &check.error);
+    if (check.sha256.isEmpty()) {
+        return check;
+    }
+    if (!expected.isEmpty() && check.sha256 != expected.toLower()) {
+        check.error = QStringLiteral("%1: SHA-256 mismatch: expected %2 (%3), got %4")
+                          .arg(path, expected.toLower(), hashSource, check.sha256);
+        return check;
+    }
+    check.hashSource = expected.isEmpty() ? QString() : hashSource;
+    check.ok = true;
+    return check;
+}
 
 } // namespace
 
@@ -145,11 +198,37 @@ struct ModelDownloader::Private {
     std::deque<std::pair<qint64, qint64>> samples; // (ms, received)
     qint64 lastEmitMs = -kProgressIntervalMs;
 
+    // One file to download: the source itself, or one file of a folder source.
+    struct Item {
+        QUrl url;
+        QString target; // where the verified file goes: the install path, or its place inside partFolder()
+        QString relativePath;
+        QString expectedSha256;
+        qint64 expectedSize = 0;
+        bool sizeApproximate = false;
+        bool requiresSha256 = false;
+    };
+    QVector<Item> items;
+    ModelCheck mainCheck; // a folder source: the verification of its main file
+    int itemIndex = 0;
+    qint64 doneBytes = 0;      // bytes of the current source's files already verified
+    qint64 plannedBytes = 0;   // the current source's expected size (a folder: the sum)
+    QJsonObject verifiedFiles; // a folder source: relative path -> {sha256, hash_source} of each file verified
+    bool reverifying = false;  // checking a file verified by an earlier run again, before it is trusted
+
     const DownloadSource &source() const { return sources[index]; }
-    QString partPath() const { return source().targetPath + QStringLiteral(".part"); }
+    const Item &item() const { return items[itemIndex]; }
+    bool isFolder() const { return !source().files.isEmpty(); }
+    QString partFolder() const { return source().targetPath + QStringLiteral(".part"); }
+    QString recordPath() const { return partFolder() + QStringLiteral("/.clipfind-verified.json"); }
+    QString partPath() const { return item().target + QStringLiteral(".part"); }
     QString metaPath() const { return partPath() + QStringLiteral(".json"); }
 
     void startSource();
+    void startItem();
+    void nextItem();
+    void installFolder();
+    void discardFolder();
     void sendRequest();
     void onMetaData();
     void onReadyRead();
@@ -181,7 +260,7 @@ QString ModelDownloader::Private::readMetaValidator() const
         return QStringLiteral("\x01"); // no record (or not one of ours): the part file cannot be trusted
     }
     const QJsonObject o = QJsonDocument::fromJson(meta.readAll()).object();
-    if (o.value(QStringLiteral("url")).toString() != source().url.toString()) {
+    if (o.value(QStringLiteral("url")).toString() != item().url.toString()) {
         return QStringLiteral("\x01");
     }
     return o.value(QStringLiteral("validator")).toString();
@@ -191,7 +270,7 @@ void ModelDownloader::Private::writeMeta()
 {
     QFile meta(metaPath());
     if (meta.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        meta.write(QJsonDocument(QJsonObject{{QStringLiteral("url"), source().url.toString()},
+        meta.write(QJsonDocument(QJsonObject{{QStringLiteral("url"), item().url.toString()},
                                              {QStringLiteral("validator"), validator},
                                              {QStringLiteral("published_sha256"), publishedSha256}})
                        .toJson(QJsonDocument::Compact));
@@ -203,13 +282,75 @@ void ModelDownloader::Private::startSource()
     ++index;
     if (index >= sources.size()) {
         DownloadResult result;
-        result.url = sources.isEmpty() ? QString() : sources.last().url.toString();
+        result.url = sources.isEmpty() ? QString() : sourceUrlText(sources.last());
         result.error = failures.isEmpty() ? QStringLiteral("no download source") : failures.join(QStringLiteral("; "));
         finish(result);
         return;
     }
     const DownloadSource &src = source();
-    const QString folder = QFileInfo(src.targetPath).absolutePath();
+    items.clear();
+    itemIndex = 0;
+    doneBytes = 0;
+    plannedBytes = src.expectedSize;
+    verifiedFiles = {};
+    if (src.files.isEmpty()) {
+        items << Item{src.url,
+                      src.targetPath,
+                      QFileInfo(src.targetPath).fileName(),
+                      src.expectedSha256,
+                      src.expectedSize,
+                      src.sizeApproximate,
+                      false};
+        startItem();
+        return;
+    }
+    // A folder: every file goes into the part folder, verified one by one; a file verified by an earlier run is
+    // kept (and checked again against its recorded hash), so an interrupted download resumes file by file.
+    plannedBytes = 0;
+    qint64 needed = 0;
+    QFile record(recordPath());
+    if (QFileInfo(recordPath()).isFile() && QFileInfo(recordPath()).size() <= kMaxMetaBytes
+        && record.open(QIODevice::ReadOnly)) {
+        verifiedFiles = QJsonDocument::fromJson(record.readAll()).object();
+    }
+    for (const DownloadFile &file : src.files) {
+        Item entry{file.url,           QDir(partFolder()).filePath(file.relativePath),
+                   file.relativePath,  file.expectedSha256,
+                   file.expectedSize,  file.sizeApproximate,
+                   file.requiresSha256};
+        const qint64 margin = file.sizeApproximate ? file.expectedSize / 20 : 0;
+        plannedBytes += file.expectedSize;
+        const QFileInfo done(entry.target);
+        const QFileInfo part(entry.target + QStringLiteral(".part"));
+        if (!(done.isFile() && verifiedFiles.contains(file.relativePath))) { // still to come
+            needed += file.expectedSize + margin - (part.isFile() ? std::min(part.size(), file.expectedSize) : 0);
+        }
+        items << entry;
+    }
+    const QString parent = QFileInfo(src.targetPath).absolutePath();
+    QDir().mkpath(parent);
+    if (QFileInfo(partFolder()).isSymLink()) {
+        QFile::remove(partFolder()); // never write through a link someone put in the part folder's place
+    }
+    const QStorageInfo storage(parent);
+    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
+        failures << QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+                        .arg(parent, formatBytes(needed), formatBytes(storage.bytesAvailable()));
+        startSource();
+        return;
+    }
+    if (QFileInfo::exists(src.targetPath) || QFileInfo(src.targetPath).isSymLink()) {
+        failures << QStringLiteral("%1: already exists; remove it to download again").arg(src.targetPath);
+        startSource();
+        return;
+    }
+    startItem();
+}
+
+void ModelDownloader::Private::startItem()
+{
+    const Item &file = item();
+    const QString folder = QFileInfo(file.target).absolutePath();
     if (!QDir().mkpath(folder)) {
         failSource(QStringLiteral("%1: cannot create the folder").arg(folder), false);
         return;
@@ -221,8 +362,28 @@ void ModelDownloader::Private::startSource()
     restartedAfter416 = false;
     received = 0;
     validator.clear();
-    cap =
-        src.expectedSize > 0 ? src.expectedSize + (src.sizeApproximate ? src.expectedSize / 20 : 0) : kMaxDownloadBytes;
+    reverifying = false;
+    if (isFolder()) {
+        const QFileInfo done(file.target);
+        if (done.isSymLink() || (done.exists() && !done.isFile())) {
+            failSource(QStringLiteral("%1: not a regular file; remove it to download again").arg(file.target), false);
+            return;
+        }
+        if (done.isFile()) {
+            const QString recorded =
+                verifiedFiles.value(file.relativePath).toObject().value(QStringLiteral("sha256")).toString();
+            if (!recorded.isEmpty() && (file.expectedSha256.isEmpty() || file.expectedSha256 == recorded)) {
+                reverifying = true;
+                received = done.size();
+                total = received;
+                verify();
+                return;
+            }
+            QFile::remove(file.target); // not verified by us: download it again
+        }
+    }
+    cap = file.expectedSize > 0 ? file.expectedSize + (file.sizeApproximate ? file.expectedSize / 20 : 0)
+                                : kMaxDownloadBytes;
     const QFileInfo partInfo(partPath());
     if (partInfo.exists() || partInfo.isSymLink()) {
         // A part file is resumed only when it is a regular file (not a link to elsewhere, which appending would
@@ -241,9 +402,9 @@ void ModelDownloader::Private::startSource()
             received = partInfo.size();
         }
     }
-    if (src.expectedSize > 0) {
-        const qint64 margin = src.sizeApproximate ? src.expectedSize / 20 : 0;
-        const qint64 needed = src.expectedSize + margin - received;
+    if (file.expectedSize > 0 && !isFolder()) { // a folder's space was checked for all its files at once
+        const qint64 margin = file.sizeApproximate ? file.expectedSize / 20 : 0;
+        const qint64 needed = file.expectedSize + margin - received;
         const QStorageInfo storage(folder);
         if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
             failSource(QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
@@ -252,9 +413,21 @@ void ModelDownloader::Private::startSource()
             return;
         }
     }
-    requestUrl = src.url;
-    Q_EMIT q->statusChanged(QStringLiteral("Connecting to %1").arg(src.url.host()));
+    requestUrl = file.url;
+    Q_EMIT q->statusChanged(QStringLiteral("Connecting to %1").arg(file.url.host()));
     sendRequest();
+}
+
+void ModelDownloader::Private::nextItem()
+{
+    doneBytes += received;
+    received = 0;
+    ++itemIndex;
+    if (itemIndex < items.size()) {
+        startItem();
+        return;
+    }
+    installFolder();
 }
 
 void ModelDownloader::Private::sendRequest()
@@ -283,11 +456,11 @@ void ModelDownloader::Private::onMetaData()
     const QString linked = sha256FromEtag(reply->rawHeader("X-Linked-Etag"));
     if (!linked.isEmpty()) {
         publishedSha256 = linked;
-        const QString pinned = source().expectedSha256.toLower();
+        const QString pinned = item().expectedSha256.toLower();
         if (!pinned.isEmpty() && linked != pinned) {
             // Known before a byte of the body: the server offers another file than the one the manifest pins.
             problem = QStringLiteral("%1: the server publishes SHA-256 %2 for this file, but %3 is expected; refused")
-                          .arg(source().url.toString(), linked, pinned);
+                          .arg(item().url.toString(), linked, pinned);
             reply->abort();
             return;
         }
@@ -303,7 +476,7 @@ void ModelDownloader::Private::onMetaData()
         const auto match = range.match(QString::fromLatin1(reply->rawHeader("Content-Range")).trimmed());
         if (!match.hasMatch() || match.captured(1).toLongLong() != received) {
             problem = QStringLiteral("%1: the server answered the resume request with the wrong range (%2)")
-                          .arg(source().url.toString(), QString::fromLatin1(reply->rawHeader("Content-Range")));
+                          .arg(item().url.toString(), QString::fromLatin1(reply->rawHeader("Content-Range")));
             reply->abort();
             return;
         }
@@ -318,7 +491,7 @@ void ModelDownloader::Private::onMetaData()
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
         total = length.isValid() ? length.toLongLong() : -1;
     }
-    const DownloadSource &src = source();
+    const Item &src = item();
     const bool exactSizeDiffers =
         src.expectedSize > 0 && !src.sizeApproximate && total >= 0 && total != src.expectedSize;
     if (total > cap || exactSizeDiffers) {
@@ -359,7 +532,7 @@ void ModelDownloader::Private::onMetaData()
     if (!clock.isValid()) {
         clock.start();
     }
-    Q_EMIT q->statusChanged(QStringLiteral("Downloading %1").arg(source().url.toString()));
+    Q_EMIT q->statusChanged(QStringLiteral("Downloading %1").arg(item().url.toString()));
     emitProgress(true);
 }
 
@@ -371,7 +544,7 @@ void ModelDownloader::Private::onReadyRead()
     }
     if (received + data.size() > cap) {
         problem = QStringLiteral("%1: the server sent more than the %2 expected; stopped")
-                      .arg(source().url.toString(), formatBytes(cap));
+                      .arg(item().url.toString(), formatBytes(cap));
         accepting = false;
         reply->abort();
         return;
@@ -402,7 +575,7 @@ void ModelDownloader::Private::onFinished()
         return;
     }
     const int status = finishedReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString url = source().url.toString();
+    const QString url = item().url.toString();
     if (!problem.isEmpty()) {
         failSource(problem, true);
         return;
@@ -410,7 +583,7 @@ void ModelDownloader::Private::onFinished()
     if (restartFromZero) {
         discardPart();
         validator.clear();
-        requestUrl = source().url;
+        requestUrl = item().url;
         sendRequest();
         return;
     }
@@ -421,7 +594,7 @@ void ModelDownloader::Private::onFinished()
             return;
         }
         const QUrl next = requestUrl.resolved(location);
-        if (!isAllowedRedirect(source().url, next)) {
+        if (!isAllowedRedirect(item().url, next)) {
             failSource(QStringLiteral("%1: redirect to %2 refused (only to https, or to http from an http source)")
                            .arg(url, next.toString().left(200)),
                        true);
@@ -445,7 +618,7 @@ void ModelDownloader::Private::onFinished()
         restartedAfter416 = true;
         discardPart();
         validator.clear();
-        requestUrl = source().url;
+        requestUrl = item().url;
         sendRequest();
         return;
     }
@@ -465,7 +638,7 @@ void ModelDownloader::Private::onFinished()
             --resumesLeft;
             Q_EMIT q->statusChanged(
                 QStringLiteral("Connection lost at %1 (%2); resuming").arg(formatBytes(received), why));
-            requestUrl = source().url; // signed CDN redirects expire: ask the origin again
+            requestUrl = item().url; // signed CDN redirects expire: ask the origin again
             redirects = 0;
             QTimer::singleShot(200, q, [this] {
                 if (!cancelled && running) {
@@ -483,15 +656,26 @@ void ModelDownloader::Private::onFinished()
 
 void ModelDownloader::Private::verify()
 {
-    const DownloadSource &src = source();
-    QString expected = src.expectedSha256;
+    const Item &file = item();
+    QString expected = file.expectedSha256;
     QString hashSource = QStringLiteral("the expected SHA-256");
-    if (expected.isEmpty() && !publishedSha256.isEmpty()) {
+    if (reverifying) {
+        expected = verifiedFiles.value(file.relativePath).toObject().value(QStringLiteral("sha256")).toString();
+        hashSource = QStringLiteral("the SHA-256 it had when it was verified");
+    } else if (expected.isEmpty() && !publishedSha256.isEmpty()) {
         expected = publishedSha256;
-        hashSource = QStringLiteral("the SHA-256 %1 publishes (X-Linked-Etag)").arg(src.url.host());
+        hashSource = QStringLiteral("the SHA-256 %1 publishes (X-Linked-Etag)").arg(file.url.host());
     }
-    Q_EMIT q->statusChanged(QStringLiteral("Verifying %1").arg(QFileInfo(src.targetPath).fileName()));
-    const QString path = partPath();
+    Q_EMIT q->statusChanged(QStringLiteral("Verifying %1").arg(file.relativePath));
+    const QString path = reverifying ? file.target : partPath();
+    if (isFolder()) {
+        // A file of a folder model is one part of it (a tokenizer, a config, weights): checked by its hash only.
+        const bool requiresSha256 = file.requiresSha256;
+        verification.setFuture(QtConcurrent::run(&verifier, [path, expected, hashSource, requiresSha256] {
+            return checkDownloadedFile(path, expected, hashSource, requiresSha256);
+        }));
+        return;
+    }
     const ModelManifest manifestCopy = manifest;
     verification.setFuture(QtConcurrent::run(&verifier, [path, manifestCopy, expected, hashSource] {
         return checkModelFile(path, manifestCopy, expected, hashSource);
@@ -502,37 +686,79 @@ void ModelDownloader::Private::onVerified()
 {
     ModelCheck check = verification.result();
     if (cancelled) {
-        discardPart();
+        if (isFolder()) {
+            discardFolder();
+        } else {
+            discardPart();
+        }
         DownloadResult result;
         result.cancelled = true;
-        result.url = source().url.toString();
+        result.url = item().url.toString();
         result.error = QStringLiteral("cancelled");
         finish(result);
         return;
     }
-    const QString url = source().url.toString();
+    const QString url = item().url.toString();
+    if (!check.ok && reverifying) {
+        // A file kept from an earlier run changed since it was verified: only that copy is bad, fetch it again.
+        QFile::remove(item().target);
+        verifiedFiles.remove(item().relativePath);
+        Q_EMIT q->statusChanged(
+            QStringLiteral("%1 changed since it was verified; downloading it again").arg(item().relativePath));
+        startItem();
+        return;
+    }
     if (!check.ok) {
-        discardPart();
-        failures
-            << QStringLiteral("%1: verification failed (%2); the downloaded file was deleted").arg(url, check.error);
+        // A corrupt or tampered file: a folder model keeps none of its files.
+        if (isFolder()) {
+            discardFolder();
+        } else {
+            discardPart();
+        }
+        failures << QStringLiteral("%1: verification failed (%2); the downloaded %3 deleted")
+                        .arg(url, check.error, isFolder() ? QStringLiteral("files were") : QStringLiteral("file was"));
         DownloadResult result;
         result.url = url;
         result.error = failures.join(QStringLiteral("; "));
-        finish(result); // a corrupt or tampered file is reported, not papered over with another source
+        finish(result); // reported, not papered over with another source
         return;
     }
-    const QString target = source().targetPath;
-    std::error_code ec;
-    std::filesystem::rename(QFile::encodeName(partPath()).toStdString(), QFile::encodeName(target).toStdString(), ec);
-    if (ec) {
-        discardPart();
-        DownloadResult result;
-        result.url = url;
-        result.error = QStringLiteral("%1: cannot install: %2").arg(target, QString::fromStdString(ec.message()));
-        finish(result);
+    const QString target = item().target;
+    if (!reverifying) {
+        std::error_code ec;
+        std::filesystem::rename(QFile::encodeName(partPath()).toStdString(), QFile::encodeName(target).toStdString(),
+                                ec);
+        if (ec) {
+            discardPart();
+            DownloadResult result;
+            result.url = url;
+            result.error = QStringLiteral("%1: cannot install: %2").arg(target, QString::fromStdString(ec.message()));
+            finish(result);
+            return;
+        }
+        removeFile(metaPath());
+    }
+    if (isFolder()) {
+        if (reverifying) { // what the hash was first checked against
+            check.hashSource =
+                verifiedFiles.value(item().relativePath).toObject().value(QStringLiteral("hash_source")).toString();
+        }
+        verifiedFiles.insert(item().relativePath, QJsonObject{{QStringLiteral("sha256"), check.sha256},
+                                                              {QStringLiteral("hash_source"), check.hashSource}});
+        if (QFileInfo(recordPath()).isSymLink()) {
+            QFile::remove(recordPath());
+        }
+        QFile record(recordPath());
+        if (record.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            record.write(QJsonDocument(verifiedFiles).toJson(QJsonDocument::Compact));
+        }
+        if (item().relativePath == mainFileOf(source())) {
+            mainCheck = check;
+        }
+        received = check.size;
+        nextItem();
         return;
     }
-    removeFile(metaPath());
     check.path = target;
     check.file = target;
     DownloadResult result;
@@ -541,6 +767,52 @@ void ModelDownloader::Private::onVerified()
     result.url = url;
     result.check = check;
     finish(result);
+}
+
+void ModelDownloader::Private::installFolder()
+{
+    // Every file is verified: the folder becomes the model in one rename, so nothing half-installed ever shows.
+    const DownloadSource &src = source();
+    removeFile(recordPath());
+    std::error_code ec;
+    std::filesystem::rename(QFile::encodeName(partFolder()).toStdString(),
+                            QFile::encodeName(src.targetPath).toStdString(), ec);
+    DownloadResult result;
+    result.url = sourceUrlText(src);
+    if (ec) {
+        result.error =
+            QStringLiteral("%1: cannot install: %2").arg(src.targetPath, QString::fromStdString(ec.message()));
+        finish(result); // the part folder stays: the files are verified, a later run installs them
+        return;
+    }
+    ModelCheck check = mainCheck;
+    check.ok = true;
+    check.path = src.targetPath;
+    check.file = QDir(src.targetPath).filePath(mainFileOf(src));
+    check.format = src.format;
+    check.architecture = src.architecture;
+    check.manifestModel = src.modelName;
+    check.kind = src.kind;
+    check.error.clear();
+    emitProgress(true);
+    result.ok = true;
+    result.path = src.targetPath;
+    result.check = check;
+    finish(result);
+}
+
+void ModelDownloader::Private::discardFolder()
+{
+    part.close();
+    std::error_code ec;
+    const std::filesystem::path folder = QFile::encodeName(partFolder()).toStdString();
+    if (std::filesystem::is_symlink(folder, ec)) {
+        std::filesystem::remove(folder, ec); // the link goes, not what it points to
+    } else {
+        std::filesystem::remove_all(folder, ec); // remove_all does not follow links inside
+    }
+    QDir().rmdir(QFileInfo(source().targetPath).absolutePath()); // the models folder's parent, only if empty
+    received = 0;
 }
 
 void ModelDownloader::Private::failSource(const QString &message, bool keepPart)
@@ -572,13 +844,14 @@ void ModelDownloader::Private::emitProgress(bool force)
     }
     trailingProgress.stop();
     lastEmitMs = now;
-    samples.emplace_back(now, received);
+    samples.emplace_back(now, doneBytes + received);
     while (samples.size() > 2 && now - samples.front().first > kSpeedWindowMs) {
         samples.pop_front();
     }
     DownloadProgress p;
-    p.received = received;
-    p.total = total;
+    const bool folder = index >= 0 && index < sources.size() && isFolder();
+    p.received = folder ? doneBytes + received : received;
+    p.total = folder ? std::max(plannedBytes, p.received) : total;
     p.sourceIndex = index;
     const qint64 spanMs = samples.back().first - samples.front().first;
     const qint64 spanBytes = samples.back().second - samples.front().second;
@@ -619,7 +892,12 @@ ModelDownloader::~ModelDownloader()
     }
     d->verification.waitForFinished();
     if (d->running && d->cancelled) {
-        d->discardPart(); // cancelled during verification: onVerified() will not run any more
+        // cancelled during verification: onVerified() will not run any more
+        if (d->isFolder()) {
+            d->discardFolder();
+        } else {
+            d->discardPart();
+        }
     }
 }
 
@@ -660,10 +938,15 @@ void ModelDownloader::cancel()
         reply->abort();
         reply->deleteLater();
     }
-    d->discardPart();
+    const bool validSource = d->index >= 0 && d->index < d->sources.size();
+    if (validSource && d->isFolder()) {
+        d->discardFolder(); // cancel keeps nothing of a folder model, not even its verified files
+    } else if (validSource) {
+        d->discardPart();
+    }
     DownloadResult result;
     result.cancelled = true;
-    result.url = d->index >= 0 && d->index < d->sources.size() ? d->source().url.toString() : QString();
+    result.url = validSource ? sourceUrlText(d->source()) : QString();
     result.error = QStringLiteral("cancelled");
     // Finish from the event loop: cancel() is usually called from a slot that may not expect re-entry.
     QTimer::singleShot(0, this, [this, result] { d->finish(result); });

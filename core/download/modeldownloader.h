@@ -46,6 +46,11 @@ bool isAllowedRedirect(const QUrl &source, const QUrl &target);
 /// CLIP checkpoint ClipFind reads (ViT-L/14 in float32 is 1.7 GB).
 inline constexpr qint64 kMaxDownloadBytes = qint64(4) << 30;
 
+/// The largest file of a folder model that may be accepted without any SHA-256 to check it against (neither pinned
+/// nor published by the server): a small JSON or text file (a config, a vocabulary, a tokenizer), bounded by this
+/// and by its manifest size.
+inline constexpr qint64 kMaxUnhashedFileBytes = qint64(4) << 20;
+
 /// Downloads a model with QNetworkAccessManager: progress with speed and ETA, cancel, resume (HTTP Range) after a
 /// dropped connection or across runs (the part file stays until it is complete or cancelled), a disk-space check,
 /// proxies from the environment (http_proxy/https_proxy), and an atomic install: the part file is verified (SHA-256
@@ -56,6 +61,12 @@ inline constexpr qint64 kMaxDownloadBytes = qint64(4) << 30;
 /// (the manifest's, 5% more when it is approximate; else the announced length; else kMaxDownloadBytes), a larger
 /// announced size refused before the body; a pinned SHA-256 that the server's X-Linked-Etag contradicts refused before
 /// the body; a part file resumed only when it is a regular file no larger than the cap, with a matching record.
+/// A model that is a folder of files (DownloadSource::files) goes file by file into targetPath + ".part", each file
+/// under the same rules and verified by its SHA-256 (pinned, else published; a small text file without either by its
+/// size cap alone, see kMaxUnhashedFileBytes), then the folder is renamed into place. A failed verification or a
+/// cancel deletes the whole part folder; a dropped transfer keeps it, and the next run resumes the file it was on
+/// (the files verified before are hashed again against their recorded SHA-256 first; one that changed is fetched
+/// again).
 class ModelDownloader : public QObject
 {
     Q_OBJECT

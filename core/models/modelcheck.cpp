@@ -18,6 +18,9 @@ QString ModelCheck::label() const
     }
     QString text = QCoreApplication::translate("clipfind::ModelCheck", "%1, %2", "architecture, file format")
                        .arg(architecture, format);
+    if (!indexesImages()) {
+        text += QCoreApplication::translate("clipfind::ModelCheck", ", a text model for Settings > Languages");
+    }
     if (!manifestModel.isEmpty()) {
         text += QCoreApplication::translate("clipfind::ModelCheck", ", SHA-256 matches %1 in the manifest")
                     .arg(manifestModel);
@@ -41,6 +44,7 @@ QJsonObject ModelCheck::toJson() const
         {QStringLiteral("architecture"), architecture},
         {QStringLiteral("manifest_model"), manifestModel},
         {QStringLiteral("hash_source"), hashSource},
+        {QStringLiteral("kind"), kind},
         {QStringLiteral("error"), error},
         {QStringLiteral("label"), label()},
     };
@@ -58,6 +62,7 @@ ModelCheck ModelCheck::fromJson(const QJsonObject &json)
     check.architecture = json.value(QStringLiteral("architecture")).toString();
     check.manifestModel = json.value(QStringLiteral("manifest_model")).toString();
     check.hashSource = json.value(QStringLiteral("hash_source")).toString();
+    check.kind = json.value(QStringLiteral("kind")).toString(QStringLiteral("clip"));
     check.error = json.value(QStringLiteral("error")).toString();
     return check;
 }
@@ -90,6 +95,11 @@ QString manifestFormat(const ManifestModel &model, const QString &sha256)
         if (download.sha256 == sha256) {
             return download.format;
         }
+        for (const ModelDownloadFile &file : download.files) {
+            if (file.sha256 == sha256) {
+                return download.format;
+            }
+        }
     }
     return {};
 }
@@ -101,6 +111,7 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
 {
     ModelCheck check;
     check.path = path;
+    check.kind = modelKindName(ModelKind::Clip);
     check.file = modelFileFor(path);
     const QFileInfo info(check.file);
     if (!info.exists()) {
@@ -135,6 +146,7 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
         check.format = manifestFormat(*model, check.sha256);
         check.architecture = model->architecture.isEmpty() ? model->name : model->architecture;
         check.manifestModel = model->name;
+        check.kind = modelKindName(model->kind);
         check.hashSource = QStringLiteral("manifest");
         check.ok = true;
         return check;

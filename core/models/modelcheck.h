@@ -20,8 +20,13 @@ struct ModelCheck {
     QString architecture;  // "ViT-B/32", ... or "custom ViT"
     QString manifestModel; // the manifest model whose pinned hash matched; empty when none did
     QString hashSource;    // what the hash was compared with ("manifest", "--sha256", "X-Linked-Etag"); empty = none
+    QString kind;          // modelKindName() of the manifest model: "clip" (also for files the manifest does not
+                           // know), "multilingual-text" (a text model for Settings > Languages, not an image model),
+                           // "chinese-clip"
     QString error;         // one line naming the file and the problem when !ok
 
+    /// Whether the model can be the library's model (a CLIP or Chinese-CLIP model, not a paired text model).
+    bool indexesImages() const { return kind != QLatin1String("multilingual-text"); }
     /// One line for lists: "ViT-B/32, openai-torchscript, SHA-256 matches the manifest" or "broken: <reason>".
     QString label() const;
     QJsonObject toJson() const;

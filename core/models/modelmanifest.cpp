@@ -24,7 +24,67 @@ QString simplifiedName(QString name)
     return name.replace(QLatin1Char('-'), QLatin1Char('/')).toLower();
 }
 
+bool isSafeRelativePath(const QString &path)
+{
+    return !path.isEmpty() && !QDir::isAbsolutePath(path) && !path.split(QLatin1Char('/')).contains(QLatin1String(".."))
+           && !path.contains(QLatin1Char('\\')) && !path.endsWith(QLatin1String(".part"));
+}
+
+// A folder download's files; problems go to *problems (prefixed with the model's name).
+QVector<ModelDownloadFile> parseFiles(const QJsonArray &array, const QString &model, QStringList *problems)
+{
+    QVector<ModelDownloadFile> files;
+    QStringList seen;
+    for (const QJsonValue &value : array) {
+        const QJsonObject o = value.toObject();
+        ModelDownloadFile file;
+        file.path = o.value(QStringLiteral("path")).toString();
+        file.url = o.value(QStringLiteral("url")).toString();
+        file.size = o.value(QStringLiteral("size")).toInteger();
+        file.sizeApproximate = o.value(QStringLiteral("size_approximate")).toBool();
+        file.sha256 = o.value(QStringLiteral("sha256")).toString().toLower();
+        file.sha256Source = o.value(QStringLiteral("sha256_source")).toString();
+        file.requiresSha256 = o.value(QStringLiteral("requires_sha256")).toBool();
+        if (!isSafeRelativePath(file.path) || seen.contains(file.path)) {
+            *problems << QCoreApplication::translate("clipfind::ModelManifest",
+                                                     "%1: a file path must be new and stay inside the folder: '%2'")
+                             .arg(model, file.path);
+        } else if (file.url.isEmpty() || file.size <= 0) {
+            *problems << QCoreApplication::translate("clipfind::ModelManifest", "%1: %2 needs a url and a size")
+                             .arg(model, file.path);
+        } else if (!file.sha256.isEmpty() && !isSha256(file.sha256)) {
+            *problems << QCoreApplication::translate("clipfind::ModelManifest", "%1: bad sha256 '%2'")
+                             .arg(model, file.sha256);
+        } else {
+            seen << file.path;
+            files << file;
+        }
+    }
+    return files;
+}
+
 } // namespace
+
+QString modelKindName(ModelKind kind)
+{
+    switch (kind) {
+    case ModelKind::MultilingualText: return QStringLiteral("multilingual-text");
+    case ModelKind::ChineseClip: return QStringLiteral("chinese-clip");
+    case ModelKind::Clip: break;
+    }
+    return QStringLiteral("clip");
+}
+
+bool parseModelKind(const QString &name, ModelKind *kind)
+{
+    for (const ModelKind candidate : {ModelKind::Clip, ModelKind::MultilingualText, ModelKind::ChineseClip}) {
+        if (name == modelKindName(candidate)) {
+            *kind = candidate;
+            return true;
+        }
+    }
+    return false;
+}
 
 bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelManifest *out, QString *error)
 {
@@ -55,9 +115,16 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
         model.license = o.value(QStringLiteral("license")).toString();
         model.speed = o.value(QStringLiteral("speed")).toString();
         model.relativeCost = o.value(QStringLiteral("relative_cost")).toDouble(1);
+        model.purpose = o.value(QStringLiteral("purpose")).toString();
+        model.pairsWith = o.value(QStringLiteral("pairs_with")).toString();
         if (model.name.isEmpty()) {
             problems << QCoreApplication::translate("clipfind::ModelManifest", "a model without a name");
             continue;
+        }
+        const QString kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("clip"));
+        if (!parseModelKind(kind, &model.kind)) {
+            problems << QCoreApplication::translate("clipfind::ModelManifest", "%1: unknown kind '%2'")
+                            .arg(model.name, kind);
         }
         for (const QJsonValue &d : o.value(QStringLiteral("downloads")).toArray()) {
             const QJsonObject dl = d.toObject();
@@ -69,11 +136,23 @@ bool ModelManifest::parse(const QByteArray &json, const QString &origin, ModelMa
             download.sizeApproximate = dl.value(QStringLiteral("size_approximate")).toBool();
             download.sha256 = dl.value(QStringLiteral("sha256")).toString().toLower();
             download.sha256Source = dl.value(QStringLiteral("sha256_source")).toString();
-            if (download.url.isEmpty() || download.installAs.isEmpty()) {
+            const int problemsBefore = int(problems.size());
+            download.files = parseFiles(dl.value(QStringLiteral("files")).toArray(), model.name, &problems);
+            if (download.isFolder()) {
+                download.size = 0;
+                for (const ModelDownloadFile &file : std::as_const(download.files)) {
+                    download.size += file.size;
+                    download.sizeApproximate = download.sizeApproximate || file.sizeApproximate;
+                }
+            }
+            if (problems.size() != problemsBefore) {
+                continue;
+            }
+            if ((download.url.isEmpty() && !download.isFolder()) || download.installAs.isEmpty()) {
                 problems << QCoreApplication::translate("clipfind::ModelManifest",
                                                         "%1: a download without url or install_as")
                                 .arg(model.name);
-            } else if (QDir::isAbsolutePath(download.installAs) || download.installAs.contains(QLatin1String(".."))) {
+            } else if (!isSafeRelativePath(download.installAs)) {
                 problems << QCoreApplication::translate("clipfind::ModelManifest",
                                                         "%1: install_as must stay inside the models folder: %2")
                                 .arg(model.name, download.installAs);
@@ -182,6 +261,11 @@ const ManifestModel *ModelManifest::findBySha256(const QString &sha256) const
         for (const ModelDownload &download : model.downloads) {
             if (download.sha256 == sha256) {
                 return &model;
+            }
+            for (const ModelDownloadFile &file : download.files) {
+                if (file.sha256 == sha256) {
+                    return &model;
+                }
             }
         }
     }

@@ -6,15 +6,31 @@
 
 namespace clipfind {
 
-/// One way to download a model: a URL and the file it becomes.
-struct ModelDownload {
+/// One file of a model that is a folder of files (a sentence-transformers or Chinese-CLIP model).
+struct ModelDownloadFile {
+    QString path; // inside the model folder, e.g. "2_Dense/model.safetensors"
     QString url;
-    QString installAs; // path relative to the models folder, e.g. "clip-vit-base-patch32/model.safetensors"
-    QString format;    // "hf-safetensors", "open_clip-safetensors" or "openai-torchscript"
-    qint64 size = 0;   // bytes; 0 = unknown
+    qint64 size = 0; // bytes, always given: it bounds what the download may bring
+    bool sizeApproximate = false;
+    QString sha256; // lower-case hex; empty = the hash the server publishes, or for a small file its size cap only
+    QString sha256Source;
+    bool requiresSha256 = false; // weights (LFS files): never accepted without a pinned or published hash
+};
+
+/// One way to download a model: a URL and the file it becomes, or a folder of files.
+struct ModelDownload {
+    QString url;       // empty when `files` is used
+    QString installAs; // path relative to the models folder, e.g. "clip-vit-base-patch32/model.safetensors"; with
+                       // `files` the model's folder
+    QString format;    // "hf-safetensors", "open_clip-safetensors", "openai-torchscript", "sentence-transformers",
+                       // "hf-chinese-clip"
+    qint64 size = 0;   // bytes (with `files` their sum); 0 = unknown
     bool sizeApproximate = false;
     QString sha256; // lower-case hex; empty = verify against the hash the server publishes
     QString sha256Source;
+    QVector<ModelDownloadFile> files; // a model that is a folder: every file, installed together
+
+    bool isFolder() const { return !files.isEmpty(); }
 };
 
 /// A file recognised by its hash when found on disk (e.g. OpenAI's ViT-B-32.pt in ~/.cache/clip).
@@ -26,12 +42,26 @@ struct KnownModelFile {
     QString sha256Source;
 };
 
+/// What a manifest model is to ClipFind.
+enum class ModelKind {
+    Clip,             ///< a CLIP model: the library's model (the default)
+    MultilingualText, ///< a text model paired with a CLIP model (Settings > Languages); indexes nothing
+    ChineseClip,      ///< a full model with its own image tower: the library's model, with its own index
+};
+
+/// "clip", "multilingual-text", "chinese-clip".
+QString modelKindName(ModelKind kind);
+bool parseModelKind(const QString &name, ModelKind *kind);
+
 struct ManifestModel {
     QString name;         // "ViT-B/32"
     QString architecture; // as clip::architectureName() spells it
     QString title;
     QString license;
-    QString speed;           // the speed/quality trade-off, for people
+    QString speed; // the speed/quality trade-off, for people
+    ModelKind kind = ModelKind::Clip;
+    QString purpose;         // what it is for, one line for people
+    QString pairsWith;       // MultilingualText: the CLIP model whose embedding space it was trained into ("ViT-B/32")
     double relativeCost = 1; // image-tower compute relative to ViT-B/32
     QVector<ModelDownload> downloads;
     QVector<KnownModelFile> knownFiles;

@@ -81,6 +81,23 @@ QVector<DownloadSource> ModelStore::downloadSources(const ManifestModel &model, 
         source.expectedSha256 = download.sha256;
         source.expectedSize = download.size;
         source.sizeApproximate = download.sizeApproximate;
+        source.modelName = model.name;
+        source.architecture = model.architecture.isEmpty() ? model.name : model.architecture;
+        source.format = download.format;
+        source.kind = modelKindName(model.kind);
+        if (download.isFolder()) {
+            source.url = QUrl();
+            for (const ModelDownloadFile &file : download.files) {
+                DownloadFile item;
+                item.url = QUrl(applyMirror(file.url, mirror));
+                item.relativePath = file.path;
+                item.expectedSha256 = file.sha256;
+                item.expectedSize = file.size;
+                item.sizeApproximate = file.sizeApproximate;
+                item.requiresSha256 = file.requiresSha256;
+                source.files << item;
+            }
+        }
         sources << source;
     }
     return sources;

@@ -10,13 +10,32 @@
 
 namespace clipfind {
 
-/// One place to download a model from, and the file it is installed as.
-struct DownloadSource {
+/// One file of a folder download.
+struct DownloadFile {
     QUrl url;
+    QString relativePath;    // inside the model folder
+    QString expectedSha256;  // empty: the hash the server publishes (X-Linked-Etag); without one only a file of at
+                             // most kMaxUnhashedFileBytes is accepted (checked by its size cap alone)
+    qint64 expectedSize = 0; // > 0: it caps the download
+    bool sizeApproximate = false;
+    bool requiresSha256 = false; // weights: refused without a pinned or published hash, however small
+};
+
+/// One place to download a model from, and the file (or folder) it is installed as.
+struct DownloadSource {
+    QUrl url;                // empty for a folder download
     QString targetPath;      // absolute; the download goes to targetPath + ".part" until verified
     QString expectedSha256;  // empty = verify against the hash the server publishes (X-Linked-Etag)
-    qint64 expectedSize = 0; // 0 = unknown; used for the disk-space check and display
+    qint64 expectedSize = 0; // 0 = unknown; used for the disk-space check and display (a folder: the sum)
     bool sizeApproximate = false;
+    /// A model that is a folder of files: each is downloaded into the folder targetPath + ".part" and verified,
+    /// then the folder is renamed to targetPath.
+    QVector<DownloadFile> files;
+    // What the manifest says of the model (a folder's verification record carries it).
+    QString modelName;
+    QString architecture;
+    QString format;
+    QString kind = QStringLiteral("clip");
 };
 
 /// Where ClipFind keeps its models (<data dir>/models) and which files it has verified. A file is verified (and
