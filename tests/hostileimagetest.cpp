@@ -69,6 +69,25 @@ private Q_SLOTS:
         QCOMPARE(probe.error, decoded.error);
     }
 
+    // Found by fuzzing (the fuzzer's input, kept as is): a TIFF header whose next bytes are a CR3 file's "ftypcrx ".
+    // The probe read it as a TIFF and refused it as one; the decoder took it for a CR3 and refused it with LibRaw's
+    // words: two readings of one file. Now one rule (rawdecoder.cpp, isPlainTiffAfterAll) decides for both, and the
+    // probe leaves a RAW it cannot size to the decoder, with the file's size as its memory estimate.
+    void rawLookingTiffIsReadOneWay()
+    {
+        const QString file = QStringLiteral("tiff-header-cr3-signature.tif");
+        const QByteArray bytes = readBytes(hostile(file));
+        const DecodedImage decoded = decodeImage(hostile(file));
+        QVERIFY(!decoded.ok());
+        QVERIFY2(decoded.error.startsWith(file + QStringLiteral(": truncated or corrupt CR3 file")),
+                 qPrintable(decoded.error));
+        QVERIFY(!decoded.error.contains(QLatin1Char('\n')));
+        const ImageProbe probe = probeImageData(bytes, file);
+        QVERIFY2(probe.ok(), qPrintable(probe.error));
+        QCOMPARE(probe.decodeBytes, qint64(bytes.size()));
+        QCOMPARE(decodeImageData(bytes, file).error, decoded.error);
+    }
+
     // A top-down BMP (negative height, as Windows writes screenshots) is a normal photo: its height was read as
     // 4,294,967,294 rows and refused as too large. Pixels as make_hostile_images.py wrote them.
     void topDownBmpDecodes()

@@ -244,21 +244,21 @@ QDateTime heifDateTaken(const QString &path)
 }
 
 // The primary image's size after libheif's transforms (irot, clap), as decodePrimary() checks it.
-QSize heifSize(const QString &path)
+CodecSize heifSize(const QString &path, const ByteView & /*head*/)
 {
-    return readHeifFile(path, QSize(), [](heif_context *context) {
+    return readHeifFile(path, CodecSize(), [](heif_context *context) {
         heif_image_handle *rawHandle = nullptr;
         if (heif_context_get_primary_image_handle(context, &rawHandle).code != heif_error_Ok) {
-            return QSize();
+            return CodecSize();
         }
         const HandlePtr handle(rawHandle);
         const int width = heif_image_handle_get_width(handle.get());
         const int height = heif_image_handle_get_height(handle.get());
-        return width > 0 && height > 0 ? QSize(width, height) : QSize();
+        return width > 0 && height > 0 ? CodecSize{QSize(width, height)} : CodecSize();
     });
 }
 
-QSize heifSizeOfData(const QByteArray &data)
+CodecSize heifSizeOfData(const QByteArray &data)
 {
     try {
         ContextPtr context(heif_context_alloc());
@@ -275,7 +275,7 @@ QSize heifSizeOfData(const QByteArray &data)
         const HandlePtr handle(rawHandle);
         const int width = heif_image_handle_get_width(handle.get());
         const int height = heif_image_handle_get_height(handle.get());
-        return width > 0 && height > 0 ? QSize(width, height) : QSize();
+        return width > 0 && height > 0 ? CodecSize{QSize(width, height)} : CodecSize();
     } catch (...) {
         return {};
     }

@@ -25,6 +25,13 @@ struct CodecOutput {
     bool unsupported = false; ///< with `error`: not this codec's file after all (a plain TIFF that looked like RAW)
 };
 
+/// A size read from a file's headers (no pixels decoded): the upright size of the full image, or invalid; when
+/// invalid, `unsupported` says that the file is not this codec's after all, by the very rule decode() follows (so the
+/// size readers and the decoder agree on every file: the caller reads it as a plain TIFF).
+struct CodecSize {
+    QSize size;
+    bool unsupported = false;
+};
 /// One codec: a table of functions, so the decoder and the date reader treat every codec alike.
 struct ImageCodec {
     const char *formatName; ///< for messages: "HEIF", "RAW"
@@ -34,10 +41,11 @@ struct ImageCodec {
     CodecOutput (*decode)(const QByteArray &data, qint64 maxPixels);
     /// When the photo was taken, from its metadata; reads only the parts of the file it needs. Invalid if unknown.
     QDateTime (*dateTaken)(const QString &path);
-    /// The upright size of the full image from the file's headers (no pixels decoded); invalid if unknown.
-    QSize (*size)(const QString &path);
+    /// The upright size of the full image from the file's headers; `head` is the file's first bytes (as for
+    /// recognizes()).
+    CodecSize (*size)(const QString &path, const ByteView &head);
     /// The same for a file already in memory (the indexer's memory budget, before decoding).
-    QSize (*sizeOfData)(const QByteArray &data);
+    CodecSize (*sizeOfData)(const QByteArray &data);
 };
 
 /// HEIF and AVIF (libheif: HEVC through libde265, AV1 through dav1d or aom). The primary image with libheif's

@@ -565,7 +565,8 @@ ImageProbe probeImageData(const QByteArray &data, const QString &nameForErrors, 
     if (!data.isEmpty() && data.size() <= kMaxFileBytes
         && (header.format == Format::Heif || header.format == Format::Raw)) {
         // The codecs read their containers themselves and check the limit before they decode.
-        const QSize size = (header.format == Format::Heif ? heifCodec() : rawCodec()).sizeOfData(data);
+        const CodecSize sized = (header.format == Format::Heif ? heifCodec() : rawCodec()).sizeOfData(data);
+        const QSize size = sized.size;
         const ByteView bytes(data);
         if (size.isValid()) {
             // Decoded RGB, the codec's own planes (up to 16-bit 4:4:4 for HEIF, the raw buffer for RAW) and the
@@ -575,7 +576,7 @@ ImageProbe probeImageData(const QByteArray &data, const QString &nameForErrors, 
             probe.decodeBytes = qint64(size.width()) * size.height() * 12 + (qint64(1) << 20);
             return probe;
         }
-        if (header.format == Format::Heif || !readAsPlainTiff(bytes, &header)) {
+        if (!sized.unsupported || !readAsPlainTiff(bytes, &header)) {
             // Unreadable: decodeImageData() fails on it with the codec's own words, before any large allocation.
             probe.decodeBytes = data.size();
             return probe;
@@ -746,9 +747,9 @@ QSize readImageSize(const QString &path)
     QByteArray head = file.read(kHeadBytes);
     HeaderInfo header = readHeader(head);
     if (header.format == Format::Heif || header.format == Format::Raw) {
-        const QSize size = (header.format == Format::Heif ? heifCodec() : rawCodec()).size(path);
-        if (size.isValid() || header.format == Format::Heif || !readAsPlainTiff(ByteView(head), &header)) {
-            return size;
+        const CodecSize sized = (header.format == Format::Heif ? heifCodec() : rawCodec()).size(path, ByteView(head));
+        if (sized.size.isValid() || !sized.unsupported || !readAsPlainTiff(ByteView(head), &header)) {
+            return sized.size;
         }
     }
     if (header.format == Format::Tiff && (header.width <= 0 || header.height <= 0) && file.size() > head.size()

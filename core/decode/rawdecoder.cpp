@@ -53,6 +53,14 @@ QString rawKind(const ByteView &head)
     return tiff.find(ifd0, kTagSubIfds) && tiff.find(ifd0, kTagMake) ? QStringLiteral("RAW") : QString();
 }
 
+// Whether a file LibRaw would not open is no RAW after all but a plain TIFF that looked like one: the one rule that
+// decodeRawData() and the size readers follow, so the probe, readImageSize() and the decoder treat every file alike
+// (fuzzing found a TIFF header with a CR3 signature that the probe read as a TIFF and the decoder as a CR3).
+bool isPlainTiffAfterAll(int openCode, const QString &kind)
+{
+    return openCode == LIBRAW_FILE_UNSUPPORTED && kind == QLatin1String("RAW");
+}
+
 bool recognizesRaw(const ByteView &head)
 {
     return !rawKind(head).isEmpty();
@@ -182,7 +190,7 @@ CodecOutput decodeRawData(const QByteArray &data, qint64 maxPixels)
     params.output_bps = 8;
     const QString kind = rawKind(ByteView(data));
     const int code = raw->open_buffer(const_cast<char *>(data.constData()), size_t(data.size()));
-    if (code == LIBRAW_FILE_UNSUPPORTED && kind == QLatin1String("RAW")) {
+    if (isPlainTiffAfterAll(code, kind)) {
         return failed(QStringLiteral("not a supported RAW file (LibRaw: %1)").arg(libRawError(code)), true);
     }
     if (code != LIBRAW_SUCCESS) {
@@ -248,33 +256,38 @@ QDateTime rawDateTaken(const QString &path)
 // The camera's full image size (after its crop to the visible area), upright: LibRaw's flip bit 4 transposes.
 // Opening reads the headers, not the raw data. `open` opens the file or the buffer.
 template<typename Open>
-QSize uprightRawSize(const Open &open)
+CodecSize uprightRawSize(const Open &open, const QString &kind)
 {
+    CodecSize result;
     try {
         const std::unique_ptr<LibRaw> raw = newLibRaw();
-        if (open(*raw) != LIBRAW_SUCCESS) {
-            return {};
+        const int code = open(*raw);
+        if (code != LIBRAW_SUCCESS) {
+            result.unsupported = isPlainTiffAfterAll(code, kind);
+            return result;
         }
         const libraw_image_sizes_t &sizes = raw->imgdata.sizes;
         if (sizes.width == 0 || sizes.height == 0) {
-            return {};
+            return result;
         }
         const QSize size(int(sizes.width), int(sizes.height));
-        return (sizes.flip & 4) ? size.transposed() : size;
+        result.size = (sizes.flip & 4) ? size.transposed() : size;
     } catch (...) {
-        return {};
     }
+    return result;
 }
 
-QSize rawSize(const QString &path)
+CodecSize rawSize(const QString &path, const ByteView &head)
 {
-    return uprightRawSize([&](LibRaw &raw) { return raw.open_file(QFile::encodeName(path).constData()); });
+    return uprightRawSize([&](LibRaw &raw) { return raw.open_file(QFile::encodeName(path).constData()); },
+                          rawKind(head));
 }
 
-QSize rawSizeOfData(const QByteArray &data)
+CodecSize rawSizeOfData(const QByteArray &data)
 {
     return uprightRawSize(
-        [&](LibRaw &raw) { return raw.open_buffer(const_cast<char *>(data.constData()), size_t(data.size())); });
+        [&](LibRaw &raw) { return raw.open_buffer(const_cast<char *>(data.constData()), size_t(data.size())); },
+        rawKind(ByteView(data)));
 }
 
 } // namespace
