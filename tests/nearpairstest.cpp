@@ -172,7 +172,10 @@ private Q_SLOTS:
             QVERIFY(p.a < q.a || (p.a == q.a && p.b < q.b));
         }
         // Cosines are the full ones.
-        for (const auto &[a, b, cosine] : expected) {
+        for (const auto &[first, second, cosine] : expected) {
+            // Copies: C++17 lambdas cannot capture structured bindings (clang refuses; the sanitizer build is clang).
+            const auto a = first;
+            const auto b = second;
             const auto it = std::find_if(result.pairs.begin(), result.pairs.end(),
                                          [&](const NearPair &p) { return p.a == a && p.b == b; });
             if (it != result.pairs.end()) {
