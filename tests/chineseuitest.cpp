@@ -2,9 +2,12 @@
 // The window in Chinese: run with LANG=zh_CN.UTF-8 (tests/CMakeLists.txt sets it), the app's translation loader
 // picks the Simplified Chinese translation compiled into the binary, and the menus, the placeholder page, the
 // search field's hints, the status bar, the month headers and the model dialog (with Qt's own buttons) read in
-// Chinese. The search hint shows a Chinese example only when the model understands more than English.
+// Chinese. The search hint shows a Chinese example only when the model understands more than English. Core's
+// messages (a photo's reason for failing to decode, a model check's error) come out in Chinese too.
 #include "fixturedata.h"
 
+#include "core/decode/imagedecoder.h"
+#include "core/models/modelcheck.h"
 #include "core/models/modelmanifest.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/browsemodel.h"
@@ -17,6 +20,7 @@
 #include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
@@ -162,6 +166,30 @@ private Q_SLOTS:
         QVERIFY(buttons->button(QDialogButtonBox::Cancel));
         QVERIFY2(buttons->button(QDialogButtonBox::Cancel)->text().startsWith(QStringLiteral("取消")),
                  qPrintable(buttons->button(QDialogButtonBox::Cancel)->text()));
+    }
+
+    void theCoreMessagesAreInChinese()
+    {
+        // The reasons core gives for a photo it cannot read (the failures dialog lists them): the file's name stays,
+        // the reason reads in Chinese.
+        const QString empty = m_dir.filePath(QStringLiteral("empty-photo.jpg"));
+        QFile file(empty);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        QCOMPARE(decodeImage(empty).error, QStringLiteral("empty-photo.jpg: 文件为空（0 字节）"));
+        const QString twoFrames = decodeImage(dataPath(QStringLiteral("hostile/jpeg-two-frames.jpg"))).error;
+        QVERIFY2(twoFrames.startsWith(QStringLiteral("jpeg-two-frames.jpg: JPEG 文件头格式错误（2 个帧起始标记")),
+                 qPrintable(twoFrames));
+
+        // A model file the checks refuse (the model dialog shows the reason): the sentence in Chinese, the engine's
+        // technical detail (English) inside it.
+        const QString hostileModel = dataPath(QStringLiteral("hostile/os-system.pt"));
+        const ModelCheck check = checkModelFile(hostileModel, ModelManifest::builtIn());
+        QVERIFY(!check.ok);
+        QVERIFY2(check.error.startsWith(hostileModel + QStringLiteral("：无法使用此模型文件（")),
+                 qPrintable(check.error));
+        QVERIFY2(check.error.contains(QStringLiteral("os.system")), qPrintable(check.error));
+        QVERIFY2(check.label().startsWith(QStringLiteral("已损坏：")), qPrintable(check.label()));
     }
 };
 

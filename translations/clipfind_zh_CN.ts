@@ -63,6 +63,21 @@
     </message>
 </context>
 <context>
+    <name>clipfind::DuplicateFinder</name>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>cannot compare the photos (%1)</source>
+        <translation>无法比较这些照片（%1）</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::DuplicatesDialog</name>
     <message>
         <source>Click a photo&apos;s box to keep it or not · Space previews · Double-click opens</source>
@@ -353,6 +368,207 @@
     </message>
 </context>
 <context>
+    <name>clipfind::FolderWatcher</name>
+    <message>
+        <source>%1: not a folder</source>
+        <translation>%1：不是文件夹</translation>
+    </message>
+    <message>
+        <source>%1: cannot watch folder (inotify watch limit fs.inotify.max_user_watches reached?)</source>
+        <translation>%1：无法监视文件夹（可能达到了系统的 inotify 监视上限 fs.inotify.max_user_watches）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ImageDecoder</name>
+    <message>
+        <source>libheif error %1</source>
+        <translation>libheif 错误 %1</translation>
+    </message>
+    <message>
+        <source>out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt %1 file (%2)</source>
+        <translation>%1 文件不完整或已损坏（%2）</translation>
+    </message>
+    <message>
+        <source>%1 file has no primary image (%2)</source>
+        <translation>%1 文件中没有主图像（%2）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt %1 header (no image size)</source>
+        <translation>%1 文件头不完整或已损坏（没有图像尺寸）</translation>
+    </message>
+    <message>
+        <source>cannot decode %1 data (%2)</source>
+        <translation>无法解码 %1 数据（%2）</translation>
+    </message>
+    <message>
+        <source>cannot decode %1 data (decoded %2 x %3, the header says %4 x %5)</source>
+        <translation>无法解码 %1 数据（解码得到 %2 x %3，文件头写的是 %4 x %5）</translation>
+    </message>
+    <message>
+        <source>out of memory (%1 x %2)</source>
+        <translation>内存不足（%1 x %2）</translation>
+    </message>
+    <message>
+        <source>cannot decode HEIF data (%1)</source>
+        <translation>无法解码 HEIF 数据（%1）</translation>
+    </message>
+    <message>
+        <source>cannot decode HEIF data (unknown error)</source>
+        <translation>无法解码 HEIF 数据（未知错误）</translation>
+    </message>
+    <message>
+        <source>malformed TIFF header (%1 %2 entries: the image size is given twice)</source>
+        <translation>TIFF 文件头格式错误（%1 个 %2 条目：图像尺寸给出了两次）</translation>
+    </message>
+    <message>
+        <source>malformed JPEG header (%1 start-of-frame markers: the image size is given more than once)</source>
+        <translation>JPEG 文件头格式错误（%1 个帧起始标记：图像尺寸给出了不止一次）</translation>
+    </message>
+    <message>
+        <source>unsupported sample format (OpenCV depth %1)</source>
+        <translation>不支持的采样格式（OpenCV 深度 %1）</translation>
+    </message>
+    <message>
+        <source>unsupported number of channels (%1)</source>
+        <translation>不支持的通道数（%1）</translation>
+    </message>
+    <message>
+        <source>cannot decode GIF data (%1)</source>
+        <translation>无法解码 GIF 数据（%1）</translation>
+    </message>
+    <message>
+        <source>decoded as %1 x %2, but the header says %3 x %4</source>
+        <translation>解码得到 %1 x %2，但文件头写的是 %3 x %4</translation>
+    </message>
+    <message>
+        <source>out of memory converting the GIF frame</source>
+        <translation>转换 GIF 帧时内存不足</translation>
+    </message>
+    <message>
+        <source>(no path)</source>
+        <translation>（无路径）</translation>
+    </message>
+    <message>
+        <source>file is empty (0 bytes)</source>
+        <translation>文件为空（0 字节）</translation>
+    </message>
+    <message>
+        <source>file is too large (%1 MB)</source>
+        <translation>文件太大（%1 MB）</translation>
+    </message>
+    <message>
+        <source>not a supported image (unrecognized content, %1 bytes)</source>
+        <translation>不是支持的图像格式（无法识别的内容，%1 字节）</translation>
+    </message>
+    <message>
+        <source>image too large (%1 x %2 = %3 megapixels; the limit is %4 megapixels, %5 pixels a side)</source>
+        <translation>图像太大（%1 x %2 = %3 百万像素；上限为 %4 百万像素，每边 %5 像素）</translation>
+    </message>
+    <message>
+        <source>animated WebP is not supported</source>
+        <translation>不支持动态 WebP</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt JPEG data (no end-of-image marker)</source>
+        <translation>JPEG 数据不完整或已损坏（没有图像结束标记）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt %1 data</source>
+        <translation>%1 数据不完整或已损坏</translation>
+    </message>
+    <message>
+        <source>is a directory, not an image file</source>
+        <translation>是文件夹，不是图像文件</translation>
+    </message>
+    <message>
+        <source>%1: embedded JPEG preview</source>
+        <translation>%1：内嵌的 JPEG 预览图</translation>
+    </message>
+    <message>
+        <source>not a JPEG</source>
+        <translation>不是 JPEG</translation>
+    </message>
+    <message>
+        <source>cannot decode %1 data (truncated or corrupt)</source>
+        <translation>无法解码 %1 数据（不完整或已损坏）</translation>
+    </message>
+    <message>
+        <source>internal error: decoded image was not written in place</source>
+        <translation>内部错误：解码后的图像没有写入预定位置</translation>
+    </message>
+    <message>
+        <source>cannot decode %1 data (unknown error)</source>
+        <translation>无法解码 %1 数据（未知错误）</translation>
+    </message>
+    <message>
+        <source>image too large (%1 x %2 = %3 megapixels; the limit is %4)</source>
+        <translation>图像太大（%1 x %2 = %3 百万像素；上限为 %4）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt RAW header (no image size)</source>
+        <translation>RAW 文件头不完整或已损坏（没有图像尺寸）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt RAW data (LibRaw: %1)</source>
+        <translation>RAW 数据不完整或已损坏（LibRaw：%1）</translation>
+    </message>
+    <message>
+        <source>corrupt RAW data (LibRaw found %1 data error(s))</source>
+        <translation>RAW 数据已损坏（LibRaw 发现 %1 处数据错误）</translation>
+    </message>
+    <message>
+        <source>cannot process RAW data (LibRaw: %1)</source>
+        <translation>无法处理 RAW 数据（LibRaw：%1）</translation>
+    </message>
+    <message>
+        <source>unexpected RAW output (%1 x %2, %3 channel(s) of %4 bits)</source>
+        <translation>意外的 RAW 输出（%1 x %2，%3 个 %4 位通道）</translation>
+    </message>
+    <message>
+        <source>not a supported RAW file (LibRaw: %1)</source>
+        <translation>不是支持的 RAW 文件（LibRaw：%1）</translation>
+    </message>
+    <message>
+        <source>truncated or corrupt %1 file (LibRaw: %2)</source>
+        <translation>%1 文件不完整或已损坏（LibRaw：%2）</translation>
+    </message>
+    <message>
+        <source>truncated %1 file (its raw data, bytes %2 to %3, runs past its end at %4)</source>
+        <translation>%1 文件不完整（其原始数据位于第 %2 到 %3 字节，超出了文件末尾 %4）</translation>
+    </message>
+    <message>
+        <source>cannot decode RAW data (%1)</source>
+        <translation>无法解码 RAW 数据（%1）</translation>
+    </message>
+    <message>
+        <source>cannot decode RAW data (unknown error)</source>
+        <translation>无法解码 RAW 数据（未知错误）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ImagePreprocessor</name>
+    <message>
+        <source>invalid model input size %1</source>
+        <translation>无效的模型输入尺寸 %1</translation>
+    </message>
+    <message>
+        <source>empty image</source>
+        <translation>空图像</translation>
+    </message>
+    <message>
+        <source>out of memory converting a %1 x %2 image</source>
+        <translation>转换 %1 x %2 的图像时内存不足</translation>
+    </message>
+    <message>
+        <source>preprocessing failed (%1)</source>
+        <translation>预处理失败（%1）</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::Indexer</name>
     <message>
         <source>not inside the indexed folder %1</source>
@@ -465,6 +681,20 @@
         <translation>
             <numerusform>有 %n 个文件夹无法监视改动（可能达到了系统的 inotify 监视上限 fs.inotify.max_user_watches），第一个是 %1；“重新扫描”可获取它们的改动</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ListingCache</name>
+    <message>
+        <source>%1: not a ClipFind listing cache of version %2</source>
+        <translation>%1：不是版本 %2 的 ClipFind 列表缓存</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::LiveSearch</name>
+    <message>
+        <source>No photos are indexed yet</source>
+        <translation>还没有已索引的照片</translation>
     </message>
 </context>
 <context>
@@ -667,6 +897,153 @@
     <message>
         <source>, a text model for Settings &gt; Languages</source>
         <translation>，用于“设置 &gt; 语言”的文本模型</translation>
+    </message>
+    <message>
+        <source>%1: cannot use this model file (%2)</source>
+        <translation>%1：无法使用此模型文件（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ModelDownloader</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1: no SHA-256 to check it against (none pinned, none published by the server)</source>
+        <translation>%1：没有可用于校验的 SHA-256（清单中未指定，服务器也未提供）</translation>
+    </message>
+    <message>
+        <source>%1: SHA-256 mismatch: expected %2 (%3), got %4</source>
+        <translation>%1：SHA-256 不一致：应为 %2（%3），实际为 %4</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>, %1/s</source>
+        <translation>，%1/秒</translation>
+    </message>
+    <message>
+        <source>, %1 left</source>
+        <translation>，剩余 %1</translation>
+    </message>
+    <message>
+        <source>no download source</source>
+        <translation>没有下载来源</translation>
+    </message>
+    <message>
+        <source>%1: not enough disk space: the download needs %2, %3 is free</source>
+        <translation>%1：磁盘空间不足：下载需要 %2，可用空间为 %3</translation>
+    </message>
+    <message>
+        <source>%1: already exists; remove it to download again</source>
+        <translation>%1：已存在；删除后才能重新下载</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>%1: not a regular file; remove it to download again</source>
+        <translation>%1：不是普通文件；删除后才能重新下载</translation>
+    </message>
+    <message>
+        <source>Connecting to %1</source>
+        <translation>正在连接 %1</translation>
+    </message>
+    <message>
+        <source>%1: the server publishes SHA-256 %2 for this file, but %3 is expected; refused</source>
+        <translation>%1：服务器为此文件提供的 SHA-256 是 %2，但应为 %3；已拒绝</translation>
+    </message>
+    <message>
+        <source>%1: the server answered the resume request with the wrong range (%2)</source>
+        <translation>%1：服务器对续传请求返回了错误的范围（%2）</translation>
+    </message>
+    <message>
+        <source>%1: the server announces %2, but %3 is expected; refused</source>
+        <translation>%1：服务器声明的大小为 %2，但应为 %3；已拒绝</translation>
+    </message>
+    <message>
+        <source>%1: the server announces %2, but at most %3 is expected; refused</source>
+        <translation>%1：服务器声明的大小为 %2，但应不超过 %3；已拒绝</translation>
+    </message>
+    <message>
+        <source>Downloading %1</source>
+        <translation>正在下载 %1</translation>
+    </message>
+    <message>
+        <source>%1: the server sent more than the %2 expected; stopped</source>
+        <translation>%1：服务器发送的数据超过了预期的 %2；已停止</translation>
+    </message>
+    <message>
+        <source>%1: write failed: %2</source>
+        <translation>%1：写入失败：%2</translation>
+    </message>
+    <message>
+        <source>%1: HTTP %2 without a usable redirect</source>
+        <translation>%1：HTTP %2，且没有可用的重定向</translation>
+    </message>
+    <message>
+        <source>%1: redirect to %2 refused (only to https, or to http from an http source)</source>
+        <translation>%1：已拒绝重定向到 %2（只允许重定向到 https，或从 http 来源重定向到 http）</translation>
+    </message>
+    <message>
+        <source>%1: HTTP %2 %3</source>
+        <translation>%1：HTTP %2 %3</translation>
+    </message>
+    <message>
+        <source>the connection closed after %1 of %2</source>
+        <translation>连接在收到 %1（共 %2）后关闭</translation>
+    </message>
+    <message>
+        <source>Connection lost at %1 (%2); resuming</source>
+        <translation>连接在 %1 处中断（%2）；正在续传</translation>
+    </message>
+    <message>
+        <source>the expected SHA-256</source>
+        <translation>预期的 SHA-256</translation>
+    </message>
+    <message>
+        <source>the SHA-256 it had when it was verified</source>
+        <translation>校验时记录的 SHA-256</translation>
+    </message>
+    <message>
+        <source>the SHA-256 %1 publishes (X-Linked-Etag)</source>
+        <translation>%1 提供的 SHA-256（X-Linked-Etag）</translation>
+    </message>
+    <message>
+        <source>Verifying %1</source>
+        <translation>正在校验 %1</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>%1 changed since it was verified; downloading it again</source>
+        <translation>%1 在校验后被改动过；正在重新下载</translation>
+    </message>
+    <message>
+        <source>%1: verification failed (%2); the downloaded files were deleted</source>
+        <translation>%1：校验失败（%2）；已删除下载的文件</translation>
+    </message>
+    <message>
+        <source>%1: verification failed (%2); the downloaded file was deleted</source>
+        <translation>%1：校验失败（%2）；已删除下载的文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot install: %2</source>
+        <translation>%1：无法安装：%2</translation>
     </message>
 </context>
 <context>
@@ -928,6 +1305,37 @@
     </message>
 </context>
 <context>
+    <name>clipfind::PhotoScanner</name>
+    <message>
+        <source>cannot read folder: %1</source>
+        <translation>无法读取文件夹：%1</translation>
+    </message>
+    <message>
+        <source>dangling symbolic link</source>
+        <translation>符号链接指向的目标不存在</translation>
+    </message>
+    <message>
+        <source>symbolic link loop</source>
+        <translation>符号链接循环</translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <source>file name is not valid UTF-8</source>
+        <translation>文件名不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>cannot resolve link: %1</source>
+        <translation>无法解析链接：%1</translation>
+    </message>
+    <message>
+        <source>link target name is not valid UTF-8</source>
+        <translation>链接目标的名称不是有效的 UTF-8</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::PlaceholderPage</name>
     <message>
         <source>Set up a &amp;model…</source>
@@ -998,6 +1406,57 @@
     </message>
 </context>
 <context>
+    <name>clipfind::RegularFile</name>
+    <message>
+        <source>is a directory</source>
+        <translation>是文件夹</translation>
+    </message>
+    <message>
+        <source>not a regular file (a FIFO)</source>
+        <translation>不是普通文件（是 FIFO 管道）</translation>
+    </message>
+    <message>
+        <source>not a regular file (a character device)</source>
+        <translation>不是普通文件（是字符设备）</translation>
+    </message>
+    <message>
+        <source>not a regular file (a block device)</source>
+        <translation>不是普通文件（是块设备）</translation>
+    </message>
+    <message>
+        <source>not a regular file (a socket)</source>
+        <translation>不是普通文件（是套接字）</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>找不到文件</translation>
+    </message>
+    <message>
+        <source>cannot open (%1)</source>
+        <translation>无法打开（%1）</translation>
+    </message>
+    <message>
+        <source>read outside the file (%1 bytes at %2 of %3)</source>
+        <translation>读取超出了文件范围（在 %2 处读取 %1 字节，文件共 %3 字节）</translation>
+    </message>
+    <message>
+        <source>read error (%1)</source>
+        <translation>读取错误（%1）</translation>
+    </message>
+    <message>
+        <source>the file shrank while it was read (%1 of %2 bytes)</source>
+        <translation>读取过程中文件变小了（已读 %1 字节，共 %2 字节）</translation>
+    </message>
+    <message>
+        <source>file is too large (%1 MB)</source>
+        <translation>文件太大（%1 MB）</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::ResultModel</name>
     <message>
         <source>Less close matches</source>
@@ -1034,6 +1493,49 @@
     </message>
 </context>
 <context>
+    <name>clipfind::SearchEngine</name>
+    <message>
+        <source>cannot encode &quot;%1&quot;: %2</source>
+        <translation>无法编码“%1”：%2</translation>
+    </message>
+    <message>
+        <source>the text &quot;%1&quot; encodes to a zero vector</source>
+        <translation>文本“%1”编码后是零向量</translation>
+    </message>
+    <message>
+        <source>cannot use the image %1: %2</source>
+        <translation>无法使用图像 %1：%2</translation>
+    </message>
+    <message>
+        <source>the image %1 encodes to a zero vector</source>
+        <translation>图像 %1 编码后是零向量</translation>
+    </message>
+    <message>
+        <source>query &quot;%1&quot;: the terms cancel out</source>
+        <translation>查询“%1”：各项相互抵消了</translation>
+    </message>
+    <message>
+        <source>%1: the cached embeddings have %2 dimensions, the model %3</source>
+        <translation>%1：缓存的向量是 %2 维，而模型是 %3 维</translation>
+    </message>
+    <message>
+        <source>image %1 is not a file</source>
+        <translation>图像 %1 不是文件</translation>
+    </message>
+    <message>
+        <source>image %1 does not exist</source>
+        <translation>图像 %1 不存在</translation>
+    </message>
+    <message>
+        <source>cannot set up the search (%1)</source>
+        <translation>无法准备搜索（%1）</translation>
+    </message>
+    <message>
+        <source>the search could not finish (%1)</source>
+        <translation>搜索未能完成（%1）</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::SearchField</name>
     <message>
         <source>Search</source>
@@ -1066,6 +1568,53 @@
     <message>
         <source>Describe what you look for: &lt;i&gt;a dog in the snow&lt;/i&gt;. Combine with + and -: &lt;i&gt;beach - people&lt;/i&gt;. Weigh a term: &lt;i&gt;2:sunset + beach&lt;/i&gt;. Use a photo as a term: drop it on the window, or type its path: &lt;i&gt;&quot;/photos/kitchen.jpg&quot; + christmas&lt;/i&gt;.</source>
         <translation>描述你要找的内容：&lt;i&gt;a dog in the snow&lt;/i&gt;（使用多语言模型时也可以直接用中文，如“雪地里的狗”）。用 + 和 - 组合：&lt;i&gt;beach - people&lt;/i&gt;。给某一项加权重：&lt;i&gt;2:sunset + beach&lt;/i&gt;。把照片当作一项：把它拖到窗口上，或输入它的路径：&lt;i&gt;&quot;/photos/kitchen.jpg&quot; + christmas&lt;/i&gt;。</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::SearchQuery</name>
+    <message>
+        <source>&apos;%1&apos; at the end of the query needs a term after it</source>
+        <translation>查询末尾的“%1”后面需要一个搜索项</translation>
+    </message>
+    <message>
+        <source>two operators in a row (&apos;%1&apos; then &apos;%2&apos;)</source>
+        <translation>连续出现两个运算符（“%1”之后是“%2”）</translation>
+    </message>
+    <message>
+        <source>too many terms (a query holds at most %1)</source>
+        <translation>搜索项太多（一个查询最多 %1 项）</translation>
+    </message>
+    <message>
+        <source>query &quot;%1&quot;: %2</source>
+        <translation>查询“%1”：%2</translation>
+    </message>
+    <message>
+        <source>weight %1 must be a positive number</source>
+        <translation>权重 %1 必须是正数</translation>
+    </message>
+    <message>
+        <source>unterminated quote</source>
+        <translation>引号没有闭合</translation>
+    </message>
+    <message>
+        <source>weight %1 has no term after it</source>
+        <translation>权重 %1 后面没有搜索项</translation>
+    </message>
+    <message>
+        <source>empty term</source>
+        <translation>空的搜索项</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid file:// URL</source>
+        <translation>%1 不是有效的 file:// 网址</translation>
+    </message>
+    <message>
+        <source>image %1 does not exist</source>
+        <translation>图像 %1 不存在</translation>
+    </message>
+    <message>
+        <source>image %1 is not a file</source>
+        <translation>图像 %1 不是文件</translation>
     </message>
 </context>
 <context>
@@ -1189,6 +1738,189 @@
     <message>
         <source>Choose a multilingual text model folder</source>
         <translation>选择多语言文本模型文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ThumbnailCache</name>
+    <message>
+        <source>%1: no image to make a thumbnail from</source>
+        <translation>%1：没有可用于生成缩略图的图像</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>无法创建 %1</translation>
+    </message>
+    <message>
+        <source>%1: cannot store the thumbnail (%2)</source>
+        <translation>%1：无法保存缩略图（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::Tokenizer</name>
+    <message>
+        <source>zlib initialisation failed</source>
+        <translation>zlib 初始化失败</translation>
+    </message>
+    <message>
+        <source>not gzip data or corrupt (%1)</source>
+        <translation>不是 gzip 数据或已损坏（%1）</translation>
+    </message>
+    <message>
+        <source>the gzip data ends early</source>
+        <translation>gzip 数据提前结束</translation>
+    </message>
+    <message>
+        <source>inflate failed (%1)</source>
+        <translation>解压失败（%1）</translation>
+    </message>
+    <message>
+        <source>the merge table has only %1 merges, expected at least %2</source>
+        <translation>合并表只有 %1 条合并规则，至少应有 %2 条</translation>
+    </message>
+    <message>
+        <source>malformed merge on line %1</source>
+        <translation>第 %1 行的合并规则格式错误</translation>
+    </message>
+    <message>
+        <source>merge on line %1 repeats an earlier token</source>
+        <translation>第 %1 行的合并规则重复了前面的词元</translation>
+    </message>
+    <message>
+        <source>Cannot load the CLIP merge table %1: %2</source>
+        <translation>无法加载 CLIP 合并表 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::Trash</name>
+    <message>
+        <source>Move %1 (%2) to the trash?</source>
+        <translation>要将 %1（%2）移到回收站吗？</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 个文件</translation>
+    </message>
+    <message>
+        <source>%1 files</source>
+        <translation>%1 个文件</translation>
+    </message>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1：文件不存在</translation>
+    </message>
+    <message>
+        <source>%1: not a file</source>
+        <translation>%1：不是文件</translation>
+    </message>
+    <message>
+        <source>%1: cannot move it to the trash (the trash folder cannot be made)</source>
+        <translation>%1：无法移到回收站（无法创建回收站文件夹）</translation>
+    </message>
+    <message>
+        <source>%1: cannot move it to the trash (%2)</source>
+        <translation>%1：无法移到回收站（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::WordPieceSettings</name>
+    <message>
+        <source>%1: cannot open file (%2)</source>
+        <translation>%1：无法打开文件（%2）</translation>
+    </message>
+    <message>
+        <source>%1: file too large (%2 bytes, at most %3)</source>
+        <translation>%1：文件太大（%2 字节，最多 %3 字节）</translation>
+    </message>
+    <message>
+        <source>%1: not a JSON object (%2 at offset %3)</source>
+        <translation>%1：不是 JSON 对象（偏移 %3 处：%2）</translation>
+    </message>
+    <message>
+        <source>%1: not a JSON object</source>
+        <translation>%1：不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>%1: module path &apos;%2&apos; leaves the model folder</source>
+        <translation>%1：模块路径“%2”指向模型文件夹之外</translation>
+    </message>
+    <message>
+        <source>%1: no sentence_transformers.models.Transformer module</source>
+        <translation>%1：没有 sentence_transformers.models.Transformer 模块</translation>
+    </message>
+    <message>
+        <source>%1: normalizer &apos;%2&apos; is not supported (only BertNormalizer)</source>
+        <translation>%1：不支持规范化器“%2”（仅支持 BertNormalizer）</translation>
+    </message>
+    <message>
+        <source>%1: post_processor &apos;%2&apos; is not supported (only [CLS] $A [SEP] templates)</source>
+        <translation>%1：不支持 post_processor“%2”（仅支持 [CLS] $A [SEP] 模板）</translation>
+    </message>
+    <message>
+        <source>%1: pre_tokenizer &apos;%2&apos; is not supported (only BertPreTokenizer)</source>
+        <translation>%1：不支持 pre_tokenizer“%2”（仅支持 BertPreTokenizer）</translation>
+    </message>
+    <message>
+        <source>%1: model &apos;%2&apos; is not supported (only WordPiece)</source>
+        <translation>%1：不支持模型“%2”（仅支持 WordPiece）</translation>
+    </message>
+    <message>
+        <source>%1: the WordPiece vocabulary has %2 entries (1 to %3 expected)</source>
+        <translation>%1：WordPiece 词表有 %2 个条目（应为 1 到 %3 个）</translation>
+    </message>
+    <message>
+        <source>%1: bad vocabulary entry &apos;%2&apos;</source>
+        <translation>%1：词表条目“%2”无效</translation>
+    </message>
+    <message>
+        <source>%1: added token &apos;%2&apos; is not supported (needs an id and normalized, lstrip, rstrip, single_word all false)</source>
+        <translation>%1：不支持添加的词元“%2”（需要有 id，且 normalized、lstrip、rstrip、single_word 都为 false）</translation>
+    </message>
+    <message>
+        <source>%1: too many added tokens (%2)</source>
+        <translation>%1：添加的词元太多（%2 个）</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is longer than %3 bytes</source>
+        <translation>%1：第 %2 行超过 %3 字节</translation>
+    </message>
+    <message>
+        <source>%1: line %2 is not valid UTF-8</source>
+        <translation>%1：第 %2 行不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>%1: more than %2 lines</source>
+        <translation>%1：超过 %2 行</translation>
+    </message>
+    <message>
+        <source>%1: the vocabulary is empty</source>
+        <translation>%1：词表为空</translation>
+    </message>
+    <message>
+        <source>%1: not a folder</source>
+        <translation>%1：不是文件夹</translation>
+    </message>
+    <message>
+        <source>%1: no tokenizer.json or vocab.txt</source>
+        <translation>%1：没有 tokenizer.json 或 vocab.txt</translation>
+    </message>
+    <message>
+        <source>%1: maximum length %2 leaves no room for [CLS] and [SEP]</source>
+        <translation>%1：最大长度 %2 容不下 [CLS] 和 [SEP]</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::WordPieceTokenizer</name>
+    <message>
+        <source>the vocabulary has no &apos;%1&apos; piece</source>
+        <translation>词表中没有“%1”词元</translation>
+    </message>
+    <message>
+        <source>maximum length %1 leaves no room for [CLS] and [SEP]</source>
+        <translation>最大长度 %1 容不下 [CLS] 和 [SEP]</translation>
+    </message>
+    <message>
+        <source>text too long to tokenize (%1 characters, at most %2)</source>
+        <translation>文本太长，无法分词（%1 个字符，最多 %2 个）</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/browse/listingcache.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -99,7 +100,9 @@ bool openCache(const QString &path, sqlite3 **out, QString *error)
         ok = execute(db, kSchemaSql);
     } else if (ok && (id != kApplicationId || version != kSchemaVersion)) {
         ok = false;
-        *error = QStringLiteral("%1: not a ClipFind listing cache of version %2").arg(path).arg(kSchemaVersion);
+        *error = QCoreApplication::translate("clipfind::ListingCache", "%1: not a ClipFind listing cache of version %2")
+                     .arg(path)
+                     .arg(kSchemaVersion);
     }
     if (ok) {
         ok = execute(db, "PRAGMA journal_mode=WAL") && execute(db, "PRAGMA synchronous=NORMAL");

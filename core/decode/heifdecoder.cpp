@@ -3,6 +3,7 @@
 #include "core/decode/exifdate.h"
 #include "core/decode/imagecodec.h"
 
+#include <QCoreApplication>
 #include <QFile>
 
 #include <libheif/heif.h>
@@ -38,8 +39,9 @@ using OptionsPtr = std::unique_ptr<heif_decoding_options, OptionsDeleter>;
 
 QString describe(const heif_error &error)
 {
-    return error.message && *error.message ? QString::fromUtf8(error.message).simplified()
-                                           : QStringLiteral("libheif error %1").arg(int(error.code));
+    return error.message && *error.message
+               ? QString::fromUtf8(error.message).simplified()
+               : QCoreApplication::translate("clipfind::ImageDecoder", "libheif error %1").arg(int(error.code));
 }
 
 // The 'ftyp' box an ISO base media file starts with, if it is one: its major brand at 8, compatible brands from 16.
@@ -91,25 +93,29 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     const QString format = flavour(ByteView(data));
     ContextPtr context(heif_context_alloc());
     if (!context) {
-        return failed(QStringLiteral("out of memory"));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "out of memory"));
     }
     heif_error error =
         heif_context_read_from_memory_without_copy(context.get(), data.constData(), size_t(data.size()), nullptr);
     if (error.code != heif_error_Ok) {
-        return failed(QStringLiteral("truncated or corrupt %1 file (%2)").arg(format, describe(error)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt %1 file (%2)")
+                          .arg(format, describe(error)));
     }
     heif_image_handle *rawHandle = nullptr;
     error = heif_context_get_primary_image_handle(context.get(), &rawHandle);
     const HandlePtr handle(rawHandle);
     if (error.code != heif_error_Ok || !handle) {
-        return failed(QStringLiteral("%1 file has no primary image (%2)").arg(format, describe(error)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "%1 file has no primary image (%2)")
+                          .arg(format, describe(error)));
     }
     // The size after libheif's transforms (a 90-degree irot swaps the sides, clap crops), so exactly what the
     // decoded image will have: this is the one number the limit and the result are checked against.
     const qint64 width = heif_image_handle_get_width(handle.get());
     const qint64 height = heif_image_handle_get_height(handle.get());
     if (width <= 0 || height <= 0) {
-        return failed(QStringLiteral("truncated or corrupt %1 header (no image size)").arg(format));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt %1 header (no image size)")
+                .arg(format));
     }
     if (width * height > maxPixels) {
         return failed(imageTooLargeMessage(width, height, maxPixels));
@@ -117,7 +123,7 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
 
     const OptionsPtr options(heif_decoding_options_alloc());
     if (!options) {
-        return failed(QStringLiteral("out of memory"));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "out of memory"));
     }
     options->ignore_transformations = 0; // irot/imir/clap applied here; EXIF orientation is informational in HEIF
     if (options->version >= 2) {
@@ -128,7 +134,8 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     error = heif_decode_image(handle.get(), &rawImage, heif_colorspace_RGB, heif_chroma_interleaved_RGB, options.get());
     const ImagePtr image(rawImage);
     if (error.code != heif_error_Ok || !image) {
-        return failed(QStringLiteral("cannot decode %1 data (%2)").arg(format, describe(error)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode %1 data (%2)")
+                          .arg(format, describe(error)));
     }
     int stride = 0;
     const uint8_t *plane = heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
@@ -136,7 +143,8 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     const int decodedHeight = heif_image_get_height(image.get(), heif_channel_interleaved);
     if (!plane || decodedWidth != width || decodedHeight != height || stride < 3 * decodedWidth
         || heif_image_get_bits_per_pixel_range(image.get(), heif_channel_interleaved) != 8) {
-        return failed(QStringLiteral("cannot decode %1 data (decoded %2 x %3, the header says %4 x %5)")
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder",
+                                                  "cannot decode %1 data (decoded %2 x %3, the header says %4 x %5)")
                           .arg(format)
                           .arg(decodedWidth)
                           .arg(decodedHeight)
@@ -146,7 +154,9 @@ CodecOutput decodePrimary(const QByteArray &data, qint64 maxPixels)
     CodecOutput out;
     out.image = QImage(decodedWidth, decodedHeight, QImage::Format_RGB888);
     if (out.image.isNull()) {
-        return failed(QStringLiteral("out of memory (%1 x %2)").arg(decodedWidth).arg(decodedHeight));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "out of memory (%1 x %2)")
+                          .arg(decodedWidth)
+                          .arg(decodedHeight));
     }
     for (int y = 0; y < decodedHeight; ++y) {
         std::memcpy(out.image.scanLine(y), plane + qint64(y) * stride, size_t(3) * size_t(decodedWidth));
@@ -159,9 +169,10 @@ CodecOutput decodeHeif(const QByteArray &data, qint64 maxPixels)
     try {
         return decodePrimary(data, maxPixels);
     } catch (const std::exception &e) { // std::bad_alloc inside libheif's C++ code
-        return failed(QStringLiteral("cannot decode HEIF data (%1)").arg(QString::fromUtf8(e.what())));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode HEIF data (%1)")
+                          .arg(QString::fromUtf8(e.what())));
     } catch (...) {
-        return failed(QStringLiteral("cannot decode HEIF data (unknown error)"));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode HEIF data (unknown error)"));
     }
 }
 

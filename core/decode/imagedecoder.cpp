@@ -9,6 +9,7 @@
 #include "core/scan/regularfile.h"
 
 #include <QBuffer>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
@@ -97,9 +98,11 @@ void readTiffIfd0(const ByteView &bytes, HeaderInfo *info)
          {std::pair{tifftag::kImageWidth, "ImageWidth"}, std::pair{tifftag::kImageHeight, "ImageLength"}}) {
         const int copies = tiff.count(tiff.firstIfd(), tag);
         if (copies > 1 && info->problem.isEmpty()) {
-            info->problem = QStringLiteral("malformed TIFF header (%1 %2 entries: the image size is given twice)")
-                                .arg(copies)
-                                .arg(QLatin1String(name));
+            info->problem =
+                QCoreApplication::translate("clipfind::ImageDecoder",
+                                            "malformed TIFF header (%1 %2 entries: the image size is given twice)")
+                    .arg(copies)
+                    .arg(QLatin1String(name));
         }
     }
     // OpenCV's TIFF reader: up to 4 channels of up to 64-bit samples, read through a buffer that can be as large as
@@ -144,9 +147,11 @@ void readJpegHeader(const ByteView &bytes, HeaderInfo *info)
         },
         &scanAt);
     if (frames > 1) {
-        info->problem = QStringLiteral("malformed JPEG header (%1 start-of-frame markers: the image size is given "
-                                       "more than once)")
-                            .arg(frames);
+        info->problem =
+            QCoreApplication::translate("clipfind::ImageDecoder",
+                                        "malformed JPEG header (%1 start-of-frame markers: the image size is given "
+                                        "more than once)")
+                .arg(frames);
     }
     if (end == JpegWalkEnd::StartOfScan) {
         // Entropy-coded data never contains FF D9 (FF is byte-stuffed), so a complete file has an end-of-image
@@ -343,7 +348,9 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
     case CV_64F:
         decoded.convertTo(eightBit, CV_8U, 255.0); // float samples are 0..1; rounded and saturated
         break;
-    default: return QStringLiteral("unsupported sample format (OpenCV depth %1)").arg(decoded.depth());
+    default:
+        return QCoreApplication::translate("clipfind::ImageDecoder", "unsupported sample format (OpenCV depth %1)")
+            .arg(decoded.depth());
     }
 
     switch (eightBit.channels()) {
@@ -356,7 +363,9 @@ QString toRgb8(const cv::Mat &decoded, cv::Mat *rgb)
     }
     case 3: cv::cvtColor(eightBit, *rgb, cv::COLOR_BGR2RGB); break;
     case 4: cv::cvtColor(eightBit, *rgb, cv::COLOR_BGRA2RGB); break; // alpha dropped, no compositing
-    default: return QStringLiteral("unsupported number of channels (%1)").arg(eightBit.channels());
+    default:
+        return QCoreApplication::translate("clipfind::ImageDecoder", "unsupported number of channels (%1)")
+            .arg(eightBit.channels());
     }
     return {};
 }
@@ -427,10 +436,11 @@ QString decodeGif(const QByteArray &data, const HeaderInfo &header, QImage *imag
     reader.setAutoTransform(false);
     const QImage frame = reader.read();
     if (frame.isNull()) {
-        return QStringLiteral("cannot decode GIF data (%1)").arg(reader.errorString());
+        return QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode GIF data (%1)")
+            .arg(reader.errorString());
     }
     if (frame.width() != header.width || frame.height() != header.height) {
-        return QStringLiteral("decoded as %1 x %2, but the header says %3 x %4")
+        return QCoreApplication::translate("clipfind::ImageDecoder", "decoded as %1 x %2, but the header says %3 x %4")
             .arg(frame.width())
             .arg(frame.height())
             .arg(header.width)
@@ -438,7 +448,9 @@ QString decodeGif(const QByteArray &data, const HeaderInfo &header, QImage *imag
     }
     // Transparent palette entries keep their color with alpha 0 in Qt; RGB888 drops the alpha.
     *image = frame.convertToFormat(QImage::Format_RGB888);
-    return image->isNull() ? QStringLiteral("out of memory converting the GIF frame") : QString();
+    return image->isNull()
+               ? QCoreApplication::translate("clipfind::ImageDecoder", "out of memory converting the GIF frame")
+               : QString();
 }
 
 // A QImage over the pixels of an 8-bit RGB cv::Mat, sharing its buffer (the Mat's reference keeps it alive until the
@@ -468,7 +480,9 @@ void swapRedAndBlue(cv::Mat &pixels)
 QString nameInMessages(const QString &path)
 {
     const QString fileName = QFileInfo(path).fileName();
-    return !fileName.isEmpty() ? fileName : path.isEmpty() ? QStringLiteral("(no path)") : path;
+    return !fileName.isEmpty() ? fileName
+           : path.isEmpty()    ? QCoreApplication::translate("clipfind::ImageDecoder", "(no path)")
+                               : path;
 }
 
 // Whether decoding may go ahead on what the header says: an empty string, or the problem.
@@ -476,22 +490,28 @@ QString checkHeader(const QByteArray &data, const HeaderInfo &header)
 {
     const QString format = QString::fromLatin1(formatName(header.format));
     if (data.isEmpty()) {
-        return QStringLiteral("file is empty (0 bytes)");
+        return QCoreApplication::translate("clipfind::ImageDecoder", "file is empty (0 bytes)");
     }
     if (data.size() > kMaxFileBytes) {
-        return QStringLiteral("file is too large (%1 MB)").arg(data.size() >> 20);
+        return QCoreApplication::translate("clipfind::ImageDecoder", "file is too large (%1 MB)")
+            .arg(data.size() >> 20);
     }
     if (header.format == Format::Unknown) {
-        return QStringLiteral("not a supported image (unrecognized content, %1 bytes)").arg(data.size());
+        return QCoreApplication::translate("clipfind::ImageDecoder",
+                                           "not a supported image (unrecognized content, %1 bytes)")
+            .arg(data.size());
     }
     if (!header.problem.isEmpty()) {
         return header.problem;
     }
     if (header.width <= 0 || header.height <= 0) {
-        return QStringLiteral("truncated or corrupt %1 header (no image size)").arg(format);
+        return QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt %1 header (no image size)")
+            .arg(format);
     }
     if (header.width > kMaxImageSide || header.height > kMaxImageSide || header.width * header.height > kMaxPixels) {
-        return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4 megapixels, %5 pixels a side)")
+        return QCoreApplication::translate(
+                   "clipfind::ImageDecoder",
+                   "image too large (%1 x %2 = %3 megapixels; the limit is %4 megapixels, %5 pixels a side)")
             .arg(header.width)
             .arg(header.height)
             .arg(double(header.width) * double(header.height) / 1e6, 0, 'f', 1) // sizes up to 2^32: no qint64 product
@@ -499,11 +519,13 @@ QString checkHeader(const QByteArray &data, const HeaderInfo &header)
             .arg(kMaxImageSide);
     }
     if (header.animatedWebP) {
-        return QStringLiteral("animated WebP is not supported");
+        return QCoreApplication::translate("clipfind::ImageDecoder", "animated WebP is not supported");
     }
     if (!header.complete) {
-        return header.format == Format::Jpeg ? QStringLiteral("truncated or corrupt JPEG data (no end-of-image marker)")
-                                             : QStringLiteral("truncated or corrupt %1 data").arg(format);
+        return header.format == Format::Jpeg
+                   ? QCoreApplication::translate("clipfind::ImageDecoder",
+                                                 "truncated or corrupt JPEG data (no end-of-image marker)")
+                   : QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt %1 data").arg(format);
     }
     return {};
 }
@@ -538,9 +560,11 @@ bool readImageFile(const QString &path, QByteArray *data, QString *error)
     const QString name = nameInMessages(path);
     QString problem;
     if (!readRegularFile(path, kMaxFileBytes, data, &problem)) {
+        // readRegularFile() words its reasons through the same translation, so this compares like with like.
         *error = name + QStringLiteral(": ")
-                 + (problem == QLatin1String("is a directory") ? QStringLiteral("is a directory, not an image file")
-                                                               : problem);
+                 + (problem == QCoreApplication::translate("clipfind::RegularFile", "is a directory")
+                        ? QCoreApplication::translate("clipfind::ImageDecoder", "is a directory, not an image file")
+                        : problem);
         return false;
     }
     return true;
@@ -612,8 +636,9 @@ DecodedImage decodeWithCodec(const ImageCodec &codec, const QByteArray &data, co
         return failure(name, out.error);
     }
     if (!out.jpeg.isEmpty()) {
-        return decodeBytes(out.jpeg, name + QStringLiteral(": embedded JPEG preview"), options, Source::Preview,
-                           out.orientation);
+        return decodeBytes(out.jpeg,
+                           QCoreApplication::translate("clipfind::ImageDecoder", "%1: embedded JPEG preview").arg(name),
+                           options, Source::Preview, out.orientation);
     }
     DecodedImage result;
     result.image = std::move(out.image);
@@ -625,14 +650,16 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
                          std::optional<int> orientation)
 {
     if (data.isEmpty()) {
-        return failure(name, QStringLiteral("file is empty (0 bytes)"));
+        return failure(name, QCoreApplication::translate("clipfind::ImageDecoder", "file is empty (0 bytes)"));
     }
     if (data.size() > kMaxFileBytes) {
-        return failure(name, QStringLiteral("file is too large (%1 MB)").arg(data.size() >> 20));
+        return failure(
+            name,
+            QCoreApplication::translate("clipfind::ImageDecoder", "file is too large (%1 MB)").arg(data.size() >> 20));
     }
     HeaderInfo header = readHeader(data);
     if (source == Source::Preview && header.format != Format::Jpeg) {
-        return failure(name, QStringLiteral("not a JPEG"));
+        return failure(name, QCoreApplication::translate("clipfind::ImageDecoder", "not a JPEG"));
     }
     if (header.format == Format::Heif || header.format == Format::Raw) {
         bool unsupported = false;
@@ -665,7 +692,9 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
         const cv::Mat encoded(1, int(data.size()), CV_8UC1, const_cast<char *>(data.constData()));
         cv::Mat decoded = cv::imdecode(encoded, decodeFlags(divisor));
         if (decoded.empty()) {
-            return failure(name, QStringLiteral("cannot decode %1 data (truncated or corrupt)").arg(format));
+            return failure(name, QCoreApplication::translate("clipfind::ImageDecoder",
+                                                             "cannot decode %1 data (truncated or corrupt)")
+                                     .arg(format));
         }
         // The memory estimate and the size limit used the header's numbers: the codec must have used the same ones.
         const qint64 expectedWidth = (header.width + divisor - 1) / divisor;
@@ -674,7 +703,8 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
             (decoded.cols == expectedWidth && decoded.rows == expectedHeight)
             || (header.format == Format::Tiff && decoded.cols == expectedHeight && decoded.rows == expectedWidth);
         if (!sameSize) {
-            return failure(name, QStringLiteral("decoded as %1 x %2, but the header says %3 x %4")
+            return failure(name, QCoreApplication::translate("clipfind::ImageDecoder",
+                                                             "decoded as %1 x %2, but the header says %3 x %4")
                                      .arg(decoded.cols)
                                      .arg(decoded.rows)
                                      .arg(expectedWidth)
@@ -689,14 +719,18 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
             if (orientation == 1) {
                 result.image = imageSharing(decoded);
                 return result.image.isNull() ? failure(
-                           name, QStringLiteral("out of memory (%1 x %2)").arg(decoded.cols).arg(decoded.rows))
+                           name, QCoreApplication::translate("clipfind::ImageDecoder", "out of memory (%1 x %2)")
+                                     .arg(decoded.cols)
+                                     .arg(decoded.rows))
                                              : result;
             }
         }
         result.image =
             QImage(swap ? decoded.rows : decoded.cols, swap ? decoded.cols : decoded.rows, QImage::Format_RGB888);
         if (result.image.isNull()) {
-            return failure(name, QStringLiteral("out of memory (%1 x %2)").arg(decoded.cols).arg(decoded.rows));
+            return failure(name, QCoreApplication::translate("clipfind::ImageDecoder", "out of memory (%1 x %2)")
+                                     .arg(decoded.cols)
+                                     .arg(decoded.rows));
         }
         cv::Mat out(result.image.height(), result.image.width(), CV_8UC3, result.image.bits(),
                     size_t(result.image.bytesPerLine()));
@@ -713,16 +747,20 @@ DecodedImage decodeBytes(const QByteArray &data, const QString &name, const Deco
             applyOrientation(rgb, orientation, out);
         }
         if ((orientation == 1 ? rgb.data : out.data) != result.image.constBits()) { // OpenCV reallocated
-            return failure(name, QStringLiteral("internal error: decoded image was not written in place"));
+            return failure(name, QCoreApplication::translate("clipfind::ImageDecoder",
+                                                             "internal error: decoded image was not written in place"));
         }
         return result;
     } catch (const cv::Exception &e) {
-        return failure(
-            name, QStringLiteral("cannot decode %1 data (%2)").arg(format, QString::fromUtf8(e.what()).simplified()));
+        return failure(name, QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode %1 data (%2)")
+                                 .arg(format, QString::fromUtf8(e.what()).simplified()));
     } catch (const std::exception &e) { // std::bad_alloc from a decoder
-        return failure(name, QStringLiteral("cannot decode %1 data (%2)").arg(format, QString::fromUtf8(e.what())));
+        return failure(name, QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode %1 data (%2)")
+                                 .arg(format, QString::fromUtf8(e.what())));
     } catch (...) {
-        return failure(name, QStringLiteral("cannot decode %1 data (unknown error)").arg(format));
+        return failure(
+            name,
+            QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode %1 data (unknown error)").arg(format));
     }
 }
 
@@ -767,7 +805,8 @@ QSize readImageSize(const QString &path)
 
 QString imageTooLargeMessage(qint64 width, qint64 height, qint64 maxPixels)
 {
-    return QStringLiteral("image too large (%1 x %2 = %3 megapixels; the limit is %4)")
+    return QCoreApplication::translate("clipfind::ImageDecoder",
+                                       "image too large (%1 x %2 = %3 megapixels; the limit is %4)")
         .arg(width)
         .arg(height)
         .arg(double(width) * double(height) / 1e6, 0, 'f', 1) // sizes up to 2^32: no qint64 product

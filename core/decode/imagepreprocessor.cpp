@@ -4,6 +4,7 @@
 #include "core/clip/pixels/imageprep.h"
 #include "core/decode/imagedecoder.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #include <exception>
@@ -45,18 +46,21 @@ PreprocessedImage preprocessImage(const QImage &image, int size)
 {
     PreprocessedImage result;
     if (size <= 0) {
-        result.error = QStringLiteral("invalid model input size %1").arg(size);
+        result.error =
+            QCoreApplication::translate("clipfind::ImagePreprocessor", "invalid model input size %1").arg(size);
         return result;
     }
     if (image.isNull() || image.width() <= 0 || image.height() <= 0) {
-        result.error = QStringLiteral("empty image");
+        result.error = QCoreApplication::translate("clipfind::ImagePreprocessor", "empty image");
         return result;
     }
     // No copy for the decoder's output; other formats are converted (alpha dropped by Qt's conversion).
     const QImage rgb = image.format() == QImage::Format_RGB888 ? image : image.convertToFormat(QImage::Format_RGB888);
     if (rgb.isNull()) {
         result.error =
-            QStringLiteral("out of memory converting a %1 x %2 image").arg(image.width()).arg(image.height());
+            QCoreApplication::translate("clipfind::ImagePreprocessor", "out of memory converting a %1 x %2 image")
+                .arg(image.width())
+                .arg(image.height());
         return result;
     }
     try {
@@ -66,7 +70,8 @@ PreprocessedImage preprocessImage(const QImage &image, int size)
         result.size = size;
     } catch (const std::exception &e) { // std::bad_alloc for absurd sizes
         result.pixels.clear();
-        result.error = QStringLiteral("preprocessing failed (%1)").arg(QString::fromUtf8(e.what()));
+        result.error = QCoreApplication::translate("clipfind::ImagePreprocessor", "preprocessing failed (%1)")
+                           .arg(QString::fromUtf8(e.what()));
     }
     return result;
 }

@@ -3,6 +3,7 @@
 // exceptions (end of data, out of memory) are caught inside each call, and a catch-all here keeps anything else in.
 #include "core/decode/imagecodec.h"
 
+#include <QCoreApplication>
 #include <QFile>
 
 #include <libraw/libraw.h>
@@ -128,33 +129,41 @@ CodecOutput decodeHalfSize(LibRaw &raw, qint64 maxPixels, int orientation)
     const qint64 rawWidth = sizes.raw_width;
     const qint64 rawHeight = sizes.raw_height;
     if (rawWidth <= 0 || rawHeight <= 0 || sizes.iwidth == 0 || sizes.iheight == 0) {
-        return failed(QStringLiteral("truncated or corrupt RAW header (no image size)"));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt RAW header (no image size)"));
     }
     if (rawWidth * rawHeight > maxPixels) {
         return failed(imageTooLargeMessage(rawWidth, rawHeight, maxPixels));
     }
     int code = raw.unpack();
     if (code != LIBRAW_SUCCESS) {
-        return failed(QStringLiteral("truncated or corrupt RAW data (LibRaw: %1)").arg(libRawError(code)));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt RAW data (LibRaw: %1)")
+                .arg(libRawError(code)));
     }
     if (raw.error_count() > 0) {
-        return failed(QStringLiteral("corrupt RAW data (LibRaw found %1 data error(s))").arg(raw.error_count()));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder", "corrupt RAW data (LibRaw found %1 data error(s))")
+                .arg(raw.error_count()));
     }
     code = raw.dcraw_process();
     if (code != LIBRAW_SUCCESS) {
-        return failed(QStringLiteral("cannot process RAW data (LibRaw: %1)").arg(libRawError(code)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot process RAW data (LibRaw: %1)")
+                          .arg(libRawError(code)));
     }
     code = LIBRAW_SUCCESS;
     const std::unique_ptr<libraw_processed_image_t, ProcessedImageDeleter> image(raw.dcraw_make_mem_image(&code));
     if (!image || code != LIBRAW_SUCCESS) {
-        return failed(QStringLiteral("cannot process RAW data (LibRaw: %1)").arg(libRawError(code)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot process RAW data (LibRaw: %1)")
+                          .arg(libRawError(code)));
     }
     const qint64 width = image->width;
     const qint64 height = image->height;
     const int channels = image->colors;
     if (image->type != LIBRAW_IMAGE_BITMAP || image->bits != 8 || (channels != 1 && channels != 3) || width <= 0
         || height <= 0 || width * height > maxPixels || qint64(image->data_size) < width * height * channels) {
-        return failed(QStringLiteral("unexpected RAW output (%1 x %2, %3 channel(s) of %4 bits)")
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder",
+                                                  "unexpected RAW output (%1 x %2, %3 channel(s) of %4 bits)")
                           .arg(width)
                           .arg(height)
                           .arg(channels)
@@ -164,7 +173,8 @@ CodecOutput decodeHalfSize(LibRaw &raw, qint64 maxPixels, int orientation)
     out.orientation = orientation;
     out.image = QImage(int(width), int(height), QImage::Format_RGB888);
     if (out.image.isNull()) {
-        return failed(QStringLiteral("out of memory (%1 x %2)").arg(width).arg(height));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder", "out of memory (%1 x %2)").arg(width).arg(height));
     }
     for (qint64 y = 0; y < height; ++y) {
         const uchar *in = image->data + y * width * channels;
@@ -191,21 +201,26 @@ CodecOutput decodeRawData(const QByteArray &data, qint64 maxPixels)
     const QString kind = rawKind(ByteView(data));
     const int code = raw->open_buffer(const_cast<char *>(data.constData()), size_t(data.size()));
     if (isPlainTiffAfterAll(code, kind)) {
-        return failed(QStringLiteral("not a supported RAW file (LibRaw: %1)").arg(libRawError(code)), true);
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "not a supported RAW file (LibRaw: %1)")
+                          .arg(libRawError(code)),
+                      true);
     }
     if (code != LIBRAW_SUCCESS) {
-        return failed(QStringLiteral("truncated or corrupt %1 file (LibRaw: %2)").arg(kind, libRawError(code)));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "truncated or corrupt %1 file (LibRaw: %2)")
+                          .arg(kind, libRawError(code)));
     }
     // A cut file keeps its headers (and often its preview) but not all of its raw data: refused, as a cut JPEG is.
     const libraw_internal_data_t *internal = raw->get_internal_data_pointer();
     const qint64 dataOffset = internal->unpacker_data.data_offset;
     const qint64 dataSize = internal->unpacker_data.data_size;
     if (dataOffset >= data.size() || dataOffset + dataSize > data.size()) {
-        return failed(QStringLiteral("truncated %1 file (its raw data, bytes %2 to %3, runs past its end at %4)")
-                          .arg(kind)
-                          .arg(dataOffset)
-                          .arg(dataOffset + dataSize)
-                          .arg(data.size()));
+        return failed(
+            QCoreApplication::translate("clipfind::ImageDecoder",
+                                        "truncated %1 file (its raw data, bytes %2 to %3, runs past its end at %4)")
+                .arg(kind)
+                .arg(dataOffset)
+                .arg(dataOffset + dataSize)
+                .arg(data.size()));
     }
     const int orientation = orientationFromFlip(raw->imgdata.sizes.flip);
 
@@ -231,9 +246,10 @@ CodecOutput decodeRaw(const QByteArray &data, qint64 maxPixels)
     try {
         return decodeRawData(data, maxPixels);
     } catch (const std::exception &e) { // std::bad_alloc for LibRaw's own object
-        return failed(QStringLiteral("cannot decode RAW data (%1)").arg(QString::fromUtf8(e.what())));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode RAW data (%1)")
+                          .arg(QString::fromUtf8(e.what())));
     } catch (...) {
-        return failed(QStringLiteral("cannot decode RAW data (unknown error)"));
+        return failed(QCoreApplication::translate("clipfind::ImageDecoder", "cannot decode RAW data (unknown error)"));
     }
 }
 

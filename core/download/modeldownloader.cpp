@@ -5,6 +5,7 @@
 
 #include "core/store/filehash.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -54,12 +55,14 @@ QString durationText(double seconds)
 {
     const qint64 s = qint64(seconds + 0.5);
     if (s >= 3600) {
-        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+        return QCoreApplication::translate("clipfind::ModelDownloader", "%1 h %2 min")
+            .arg(s / 3600)
+            .arg((s % 3600) / 60);
     }
     if (s >= 60) {
-        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+        return QCoreApplication::translate("clipfind::ModelDownloader", "%1 min %2 s").arg(s / 60).arg(s % 60);
     }
-    return QStringLiteral("%1 s").arg(s);
+    return QCoreApplication::translate("clipfind::ModelDownloader", "%1 s").arg(s);
 }
 
 bool removeFile(const QString &path)
@@ -104,8 +107,10 @@ ModelCheck checkDownloadedFile(const QString &path, const QString &expected, con
     check.file = path;
     check.size = QFileInfo(path).size();
     if (expected.isEmpty() && (requiresSha256 || check.size > kMaxUnhashedFileBytes)) {
-        check.error =
-            QStringLiteral("%1: no SHA-256 to check it against (none pinned, none published by the server)").arg(path);
+        check.error = QCoreApplication::translate(
+                          "clipfind::ModelDownloader",
+                          "%1: no SHA-256 to check it against (none pinned, none published by the server)")
+                          .arg(path);
         return check;
     }
     check.sha256 = sha256OfFile(path, &check.error);
@@ -113,8 +118,9 @@ ModelCheck checkDownloadedFile(const QString &path, const QString &expected, con
         return check;
     }
     if (!expected.isEmpty() && check.sha256 != expected.toLower()) {
-        check.error = QStringLiteral("%1: SHA-256 mismatch: expected %2 (%3), got %4")
-                          .arg(path, expected.toLower(), hashSource, check.sha256);
+        check.error =
+            QCoreApplication::translate("clipfind::ModelDownloader", "%1: SHA-256 mismatch: expected %2 (%3), got %4")
+                .arg(path, expected.toLower(), hashSource, check.sha256);
         return check;
     }
     check.hashSource = expected.isEmpty() ? QString() : hashSource;
@@ -150,13 +156,15 @@ QString formatBytes(qint64 bytes)
 
 QString DownloadProgress::text() const
 {
-    QString out =
-        total > 0 ? QStringLiteral("%1 of %2").arg(formatBytes(received), formatBytes(total)) : formatBytes(received);
+    QString out = total > 0 ? QCoreApplication::translate("clipfind::ModelDownloader", "%1 of %2")
+                                  .arg(formatBytes(received), formatBytes(total))
+                            : formatBytes(received);
     if (bytesPerSecond > 0) {
-        out += QStringLiteral(", %1/s").arg(formatBytes(qint64(bytesPerSecond)));
+        out +=
+            QCoreApplication::translate("clipfind::ModelDownloader", ", %1/s").arg(formatBytes(qint64(bytesPerSecond)));
     }
     if (etaSeconds >= 0) {
-        out += QStringLiteral(", %1 left").arg(durationText(etaSeconds));
+        out += QCoreApplication::translate("clipfind::ModelDownloader", ", %1 left").arg(durationText(etaSeconds));
     }
     return out;
 }
@@ -283,7 +291,9 @@ void ModelDownloader::Private::startSource()
     if (index >= sources.size()) {
         DownloadResult result;
         result.url = sources.isEmpty() ? QString() : sourceUrlText(sources.last());
-        result.error = failures.isEmpty() ? QStringLiteral("no download source") : failures.join(QStringLiteral("; "));
+        result.error = failures.isEmpty()
+                           ? QCoreApplication::translate("clipfind::ModelDownloader", "no download source")
+                           : failures.join(QStringLiteral("; "));
         finish(result);
         return;
     }
@@ -334,13 +344,16 @@ void ModelDownloader::Private::startSource()
     }
     const QStorageInfo storage(parent);
     if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
-        failures << QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+        failures << QCoreApplication::translate("clipfind::ModelDownloader",
+                                                "%1: not enough disk space: the download needs %2, %3 is free")
                         .arg(parent, formatBytes(needed), formatBytes(storage.bytesAvailable()));
         startSource();
         return;
     }
     if (QFileInfo::exists(src.targetPath) || QFileInfo(src.targetPath).isSymLink()) {
-        failures << QStringLiteral("%1: already exists; remove it to download again").arg(src.targetPath);
+        failures << QCoreApplication::translate("clipfind::ModelDownloader",
+                                                "%1: already exists; remove it to download again")
+                        .arg(src.targetPath);
         startSource();
         return;
     }
@@ -352,7 +365,8 @@ void ModelDownloader::Private::startItem()
     const Item &file = item();
     const QString folder = QFileInfo(file.target).absolutePath();
     if (!QDir().mkpath(folder)) {
-        failSource(QStringLiteral("%1: cannot create the folder").arg(folder), false);
+        failSource(QCoreApplication::translate("clipfind::ModelDownloader", "%1: cannot create the folder").arg(folder),
+                   false);
         return;
     }
     total = -1;
@@ -366,7 +380,10 @@ void ModelDownloader::Private::startItem()
     if (isFolder()) {
         const QFileInfo done(file.target);
         if (done.isSymLink() || (done.exists() && !done.isFile())) {
-            failSource(QStringLiteral("%1: not a regular file; remove it to download again").arg(file.target), false);
+            failSource(QCoreApplication::translate("clipfind::ModelDownloader",
+                                                   "%1: not a regular file; remove it to download again")
+                           .arg(file.target),
+                       false);
             return;
         }
         if (done.isFile()) {
@@ -393,7 +410,9 @@ void ModelDownloader::Private::startItem()
             discardPart();
             QDir().mkpath(folder); // discardPart() removes the install folder when it is left empty
             if (QFileInfo(partPath()).exists()) {
-                failSource(QStringLiteral("%1: not a regular file; remove it to download again").arg(partPath()),
+                failSource(QCoreApplication::translate("clipfind::ModelDownloader",
+                                                       "%1: not a regular file; remove it to download again")
+                               .arg(partPath()),
                            false);
                 return;
             }
@@ -407,14 +426,16 @@ void ModelDownloader::Private::startItem()
         const qint64 needed = file.expectedSize + margin - received;
         const QStorageInfo storage(folder);
         if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
-            failSource(QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+            failSource(QCoreApplication::translate("clipfind::ModelDownloader",
+                                                   "%1: not enough disk space: the download needs %2, %3 is free")
                            .arg(folder, formatBytes(needed), formatBytes(storage.bytesAvailable())),
                        true);
             return;
         }
     }
     requestUrl = file.url;
-    Q_EMIT q->statusChanged(QStringLiteral("Connecting to %1").arg(file.url.host()));
+    Q_EMIT q->statusChanged(
+        QCoreApplication::translate("clipfind::ModelDownloader", "Connecting to %1").arg(file.url.host()));
     sendRequest();
 }
 
@@ -459,7 +480,9 @@ void ModelDownloader::Private::onMetaData()
         const QString pinned = item().expectedSha256.toLower();
         if (!pinned.isEmpty() && linked != pinned) {
             // Known before a byte of the body: the server offers another file than the one the manifest pins.
-            problem = QStringLiteral("%1: the server publishes SHA-256 %2 for this file, but %3 is expected; refused")
+            problem = QCoreApplication::translate(
+                          "clipfind::ModelDownloader",
+                          "%1: the server publishes SHA-256 %2 for this file, but %3 is expected; refused")
                           .arg(item().url.toString(), linked, pinned);
             reply->abort();
             return;
@@ -475,8 +498,10 @@ void ModelDownloader::Private::onMetaData()
         static const QRegularExpression range(QStringLiteral("^bytes (\\d+)-(\\d+)/(\\d+|\\*)$"));
         const auto match = range.match(QString::fromLatin1(reply->rawHeader("Content-Range")).trimmed());
         if (!match.hasMatch() || match.captured(1).toLongLong() != received) {
-            problem = QStringLiteral("%1: the server answered the resume request with the wrong range (%2)")
-                          .arg(item().url.toString(), QString::fromLatin1(reply->rawHeader("Content-Range")));
+            problem =
+                QCoreApplication::translate("clipfind::ModelDownloader",
+                                            "%1: the server answered the resume request with the wrong range (%2)")
+                    .arg(item().url.toString(), QString::fromLatin1(reply->rawHeader("Content-Range")));
             reply->abort();
             return;
         }
@@ -496,9 +521,12 @@ void ModelDownloader::Private::onMetaData()
         src.expectedSize > 0 && !src.sizeApproximate && total >= 0 && total != src.expectedSize;
     if (total > cap || exactSizeDiffers) {
         problem =
-            QStringLiteral("%1: the server announces %2, but %3%4 is expected; refused")
-                .arg(src.url.toString(), formatBytes(total), exactSizeDiffers ? QString() : QStringLiteral("at most "),
-                     formatBytes(exactSizeDiffers ? src.expectedSize : cap));
+            (exactSizeDiffers
+                 ? QCoreApplication::translate("clipfind::ModelDownloader",
+                                               "%1: the server announces %2, but %3 is expected; refused")
+                 : QCoreApplication::translate("clipfind::ModelDownloader",
+                                               "%1: the server announces %2, but at most %3 is expected; refused"))
+                .arg(src.url.toString(), formatBytes(total), formatBytes(exactSizeDiffers ? src.expectedSize : cap));
         reply->abort();
         return;
     }
@@ -509,7 +537,8 @@ void ModelDownloader::Private::onMetaData()
         const QStorageInfo storage(QFileInfo(partPath()).absolutePath());
         if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < total - received) {
             problem =
-                QStringLiteral("%1: not enough disk space: the download needs %2, %3 is free")
+                QCoreApplication::translate("clipfind::ModelDownloader",
+                                            "%1: not enough disk space: the download needs %2, %3 is free")
                     .arg(storage.rootPath(), formatBytes(total - received), formatBytes(storage.bytesAvailable()));
             reply->abort();
             return;
@@ -532,7 +561,8 @@ void ModelDownloader::Private::onMetaData()
     if (!clock.isValid()) {
         clock.start();
     }
-    Q_EMIT q->statusChanged(QStringLiteral("Downloading %1").arg(item().url.toString()));
+    Q_EMIT q->statusChanged(
+        QCoreApplication::translate("clipfind::ModelDownloader", "Downloading %1").arg(item().url.toString()));
     emitProgress(true);
 }
 
@@ -543,14 +573,16 @@ void ModelDownloader::Private::onReadyRead()
         return;
     }
     if (received + data.size() > cap) {
-        problem = QStringLiteral("%1: the server sent more than the %2 expected; stopped")
+        problem = QCoreApplication::translate("clipfind::ModelDownloader",
+                                              "%1: the server sent more than the %2 expected; stopped")
                       .arg(item().url.toString(), formatBytes(cap));
         accepting = false;
         reply->abort();
         return;
     }
     if (part.write(data) != data.size()) {
-        problem = QStringLiteral("%1: write failed: %2").arg(partPath(), part.errorString());
+        problem = QCoreApplication::translate("clipfind::ModelDownloader", "%1: write failed: %2")
+                      .arg(partPath(), part.errorString());
         accepting = false;
         reply->abort();
         return;
@@ -590,12 +622,17 @@ void ModelDownloader::Private::onFinished()
     if (status >= 300 && status < 400) {
         const QUrl location = finishedReply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
         if (location.isEmpty() || ++redirects > kMaxRedirects) {
-            failSource(QStringLiteral("%1: HTTP %2 without a usable redirect").arg(url).arg(status), true);
+            failSource(QCoreApplication::translate("clipfind::ModelDownloader", "%1: HTTP %2 without a usable redirect")
+                           .arg(url)
+                           .arg(status),
+                       true);
             return;
         }
         const QUrl next = requestUrl.resolved(location);
         if (!isAllowedRedirect(item().url, next)) {
-            failSource(QStringLiteral("%1: redirect to %2 refused (only to https, or to http from an http source)")
+            failSource(QCoreApplication::translate(
+                           "clipfind::ModelDownloader",
+                           "%1: redirect to %2 refused (only to https, or to http from an http source)")
                            .arg(url, next.toString().left(200)),
                        true);
             return;
@@ -624,7 +661,12 @@ void ModelDownloader::Private::onFinished()
     }
     if (status >= 400) {
         const QString reason = finishedReply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        failSource(QStringLiteral("%1: HTTP %2 %3").arg(url).arg(status).arg(reason).trimmed(), true);
+        failSource(QCoreApplication::translate("clipfind::ModelDownloader", "%1: HTTP %2 %3")
+                       .arg(url)
+                       .arg(status)
+                       .arg(reason)
+                       .trimmed(),
+                   true);
         return;
     }
     const bool complete = finishedReply->error() == QNetworkReply::NoError && (total < 0 || received >= total);
@@ -632,12 +674,14 @@ void ModelDownloader::Private::onFinished()
         const QString why =
             finishedReply->error() != QNetworkReply::NoError
                 ? finishedReply->errorString()
-                : QStringLiteral("the connection closed after %1 of %2").arg(formatBytes(received), formatBytes(total));
+                : QCoreApplication::translate("clipfind::ModelDownloader", "the connection closed after %1 of %2")
+                      .arg(formatBytes(received), formatBytes(total));
         // A transfer that had started and then broke is resumed from where the part file ends.
         if (accepting && resumesLeft > 0) {
             --resumesLeft;
             Q_EMIT q->statusChanged(
-                QStringLiteral("Connection lost at %1 (%2); resuming").arg(formatBytes(received), why));
+                QCoreApplication::translate("clipfind::ModelDownloader", "Connection lost at %1 (%2); resuming")
+                    .arg(formatBytes(received), why));
             requestUrl = item().url; // signed CDN redirects expire: ask the origin again
             redirects = 0;
             QTimer::singleShot(200, q, [this] {
@@ -658,15 +702,19 @@ void ModelDownloader::Private::verify()
 {
     const Item &file = item();
     QString expected = file.expectedSha256;
-    QString hashSource = QStringLiteral("the expected SHA-256");
+    QString hashSource = QCoreApplication::translate("clipfind::ModelDownloader", "the expected SHA-256");
     if (reverifying) {
         expected = verifiedFiles.value(file.relativePath).toObject().value(QStringLiteral("sha256")).toString();
-        hashSource = QStringLiteral("the SHA-256 it had when it was verified");
+        hashSource =
+            QCoreApplication::translate("clipfind::ModelDownloader", "the SHA-256 it had when it was verified");
     } else if (expected.isEmpty() && !publishedSha256.isEmpty()) {
         expected = publishedSha256;
-        hashSource = QStringLiteral("the SHA-256 %1 publishes (X-Linked-Etag)").arg(file.url.host());
+        hashSource =
+            QCoreApplication::translate("clipfind::ModelDownloader", "the SHA-256 %1 publishes (X-Linked-Etag)")
+                .arg(file.url.host());
     }
-    Q_EMIT q->statusChanged(QStringLiteral("Verifying %1").arg(file.relativePath));
+    Q_EMIT q->statusChanged(
+        QCoreApplication::translate("clipfind::ModelDownloader", "Verifying %1").arg(file.relativePath));
     const QString path = reverifying ? file.target : partPath();
     if (isFolder()) {
         // A file of a folder model is one part of it (a tokenizer, a config, weights): checked by its hash only.
@@ -694,7 +742,7 @@ void ModelDownloader::Private::onVerified()
         DownloadResult result;
         result.cancelled = true;
         result.url = item().url.toString();
-        result.error = QStringLiteral("cancelled");
+        result.error = QCoreApplication::translate("clipfind::ModelDownloader", "cancelled");
         finish(result);
         return;
     }
@@ -703,8 +751,9 @@ void ModelDownloader::Private::onVerified()
         // A file kept from an earlier run changed since it was verified: only that copy is bad, fetch it again.
         QFile::remove(item().target);
         verifiedFiles.remove(item().relativePath);
-        Q_EMIT q->statusChanged(
-            QStringLiteral("%1 changed since it was verified; downloading it again").arg(item().relativePath));
+        Q_EMIT q->statusChanged(QCoreApplication::translate("clipfind::ModelDownloader",
+                                                            "%1 changed since it was verified; downloading it again")
+                                    .arg(item().relativePath));
         startItem();
         return;
     }
@@ -715,8 +764,12 @@ void ModelDownloader::Private::onVerified()
         } else {
             discardPart();
         }
-        failures << QStringLiteral("%1: verification failed (%2); the downloaded %3 deleted")
-                        .arg(url, check.error, isFolder() ? QStringLiteral("files were") : QStringLiteral("file was"));
+        failures << (isFolder() ? QCoreApplication::translate(
+                         "clipfind::ModelDownloader", "%1: verification failed (%2); the downloaded files were deleted")
+                                : QCoreApplication::translate(
+                                    "clipfind::ModelDownloader",
+                                    "%1: verification failed (%2); the downloaded file was deleted"))
+                        .arg(url, check.error);
         DownloadResult result;
         result.url = url;
         result.error = failures.join(QStringLiteral("; "));
@@ -732,7 +785,8 @@ void ModelDownloader::Private::onVerified()
             discardPart();
             DownloadResult result;
             result.url = url;
-            result.error = QStringLiteral("%1: cannot install: %2").arg(target, QString::fromStdString(ec.message()));
+            result.error = QCoreApplication::translate("clipfind::ModelDownloader", "%1: cannot install: %2")
+                               .arg(target, QString::fromStdString(ec.message()));
             finish(result);
             return;
         }
@@ -780,8 +834,8 @@ void ModelDownloader::Private::installFolder()
     DownloadResult result;
     result.url = sourceUrlText(src);
     if (ec) {
-        result.error =
-            QStringLiteral("%1: cannot install: %2").arg(src.targetPath, QString::fromStdString(ec.message()));
+        result.error = QCoreApplication::translate("clipfind::ModelDownloader", "%1: cannot install: %2")
+                           .arg(src.targetPath, QString::fromStdString(ec.message()));
         finish(result); // the part folder stays: the files are verified, a later run installs them
         return;
     }
@@ -947,7 +1001,7 @@ void ModelDownloader::cancel()
     DownloadResult result;
     result.cancelled = true;
     result.url = validSource ? sourceUrlText(d->source()) : QString();
-    result.error = QStringLiteral("cancelled");
+    result.error = QCoreApplication::translate("clipfind::ModelDownloader", "cancelled");
     // Finish from the event loop: cancel() is usually called from a slot that may not expect re-entry.
     QTimer::singleShot(0, this, [this, result] { d->finish(result); });
 }

@@ -8,6 +8,7 @@
 #include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -192,7 +193,10 @@ RowGroups groupSimilarRows(const uint16_t *halves, int64_t rows, int dim, float 
     takePairStats(near.stats, &s);
     s.pairsMs = double(timer.nsecsElapsed()) / 1e6;
     if (!near.error.empty() || near.cancelled) {
-        *error = near.cancelled ? QStringLiteral("cancelled") : QString::fromStdString(near.error);
+        *error = near.cancelled
+                     ? QCoreApplication::translate("clipfind::DuplicateFinder", "cancelled")
+                     : QCoreApplication::translate("clipfind::DuplicateFinder", "cannot compare the photos (%1)")
+                           .arg(QString::fromStdString(near.error));
         return {};
     }
     s.similarPairs = qint64(near.pairs.size());
@@ -273,7 +277,8 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
         return report;
     }
     if (!near.error.empty()) {
-        report.error = QString::fromStdString(near.error);
+        report.error = QCoreApplication::translate("clipfind::DuplicateFinder", "cannot compare the photos (%1)")
+                           .arg(QString::fromStdString(near.error));
         return report;
     }
     stats.similarPairs = qint64(near.pairs.size());
@@ -318,7 +323,7 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
             QString reason;
             if (options.picture) {
                 picture = options.picture(file.path, mtimeSeconds);
-                reason = QStringLiteral("%1: cannot be read").arg(file.path);
+                reason = QCoreApplication::translate("clipfind::DuplicateFinder", "%1: cannot be read").arg(file.path);
             } else {
                 picture = thumbnails.load(file.path, mtimeSeconds);
                 if (picture.isNull()) {

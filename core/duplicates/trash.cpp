@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/duplicates/trash.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -39,9 +40,11 @@ TrashPlan planTrash(const QStringList &paths)
             plan.bytes += info.size();
         }
     }
-    plan.question = QStringLiteral("Move %1 (%2) to the trash?")
-                        .arg(plan.files == 1 ? QStringLiteral("1 file") : QStringLiteral("%1 files").arg(plan.files),
-                             QLocale::c().formattedDataSize(plan.bytes, 1, QLocale::DataSizeSIFormat));
+    plan.question =
+        QCoreApplication::translate("clipfind::Trash", "Move %1 (%2) to the trash?")
+            .arg(plan.files == 1 ? QCoreApplication::translate("clipfind::Trash", "1 file")
+                                 : QCoreApplication::translate("clipfind::Trash", "%1 files").arg(plan.files),
+                 QLocale::c().formattedDataSize(plan.bytes, 1, QLocale::DataSizeSIFormat));
     return plan;
 }
 
@@ -54,9 +57,9 @@ std::vector<TrashOutcome> moveToTrash(const QStringList &paths)
         outcome.path = path;
         const QFileInfo info(path);
         if (!info.exists()) {
-            outcome.error = path + QStringLiteral(": no such file");
+            outcome.error = QCoreApplication::translate("clipfind::Trash", "%1: no such file").arg(path);
         } else if (!info.isFile()) {
-            outcome.error = path + QStringLiteral(": not a file");
+            outcome.error = QCoreApplication::translate("clipfind::Trash", "%1: not a file").arg(path);
         } else {
             QFile file(path);
             outcome.moved = file.moveToTrash();
@@ -68,7 +71,9 @@ std::vector<TrashOutcome> moveToTrash(const QStringList &paths)
                     moved.absoluteDir().absoluteFilePath(QStringLiteral("../info/%1.trashinfo").arg(moved.fileName())));
                 outcome.moved = !QFile::rename(moved.absoluteFilePath(), path);
                 outcome.error =
-                    path + QStringLiteral(": cannot move it to the trash (the trash folder cannot be made)");
+                    QCoreApplication::translate("clipfind::Trash",
+                                                "%1: cannot move it to the trash (the trash folder cannot be made)")
+                        .arg(path);
                 if (outcome.moved) { // it cannot go back either: say where it is, so nothing is lost
                     outcome.pathInTrash = moved.absoluteFilePath();
                     outcome.error.clear();
@@ -76,7 +81,8 @@ std::vector<TrashOutcome> moveToTrash(const QStringList &paths)
             } else if (outcome.moved) {
                 outcome.pathInTrash = file.fileName(); // QFile::moveToTrash leaves the new path here
             } else {
-                outcome.error = path + QStringLiteral(": cannot move it to the trash (%1)").arg(file.errorString());
+                outcome.error = QCoreApplication::translate("clipfind::Trash", "%1: cannot move it to the trash (%2)")
+                                    .arg(path, file.errorString());
             }
         }
         outcomes.push_back(std::move(outcome));

@@ -154,7 +154,15 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     clip::CheckpointInfo checkpoint;
     std::string problem;
     if (!clip::inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
-        check.error = QString::fromStdString(problem);
+        // The engine's reason is English and technical (kept as is); it names the file first, which the
+        // translatable sentence around it does instead.
+        QString detail = QString::fromStdString(problem);
+        const QString prefix = check.file + QStringLiteral(": ");
+        if (detail.startsWith(prefix)) {
+            detail = detail.mid(prefix.size());
+        }
+        check.error = QCoreApplication::translate("clipfind::ModelCheck", "%1: cannot use this model file (%2)")
+                          .arg(check.file, detail);
         return check;
     }
     check.format = QString::fromStdString(checkpoint.format);

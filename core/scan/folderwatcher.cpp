@@ -2,6 +2,7 @@
 #include "core/scan/folderwatcher.h"
 
 #include "core/scan/inotifywatcher.h"
+#include <QCoreApplication>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -25,7 +26,7 @@ bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QStri
     const QString canonical = info.canonicalFilePath();
     if (canonical.isEmpty() || !info.isDir()) {
         if (error) {
-            *error = QStringLiteral("%1: not a folder").arg(root);
+            *error = QCoreApplication::translate("clipfind::FolderWatcher", "%1: not a folder").arg(root);
         }
         return false;
     }
@@ -40,9 +41,11 @@ bool FolderWatcher::watch(const QString &root, const ScanOptions &options, QStri
     continueSetup();
     if (!m_parentOf.contains(canonical)) {
         if (error) {
-            *error = QStringLiteral("%1: cannot watch folder (inotify watch limit fs.inotify.max_user_watches "
-                                    "reached?)")
-                         .arg(root);
+            *error =
+                QCoreApplication::translate("clipfind::FolderWatcher",
+                                            "%1: cannot watch folder (inotify watch limit fs.inotify.max_user_watches "
+                                            "reached?)")
+                    .arg(root);
         }
         stop();
         return false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/scan/photoscanner.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QRegularExpression>
 
@@ -83,12 +84,14 @@ public:
         if (canonical.isEmpty() || ::stat(canonical.constData(), &st) != 0) {
             error = error ? error : errno;
             if (reportMissing || error != ENOENT) {
-                addProblem(folder, QStringLiteral("cannot read folder: ") + errnoText(error));
+                addProblem(folder, QCoreApplication::translate("clipfind::PhotoScanner", "cannot read folder: %1")
+                                       .arg(errnoText(error)));
             }
             return false;
         }
         if (!S_ISDIR(st.st_mode)) {
-            addProblem(folder, QStringLiteral("cannot read folder: ") + errnoText(ENOTDIR));
+            addProblem(folder, QCoreApplication::translate("clipfind::PhotoScanner", "cannot read folder: %1")
+                                   .arg(errnoText(ENOTDIR)));
             return false;
         }
         m_visited.insert({st.st_dev, st.st_ino});
@@ -165,7 +168,9 @@ private:
         if (!dir) {
             // A subfolder deleted after its parent was listed is not a problem, just gone.
             if (errno != ENOENT) {
-                addProblem(QString::fromUtf8(folder.path), QStringLiteral("cannot read folder: ") + errnoText(errno));
+                addProblem(QString::fromUtf8(folder.path),
+                           QCoreApplication::translate("clipfind::PhotoScanner", "cannot read folder: %1")
+                               .arg(errnoText(errno)));
             }
             return;
         }
@@ -221,9 +226,11 @@ private:
             if (error == ENOENT && !isLink) {
                 return; // vanished since readdir
             }
-            const QString reason = error == ENOENT  ? QStringLiteral("dangling symbolic link")
-                                   : error == ELOOP ? QStringLiteral("symbolic link loop")
-                                                    : QStringLiteral("cannot read: ") + errnoText(error);
+            const QString reason =
+                error == ENOENT ? QCoreApplication::translate("clipfind::PhotoScanner", "dangling symbolic link")
+                : error == ELOOP
+                    ? QCoreApplication::translate("clipfind::PhotoScanner", "symbolic link loop")
+                    : QCoreApplication::translate("clipfind::PhotoScanner", "cannot read: %1").arg(errnoText(error));
             addProblem(QString::fromUtf8(path), reason);
             return;
         }
@@ -232,7 +239,8 @@ private:
             return; // sockets, devices, links to other files
         }
         if (!isValidUtf8(nameBytes)) {
-            addProblem(QString::fromUtf8(path), QStringLiteral("file name is not valid UTF-8"));
+            addProblem(QString::fromUtf8(path),
+                       QCoreApplication::translate("clipfind::PhotoScanner", "file name is not valid UTF-8"));
             return;
         }
         QByteArray canonical = path;
@@ -241,12 +249,15 @@ private:
             canonical = canonicalBytes(path, &error);
             if (canonical.isEmpty()) {
                 if (error != ENOENT) {
-                    addProblem(QString::fromUtf8(path), QStringLiteral("cannot resolve link: ") + errnoText(error));
+                    addProblem(QString::fromUtf8(path),
+                               QCoreApplication::translate("clipfind::PhotoScanner", "cannot resolve link: %1")
+                                   .arg(errnoText(error)));
                 }
                 return;
             }
             if (!isValidUtf8(canonical)) {
-                addProblem(QString::fromUtf8(path), QStringLiteral("link target name is not valid UTF-8"));
+                addProblem(QString::fromUtf8(path), QCoreApplication::translate("clipfind::PhotoScanner",
+                                                                                "link target name is not valid UTF-8"));
                 return;
             }
         }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/scan/regularfile.h"
 
+#include <QCoreApplication>
 #include <QFile>
 
 #include <cerrno>
@@ -17,21 +18,21 @@ namespace {
 QString kindOf(mode_t mode)
 {
     if (S_ISDIR(mode)) {
-        return QStringLiteral("is a directory");
+        return QCoreApplication::translate("clipfind::RegularFile", "is a directory");
     }
     if (S_ISFIFO(mode)) {
-        return QStringLiteral("not a regular file (a FIFO)");
+        return QCoreApplication::translate("clipfind::RegularFile", "not a regular file (a FIFO)");
     }
     if (S_ISCHR(mode)) {
-        return QStringLiteral("not a regular file (a character device)");
+        return QCoreApplication::translate("clipfind::RegularFile", "not a regular file (a character device)");
     }
     if (S_ISBLK(mode)) {
-        return QStringLiteral("not a regular file (a block device)");
+        return QCoreApplication::translate("clipfind::RegularFile", "not a regular file (a block device)");
     }
     if (S_ISSOCK(mode)) {
-        return QStringLiteral("not a regular file (a socket)");
+        return QCoreApplication::translate("clipfind::RegularFile", "not a regular file (a socket)");
     }
-    return QStringLiteral("not a regular file");
+    return QCoreApplication::translate("clipfind::RegularFile", "not a regular file");
 }
 
 QString errnoText(int error)
@@ -41,8 +42,9 @@ QString errnoText(int error)
 
 QString openProblem(int error)
 {
-    return error == ENOENT ? QStringLiteral("file not found")
-                           : QStringLiteral("cannot open (%1)").arg(errnoText(error));
+    return error == ENOENT
+               ? QCoreApplication::translate("clipfind::RegularFile", "file not found")
+               : QCoreApplication::translate("clipfind::RegularFile", "cannot open (%1)").arg(errnoText(error));
 }
 
 } // namespace
@@ -77,7 +79,10 @@ bool RegularFile::open(const QString &path, QString *error)
     const bool statted = ::fstat(fd, &opened) == 0;
     const int statError = errno;
     if (!statted || !S_ISREG(opened.st_mode)) {
-        *error = statted ? kindOf(opened.st_mode) : QStringLiteral("cannot open (%1)").arg(errnoText(statError));
+        *error =
+            statted
+                ? kindOf(opened.st_mode)
+                : QCoreApplication::translate("clipfind::RegularFile", "cannot open (%1)").arg(errnoText(statError));
         ::close(fd);
         return false;
     }
@@ -93,7 +98,10 @@ bool RegularFile::read(qint64 offset, qint64 count, QByteArray *out, QString *er
 {
     if (m_fd < 0 || offset < 0 || count < 0 || offset > m_size || count > m_size - offset
         || count > (qint64(1) << 30)) {
-        *error = QStringLiteral("read outside the file (%1 bytes at %2 of %3)").arg(count).arg(offset).arg(m_size);
+        *error = QCoreApplication::translate("clipfind::RegularFile", "read outside the file (%1 bytes at %2 of %3)")
+                     .arg(count)
+                     .arg(offset)
+                     .arg(m_size);
         return false;
     }
     out->resize(qsizetype(count));
@@ -104,13 +112,15 @@ bool RegularFile::read(qint64 offset, qint64 count, QByteArray *out, QString *er
             continue;
         }
         if (got < 0) {
-            *error = QStringLiteral("read error (%1)").arg(errnoText(errno));
+            *error = QCoreApplication::translate("clipfind::RegularFile", "read error (%1)").arg(errnoText(errno));
             out->clear();
             return false;
         }
         if (got == 0) {
-            *error =
-                QStringLiteral("the file shrank while it was read (%1 of %2 bytes)").arg(offset + done).arg(m_size);
+            *error = QCoreApplication::translate("clipfind::RegularFile",
+                                                 "the file shrank while it was read (%1 of %2 bytes)")
+                         .arg(offset + done)
+                         .arg(m_size);
             out->clear();
             return false;
         }
@@ -126,7 +136,8 @@ bool readRegularFile(const QString &path, qint64 maxBytes, QByteArray *out, QStr
         return false;
     }
     if (file.size() > maxBytes) {
-        *error = QStringLiteral("file is too large (%1 MB)").arg(file.size() >> 20);
+        *error =
+            QCoreApplication::translate("clipfind::RegularFile", "file is too large (%1 MB)").arg(file.size() >> 20);
         return false;
     }
     return file.read(0, file.size(), out, error);

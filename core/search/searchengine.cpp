@@ -10,6 +10,7 @@
 #include "core/search/searchquery.h"
 #include "core/store/librarydatabase.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -139,7 +140,8 @@ struct SearchEngine::Private {
         std::string problem;
         auto m = clip::EmbeddingMatrix::create(dim, options.matrix, &problem);
         if (!m) {
-            *error = QString::fromStdString(problem);
+            *error = QCoreApplication::translate("clipfind::SearchEngine", "cannot set up the search (%1)")
+                         .arg(QString::fromStdString(problem));
         }
         return m;
     }
@@ -200,13 +202,15 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
         }
         const EmbeddingRows rows = encoder->encodeTexts({term.text});
         if (!rows.error.isEmpty() || rows.rows() != 1) {
-            *error = QStringLiteral("cannot encode \"%1\": %2").arg(term.text, rows.error);
+            *error = QCoreApplication::translate("clipfind::SearchEngine", "cannot encode \"%1\": %2")
+                         .arg(term.text, rows.error);
             return false;
         }
         ++*encodedTexts;
         out->assign(rows.row(0), rows.row(0) + rows.dim);
         if (!normalize(out)) {
-            *error = QStringLiteral("the text \"%1\" encodes to a zero vector").arg(term.text);
+            *error = QCoreApplication::translate("clipfind::SearchEngine", "the text \"%1\" encodes to a zero vector")
+                         .arg(term.text);
             return false;
         }
         queryCache->insert(cacheKey, *out);
@@ -220,7 +224,8 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
             out->resize(static_cast<size_t>(dim));
             std::string problem;
             if (!matrix->normalizedRow(row, out->data(), fetcher(), &problem)) {
-                *error = QStringLiteral("cannot use the image %1: %2").arg(term.text, QString::fromStdString(problem));
+                *error = QCoreApplication::translate("clipfind::SearchEngine", "cannot use the image %1: %2")
+                             .arg(term.text, QString::fromStdString(problem));
                 return false;
             }
             return true;
@@ -228,13 +233,14 @@ bool SearchEngine::Private::termEmbedding(const QueryTerm &term, std::vector<flo
     }
     const EmbeddingRows rows = encoder->encodeImageFiles({term.text});
     if (!rows.error.isEmpty() || rows.rows() != 1 || rows.errors.size() != 1 || !rows.errors.at(0).isEmpty()) {
-        *error = QStringLiteral("cannot use the image %1: %2")
+        *error = QCoreApplication::translate("clipfind::SearchEngine", "cannot use the image %1: %2")
                      .arg(term.text, rows.error.isEmpty() ? rows.errors.at(0) : rows.error);
         return false;
     }
     out->assign(rows.row(0), rows.row(0) + rows.dim);
     if (!normalize(out)) {
-        *error = QStringLiteral("the image %1 encodes to a zero vector").arg(term.text);
+        *error = QCoreApplication::translate("clipfind::SearchEngine", "the image %1 encodes to a zero vector")
+                     .arg(term.text);
         return false;
     }
     return true;
@@ -278,7 +284,8 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
         }
     }
     if (!normalize(&query)) {
-        results.error = QStringLiteral("query \"%1\": the terms cancel out").arg(display);
+        results.error =
+            QCoreApplication::translate("clipfind::SearchEngine", "query \"%1\": the terms cancel out").arg(display);
         return finish();
     }
     results.timings.encode = elapsedMs(stage);
@@ -311,7 +318,8 @@ SearchResults SearchEngine::Private::run(const QString &display, const std::vect
         return finish();
     }
     if (!top.error.empty()) {
-        results.error = QString::fromStdString(top.error);
+        results.error = QCoreApplication::translate("clipfind::SearchEngine", "the search could not finish (%1)")
+                            .arg(QString::fromStdString(top.error));
         return finish();
     }
 
@@ -492,7 +500,8 @@ bool SearchEngine::Private::reload(QString *error)
         return false;
     }
     if (storedDim != 0 && storedDim != dim) {
-        *error = QStringLiteral("%1: the cached embeddings have %2 dimensions, the model %3")
+        *error = QCoreApplication::translate("clipfind::SearchEngine",
+                                             "%1: the cached embeddings have %2 dimensions, the model %3")
                      .arg(databasePath)
                      .arg(storedDim)
                      .arg(dim);
@@ -651,7 +660,9 @@ SearchResults SearchEngine::similar(const QString &imagePath, const SearchOption
         SearchResults results;
         results.query = imagePath;
         results.error =
-            QStringLiteral("image %1 %2").arg(imagePath, info.exists() ? "is not a file" : "does not exist");
+            info.exists()
+                ? QCoreApplication::translate("clipfind::SearchEngine", "image %1 is not a file").arg(imagePath)
+                : QCoreApplication::translate("clipfind::SearchEngine", "image %1 does not exist").arg(imagePath);
         return results;
     }
     const QString canonical = info.canonicalFilePath();

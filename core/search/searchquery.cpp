@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/search/searchquery.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -60,10 +61,14 @@ public:
                 ++m_pos;
                 skipSpace();
                 if (m_pos >= m_query.size()) {
-                    return failure(QStringLiteral("'%1' at the end of the query needs a term after it").arg(op));
+                    return failure(QCoreApplication::translate("clipfind::SearchQuery",
+                                                               "'%1' at the end of the query needs a term after it")
+                                       .arg(op));
                 }
                 if (isOperator(peek()) && m_query.at(m_pos - 1).isSpace()) {
-                    return failure(QStringLiteral("two operators in a row ('%1' then '%2')").arg(op, peek()));
+                    return failure(
+                        QCoreApplication::translate("clipfind::SearchQuery", "two operators in a row ('%1' then '%2')")
+                            .arg(op, peek()));
                 }
             }
             RawTerm raw;
@@ -73,7 +78,9 @@ public:
             }
             term.weight = sign * raw.weight;
             if (result.terms.size() >= size_t(kMaxQueryTerms)) {
-                return failure(QStringLiteral("too many terms (a query holds at most %1)").arg(kMaxQueryTerms));
+                return failure(
+                    QCoreApplication::translate("clipfind::SearchQuery", "too many terms (a query holds at most %1)")
+                        .arg(kMaxQueryTerms));
             }
             result.terms.push_back(term);
             skipSpace();
@@ -94,7 +101,8 @@ private:
     ParsedQuery failure(const QString &message)
     {
         ParsedQuery result;
-        result.error = QStringLiteral("query \"%1\": %2").arg(oneLine(m_query.trimmed()), message);
+        result.error = QCoreApplication::translate("clipfind::SearchQuery", "query \"%1\": %2")
+                           .arg(oneLine(m_query.trimmed()), message);
         return result;
     }
 
@@ -107,7 +115,8 @@ private:
         if (weight.hasMatch()) {
             term->weight = weight.captured(1).toFloat();
             if (!(term->weight > 0) || !std::isfinite(term->weight)) {
-                m_error = QStringLiteral("weight %1 must be a positive number").arg(oneLine(weight.captured(1)));
+                m_error = QCoreApplication::translate("clipfind::SearchQuery", "weight %1 must be a positive number")
+                              .arg(oneLine(weight.captured(1)));
                 return false;
             }
             m_pos += int(weight.capturedLength(0));
@@ -135,7 +144,7 @@ private:
                     text += q;
                 }
                 if (!closed) {
-                    m_error = QStringLiteral("unterminated quote");
+                    m_error = QCoreApplication::translate("clipfind::SearchQuery", "unterminated quote");
                     return false;
                 }
                 continue;
@@ -160,8 +169,9 @@ private:
         term->text = term->quoted ? text : text.trimmed();
         if (term->text.trimmed().isEmpty()) {
             m_error = weight.hasMatch()
-                          ? QStringLiteral("weight %1 has no term after it").arg(oneLine(weight.captured(0)))
-                          : QStringLiteral("empty term");
+                          ? QCoreApplication::translate("clipfind::SearchQuery", "weight %1 has no term after it")
+                                .arg(oneLine(weight.captured(0)))
+                          : QCoreApplication::translate("clipfind::SearchQuery", "empty term");
             return false;
         }
         return true;
@@ -175,7 +185,8 @@ private:
         if (t.startsWith(QLatin1String("file://"))) {
             const QUrl url(t);
             if (!url.isValid() || !url.isLocalFile()) {
-                m_error = QStringLiteral("%1 is not a valid file:// URL").arg(oneLine(t));
+                m_error = QCoreApplication::translate("clipfind::SearchQuery", "%1 is not a valid file:// URL")
+                              .arg(oneLine(t));
                 return false;
             }
             path = url.toLocalFile();
@@ -192,11 +203,12 @@ private:
         }
         const QFileInfo info(path);
         if (!info.exists()) {
-            m_error = QStringLiteral("image %1 does not exist").arg(oneLine(path));
+            m_error =
+                QCoreApplication::translate("clipfind::SearchQuery", "image %1 does not exist").arg(oneLine(path));
             return false;
         }
         if (!info.isFile()) {
-            m_error = QStringLiteral("image %1 is not a file").arg(oneLine(path));
+            m_error = QCoreApplication::translate("clipfind::SearchQuery", "image %1 is not a file").arg(oneLine(path));
             return false;
         }
         term->kind = QueryTerm::Kind::Image;

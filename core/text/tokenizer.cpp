@@ -3,6 +3,7 @@
 
 #include "core/text/textcleaner.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QList>
 
@@ -143,7 +144,7 @@ bool inflateGzipLines(const QByteArray &compressed, int lineCount, std::string *
 {
     z_stream stream{};
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) { // 16: expect a gzip header, not zlib/raw deflate
-        *error = QStringLiteral("zlib initialisation failed");
+        *error = QCoreApplication::translate("clipfind::Tokenizer", "zlib initialisation failed");
         return false;
     }
     stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(compressed.constData()));
@@ -167,11 +168,11 @@ bool inflateGzipLines(const QByteArray &compressed, int lineCount, std::string *
         return true;
     }
     if (result == Z_DATA_ERROR) {
-        *error = QStringLiteral("not gzip data or corrupt (%1)").arg(message);
+        *error = QCoreApplication::translate("clipfind::Tokenizer", "not gzip data or corrupt (%1)").arg(message);
     } else if (result == Z_BUF_ERROR) {
-        *error = QStringLiteral("the gzip data ends early");
+        *error = QCoreApplication::translate("clipfind::Tokenizer", "the gzip data ends early");
     } else {
-        *error = QStringLiteral("inflate failed (%1)").arg(result);
+        *error = QCoreApplication::translate("clipfind::Tokenizer", "inflate failed (%1)").arg(result);
     }
     return false;
 }
@@ -259,7 +260,10 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
     size_t pos = text->find('\n'); // line 0 is the "#version" header
     for (int k = 0; k < kMergeCount; ++k) {
         if (pos == std::string::npos) {
-            *error = QStringLiteral("the merge table has only %1 merges, expected at least %2").arg(k).arg(kMergeCount);
+            *error = QCoreApplication::translate("clipfind::Tokenizer",
+                                                 "the merge table has only %1 merges, expected at least %2")
+                         .arg(k)
+                         .arg(kMergeCount);
             return false;
         }
         const size_t begin = pos + 1;
@@ -267,7 +271,7 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
         const size_t end = pos == std::string::npos ? text->size() : pos;
         const size_t space = text->find(' ', begin);
         if (space == std::string::npos || space <= begin || space + 1 >= end) {
-            *error = QStringLiteral("malformed merge on line %1").arg(k + 2);
+            *error = QCoreApplication::translate("clipfind::Tokenizer", "malformed merge on line %1").arg(k + 2);
             return false;
         }
         // Shift the first part over the space so that the joined token is one view into the buffer.
@@ -276,7 +280,8 @@ bool Tokenizer::Private::parse(std::string *text, QString *error)
         const std::string_view joined(text->data() + begin + 1, end - begin - 1);
         parts[size_t(k)] = {joined.substr(0, space - begin), joined.substr(space - begin)};
         if (!vocabulary.add(joined)) {
-            *error = QStringLiteral("merge on line %1 repeats an earlier token").arg(k + 2);
+            *error = QCoreApplication::translate("clipfind::Tokenizer", "merge on line %1 repeats an earlier token")
+                         .arg(k + 2);
             return false;
         }
     }
@@ -383,7 +388,8 @@ std::shared_ptr<const Tokenizer> Tokenizer::load(const QString &path, QString *e
         }
     }
     if (error) {
-        *error = QStringLiteral("Cannot load the CLIP merge table %1: %2").arg(path, problem);
+        *error = QCoreApplication::translate("clipfind::Tokenizer", "Cannot load the CLIP merge table %1: %2")
+                     .arg(path, problem);
     }
     return nullptr;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/text/wordpiecesettings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -22,13 +23,13 @@ bool readSmallFile(const QString &path, QByteArray *bytes, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = path + QStringLiteral(": cannot open file (") + file.errorString() + QLatin1Char(')');
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: cannot open file (%2)")
+                     .arg(path, file.errorString());
         return false;
     }
     if (file.size() > kMaxTokenizerFileBytes) {
-        *error =
-            path
-            + QStringLiteral(": file too large (%1 bytes, at most %2)").arg(file.size()).arg(kMaxTokenizerFileBytes);
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: file too large (%2 bytes, at most %3)")
+                     .arg(path, QString::number(file.size()), QString::number(kMaxTokenizerFileBytes));
         return false;
     }
     *bytes = file.read(kMaxTokenizerFileBytes + 1);
@@ -44,10 +45,11 @@ bool readJsonObject(const QString &path, QJsonObject *object, QString *error)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        *error = path + QStringLiteral(": not a JSON object")
-                 + (parseError.error != QJsonParseError::NoError
-                        ? QStringLiteral(" (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset)
-                        : QString());
+        *error =
+            parseError.error != QJsonParseError::NoError
+                ? QCoreApplication::translate("clipfind::WordPieceSettings", "%1: not a JSON object (%2 at offset %3)")
+                      .arg(path, parseError.errorString(), QString::number(parseError.offset))
+                : QCoreApplication::translate("clipfind::WordPieceSettings", "%1: not a JSON object").arg(path);
         return false;
     }
     *object = document.object();
@@ -130,13 +132,17 @@ bool tokenizerFolder(const QString &folder, QString *result, bool *sentenceTrans
         }
         const QString path = module.toObject().value(QStringLiteral("path")).toString();
         if (QDir::isAbsolutePath(path) || path.split(QLatin1Char('/')).contains(QStringLiteral(".."))) {
-            *error = modulesPath + QStringLiteral(": module path '%1' leaves the model folder").arg(path);
+            *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                                 "%1: module path '%2' leaves the model folder")
+                         .arg(modulesPath, path);
             return false;
         }
         *result = path.isEmpty() ? folder : QDir(folder).filePath(path);
         return true;
     }
-    *error = modulesPath + QStringLiteral(": no sentence_transformers.models.Transformer module");
+    *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                         "%1: no sentence_transformers.models.Transformer module")
+                 .arg(modulesPath);
     return false;
 }
 
@@ -144,7 +150,9 @@ bool readBertNormalizer(const QString &path, const QJsonObject &normalizer, Word
 {
     const QString type = normalizer.value(QStringLiteral("type")).toString();
     if (type != QLatin1String("BertNormalizer")) {
-        *error = path + QStringLiteral(": normalizer '%1' is not supported (only BertNormalizer)").arg(type);
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                             "%1: normalizer '%2' is not supported (only BertNormalizer)")
+                     .arg(path, type);
         return false;
     }
     s->cleanText = normalizer.value(QStringLiteral("clean_text")).toBool(true);
@@ -181,7 +189,9 @@ bool readPostProcessor(const QString &path, const QJsonObject &processor, WordPi
             return true;
         }
     }
-    *error = path + QStringLiteral(": post_processor '%1' is not supported (only [CLS] $A [SEP] templates)").arg(type);
+    *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                         "%1: post_processor '%2' is not supported (only [CLS] $A [SEP] templates)")
+                 .arg(path, type);
     return false;
 }
 
@@ -198,15 +208,16 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
     const QString preTokenizer =
         json.value(QStringLiteral("pre_tokenizer")).toObject().value(QStringLiteral("type")).toString();
     if (preTokenizer != QLatin1String("BertPreTokenizer")) {
-        *error =
-            path + QStringLiteral(": pre_tokenizer '%1' is not supported (only BertPreTokenizer)").arg(preTokenizer);
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                             "%1: pre_tokenizer '%2' is not supported (only BertPreTokenizer)")
+                     .arg(path, preTokenizer);
         return false;
     }
     const QJsonObject model = json.value(QStringLiteral("model")).toObject();
     if (model.value(QStringLiteral("type")).toString() != QLatin1String("WordPiece")) {
-        *error = path
-                 + QStringLiteral(": model '%1' is not supported (only WordPiece)")
-                       .arg(model.value(QStringLiteral("type")).toString());
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                             "%1: model '%2' is not supported (only WordPiece)")
+                     .arg(path, model.value(QStringLiteral("type")).toString());
         return false;
     }
     s->unkToken = model.value(QStringLiteral("unk_token")).toString(QStringLiteral("[UNK]")).toStdString();
@@ -220,10 +231,9 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
 
     const QJsonObject vocab = model.value(QStringLiteral("vocab")).toObject();
     if (vocab.isEmpty() || vocab.size() > kMaxVocabularySize) {
-        *error = path
-                 + QStringLiteral(": the WordPiece vocabulary has %1 entries (1 to %2 expected)")
-                       .arg(vocab.size())
-                       .arg(kMaxVocabularySize);
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                             "%1: the WordPiece vocabulary has %2 entries (1 to %3 expected)")
+                     .arg(path, QString::number(vocab.size()), QString::number(kMaxVocabularySize));
         return false;
     }
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
@@ -231,7 +241,8 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
         const double id = it.value().toDouble(-1);
         if (piece.size() > size_t(kMaxPieceBytes) || id != double(int64_t(id))
             || !addPiece(vocabulary, piece, int64_t(id))) {
-            *error = path + QStringLiteral(": bad vocabulary entry '%1'").arg(it.key().left(40));
+            *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: bad vocabulary entry '%2'")
+                         .arg(path, it.key().left(40));
             return false;
         }
     }
@@ -246,16 +257,18 @@ bool readTokenizerJson(const QString &path, WordPieceSettings *s, WordPieceVocab
             && !token.value(QStringLiteral("rstrip")).toBool() && !token.value(QStringLiteral("single_word")).toBool();
         if (content.isEmpty() || content.size() > kMaxPieceBytes || id < 0 || id >= double(kMaxVocabularySize)
             || id != double(int64_t(id)) || !plain) {
-            *error = path
-                     + QStringLiteral(": added token '%1' is not supported (needs an id and normalized, lstrip, "
-                                      "rstrip, single_word all false)")
-                           .arg(content.left(40));
+            *error = QCoreApplication::translate(
+                         "clipfind::WordPieceSettings",
+                         "%1: added token '%2' is not supported (needs an id and normalized, lstrip, "
+                         "rstrip, single_word all false)")
+                         .arg(path, content.left(40));
             return false;
         }
         s->specialTokens.emplace_back(content.toStdString(), int64_t(id));
     }
     if (s->specialTokens.size() > 10'000) {
-        *error = path + QStringLiteral(": too many added tokens (%1)").arg(s->specialTokens.size());
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: too many added tokens (%2)")
+                     .arg(path, QString::number(s->specialTokens.size()));
         return false;
     }
     *truncation = lengthValue(json.value(QStringLiteral("truncation")).toObject().value(QStringLiteral("max_length")));
@@ -294,22 +307,25 @@ bool readVocabularyFile(const QString &path, WordPieceVocabulary *vocabulary, QS
         }
         const QByteArray line = bytes.mid(start, end - start);
         if (line.size() > kMaxPieceBytes) {
-            *error = path + QStringLiteral(": line %1 is longer than %2 bytes").arg(id + 1).arg(kMaxPieceBytes);
+            *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: line %2 is longer than %3 bytes")
+                         .arg(path, QString::number(id + 1), QString::number(kMaxPieceBytes));
             return false;
         }
         if (!isValidUtf8(line)) {
-            *error = path + QStringLiteral(": line %1 is not valid UTF-8").arg(id + 1);
+            *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: line %2 is not valid UTF-8")
+                         .arg(path, QString::number(id + 1));
             return false;
         }
         if (!addPiece(vocabulary, line.toStdString(), id)) {
-            *error = path + QStringLiteral(": more than %1 lines").arg(kMaxVocabularySize);
+            *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: more than %2 lines")
+                         .arg(path, QString::number(kMaxVocabularySize));
             return false;
         }
         ++id;
         start = end + 1;
     }
     if (id == 0) {
-        *error = path + QStringLiteral(": the vocabulary is empty");
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: the vocabulary is empty").arg(path);
         return false;
     }
     return true;
@@ -323,7 +339,7 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
     QString dir;
     bool sentenceTransformers = false;
     if (!QFileInfo(folder).isDir()) {
-        *error = folder + QStringLiteral(": not a folder");
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings", "%1: not a folder").arg(folder);
         return false;
     }
     if (!tokenizerFolder(folder, &dir, &sentenceTransformers, error)) {
@@ -365,7 +381,8 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
             }
         }
     } else {
-        *error = dir + QStringLiteral(": no tokenizer.json or vocab.txt");
+        *error =
+            QCoreApplication::translate("clipfind::WordPieceSettings", "%1: no tokenizer.json or vocab.txt").arg(dir);
         return false;
     }
     s.lowercaseInputFirst = sentenceTransformers && sentenceConfig.value(QStringLiteral("do_lower_case")).toBool(false);
@@ -393,7 +410,9 @@ bool readWordPieceFolder(const QString &folder, WordPieceSettings *settings, Wor
         length = std::min(length, positions);
     }
     if (length < 2) {
-        *error = dir + QStringLiteral(": maximum length %1 leaves no room for [CLS] and [SEP]").arg(length);
+        *error = QCoreApplication::translate("clipfind::WordPieceSettings",
+                                             "%1: maximum length %2 leaves no room for [CLS] and [SEP]")
+                     .arg(dir, QString::number(length));
         return false;
     }
     s.maxLength = int(length);

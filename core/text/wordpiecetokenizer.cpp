@@ -3,6 +3,7 @@
 
 #include "core/text/wordpiecenormalizer.h"
 
+#include <QCoreApplication>
 #include <unicode/ustring.h>
 
 #include <algorithm>
@@ -250,12 +251,15 @@ std::shared_ptr<const WordPieceTokenizer> WordPieceTokenizer::create(WordPieceSe
     for (const auto &[name, id] :
          {std::pair{settings.unkToken, d->unkId}, {settings.clsToken, d->clsId}, {settings.sepToken, d->sepId}}) {
         if (id < 0) {
-            *error = QStringLiteral("the vocabulary has no '%1' piece").arg(QString::fromStdString(name));
+            *error = QCoreApplication::translate("clipfind::WordPieceTokenizer", "the vocabulary has no '%1' piece")
+                         .arg(QString::fromStdString(name));
             return nullptr;
         }
     }
     if (settings.maxLength < 2 || settings.maxInputCharsPerWord < 1) {
-        *error = QStringLiteral("maximum length %1 leaves no room for [CLS] and [SEP]").arg(settings.maxLength);
+        *error = QCoreApplication::translate("clipfind::WordPieceTokenizer",
+                                             "maximum length %1 leaves no room for [CLS] and [SEP]")
+                     .arg(settings.maxLength);
         return nullptr;
     }
     for (const auto &entry : vocabulary.ids) {
@@ -284,7 +288,8 @@ std::vector<int64_t> WordPieceTokenizer::encode(const QString &text, QString *er
 {
     if (text.size() > kMaxTextLength) {
         if (error) {
-            *error = QStringLiteral("text too long to tokenize (%1 characters, at most %2)")
+            *error = QCoreApplication::translate("clipfind::WordPieceTokenizer",
+                                                 "text too long to tokenize (%1 characters, at most %2)")
                          .arg(text.size())
                          .arg(kMaxTextLength);
         }

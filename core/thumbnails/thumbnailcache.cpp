@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/thumbnails/thumbnailcache.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
@@ -54,7 +55,8 @@ QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QIm
 {
     const QString name = QFileInfo(path).fileName();
     if (image.isNull()) {
-        *error = QStringLiteral("%1: no image to make a thumbnail from").arg(name);
+        *error =
+            QCoreApplication::translate("clipfind::ThumbnailCache", "%1: no image to make a thumbnail from").arg(name);
         return {};
     }
     QImage thumb = image.width() > kLargeSize || image.height() > kLargeSize
@@ -72,7 +74,7 @@ QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QIm
     for (const QString &dir : {m_sharedDir, m_fallbackDir}) {
         // The spec asks for private folders (0700) and files (0600): thumbnails reveal image content.
         if (!QDir().mkpath(dir)) {
-            lastProblem = QStringLiteral("cannot create %1").arg(dir);
+            lastProblem = QCoreApplication::translate("clipfind::ThumbnailCache", "cannot create %1").arg(dir);
             continue;
         }
         QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -93,7 +95,8 @@ QString ThumbnailCache::save(const QString &path, qint64 mtimeSeconds, const QIm
         QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         return target;
     }
-    *error = QStringLiteral("%1: cannot store the thumbnail (%2)").arg(name, lastProblem);
+    *error = QCoreApplication::translate("clipfind::ThumbnailCache", "%1: cannot store the thumbnail (%2)")
+                 .arg(name, lastProblem);
     return {};
 }
 
