@@ -18,17 +18,6 @@ using namespace clipfind::test;
 
 namespace {
 
-double cosine(const float *a, const std::vector<double> &b)
-{
-    double dot = 0, aa = 0, bb = 0;
-    for (size_t j = 0; j < b.size(); ++j) {
-        dot += a[j] * b[j];
-        aa += double(a[j]) * a[j];
-        bb += b[j] * b[j];
-    }
-    return dot / std::sqrt(aa * bb);
-}
-
 bool isUprightJpeg(const QString &path)
 {
     return path.endsWith(QLatin1String(".jpg")) && !path.contains(QLatin1String("_exif"));
@@ -93,7 +82,7 @@ private Q_SLOTS:
         QVERIFY2(batchError.empty(), batchError.c_str());
         QCOMPARE(rows.size(), fixtures.size());
         for (int index : fixtures) {
-            const double c = cosine(rows[index].data(), expected.imageFeatures[size_t(index)]);
+            const double c = rowCosine(rows[index].data(), expected.imageFeatures[size_t(index)]);
             QVERIFY2(c >= 0.999,
                      qPrintable(expected.imagePaths[index] + QStringLiteral(": cosine %1").arg(c, 0, 'f', 6)));
         }

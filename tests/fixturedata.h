@@ -124,6 +124,18 @@ inline double worstRelativeError(const float *ours, int64_t rows, int64_t dim,
     return worst;
 }
 
+/// Cosine similarity of one row (reference.size() values) with its reference.
+inline double rowCosine(const float *ours, const std::vector<double> &reference)
+{
+    double dot = 0, a = 0, b = 0;
+    for (size_t j = 0; j < reference.size(); ++j) {
+        dot += ours[j] * reference[j];
+        a += double(ours[j]) * ours[j];
+        b += reference[j] * reference[j];
+    }
+    return dot / std::sqrt(a * b);
+}
+
 /// Smallest cosine similarity between matching rows; -1 when the shapes differ.
 inline double worstCosine(const float *ours, int64_t rows, int64_t dim,
                           const std::vector<std::vector<double>> &reference)
@@ -137,13 +149,7 @@ inline double worstCosine(const float *ours, int64_t rows, int64_t dim,
         if (static_cast<int64_t>(ref.size()) != dim) {
             return -1;
         }
-        double dot = 0, a = 0, b = 0;
-        for (int64_t j = 0; j < dim; ++j) {
-            dot += ours[r * dim + j] * ref[size_t(j)];
-            a += double(ours[r * dim + j]) * ours[r * dim + j];
-            b += ref[size_t(j)] * ref[size_t(j)];
-        }
-        worst = std::min(worst, dot / std::sqrt(a * b));
+        worst = std::min(worst, rowCosine(ours + r * dim, ref));
     }
     return worst;
 }

@@ -34,17 +34,6 @@ std::unique_ptr<ClipEncoder> loadEncoder(clip::Precision precision)
     return encoder;
 }
 
-double cosine(const std::vector<float> &a, const std::vector<double> &b)
-{
-    double dot = 0, aa = 0, bb = 0;
-    for (size_t j = 0; j < b.size(); ++j) {
-        dot += a[j] * b[j];
-        aa += double(a[j]) * a[j];
-        bb += b[j] * b[j];
-    }
-    return dot / std::sqrt(aa * bb);
-}
-
 // Indexes copies of every fixture photo and returns the stored row of each, in expected.json's order.
 std::vector<std::vector<float>> indexFixtures(const ExpectedModel &expected, ClipEncoder &encoder,
                                               const IndexOptions &options)
@@ -98,7 +87,7 @@ private Q_SLOTS:
         const auto rows = indexFixtures(expected, *encoder, IndexOptions());
         QCOMPARE(rows.size(), size_t(13));
         for (size_t i = 0; i < rows.size(); ++i) {
-            const double c = cosine(rows[i], expected.imageFeatures[i]);
+            const double c = rowCosine(rows[i].data(), expected.imageFeatures[i]);
             QVERIFY2(c >= 0.999,
                      qPrintable(expected.imagePaths[int(i)] + QStringLiteral(": cosine %1").arg(c, 0, 'f', 6)));
         }
