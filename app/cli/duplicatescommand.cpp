@@ -2,7 +2,7 @@
 #include "commands.h"
 
 #include "core/duplicates/duplicatefinder.h"
-#include "core/store/filehash.h"
+#include "core/encode/photoencoderloader.h"
 #include "core/store/librarydatabase.h"
 
 #include <QFileInfo>
@@ -115,7 +115,7 @@ int runDuplicates(const QStringList &arguments)
     if (modelPath.isEmpty()) {
         return fail(error);
     }
-    const QString modelId = sha256OfFile(modelPath, &error); // the cache keys embeddings by checkpoint SHA-256
+    const QString modelId = photoModelIdFor(modelPath, {}, &error); // what the cache keys the model's rows by
     if (modelId.isEmpty()) {
         return fail(error);
     }

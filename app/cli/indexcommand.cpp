@@ -2,11 +2,9 @@
 #include "commands.h"
 
 #include "core/encode/clipencoder.h"
+#include "core/encode/photoencoderloader.h"
 #include "core/index/indexcontrol.h"
 #include "core/index/indexer.h"
-#include "core/models/modelcheck.h"
-#include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 #include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
@@ -200,9 +198,7 @@ int runStatus(const QStringList &arguments)
         return fail(error);
     }
     // The cache keys embeddings by the checkpoint's SHA-256, remembered in the data folder: the model is not read.
-    const QString modelFile = modelFileFor(modelPath);
-    const QString modelId = isEager(parser) ? sha256OfFile(modelFile, &error)
-                                            : ModelStore(dataDirOption(parser)).sha256Of(modelFile, &error);
+    const QString modelId = photoModelIdFor(modelPath, isEager(parser) ? QString() : dataDirOption(parser), &error);
     if (modelId.isEmpty()) {
         return fail(error);
     }
