@@ -175,7 +175,8 @@ private Q_SLOTS:
     {
         QVERIFY(ChineseClipEncoder::isChineseClipFolder(modelFolder()));
         QVERIFY(!ChineseClipEncoder::isChineseClipFolder(dataPath(QStringLiteral("tiny-hf"))));
-        QVERIFY(!ChineseClipEncoder::isChineseClipFolder(dataPath(QStringLiteral("multilingual/tiny-st-multilingual"))));
+        QVERIFY(
+            !ChineseClipEncoder::isChineseClipFolder(dataPath(QStringLiteral("multilingual/tiny-st-multilingual"))));
         // A sentence-transformers text model cannot be a library's model: it has no image tower.
         QString error;
         ClipEncoder::Settings settings;
@@ -238,8 +239,9 @@ private Q_SLOTS:
                 const double ref = reference[size_t(j)];
                 const double ours = rows[size_t(r) * size_t(dim) + size_t(j)];
                 const double tolerance = 1e-4 * maxRef + std::fabs(ref) * std::ldexp(1.0, -11) + std::ldexp(1.0, -25);
-                QVERIFY2(std::fabs(ours - ref) <= tolerance,
-                         qPrintable(QStringLiteral("%1[%2]: %3, the reference %4").arg(paths[r]).arg(j).arg(ours).arg(ref)));
+                QVERIFY2(
+                    std::fabs(ours - ref) <= tolerance,
+                    qPrintable(QStringLiteral("%1[%2]: %3, the reference %4").arg(paths[r]).arg(j).arg(ours).arg(ref)));
             }
         }
         QTRY_VERIFY_WITH_TIMEOUT(!searchReady.isEmpty(), kTimeoutMs);
@@ -274,7 +276,8 @@ private Q_SLOTS:
         const std::vector<std::vector<double>> &t = m_expected.textFeatures;
         const std::vector<std::vector<double>> &img = m_expected.imageFeatures;
         // Texts 0 and 1 are "一只猫在沙发上" and "海边的日落".
-        checkRanking(m_expected.texts[1] + QStringLiteral(" + ") + m_expected.texts[0], combine({{1, t[1]}, {1, t[0]}}));
+        checkRanking(m_expected.texts[1] + QStringLiteral(" + ") + m_expected.texts[0],
+                     combine({{1, t[1]}, {1, t[0]}}));
         checkRanking(QStringLiteral("2:") + m_expected.texts[1] + QStringLiteral(" - ") + m_expected.texts[0],
                      combine({{2, t[1]}, {-1, t[0]}}));
         // "More like this" of an indexed photo: its stored row is the query.
@@ -301,7 +304,8 @@ private Q_SLOTS:
         QString error;
         ClipEncoder::Settings settings;
         settings.load.device = clip::DeviceChoice::Cpu;
-        std::unique_ptr<PhotoEncoder> clipModel = loadPhotoEncoder(dataPath(QStringLiteral("tiny-hf")), settings, &error);
+        std::unique_ptr<PhotoEncoder> clipModel =
+            loadPhotoEncoder(dataPath(QStringLiteral("tiny-hf")), settings, &error);
         QVERIFY2(clipModel, qPrintable(error));
         QVERIFY(clipModel->modelId() != chineseId);
         QCOMPARE(clipModel->modelId(), sha256OfFile(dataPath(QStringLiteral("tiny-hf/model.safetensors")), &error));
@@ -362,8 +366,8 @@ private Q_SLOTS:
             return true;
         };
         QJsonObject out;
-        QVERIFY(run(QStringList{QStringLiteral("index"), m_photos, QStringLiteral("--exact"), QStringLiteral("--device"),
-                                QStringLiteral("cpu")}
+        QVERIFY(run(QStringList{QStringLiteral("index"), m_photos, QStringLiteral("--exact"),
+                                QStringLiteral("--device"), QStringLiteral("cpu")}
                         + common,
                     &out));
         QCOMPARE(out.value(QStringLiteral("indexed")).toInt(), 4);

@@ -19,8 +19,8 @@ namespace clipfind {
 
 /// One photo made into a model's image input on a decode thread: whichever field its model's pipeline fills.
 struct PreparedPhoto {
-    std::vector<uint8_t> crop;  ///< CLIP: the 8-bit R x R RGB centre crop (normalized later, on the model's device)
-    std::vector<float> pixels;  ///< Chinese-CLIP: the CHW float32 input (its own resize and normalization)
+    std::vector<uint8_t> crop; ///< CLIP: the 8-bit R x R RGB centre crop (normalized later, on the model's device)
+    std::vector<float> pixels; ///< Chinese-CLIP: the CHW float32 input (its own resize and normalization)
 };
 
 /// Feeds photos decoded by the indexer's pool to a model's image tower, in batches. Thread contract as

@@ -156,7 +156,10 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     if (check.file != path && isChineseClipConfig(path)) {
         // A Chinese-CLIP folder (config.json, model.safetensors, preprocessor_config.json) is read by its own
         // loader, as data, like every other checkpoint.
-        const clip::BertClipLoadResult loaded = clip::BertClipModel::load(QFile::encodeName(path).toStdString());
+        clip::LoadOptions options;
+        options.device = clip::DeviceChoice::Cpu; // a check, not a model to run
+        const clip::BertClipLoadResult loaded =
+            clip::BertClipModel::load(QFile::encodeName(path).toStdString(), options);
         if (!loaded.model || !loaded.model->hasImageTower()) {
             check.error =
                 loaded.model ? QStringLiteral("%1: no image tower").arg(path) : QString::fromStdString(loaded.error);
