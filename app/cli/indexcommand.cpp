@@ -43,7 +43,8 @@ void addCommonOptions(QCommandLineParser &parser)
 {
     parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The photo folder."), QStringLiteral("DIR"));
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("The CLIP checkpoint (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+                      QStringLiteral("A CLIP checkpoint or a Chinese-CLIP folder (default: $CLIPFIND_MODEL, "
+                                     "~/.cache/clip/ViT-B-32.pt)."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("data-dir"),
                       QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
