@@ -17,6 +17,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace clipfind {
 
@@ -45,11 +46,11 @@ public:
         return photo;
     }
 
-    void push(int64_t ticket, const PreparedPhoto &photo) override
+    void push(int64_t ticket, PreparedPhoto photo) override
     {
         std::unique_lock<std::mutex> lock(m_mutex);
         m_changed.wait(lock, [this] { return m_queue.size() < 2 * m_batchSize; });
-        m_queue.push_back({ticket, photo.pixels});
+        m_queue.push_back({ticket, std::move(photo.pixels)});
         m_changed.notify_all();
     }
 

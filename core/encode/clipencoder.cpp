@@ -36,7 +36,7 @@ public:
         return photo;
     }
 
-    void push(int64_t ticket, const PreparedPhoto &photo) override { m_batcher.push(ticket, photo.crop.data()); }
+    void push(int64_t ticket, PreparedPhoto photo) override { m_batcher.push(ticket, photo.crop.data()); }
     void finish() override { m_batcher.finish(); }
 
 private:

@@ -33,8 +33,9 @@ public:
     virtual ~ImageBatchEncoder() = default;
     /// The model input of an upright 8-bit RGB photo (QImage::Format_RGB888, as decodeImage() gives it). Reentrant.
     virtual PreparedPhoto prepare(const QImage &rgb) const = 0;
-    /// Queues a prepared photo under `ticket`; blocks while the model is behind.
-    virtual void push(int64_t ticket, const PreparedPhoto &photo) = 0;
+    /// Queues a prepared photo under `ticket` (taken: a Chinese-CLIP input is 600 KB); blocks while the model is
+    /// behind.
+    virtual void push(int64_t ticket, PreparedPhoto photo) = 0;
     /// Encodes what is left, delivers every batch and stops the inference thread.
     virtual void finish() = 0;
 };

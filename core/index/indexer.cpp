@@ -26,6 +26,7 @@
 #include <iterator>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace clipfind {
 
@@ -441,11 +442,11 @@ IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatab
                 thumbnailStage.add(start);
             }
             start = std::chrono::steady_clock::now();
-            const PreparedPhoto input = batcher->prepare(decoded.image); // the model's own pipeline
+            PreparedPhoto input = batcher->prepare(decoded.image); // the model's own pipeline
             preprocessStage.add(start);
             decoded.image = QImage(); // the photo's memory goes back before waiting for room in the batch
             held.release();
-            batcher->push(ticket, input); // blocks while the encoder is behind (waiting, not work)
+            batcher->push(ticket, std::move(input)); // blocks while the encoder is behind (waiting, not work)
         });
         batcher->finish();
     }
