@@ -3,6 +3,7 @@
 
 #include "core/browse/folderbrowser.h"
 #include "core/decode/displaydecode.h"
+#include "core/encode/photoencoderloader.h"
 #include "core/index/libraryindexer.h"
 #include "core/search/livesearch.h"
 #include "core/search/searchengine.h"
@@ -76,7 +77,7 @@ void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &s
     Q_EMIT modelLoading(path);
     m_pool.start([this, request, path, settings] {
         QString error;
-        std::shared_ptr<ClipEncoder> encoder = ClipEncoder::load(path, settings, &error);
+        std::shared_ptr<PhotoEncoder> encoder = loadPhotoEncoder(path, settings, &error);
         QMetaObject::invokeMethod(
             this,
             [this, request, encoder, error] {
@@ -107,7 +108,7 @@ void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &s
     });
 }
 
-void PhotoLibrary::setEncoder(std::shared_ptr<ClipEncoder> encoder)
+void PhotoLibrary::setEncoder(std::shared_ptr<PhotoEncoder> encoder)
 {
     m_loadingModel = false;
     if (!encoder) {
@@ -293,7 +294,7 @@ QFuture<DuplicateReport> PhotoLibrary::findDuplicates(const DuplicateOptions &op
     m_duplicatesCancel = cancel;
     QFuture<DuplicateReport> future =
         QtConcurrent::run(&m_duplicatesPool, [cancel, options, databasePath = m_databasePath, folder = m_scope,
-                                              modelId = m_encoder->sha256()](QPromise<DuplicateReport> &promise) {
+                                              modelId = m_encoder->modelId()](QPromise<DuplicateReport> &promise) {
             DuplicateOptions run = options;
             run.cancel = cancel.get();
             run.progress = [&promise](qint64 done, qint64 total) { // called one at a time

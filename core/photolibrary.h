@@ -5,6 +5,7 @@
 #include "core/duplicates/duplicatefinder.h"
 #include "core/duplicates/trash.h"
 #include "core/encode/clipencoder.h"
+#include "core/encode/photoencoder.h"
 #include "core/index/indexer.h"
 #include "core/index/unreadablephotos.h"
 
@@ -43,16 +44,16 @@ public:
     PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent = nullptr);
     ~PhotoLibrary() override;
 
-    /// Loads a checkpoint in the background, as far as settings.preload says; encoderReady and modelReady, or
-    /// modelFailed, follow.
+    /// Loads a model in the background (loadPhotoEncoder(): a CLIP checkpoint as far as settings.preload says, or a
+    /// Chinese-CLIP folder); encoderReady and modelReady, or modelFailed, follow.
     /// The open folder, if any, is then indexed and searched with the new model (embeddings of different models
     /// never mix) while the same background thread builds the text tower (modelFailed if it cannot).
     void loadModel(const QString &path, const ClipEncoder::Settings &settings);
     /// Takes an encoder that is already loaded (tests, benchmarks).
-    void setEncoder(std::shared_ptr<ClipEncoder> encoder);
+    void setEncoder(std::shared_ptr<PhotoEncoder> encoder);
     bool hasModel() const { return bool(m_encoder); }
     bool isLoadingModel() const { return m_loadingModel; }
-    std::shared_ptr<ClipEncoder> encoder() const { return m_encoder; }
+    std::shared_ptr<PhotoEncoder> encoder() const { return m_encoder; }
 
     /// Opens a folder: lists it for browsing and watches it; with a model also indexes it and loads its cached
     /// rows for searching (without one, that starts when the encoder is ready). False with *error when it is not
@@ -137,7 +138,7 @@ private:
     LibraryIndexer *m_indexer = nullptr;
     LiveSearch *m_search = nullptr;
     ThumbnailLoader *m_thumbnails = nullptr;
-    std::shared_ptr<ClipEncoder> m_encoder;
+    std::shared_ptr<PhotoEncoder> m_encoder;
     bool m_loadingModel = false;
     quint64 m_modelRequest = 0;  // the latest loadModel(); older loads that finish later are dropped
     quint64 m_folderRequest = 0; // the same for row loading

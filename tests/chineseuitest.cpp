@@ -9,6 +9,7 @@
 #include "core/decode/imagedecoder.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelmanifest.h"
+#include "core/photolibrary.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "ui/browsemodel.h"
 #include "ui/browseview.h"
@@ -150,6 +151,25 @@ private Q_SLOTS:
         QVERIFY(field.placeholderText().contains(QStringLiteral("海边的日落")));
         field.setMultilingualHint(false);
         QVERIFY(!field.placeholderText().contains(QStringLiteral("海边的日落")));
+    }
+
+    void aChineseClipModelGetsChineseExamples()
+    {
+        // The model chosen by its folder, as Settings → Model → Folder… does: Chinese-CLIP reads Chinese, so the
+        // field gives the Chinese example without a multilingual text model; a CLIP model does not.
+        MainWindow window(AppSettings{}, m_dir.filePath(QStringLiteral("data/hint.sqlite")), m_thumbnails.get());
+        window.loadModel(dataPath(QStringLiteral("multilingual/tiny-chinese-clip")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.library()->hasModel(), 60000);
+        QCOMPARE(window.library()->encoder()->kindName(), QStringLiteral("chinese-clip"));
+        QTRY_COMPARE_WITH_TIMEOUT(window.searchField()->readiness(), SearchField::Readiness::Ready, 60000);
+        QVERIFY(window.searchField()->multilingualHint());
+        QVERIFY2(window.searchField()->placeholderText().contains(QStringLiteral("海边的日落")),
+                 qPrintable(window.searchField()->placeholderText()));
+
+        window.loadModel(dataPath(QStringLiteral("tiny-hf")));
+        QTRY_COMPARE_WITH_TIMEOUT(window.library()->encoder()->kindName(), QStringLiteral("clip"), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.searchField()->readiness(), SearchField::Readiness::Ready, 60000);
+        QVERIFY(!window.searchField()->multilingualHint());
     }
 
     void theModelDialogIsInChinese()

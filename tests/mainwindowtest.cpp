@@ -723,7 +723,7 @@ private Q_SLOTS:
         const IndexReport report = finished.first().at(0).value<IndexReport>();
         QCOMPARE(report.unchanged, 96);
         QCOMPARE(report.indexed, 0);
-        const std::shared_ptr<ClipEncoder> encoder = m_window->library()->encoder();
+        const std::shared_ptr<PhotoEncoder> encoder = m_window->library()->encoder();
         QVERIFY(encoder);
         QVERIFY(encoder->isTextTowerReady());
         QVERIFY(!encoder->isImageTowerReady());

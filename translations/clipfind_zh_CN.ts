@@ -1628,10 +1628,6 @@
         <translation>设置</translation>
     </message>
     <message>
-        <source>A CLIP checkpoint: ViT-B-32.pt or model.safetensors</source>
-        <translation>CLIP 模型文件：ViT-B-32.pt 或 model.safetensors</translation>
-    </message>
-    <message>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
@@ -1738,6 +1734,18 @@
     <message>
         <source>Choose a multilingual text model folder</source>
         <translation>选择多语言文本模型文件夹</translation>
+    </message>
+    <message>
+        <source>A CLIP checkpoint (ViT-B-32.pt, model.safetensors) or a Chinese-CLIP folder</source>
+        <translation>CLIP 模型文件（ViT-B-32.pt、model.safetensors）或 Chinese-CLIP 模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Folder…</source>
+        <translation>文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (Hugging Face CLIP or Chinese-CLIP)</source>
+        <translation>选择模型文件夹（Hugging Face CLIP 或 Chinese-CLIP）</translation>
     </message>
 </context>
 <context>

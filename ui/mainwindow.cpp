@@ -403,8 +403,10 @@ void MainWindow::updateReadiness()
     } else if (m_library->hasModel()) {
         m_search->setReadiness(SearchField::Readiness::Ready);
         // A paired multilingual model fails the load when it cannot be used, so the setting says what is active.
-        m_search->setMultilingualHint(!m_settings.multilingualTextModel.isEmpty()
-                                      && m_settings.textTower != TextTowerChoice::Clip);
+        // Chinese-CLIP reads Chinese (and English) with its own text tower.
+        m_search->setMultilingualHint(
+            m_library->encoder()->kindName() == QLatin1String("chinese-clip")
+            || (!m_settings.multilingualTextModel.isEmpty() && m_settings.textTower != TextTowerChoice::Clip));
     } else {
         m_search->setReadiness(SearchField::Readiness::NeedsModel);
     }

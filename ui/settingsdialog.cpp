@@ -32,14 +32,18 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const QString &devic
     auto *form = new QFormLayout;
 
     auto *modelRow = new QHBoxLayout;
-    m_model->setPlaceholderText(tr("A CLIP checkpoint: ViT-B-32.pt or model.safetensors"));
+    m_model->setPlaceholderText(tr("A CLIP checkpoint (ViT-B-32.pt, model.safetensors) or a Chinese-CLIP folder"));
     auto *browse = new QPushButton(tr("&Browse…"), this);
+    // Hugging Face models (a CLIP or a Chinese-CLIP folder) are chosen by their folder.
+    auto *browseFolder = new QPushButton(tr("&Folder…"), this);
     auto *setup = new QPushButton(tr("&Get a model…"), this);
     modelRow->addWidget(m_model, 1);
     modelRow->addWidget(browse);
+    modelRow->addWidget(browseFolder);
     modelRow->addWidget(setup);
     form->addRow(tr("&Model:"), modelRow);
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseModel);
+    connect(browseFolder, &QPushButton::clicked, this, &SettingsDialog::browseModelFolder);
     connect(setup, &QPushButton::clicked, this, &SettingsDialog::modelSetupRequested);
 
     m_device->addItem(tr("Automatic (GPU when available)"), int(AppSettings::Device::Auto));
@@ -131,6 +135,15 @@ void SettingsDialog::browseModel()
                                                       tr("CLIP checkpoints (*.pt *.safetensors *.bin);;All files (*)"));
     if (!path.isEmpty()) {
         m_model->setText(path);
+    }
+}
+
+void SettingsDialog::browseModelFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Choose a model folder (Hugging Face CLIP or Chinese-CLIP)"), m_model->text());
+    if (!folder.isEmpty()) {
+        m_model->setText(folder);
     }
 }
 

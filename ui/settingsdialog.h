@@ -33,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void browseModel();
+    void browseModelFolder();
     void browseMultilingual();
     void addExcluded();
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commands.h"
 
+#include "core/encode/photoencoderloader.h"
 #include "core/store/librarydatabase.h"
 
 #include <QDir>
@@ -78,11 +79,11 @@ QString resolveModel(const QCommandLineParser &parser, QString *error)
     return {};
 }
 
-std::unique_ptr<ClipEncoder> loadModelOption(const QCommandLineParser &parser, const ClipEncoder::Settings &settings,
-                                             QString *error)
+std::unique_ptr<PhotoEncoder> loadModelOption(const QCommandLineParser &parser, const ClipEncoder::Settings &settings,
+                                              QString *error)
 {
     const QString modelPath = resolveModel(parser, error);
-    return modelPath.isEmpty() ? nullptr : ClipEncoder::load(modelPath, settings, error);
+    return modelPath.isEmpty() ? nullptr : loadPhotoEncoder(modelPath, settings, error);
 }
 
 QString dataDirOption(const QCommandLineParser &parser)

@@ -3,6 +3,7 @@
 
 #include "core/clip/model/clipmodel.h"
 #include "core/encode/clipencoder.h"
+#include "core/encode/photoencoder.h"
 
 #include <QCommandLineParser>
 #include <QStringList>
@@ -50,8 +51,8 @@ std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::Lo
 /// --model, else $CLIPFIND_MODEL, else the file OpenAI's clip.load leaves in ~/.cache/clip; empty with *error.
 QString resolveModel(const QCommandLineParser &parser, QString *error);
 /// The model resolveModel() names, loaded with `settings`; null with *error.
-std::unique_ptr<ClipEncoder> loadModelOption(const QCommandLineParser &parser, const ClipEncoder::Settings &settings,
-                                             QString *error);
+std::unique_ptr<PhotoEncoder> loadModelOption(const QCommandLineParser &parser, const ClipEncoder::Settings &settings,
+                                              QString *error);
 /// --data-dir, else defaultDataDir().
 QString dataDirOption(const QCommandLineParser &parser);
 

@@ -2,7 +2,7 @@
 #include "commands.h"
 
 #include "core/duplicates/duplicatefinder.h"
-#include "core/store/filehash.h"
+#include "core/encode/photoencoderloader.h"
 #include "core/store/librarydatabase.h"
 
 #include <QFileInfo>
@@ -79,8 +79,8 @@ int runDuplicates(const QStringList &arguments)
                       QStringLiteral("No second check: the embeddings alone decide (different photos of one scene may "
                                      "be grouped).")});
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("The CLIP checkpoint the folder was indexed with "
-                                     "(default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+                      QStringLiteral("The model the folder was indexed with: a CLIP checkpoint or a Chinese-CLIP "
+                                     "folder (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("data-dir"),
                       QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, "
@@ -115,7 +115,7 @@ int runDuplicates(const QStringList &arguments)
     if (modelPath.isEmpty()) {
         return fail(error);
     }
-    const QString modelId = sha256OfFile(modelPath, &error); // the cache keys embeddings by checkpoint SHA-256
+    const QString modelId = photoModelIdFor(modelPath, {}, &error); // what the cache keys the model's rows by
     if (modelId.isEmpty()) {
         return fail(error);
     }

@@ -2,11 +2,9 @@
 #include "commands.h"
 
 #include "core/encode/clipencoder.h"
+#include "core/encode/photoencoderloader.h"
 #include "core/index/indexcontrol.h"
 #include "core/index/indexer.h"
-#include "core/models/modelcheck.h"
-#include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 #include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
@@ -45,7 +43,8 @@ void addCommonOptions(QCommandLineParser &parser)
 {
     parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("The photo folder."), QStringLiteral("DIR"));
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("The CLIP checkpoint (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+                      QStringLiteral("A CLIP checkpoint or a Chinese-CLIP folder (default: $CLIPFIND_MODEL, "
+                                     "~/.cache/clip/ViT-B-32.pt)."),
                       QStringLiteral("path")});
     parser.addOption({QStringLiteral("data-dir"),
                       QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),
@@ -200,9 +199,7 @@ int runStatus(const QStringList &arguments)
         return fail(error);
     }
     // The cache keys embeddings by the checkpoint's SHA-256, remembered in the data folder: the model is not read.
-    const QString modelFile = modelFileFor(modelPath);
-    const QString modelId = isEager(parser) ? sha256OfFile(modelFile, &error)
-                                            : ModelStore(dataDirOption(parser)).sha256Of(modelFile, &error);
+    const QString modelId = photoModelIdFor(modelPath, isEager(parser) ? QString() : dataDirOption(parser), &error);
     if (modelId.isEmpty()) {
         return fail(error);
     }

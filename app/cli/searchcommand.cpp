@@ -21,8 +21,8 @@ void addSearchOptions(QCommandLineParser &parser)
 {
     parser.addOption(
         {QStringLiteral("model"),
-         QStringLiteral(
-             "The CLIP checkpoint the folder was indexed with (default: $CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
+         QStringLiteral("The model the folder was indexed with: a CLIP checkpoint or a Chinese-CLIP folder (default: "
+                        "$CLIPFIND_MODEL, ~/.cache/clip/ViT-B-32.pt)."),
          QStringLiteral("path")});
     parser.addOption({QStringLiteral("data-dir"),
                       QStringLiteral("Where the cache lives (default: $CLIPFIND_DATA_DIR, ~/.local/share/clipfind)."),

@@ -20,7 +20,9 @@ namespace {
 // config.json of a real model is about 2 KB; anything this large is not one.
 constexpr qint64 kMaxConfigBytes = 1024 * 1024;
 
-QString modelTypeOf(const QString &folder)
+} // namespace
+
+QString BertClipEncoder::configModelType(const QString &folder)
 {
     QFile file(QDir(folder).filePath(QStringLiteral("config.json")));
     if (!QFileInfo(file.fileName()).isFile() || file.size() > kMaxConfigBytes || !file.open(QIODevice::ReadOnly)) {
@@ -28,8 +30,6 @@ QString modelTypeOf(const QString &folder)
     }
     return QJsonDocument::fromJson(file.read(kMaxConfigBytes)).object().value(QStringLiteral("model_type")).toString();
 }
-
-} // namespace
 
 struct BertClipEncoder::Private {
     QString folder;
@@ -53,7 +53,7 @@ bool BertClipEncoder::isBertClipFolder(const QString &path)
     if (QFileInfo(QDir(path).filePath(QStringLiteral("modules.json"))).isFile()) {
         return true;
     }
-    return modelTypeOf(path) == QLatin1String("chinese_clip");
+    return configModelType(path) == QLatin1String("chinese_clip");
 }
 
 std::unique_ptr<BertClipEncoder> BertClipEncoder::load(const QString &folder, const clip::LoadOptions &options,
@@ -194,6 +194,11 @@ EmbeddingRows BertClipEncoder::encodeImageFiles(const QStringList &paths)
         result.place(d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size())), goodRows);
     }
     return result;
+}
+
+clip::BertClipModel &BertClipEncoder::model()
+{
+    return *d->model;
 }
 
 } // namespace clipfind

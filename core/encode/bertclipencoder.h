@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/clip/model/clipmodel.h"
-#include "core/encode/clipencoder.h"
+#include "core/encode/embeddingrows.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -13,6 +13,10 @@
 #include <vector>
 
 namespace clipfind {
+
+namespace clip {
+class BertClipModel;
+}
 
 /// A model folder with a BERT-family text tower, behind Qt types: a sentence-transformers multilingual text model
 /// (clip-ViT-B-32-multilingual-v1: text only, into OpenAI ViT-B/32's embedding space) or a Hugging Face
@@ -26,6 +30,9 @@ public:
     /// Whether `path` is a folder BertClipEncoder reads: modules.json (sentence-transformers) or a config.json whose
     /// model_type is "chinese_clip". Reads at most a few kilobytes; false for anything unreadable.
     static bool isBertClipFolder(const QString &path);
+    /// config.json's model_type in `folder` ("chinese_clip", "clip", ...); empty when there is none or it cannot be
+    /// read. Reads at most a megabyte.
+    static QString configModelType(const QString &folder);
 
     /// Null with *error (one line naming the file and the problem) when the tokenizer or the model cannot be read.
     static std::unique_ptr<BertClipEncoder> load(const QString &folder, const clip::LoadOptions &options,
@@ -49,6 +56,9 @@ public:
     /// Decodes every file (errors per file) and prepares it as the folder's preprocessor_config.json says, then
     /// encodes the good ones together. The whole call fails for a model without an image tower.
     EmbeddingRows encodeImageFiles(const QStringList &paths);
+
+    /// The model itself (ChineseClipEncoder batches images through it).
+    clip::BertClipModel &model();
 
 private:
     BertClipEncoder();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/encode/clipencoder.h"
 
+#include "core/clip/pixels/imageprep.h"
 #include "core/decode/imagepreprocessor.h"
 #include "core/encode/bertclipencoder.h"
 #include "core/models/modelcheck.h"
@@ -9,10 +10,41 @@
 #include "core/text/tokenizer.h"
 
 #include <QFileInfo>
+#include <QImage>
 
 #include <mutex>
 
 namespace clipfind {
+
+namespace {
+
+// The indexer's CLIP pipeline: the reference centre crop on the decode thread, the rest on the batcher's device.
+class ClipCropBatches : public ImageBatchEncoder
+{
+public:
+    ClipCropBatches(clip::ClipModel &model, int batchSize, PhotoEncoder::BatchCallback onBatch, int cpuThreads)
+        : m_size(static_cast<int>(model.config().imageResolution))
+        , m_batcher(model, batchSize, std::move(onBatch), cpuThreads)
+    {
+    }
+
+    PreparedPhoto prepare(const QImage &rgb) const override
+    {
+        const clip::RgbView view{rgb.constBits(), rgb.width(), rgb.height(), rgb.bytesPerLine()};
+        PreparedPhoto photo;
+        photo.crop = clip::clipCenterCrop(view, m_size).pixels;
+        return photo;
+    }
+
+    void push(int64_t ticket, PreparedPhoto photo) override { m_batcher.push(ticket, photo.crop.data()); }
+    void finish() override { m_batcher.finish(); }
+
+private:
+    int m_size;
+    clip::CropBatcher m_batcher;
+};
+
+} // namespace
 
 struct ClipEncoder::Private {
     QString path;
@@ -172,6 +204,16 @@ QString ClipEncoder::sha256() const
     return d->sha256;
 }
 
+QString ClipEncoder::modelId() const
+{
+    return d->sha256;
+}
+
+QString ClipEncoder::kindName() const
+{
+    return QStringLiteral("clip");
+}
+
 QString ClipEncoder::modelFile() const
 {
     return d->file;
@@ -305,6 +347,11 @@ int ClipEncoder::imageSize() const
     return ensureCheckpoint() ? static_cast<int>(d->model->config().imageResolution) : 0;
 }
 
+int ClipEncoder::inputSize() const
+{
+    return imageSize();
+}
+
 int ClipEncoder::embeddingDim() const
 {
     return ensureCheckpoint() ? static_cast<int>(d->model->config().embedDim) : 0;
@@ -390,6 +437,18 @@ EmbeddingRows ClipEncoder::encodeImageFiles(const QStringList &paths)
         result.place(d->model->encodeImages(pixels.data(), static_cast<int64_t>(goodRows.size())), goodRows);
     }
     return result;
+}
+
+std::unique_ptr<ImageBatchEncoder> ClipEncoder::startImageBatches(int batchSize, BatchCallback onBatch, int cpuThreads,
+                                                                  QString *error)
+{
+    if (!isImageTowerReady()) {
+        if (error) {
+            *error = QStringLiteral("%1: the image tower is not ready").arg(d->path);
+        }
+        return nullptr;
+    }
+    return std::make_unique<ClipCropBatches>(*d->model, batchSize, std::move(onBatch), cpuThreads);
 }
 
 } // namespace clipfind

@@ -2,13 +2,14 @@
 #pragma once
 
 #include "core/clip/model/clipmodel.h"
+#include "core/encode/embeddingrows.h"
+#include "core/encode/photoencoder.h"
 #include "core/encode/texttower.h"
 
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
-#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -16,34 +17,6 @@ namespace clipfind {
 
 class BertClipEncoder;
 class Tokenizer;
-
-/// Feature rows in input order. A row that failed is all zeros and has its reason in `errors`.
-struct EmbeddingRows {
-    int dim = 0;
-    std::vector<float> values;   // rows * dim, unnormalized (like openai/CLIP encode_*)
-    std::vector<QString> errors; // per row; empty string = ok
-    QString error;               // the whole call failed (e.g. the model failed); rows are then absent
-
-    int rows() const { return dim ? static_cast<int>(values.size() / dim) : 0; }
-    const float *row(int i) const { return values.data() + static_cast<size_t>(i) * dim; }
-    /// Copies `dim` values into row `i` (values must already hold it).
-    void setRow(int i, const float *row)
-    {
-        std::copy(row, row + dim, values.begin() + static_cast<ptrdiff_t>(i) * dim);
-    }
-    /// Row k of `features` becomes row rows[k]; a failed call becomes the whole result's error (rows then absent).
-    void place(const clip::Features &features, const std::vector<int> &rows)
-    {
-        if (!features.ok()) {
-            error = QString::fromStdString(features.error);
-            values.clear();
-            return;
-        }
-        for (size_t k = 0; k < rows.size(); ++k) {
-            setRow(rows[k], features.row(static_cast<int64_t>(k)));
-        }
-    }
-};
 
 /// The CLIP encoder the app and tools use: a checkpoint, the tokenizer and the reference image pipeline.
 ///
@@ -62,7 +35,7 @@ struct EmbeddingRows {
 /// texts may be encoded on one thread while images are encoded on another (the app searches while it indexes;
 /// tests/encoderconcurrencytest.cpp checks both give exactly what they give alone). Each kind of call from one
 /// thread at a time; the stages themselves are thread-safe.
-class ClipEncoder
+class ClipEncoder : public PhotoEncoder
 {
 public:
     /// How far load() goes before it returns (see the class comment).
@@ -92,29 +65,35 @@ public:
     /// for the checkpoint SHA-256 that keys the cache.
     static std::unique_ptr<ClipEncoder> fromModel(std::unique_ptr<clip::ClipModel> model, const QString &modelId,
                                                   QString *error);
-    ~ClipEncoder();
+    ~ClipEncoder() override;
 
     QString sha256() const;
+    /// sha256(): a CLIP model's rows are keyed by its checkpoint file's hash.
+    QString modelId() const override;
     /// The model file (a Hugging Face folder resolves to its model.safetensors).
     QString modelFile() const;
     /// Whether the model runs on CUDA (decided from the settings; the model need not be opened).
-    bool isCuda() const;
+    bool isCuda() const override;
+    /// "clip".
+    QString kindName() const override;
 
     /// Stage 2 (see the class comment); false with *error, which every later call repeats.
-    bool ensureCheckpoint(QString *error = nullptr) const;
+    bool ensureCheckpoint(QString *error = nullptr) const override;
     /// Stage 3 / 4, each including stage 2. Thread-safe; a second caller waits for the first.
-    bool prepareTextTower(QString *error = nullptr);
-    bool prepareImageTower(QString *error = nullptr);
-    bool isTextTowerReady() const;
-    bool isImageTowerReady() const;
+    bool prepareTextTower(QString *error = nullptr) override;
+    bool prepareImageTower(QString *error = nullptr) override;
+    bool isTextTowerReady() const override;
+    bool isImageTowerReady() const override;
 
     /// Need stage 2 (which they run if needed): {"path","file","format","architecture","config":{...},"sha256"}
     /// (without format, architecture and config when the checkpoint cannot be read), the device ("" then), and
     /// sizes (0 then; ensureCheckpoint() says why).
-    QJsonObject describe() const;
-    QString deviceDescription() const;
+    QJsonObject describe() const override;
+    QString deviceDescription() const override;
     int imageSize() const;
-    int embeddingDim() const;
+    int embeddingDim() const override;
+    /// imageSize().
+    int inputSize() const override;
     /// The model, after a successful ensureCheckpoint() (or a preload that includes it); null before.
     clip::ClipModel *model();
     /// The built-in tokenizer (read on first need); null with *error when it cannot be read.
@@ -127,13 +106,16 @@ public:
     /// Whether a multilingual text model is paired (after the text tower stage, which reads it).
     bool hasMultilingualText() const;
     /// What a query's embedding is cached under: the text, tagged with the tower that encodes it.
-    QString textCacheKey(const QString &text) const;
+    QString textCacheKey(const QString &text) const override;
 
     /// Run stage 3 / 4 first if needed; a failure is the result's `error`. Texts go to CLIP's tower or to the
     /// paired multilingual one as the TextTowerChoice says.
-    EmbeddingRows encodeTexts(const QStringList &texts);
+    EmbeddingRows encodeTexts(const QStringList &texts) override;
     /// Decodes and preprocesses every file (errors per file), then encodes the good ones together.
-    EmbeddingRows encodeImageFiles(const QStringList &paths);
+    EmbeddingRows encodeImageFiles(const QStringList &paths) override;
+    /// A clip::CropBatcher over the model: centre crops made on the calling thread, normalized on the device.
+    std::unique_ptr<ImageBatchEncoder> startImageBatches(int batchSize, BatchCallback onBatch, int cpuThreads,
+                                                         QString *error) override;
 
 private:
     ClipEncoder();

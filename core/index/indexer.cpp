@@ -4,10 +4,8 @@
 #include "core/index/indexer.h"
 
 #include "core/clip/matrix/half.h"
-#include "core/clip/pixels/cropbatcher.h"
-#include "core/clip/pixels/imageprep.h"
 #include "core/decode/imagedecoder.h"
-#include "core/encode/clipencoder.h"
+#include "core/encode/photoencoder.h"
 #include "core/index/indexcontrol.h"
 #include "core/index/memorybudget.h"
 #include "core/scan/regularfile.h"
@@ -28,6 +26,7 @@
 #include <iterator>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace clipfind {
 
@@ -221,13 +220,13 @@ private:
 
 } // namespace
 
-IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache,
+IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatabase &cache,
                         const ThumbnailCache *thumbnails, const IndexOptions &options, const IndexHooks &hooks)
 {
     QElapsedTimer clock;
     clock.start();
     IndexReport report;
-    const QString modelId = encoder.sha256();
+    const QString modelId = encoder.modelId();
     IndexControl *control = hooks.control;
     auto cancelled = [control] { return control && control->isCancelled(); };
     // Workers call this at each file: it blocks while paused and says whether to go on.
@@ -343,7 +342,7 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
         report.seconds = clock.elapsed() / 1000.0;
         return report;
     }
-    const int size = todo.empty() ? 0 : encoder.imageSize();
+    const int size = todo.empty() ? 0 : encoder.inputSize();
     // The CPU encodes in micro-batches of 8 whatever it is handed (clipmodelprivate.h), so a batch of 8 costs no
     // speed: the encoder starts after 8 decodes instead of 32, and the last partial batch is as short.
     const int batchSize = options.batchSize > 0 ? options.batchSize : (encoder.isCuda() ? 512 : 8);
@@ -353,9 +352,10 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
     const RateClock encodeClock(control);
     StageClock decodeStage, preprocessStage, thumbnailStage, encodeStage, storeStage;
     const int encodeThreads = std::max(0, options.encodeThreads);
+    std::unique_ptr<ImageBatchEncoder> batcher;
     if (!todo.empty()) {
-        clip::CropBatcher batcher(
-            *encoder.model(), batchSize,
+        batcher = encoder.startImageBatches(
+            batchSize,
             [&](clip::CropBatchResult result) {
                 encodeStage.addSeconds(result.encodeSeconds);
                 const auto storeStart = std::chrono::steady_clock::now();
@@ -404,7 +404,14 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
                 reportProgress(IndexProgress::Phase::Encoding, done, qint64(todo.size()),
                                double(report.indexed) / encodeClock.activeSeconds());
             },
-            encodeThreads);
+            encodeThreads, &error);
+    }
+    if (!todo.empty() && !batcher) {
+        report.error = error;
+        report.seconds = clock.elapsed() / 1000.0;
+        return report;
+    }
+    if (batcher) {
         DecodeOptions decodeOptions;
         decodeOptions.minShortSide = options.exactDecode ? 0 : 2 * size;
         MemoryBudget budget(options.decodeMemory > 0 ? options.decodeMemory : kDefaultDecodeMemory);
@@ -439,15 +446,13 @@ IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDataba
                 thumbnailStage.add(start);
             }
             start = std::chrono::steady_clock::now();
-            const clip::RgbView view{decoded.image.constBits(), decoded.image.width(), decoded.image.height(),
-                                     decoded.image.bytesPerLine()};
-            const clip::RgbImage crop = clip::clipCenterCrop(view, size);
+            PreparedPhoto input = batcher->prepare(decoded.image); // the model's own pipeline
             preprocessStage.add(start);
             decoded.image = QImage(); // the photo's memory goes back before waiting for room in the batch
             held.release();
-            batcher.push(ticket, crop.pixels.data()); // blocks while the encoder is behind (waiting, not work)
+            batcher->push(ticket, std::move(input)); // blocks while the encoder is behind (waiting, not work)
         });
-        batcher.finish();
+        batcher->finish();
     }
     if (!pendingFailures.empty() && report.error.isEmpty()) {
         if (!cache.writeBatch(modelId, pendingFailures, {}, &error)) {

@@ -12,7 +12,7 @@
 
 namespace clipfind {
 
-class ClipEncoder;
+class PhotoEncoder;
 class LibraryDatabase;
 class ThumbnailCache;
 
@@ -99,11 +99,12 @@ struct IndexReport {
 };
 
 /// Brings the cache up to date with the photos under `root` for the encoder's model: scan, diff with the cache,
-/// reuse embeddings by content hash, decode + crop on an explicit pool of `decodeThreads`, encode in batches on one
-/// inference thread (CropBatcher), one cache transaction per batch (a killed run keeps every committed batch),
+/// reuse embeddings by content hash, decode + prepare (the model's own pipeline: a CLIP centre crop, a Chinese-CLIP
+/// resize) on an explicit pool of `decodeThreads`, encode in batches on one inference thread
+/// (PhotoEncoder::startImageBatches), one cache transaction per batch (a killed run keeps every committed batch),
 /// thumbnails from the decoded image. Blocks the calling thread, which must own `cache`; run it on a worker
 /// thread to keep a GUI responsive. Embeddings no file refers to any more are dropped after a complete full run.
-IndexReport indexFolder(const QString &root, ClipEncoder &encoder, LibraryDatabase &cache,
+IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatabase &cache,
                         const ThumbnailCache *thumbnails, const IndexOptions &options, const IndexHooks &hooks = {});
 
 } // namespace clipfind

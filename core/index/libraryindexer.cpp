@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/index/libraryindexer.h"
 
-#include "core/encode/clipencoder.h"
+#include "core/encode/photoencoder.h"
 #include "core/index/indexcontrol.h"
 #include "core/scan/folderwatcher.h"
 #include "core/store/librarydatabase.h"
@@ -45,7 +45,7 @@ void LibraryIndexer::setWatchDelays(int quietMs, int maxDelayMs)
     }
 }
 
-bool LibraryIndexer::open(const QString &root, std::shared_ptr<ClipEncoder> encoder, const IndexOptions &options,
+bool LibraryIndexer::open(const QString &root, std::shared_ptr<PhotoEncoder> encoder, const IndexOptions &options,
                           QString *error)
 {
     close();

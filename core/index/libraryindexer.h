@@ -14,7 +14,7 @@
 
 namespace clipfind {
 
-class ClipEncoder;
+class PhotoEncoder;
 class FolderWatcher;
 class IndexControl;
 class ThumbnailCache;
@@ -46,7 +46,7 @@ public:
     /// Watches `root` and indexes it with `encoder` (shared with searches; may be null: the folder is watched
     /// and nothing is indexed until open() is called again with an encoder). Stops what was going on for the
     /// previous folder. False with *error when the folder cannot be opened.
-    bool open(const QString &root, std::shared_ptr<ClipEncoder> encoder, const IndexOptions &options, QString *error);
+    bool open(const QString &root, std::shared_ptr<PhotoEncoder> encoder, const IndexOptions &options, QString *error);
     /// Stops watching and cancels the run (waiting for it).
     void close();
 
@@ -90,7 +90,7 @@ private:
     QThreadPool m_pool; // one thread: one writer of the cache file
     FolderWatcher *m_watcher = nullptr;
     QString m_root;
-    std::shared_ptr<ClipEncoder> m_encoder;
+    std::shared_ptr<PhotoEncoder> m_encoder;
     IndexOptions m_options;
     std::shared_ptr<IndexControl> m_control; // of the run in progress, null when idle
     bool m_fullRunQueued = false;

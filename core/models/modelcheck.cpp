@@ -2,12 +2,14 @@
 #include "core/models/modelcheck.h"
 
 #include "core/clip/checkpoint/checkpointinfo.h"
+#include "core/clip/model/bertclipmodel.h"
 #include "core/models/modelmanifest.h"
 #include "core/store/filehash.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 
 namespace clipfind {
 
@@ -83,6 +85,17 @@ QString modelFileFor(const QString &path)
 
 namespace {
 
+// Whether `folder`'s config.json says model_type "chinese_clip" (a real one is about 2 KB).
+bool isChineseClipConfig(const QString &folder)
+{
+    QFile file(QDir(folder).filePath(QStringLiteral("config.json")));
+    if (file.size() > 1024 * 1024 || !file.open(QIODevice::ReadOnly)) {
+        return false;
+    }
+    return QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("model_type")).toString()
+           == QLatin1String("chinese_clip");
+}
+
 /// The format the manifest records for the file with this hash (a known file or a pinned download).
 QString manifestFormat(const ManifestModel &model, const QString &sha256)
 {
@@ -151,8 +164,25 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
         check.ok = true;
         return check;
     }
-    clip::CheckpointInfo checkpoint;
     std::string problem;
+    if (check.file != path && isChineseClipConfig(path)) {
+        // A Chinese-CLIP folder (config.json, model.safetensors, preprocessor_config.json) is read by its own
+        // loader, as data, like every other checkpoint.
+        clip::LoadOptions options;
+        options.device = clip::DeviceChoice::Cpu; // a check, not a model to run
+        const clip::BertClipLoadResult loaded =
+            clip::BertClipModel::load(QFile::encodeName(path).toStdString(), options);
+        if (!loaded.model || !loaded.model->hasImageTower()) {
+            check.error =
+                loaded.model ? QStringLiteral("%1: no image tower").arg(path) : QString::fromStdString(loaded.error);
+            return check;
+        }
+        check.format = QStringLiteral("hf-chinese-clip");
+        check.architecture = QStringLiteral("Chinese-CLIP");
+        check.ok = true;
+        return check;
+    }
+    clip::CheckpointInfo checkpoint;
     if (!clip::inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
         // The engine's reason is English and technical (kept as is); it names the file first, which the
         // translatable sentence around it does instead.

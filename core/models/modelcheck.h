@@ -16,7 +16,7 @@ struct ModelCheck {
     QString file; // the checkpoint file itself (a folder resolves to its model.safetensors)
     qint64 size = 0;
     QString sha256;        // of `file`
-    QString format;        // "openai-torchscript", "open_clip-safetensors", "hf-safetensors"
+    QString format;        // "openai-torchscript", "open_clip-safetensors", "hf-safetensors", "hf-chinese-clip"
     QString architecture;  // "ViT-B/32", ... or "custom ViT"
     QString manifestModel; // the manifest model whose pinned hash matched; empty when none did
     QString hashSource;    // what the hash was compared with ("manifest", "--sha256", "X-Linked-Etag"); empty = none

@@ -5,7 +5,7 @@
 
 #include "core/clip/matrix/half.h"
 #include "core/decode/exifdate.h"
-#include "core/encode/clipencoder.h"
+#include "core/encode/photoencoder.h"
 #include "core/search/pathtable.h"
 #include "core/search/searchquery.h"
 #include "core/store/librarydatabase.h"
@@ -111,7 +111,7 @@ private:
 } // namespace
 
 struct SearchEngine::Private {
-    ClipEncoder *encoder = nullptr;
+    PhotoEncoder *encoder = nullptr;
     QString databasePath;
     QString root;
     Options options;
@@ -362,16 +362,16 @@ SearchEngine::SearchEngine()
 }
 SearchEngine::~SearchEngine() = default;
 
-std::unique_ptr<SearchEngine> SearchEngine::open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
-                                                 QString *error)
+std::unique_ptr<SearchEngine> SearchEngine::open(PhotoEncoder *encoder, const QString &databasePath,
+                                                 const QString &root, QString *error)
 {
     Options options; // rows live where the model runs: fp16 on the GPU with CUDA, int8 + fp16 on the CPU
     options.matrix.device = encoder->isCuda() ? clip::DeviceChoice::Cuda : clip::DeviceChoice::Cpu;
     return open(encoder, databasePath, root, options, error);
 }
 
-std::unique_ptr<SearchEngine> SearchEngine::open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
-                                                 const Options &options, QString *error)
+std::unique_ptr<SearchEngine> SearchEngine::open(PhotoEncoder *encoder, const QString &databasePath,
+                                                 const QString &root, const Options &options, QString *error)
 {
     std::unique_ptr<SearchEngine> engine(new SearchEngine);
     Private &d = *engine->d;
@@ -468,7 +468,7 @@ bool SearchEngine::Private::reload(QString *error)
     std::vector<quint16> pending;
     pending.reserve(kRowsPerAppend * size_t(dim));
     const bool read = cache->readStoredEmbeddingsWithIds(
-        root, encoder->sha256(),
+        root, encoder->modelId(),
         [&](qint64 upperBound) {
             fresh->reserve(upperBound);
             freshPaths.reserve(upperBound, 0);
@@ -563,7 +563,7 @@ void SearchEngine::upsertRows(const QStringList &paths, const std::vector<float>
             if (!isUnder(paths[i], d->root)) {
                 continue;
             }
-            const qint64 id = d->rowStore->embeddingIdForPath(paths[i], d->encoder->sha256());
+            const qint64 id = d->rowStore->embeddingIdForPath(paths[i], d->encoder->modelId());
             if (id < 0 || !d->rowStore->embeddingsById(&id, 1, dim, stored.data(), nullptr)) {
                 continue;
             }

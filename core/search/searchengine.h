@@ -15,7 +15,7 @@
 
 namespace clipfind {
 
-class ClipEncoder;
+class PhotoEncoder;
 
 enum class SearchSort {
     Relevance, ///< best score first
@@ -73,7 +73,7 @@ struct SearchResults {
 /// Threading: every public method is thread-safe. Searches share a reader lock on the rows; upsertRows(),
 /// removePaths() and reload() take it exclusively for the short time they change rows (reload() reads the cache
 /// first, without the lock). The query cache and the date cache have their own locks. The encoder is called from
-/// the searching thread without a lock of ours (ClipEncoder's own contract applies). Typical use: the GUI runs
+/// the searching thread without a lock of ours (PhotoEncoder's own contract applies). Typical use: the GUI runs
 /// search() on one worker thread while the indexer's batches arrive through upsertRows() from another.
 class SearchEngine
 {
@@ -93,16 +93,16 @@ public:
         }
     };
 
-    /// Loads the rows of encoder->sha256() under `root` from the cache at `databasePath` through its own read-only
+    /// Loads the rows of encoder->modelId() under `root` from the cache at `databasePath` through its own read-only
     /// connection (kept open: the exact rescoring reads candidates' rows through it). A database that does not
     /// exist yet gives an empty engine (rows arrive through upsertRows, or a later reload()). Null with *error when
     /// the cache cannot be read. Opens the encoder's checkpoint for its dimension (milliseconds) but does not wait
     /// for its text tower: search() does, so the rows and the model can load at the same time on two threads (a
     /// search started before the text tower is ready waits for it and then returns the right results).
     /// `encoder` must outlive the engine.
-    static std::unique_ptr<SearchEngine> open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
+    static std::unique_ptr<SearchEngine> open(PhotoEncoder *encoder, const QString &databasePath, const QString &root,
                                               QString *error);
-    static std::unique_ptr<SearchEngine> open(ClipEncoder *encoder, const QString &databasePath, const QString &root,
+    static std::unique_ptr<SearchEngine> open(PhotoEncoder *encoder, const QString &databasePath, const QString &root,
                                               const Options &options, QString *error);
     ~SearchEngine();
     SearchEngine(const SearchEngine &) = delete;
