@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>clipfind::BertClipEncoder</name>
+    <message>
+        <source>%1: not a model folder (a multilingual or Chinese-CLIP model is a folder)</source>
+        <translation>%1：不是模型文件夹（多语言模型或 Chinese-CLIP 模型是一个文件夹）</translation>
+    </message>
+    <message>
+        <source>%1: the vocabulary has %2 pieces but the model&apos;s embedding only %3</source>
+        <translation>%1：词表有 %2 个词元，但模型的嵌入层只有 %3 个</translation>
+    </message>
+    <message>
+        <source>%1: this text model has no image tower; images are encoded by the CLIP model it was trained against</source>
+        <translation>%1：此文本模型没有图像塔；图像由它所对齐训练的 CLIP 模型编码</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::BrowseModel</name>
     <message>
         <source>%1 %2</source>
@@ -30,6 +45,44 @@
     <message>
         <source>Photos</source>
         <translation>照片</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ChineseClipEncoder</name>
+    <message>
+        <source>%1: the Chinese-CLIP folder has no model.safetensors</source>
+        <translation>%1：Chinese-CLIP 文件夹中没有 model.safetensors</translation>
+    </message>
+    <message>
+        <source>%1: not a Chinese-CLIP model folder (no such folder)</source>
+        <translation>%1：不是 Chinese-CLIP 模型文件夹（文件夹不存在）</translation>
+    </message>
+    <message>
+        <source>%1: not a Chinese-CLIP model folder (config.json missing, unreadable or without model_type &quot;chinese_clip&quot;)</source>
+        <translation>%1：不是 Chinese-CLIP 模型文件夹（config.json 缺失、无法读取或没有 model_type “chinese_clip”）</translation>
+    </message>
+    <message>
+        <source>%1: the Chinese-CLIP folder has no image tower</source>
+        <translation>%1：Chinese-CLIP 文件夹中没有图像塔</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::ClipEncoder</name>
+    <message>
+        <source>%1: not a model file</source>
+        <translation>%1：不是模型文件</translation>
+    </message>
+    <message>
+        <source>%1: a model with its own image tower cannot be paired with another CLIP model</source>
+        <translation>%1：自带图像塔的模型不能与另一个 CLIP 模型搭配</translation>
+    </message>
+    <message>
+        <source>%1: its text features have %2 values, this CLIP model&apos;s %3: it was trained for another image model</source>
+        <translation>%1：它的文本特征有 %2 个值，而此 CLIP 模型的有 %3 个：它是为另一个图像模型训练的</translation>
+    </message>
+    <message>
+        <source>%1: the image tower is not ready</source>
+        <translation>%1：图像塔尚未就绪</translation>
     </message>
 </context>
 <context>
@@ -342,6 +395,13 @@
     </message>
 </context>
 <context>
+    <name>clipfind::FileHash</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::FolderSidebar</name>
     <message>
         <source>Folders</source>
@@ -578,6 +638,18 @@
         <source>%1: not a folder or not readable</source>
         <translation>%1：不是文件夹或无法读取</translation>
     </message>
+    <message>
+        <source>needs about %1 of memory to decode%2, more than the indexer&apos;s %3 budget</source>
+        <translation>解码需要约 %1 内存%2，超过了索引器 %3 的预算</translation>
+    </message>
+    <message>
+        <source>file is too large (%1 MB)</source>
+        <translation>文件太大（%1 MB）</translation>
+    </message>
+    <message>
+        <source> (%1 x %2 pixels)</source>
+        <translation>（%1 x %2 像素）</translation>
+    </message>
 </context>
 <context>
     <name>clipfind::IndexingStatus</name>
@@ -668,6 +740,117 @@
     <message>
         <source>Updated: %1 new or changed, %2 removed</source>
         <translation>已更新：%1 张新增或改动，%2 张已移除</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::LibraryDatabase</name>
+    <message>
+        <source>Cannot open the cache</source>
+        <translation>无法打开缓存</translation>
+    </message>
+    <message>
+        <source>Cannot open the cache %1: out of memory</source>
+        <translation>无法打开缓存 %1：内存不足</translation>
+    </message>
+    <message>
+        <source>Cannot prepare a query</source>
+        <translation>无法准备查询</translation>
+    </message>
+    <message>
+        <source>Cannot read the schema</source>
+        <translation>无法读取架构</translation>
+    </message>
+    <message>
+        <source>Cannot write the schema version</source>
+        <translation>无法写入架构版本</translation>
+    </message>
+    <message>
+        <source>%1 has no schema version; it is not a usable ClipFind cache</source>
+        <translation>%1 没有架构版本；它不是可用的 ClipFind 缓存</translation>
+    </message>
+    <message>
+        <source>%1 has an invalid schema version %2</source>
+        <translation>%1 的架构版本 %2 无效</translation>
+    </message>
+    <message>
+        <source>Cannot open the cache %1: it is not a file</source>
+        <translation>无法打开缓存 %1：它不是文件</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the cache</source>
+        <translation>无法为缓存创建文件夹 %1</translation>
+    </message>
+    <message>
+        <source>Cannot switch the cache to WAL mode</source>
+        <translation>无法将缓存切换到 WAL 模式</translation>
+    </message>
+    <message>
+        <source>Cannot open the cache %1: no such file (index a folder first)</source>
+        <translation>无法打开缓存 %1：文件不存在（请先为一个文件夹建立索引）</translation>
+    </message>
+    <message>
+        <source>Cannot open the cache %1: %2. It is not a ClipFind cache or it is damaged</source>
+        <translation>无法打开缓存 %1：%2。它不是 ClipFind 缓存，或已损坏</translation>
+    </message>
+    <message>
+        <source>Cannot list files</source>
+        <translation>无法列出文件</translation>
+    </message>
+    <message>
+        <source>Cannot look up an embedding</source>
+        <translation>无法查找嵌入向量</translation>
+    </message>
+    <message>
+        <source>Cannot read an embedding</source>
+        <translation>无法读取嵌入向量</translation>
+    </message>
+    <message>
+        <source>%1: inconsistent embedding (dimension %2)</source>
+        <translation>%1：嵌入向量不一致（维度 %2）</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the file update</source>
+        <translation>无法准备文件的更新</translation>
+    </message>
+    <message>
+        <source>Cannot store %1</source>
+        <translation>无法存储 %1</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the embedding update</source>
+        <translation>无法准备嵌入向量的更新</translation>
+    </message>
+    <message>
+        <source>Cannot store the embedding of %1</source>
+        <translation>无法存储 %1 的嵌入向量</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the removal</source>
+        <translation>无法准备删除</translation>
+    </message>
+    <message>
+        <source>Cannot remove %1</source>
+        <translation>无法删除 %1</translation>
+    </message>
+    <message>
+        <source>Cannot commit the batch</source>
+        <translation>无法提交这一批</translation>
+    </message>
+    <message>
+        <source>Cannot count files</source>
+        <translation>无法统计文件</translation>
+    </message>
+    <message>
+        <source>%1: inconsistent embedding for %2 (dimension %3)</source>
+        <translation>%1：%2 的嵌入向量不一致（维度 %3）</translation>
+    </message>
+    <message>
+        <source>Cannot load embeddings</source>
+        <translation>无法载入嵌入向量</translation>
+    </message>
+    <message>
+        <source>%1: embedding %2 is gone or changed since it was loaded</source>
+        <translation>%1：嵌入向量 %2 自载入后已消失或已更改</translation>
     </message>
 </context>
 <context>
@@ -1209,6 +1392,13 @@
     <message>
         <source>%1: cannot create the folder</source>
         <translation>%1：无法创建文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>clipfind::PhotoEncoderLoader</name>
+    <message>
+        <source>%1: a multilingual text model has no image tower; choose a CLIP model (or a Chinese-CLIP folder) and this folder as its multilingual text model</source>
+        <translation>%1：多语言文本模型没有图像塔；请选择一个 CLIP 模型（或 Chinese-CLIP 文件夹），并将此文件夹设为它的多语言文本模型</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "core/decode/imagedecoder.h"
 #include "core/text/wordpiecetokenizer.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -61,8 +62,10 @@ std::unique_ptr<BertClipEncoder> BertClipEncoder::load(const QString &folder, co
 {
     if (!QFileInfo(folder).isDir()) {
         if (error) {
-            *error = QStringLiteral("%1: not a model folder (a multilingual or Chinese-CLIP model is a folder)")
-                         .arg(QDir::toNativeSeparators(folder));
+            *error =
+                QCoreApplication::translate("clipfind::BertClipEncoder",
+                                            "%1: not a model folder (a multilingual or Chinese-CLIP model is a folder)")
+                    .arg(QDir::toNativeSeparators(folder));
         }
         return nullptr;
     }
@@ -81,7 +84,8 @@ std::unique_ptr<BertClipEncoder> BertClipEncoder::load(const QString &folder, co
     }
     if (loaded.model->vocabularySize() < encoder->d->tokenizer->vocabularySize()) {
         if (error) {
-            *error = QStringLiteral("%1: the vocabulary has %2 pieces but the model's embedding only %3")
+            *error = QCoreApplication::translate("clipfind::BertClipEncoder",
+                                                 "%1: the vocabulary has %2 pieces but the model's embedding only %3")
                          .arg(QDir::toNativeSeparators(folder))
                          .arg(encoder->d->tokenizer->vocabularySize())
                          .arg(loaded.model->vocabularySize());
@@ -170,9 +174,11 @@ EmbeddingRows BertClipEncoder::encodeImageFiles(const QStringList &paths)
         return result;
     }
     if (!hasImageTower()) {
-        result.error = QStringLiteral("%1: this text model has no image tower; images are encoded by the CLIP model "
-                                      "it was trained against")
-                           .arg(QDir::toNativeSeparators(d->folder));
+        result.error =
+            QCoreApplication::translate("clipfind::BertClipEncoder",
+                                        "%1: this text model has no image tower; images are encoded by the CLIP model "
+                                        "it was trained against")
+                .arg(QDir::toNativeSeparators(d->folder));
         return result;
     }
     result.errors.assign(static_cast<size_t>(paths.size()), QString());

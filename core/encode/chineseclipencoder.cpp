@@ -8,6 +8,7 @@
 #include "core/models/modelstore.h"
 #include "core/store/filehash.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -152,7 +153,8 @@ QString ChineseClipEncoder::modelIdFor(const QString &folder, const QString &dat
     const QString file = modelFileIn(folder);
     if (!QFileInfo(file).isFile()) {
         if (error) {
-            *error = QStringLiteral("%1: the Chinese-CLIP folder has no model.safetensors")
+            *error = QCoreApplication::translate("clipfind::ChineseClipEncoder",
+                                                 "%1: the Chinese-CLIP folder has no model.safetensors")
                          .arg(QDir::toNativeSeparators(folder));
         }
         return {};
@@ -171,12 +173,16 @@ std::unique_ptr<ChineseClipEncoder> ChineseClipEncoder::load(const QString &fold
     }
     const QString shown = QDir::toNativeSeparators(folder);
     if (!QFileInfo(folder).isDir()) {
-        *error = QStringLiteral("%1: not a Chinese-CLIP model folder (no such folder)").arg(shown);
+        *error = QCoreApplication::translate("clipfind::ChineseClipEncoder",
+                                             "%1: not a Chinese-CLIP model folder (no such folder)")
+                     .arg(shown);
         return nullptr;
     }
     if (!isChineseClipFolder(folder)) {
-        *error = QStringLiteral("%1: not a Chinese-CLIP model folder (config.json missing, unreadable or without "
-                                "model_type \"chinese_clip\")")
+        *error = QCoreApplication::translate(
+                     "clipfind::ChineseClipEncoder",
+                     "%1: not a Chinese-CLIP model folder (config.json missing, unreadable or without "
+                     "model_type \"chinese_clip\")")
                      .arg(shown);
         return nullptr;
     }
@@ -190,7 +196,9 @@ std::unique_ptr<ChineseClipEncoder> ChineseClipEncoder::load(const QString &fold
         return nullptr;
     }
     if (!encoder->d->model->hasImageTower()) {
-        *error = QStringLiteral("%1: the Chinese-CLIP folder has no image tower").arg(shown);
+        *error = QCoreApplication::translate("clipfind::ChineseClipEncoder",
+                                             "%1: the Chinese-CLIP folder has no image tower")
+                     .arg(shown);
         return nullptr;
     }
     encoder->d->modelId = modelIdFor(folder, dataDir, error);

@@ -9,6 +9,7 @@
 #include "core/store/filehash.h"
 #include "core/text/tokenizer.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QImage>
 
@@ -132,7 +133,7 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
         // model.safetensors ...").
         d.ensureCheckpoint(error);
         if (error->isEmpty()) {
-            *error = QStringLiteral("%1: not a model file").arg(modelPath);
+            *error = QCoreApplication::translate("clipfind::ClipEncoder", "%1: not a model file").arg(modelPath);
         }
         return nullptr;
     }
@@ -261,13 +262,17 @@ bool ClipEncoder::prepareTextTower(QString *error)
 bool ClipEncoder::pairMultilingual(std::unique_ptr<BertClipEncoder> model, QString *error)
 {
     if (model->hasImageTower()) {
-        *error = QStringLiteral("%1: a model with its own image tower cannot be paired with another CLIP model")
-                     .arg(model->describe().value(QStringLiteral("path")).toString());
+        *error =
+            QCoreApplication::translate("clipfind::ClipEncoder",
+                                        "%1: a model with its own image tower cannot be paired with another CLIP model")
+                .arg(model->describe().value(QStringLiteral("path")).toString());
         return false;
     }
     if (model->embeddingDim() != embeddingDim()) {
-        *error = QStringLiteral("%1: its text features have %2 values, this CLIP model's %3: it was trained for "
-                                "another image model")
+        *error = QCoreApplication::translate(
+                     "clipfind::ClipEncoder",
+                     "%1: its text features have %2 values, this CLIP model's %3: it was trained for "
+                     "another image model")
                      .arg(model->describe().value(QStringLiteral("path")).toString())
                      .arg(model->embeddingDim())
                      .arg(embeddingDim());
@@ -444,7 +449,8 @@ std::unique_ptr<ImageBatchEncoder> ClipEncoder::startImageBatches(int batchSize,
 {
     if (!isImageTowerReady()) {
         if (error) {
-            *error = QStringLiteral("%1: the image tower is not ready").arg(d->path);
+            *error =
+                QCoreApplication::translate("clipfind::ClipEncoder", "%1: the image tower is not ready").arg(d->path);
         }
         return nullptr;
     }

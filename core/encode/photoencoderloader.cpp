@@ -6,6 +6,7 @@
 #include "core/models/modelstore.h"
 #include "core/store/filehash.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -30,8 +31,10 @@ std::unique_ptr<PhotoEncoder> loadPhotoEncoder(const QString &path, const ClipEn
     }
     if (isSentenceTransformersFolder(path)) {
         if (error) {
-            *error = QStringLiteral("%1: a multilingual text model has no image tower; choose a CLIP model (or a "
-                                    "Chinese-CLIP folder) and this folder as its multilingual text model")
+            *error = QCoreApplication::translate(
+                         "clipfind::PhotoEncoderLoader",
+                         "%1: a multilingual text model has no image tower; choose a CLIP model (or a "
+                         "Chinese-CLIP folder) and this folder as its multilingual text model")
                          .arg(QDir::toNativeSeparators(path));
         }
         return nullptr;

@@ -162,8 +162,10 @@ DecodedImage decodeWithinBudget(const QString &path, const DecodeOptions &option
         return result;
     };
     const auto tooLarge = [&](qint64 needed, const QString &what) {
-        return failed(QStringLiteral("needs about %1 of memory to decode%2, more than the indexer's %3 budget")
-                          .arg(megabytes(needed), what, megabytes(budget.capacity())));
+        return failed(
+            QCoreApplication::translate("clipfind::Indexer",
+                                        "needs about %1 of memory to decode%2, more than the indexer's %3 budget")
+                .arg(megabytes(needed), what, megabytes(budget.capacity())));
     };
     QByteArray bytes;
     {
@@ -174,7 +176,8 @@ DecodedImage decodeWithinBudget(const QString &path, const DecodeOptions &option
             return failed(problem);
         }
         if (file.size() > kMaxImageFileBytes) {
-            return failed(QStringLiteral("file is too large (%1 MB)").arg(file.size() >> 20));
+            return failed(
+                QCoreApplication::translate("clipfind::Indexer", "file is too large (%1 MB)").arg(file.size() >> 20));
         }
         if (!budget.grow(held, file.size())) {
             return tooLarge(file.size(), QString());
@@ -190,7 +193,9 @@ DecodedImage decodeWithinBudget(const QString &path, const DecodeOptions &option
         }
         if (!budget.grow(held, probe.decodeBytes + kWorkingBytes)) {
             return tooLarge(held->bytes() + probe.decodeBytes + kWorkingBytes,
-                            QStringLiteral(" (%1 x %2 pixels)").arg(probe.width).arg(probe.height));
+                            QCoreApplication::translate("clipfind::Indexer", " (%1 x %2 pixels)")
+                                .arg(probe.width)
+                                .arg(probe.height));
         }
     }
     return decodeImageData(bytes, name, options);

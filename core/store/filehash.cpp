@@ -3,6 +3,7 @@
 
 #include "core/scan/regularfile.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 
 #include <algorithm>
@@ -46,7 +47,7 @@ QByteArray contentHash(const QString &path, QString *error)
     QString problem;
     if (!file.open(path, &problem)) {
         if (error) {
-            *error = QStringLiteral("Cannot read %1: %2").arg(path, problem);
+            *error = QCoreApplication::translate("clipfind::FileHash", "Cannot read %1: %2").arg(path, problem);
         }
         return {};
     }
@@ -64,7 +65,7 @@ QByteArray contentHash(const QString &path, QString *error)
     if (!file.read(0, whole ? size : kHashChunk, &head, &problem)
         || (!whole && !file.read(size - kHashChunk, kHashChunk, &tail, &problem))) {
         if (error) {
-            *error = QStringLiteral("Cannot read %1: %2").arg(path, problem);
+            *error = QCoreApplication::translate("clipfind::FileHash", "Cannot read %1: %2").arg(path, problem);
         }
         return {};
     }

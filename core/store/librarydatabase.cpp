@@ -5,6 +5,7 @@
 
 #include "core/clip/matrix/half.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -171,8 +172,11 @@ struct LibraryDatabase::Private {
         const QByteArray fileName = QFile::encodeName(databasePath);
 #endif
         if (sqlite3_open_v2(fileName.constData(), &db, flags, nullptr) != SQLITE_OK) {
-            setError(error, db ? sqliteError(QStringLiteral("Cannot open the cache"))
-                               : QStringLiteral("Cannot open the cache %1: out of memory").arg(databasePath));
+            setError(
+                error,
+                db ? sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot open the cache"))
+                   : QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot open the cache %1: out of memory")
+                         .arg(databasePath));
             return false;
         }
         sqlite3_extended_result_codes(db, 1);
@@ -204,7 +208,8 @@ struct LibraryDatabase::Private {
         sqlite3_stmt *stmt = nullptr;
         if (sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr)
             != SQLITE_OK) {
-            setError(error, sqliteError(QStringLiteral("Cannot prepare a query")));
+            setError(error,
+                     sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot prepare a query")));
             return nullptr;
         }
         statements.emplace(sql, stmt);
@@ -227,7 +232,8 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
     Query hasMeta(prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", error));
     Query anyObject(prepare("SELECT count(*) FROM sqlite_master", error));
     if (!hasMeta.valid() || !anyObject.valid() || hasMeta.step() != SQLITE_ROW || anyObject.step() != SQLITE_ROW) {
-        setError(error, sqliteError(QStringLiteral("Cannot read the schema")));
+        setError(error,
+                 sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot read the schema")));
         return false;
     }
     if (hasMeta.integer(0) == 0) {
@@ -246,14 +252,17 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
         }
         insert.bind(1, qint64(kSchemaVersion));
         if (insert.step() != SQLITE_DONE) {
-            setError(error, sqliteError(QStringLiteral("Cannot write the schema version")));
+            setError(error, sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                                    "Cannot write the schema version")));
             return false;
         }
         return true;
     }
     Query version(prepare("SELECT value FROM meta WHERE key = 'schema_version'", error));
     if (!version.valid() || version.step() != SQLITE_ROW) {
-        setError(error, QStringLiteral("%1 has no schema version; it is not a usable ClipFind cache").arg(path));
+        setError(error, QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                    "%1 has no schema version; it is not a usable ClipFind cache")
+                            .arg(path));
         return false;
     }
     const qint64 found = version.integer(0);
@@ -266,7 +275,9 @@ bool LibraryDatabase::Private::createOrCheckSchema(QString *error)
         return false;
     }
     if (found < 1) {
-        setError(error, QStringLiteral("%1 has an invalid schema version %2").arg(path).arg(found));
+        setError(error, QCoreApplication::translate("clipfind::LibraryDatabase", "%1 has an invalid schema version %2")
+                            .arg(path)
+                            .arg(found));
         return false;
     }
     return true; // version 1 is the only one so far: no migrations yet
@@ -282,11 +293,15 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
 {
     const QFileInfo info(databasePath);
     if (info.exists() && !info.isFile()) {
-        setError(error, QStringLiteral("Cannot open the cache %1: it is not a file").arg(databasePath));
+        setError(error,
+                 QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot open the cache %1: it is not a file")
+                     .arg(databasePath));
         return nullptr;
     }
     if (!QDir().mkpath(info.absolutePath())) {
-        setError(error, QStringLiteral("Cannot create the folder %1 for the cache").arg(info.absolutePath()));
+        setError(error,
+                 QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot create the folder %1 for the cache")
+                     .arg(info.absolutePath()));
         return nullptr;
     }
     auto d = std::make_unique<Private>();
@@ -306,7 +321,8 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
         Query wal(d->prepare("PRAGMA journal_mode=WAL", error));
         if (!wal.valid() || wal.step() != SQLITE_ROW
             || wal.text(0).compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
-            setError(error, d->sqliteError(QStringLiteral("Cannot switch the cache to WAL mode")));
+            setError(error, d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                                       "Cannot switch the cache to WAL mode")));
             return nullptr;
         }
     }
@@ -323,8 +339,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::open(const QString &databasePa
 std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &databasePath, QString *error)
 {
     if (!QFileInfo(databasePath).isFile()) {
-        setError(error,
-                 QStringLiteral("Cannot open the cache %1: no such file (index a folder first)").arg(databasePath));
+        setError(error, QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                    "Cannot open the cache %1: no such file (index a folder first)")
+                            .arg(databasePath));
         return nullptr;
     }
     auto d = std::make_unique<Private>();
@@ -334,7 +351,9 @@ std::unique_ptr<LibraryDatabase> LibraryDatabase::openReadOnly(const QString &da
     // No schema yet (a writer is creating it) reads as "not a cache", like a foreign file: the caller retries later.
     Query version(d->prepare("SELECT value FROM meta WHERE key = 'schema_version'", nullptr));
     if (!version.valid() || version.step() != SQLITE_ROW) {
-        setError(error, QStringLiteral("Cannot open the cache %1: %2. It is not a ClipFind cache or it is damaged")
+        setError(error, QCoreApplication::translate(
+                            "clipfind::LibraryDatabase",
+                            "Cannot open the cache %1: %2. It is not a ClipFind cache or it is damaged")
                             .arg(databasePath, QString::fromUtf8(sqlite3_errmsg(d->db))));
         return nullptr;
     }
@@ -370,7 +389,7 @@ std::vector<FileState> LibraryDatabase::filesUnder(const QString &root, QString 
             {q.text(0), q.integer(1), q.integer(2), q.blob(3), int(q.integer(4)), int(q.integer(5)), q.text(6)});
     }
     if (rc != SQLITE_DONE) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
+        setError(error, d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot list files")));
         files.clear();
     }
     return files;
@@ -386,7 +405,8 @@ bool LibraryDatabase::hasEmbedding(const QByteArray &contentHash, const QString 
     q.bind(2, modelId);
     const int rc = q.step();
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+        setError(error, d->sqliteError(
+                            QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot look up an embedding")));
     }
     return rc == SQLITE_ROW;
 }
@@ -404,14 +424,18 @@ bool LibraryDatabase::embeddingFor(const QByteArray &contentHash, const QString 
     const int rc = q.step();
     if (rc != SQLITE_ROW) {
         if (rc != SQLITE_DONE) {
-            setError(error, d->sqliteError(QStringLiteral("Cannot read an embedding")));
+            setError(error, d->sqliteError(
+                                QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot read an embedding")));
         }
         return false;
     }
     const int dim = int(q.integer(0));
     const QByteArray vector = q.blob(1);
     if (dim <= 0 || vector.size() != 2 * dim) {
-        setError(error, QStringLiteral("%1: inconsistent embedding (dimension %2)").arg(d->path).arg(dim));
+        setError(error,
+                 QCoreApplication::translate("clipfind::LibraryDatabase", "%1: inconsistent embedding (dimension %2)")
+                     .arg(d->path)
+                     .arg(dim));
         return false;
     }
     embedding->reserve(size_t(dim));
@@ -498,7 +522,7 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
                 "height = excluded.height, failure = excluded.failure",
                 error));
             if (!q.valid()) {
-                return fail(QStringLiteral("Cannot prepare the file update"));
+                return fail(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot prepare the file update"));
             }
             q.bind(1, u.state.path);
             q.bind(2, u.state.size);
@@ -508,7 +532,8 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
             q.bind(6, qint64(u.state.height));
             q.bindTextOrNull(7, u.state.failure);
             if (q.step() != SQLITE_DONE) {
-                return fail(QStringLiteral("Cannot store %1").arg(u.state.path));
+                return fail(
+                    QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot store %1").arg(u.state.path));
             }
         }
         if (u.embedding.empty()) {
@@ -525,28 +550,30 @@ bool LibraryDatabase::writeBatch(const QString &modelId, const std::vector<FileU
                            "vector = excluded.vector",
                            error));
         if (!q.valid()) {
-            return fail(QStringLiteral("Cannot prepare the embedding update"));
+            return fail(
+                QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot prepare the embedding update"));
         }
         q.bindBlobOrNull(1, u.state.contentHash);
         q.bind(2, modelId);
         q.bind(3, qint64(u.embedding.size()));
         q.bindBlobOrNull(4, vector);
         if (q.step() != SQLITE_DONE) {
-            return fail(QStringLiteral("Cannot store the embedding of %1").arg(u.state.path));
+            return fail(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot store the embedding of %1")
+                            .arg(u.state.path));
         }
     }
     for (const QString &path : removedPaths) {
         Query q(d->prepare("DELETE FROM files WHERE path = ?1", error));
         if (!q.valid()) {
-            return fail(QStringLiteral("Cannot prepare the removal"));
+            return fail(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot prepare the removal"));
         }
         q.bind(1, path);
         if (q.step() != SQLITE_DONE) {
-            return fail(QStringLiteral("Cannot remove %1").arg(path));
+            return fail(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot remove %1").arg(path));
         }
     }
     if (sqlite3_exec(d->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        return fail(QStringLiteral("Cannot commit the batch"));
+        return fail(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot commit the batch"));
     }
     return true;
 }
@@ -574,7 +601,7 @@ FolderCounts LibraryDatabase::counts(const QString &root, const QString &modelId
     q.bindRange(pathRange(root));
     q.bind(4, modelId);
     if (q.step() != SQLITE_ROW) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
+        setError(error, d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot count files")));
         return counts;
     }
     counts.files = q.integer(0);
@@ -603,9 +630,10 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         const int rowDim = int(q.integer(1));
         const QByteArray vector = q.blob(2);
         if ((*dim != 0 && rowDim != *dim) || rowDim <= 0 || vector.size() != 2 * rowDim) {
-            setError(
-                error,
-                QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)").arg(d->path, q.text(0)).arg(rowDim));
+            setError(error, QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                        "%1: inconsistent embedding for %2 (dimension %3)")
+                                .arg(d->path, q.text(0))
+                                .arg(rowDim));
             paths->clear();
             matrix->clear();
             *dim = 0;
@@ -616,7 +644,8 @@ bool LibraryDatabase::loadEmbeddings(const QString &root, const QString &modelId
         appendHalfBlob(vector, rowDim, matrix);
     }
     if (rc != SQLITE_DONE) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
+        setError(error,
+                 d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot load embeddings")));
         paths->clear();
         matrix->clear();
         *dim = 0;
@@ -752,7 +781,8 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         }
         count.bindRange(range);
         if (count.step() != SQLITE_ROW) {
-            setError(error, d->sqliteError(QStringLiteral("Cannot count files")));
+            setError(error,
+                     d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot count files")));
             return false;
         }
         files.reserve(size_t(count.integer(0)));
@@ -770,7 +800,8 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
                       sqlite3_column_bytes(q.statement(), 0));
         }
         if (rc != SQLITE_DONE) {
-            setError(error, d->sqliteError(QStringLiteral("Cannot list files")));
+            setError(error,
+                     d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot list files")));
             return false;
         }
     }
@@ -804,7 +835,8 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
                 }
                 if (!converted) {
                     if ((dim != 0 && rowDim != dim) || rowDim <= 0 || bytes != 2 * rowDim || !blob) {
-                        setError(error, QStringLiteral("%1: inconsistent embedding for %2 (dimension %3)")
+                        setError(error, QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                                    "%1: inconsistent embedding for %2 (dimension %3)")
                                             .arg(d->path, QString::fromUtf8(paths->constData() + path, pathLength))
                                             .arg(rowDim));
                         consistent = false;
@@ -829,7 +861,8 @@ bool LibraryDatabase::readStoredEmbeddingsWithIds(
         }
     }
     if (rc != SQLITE_DONE) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot load embeddings")));
+        setError(error,
+                 d->sqliteError(QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot load embeddings")));
         return false;
     }
     return true;
@@ -853,11 +886,14 @@ bool LibraryDatabase::embeddingsById(const qint64 *ids, size_t count, int dim, q
             const int rc = q.step();
             const void *blob = rc == SQLITE_ROW ? sqlite3_column_blob(q.statement(), 1) : nullptr;
             if (rc != SQLITE_ROW || q.integer(0) != dim || !blob || sqlite3_column_bytes(q.statement(), 1) != 2 * dim) {
-                setError(error, rc == SQLITE_ROW || rc == SQLITE_DONE
-                                    ? QStringLiteral("%1: embedding %2 is gone or changed since it was loaded")
-                                          .arg(d->path)
-                                          .arg(ids[i])
-                                    : d->sqliteError(QStringLiteral("Cannot read an embedding")));
+                setError(error,
+                         rc == SQLITE_ROW || rc == SQLITE_DONE
+                             ? QCoreApplication::translate("clipfind::LibraryDatabase",
+                                                           "%1: embedding %2 is gone or changed since it was loaded")
+                                   .arg(d->path)
+                                   .arg(ids[i])
+                             : d->sqliteError(
+                                 QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot read an embedding")));
                 ok = false;
                 break;
             }
@@ -892,7 +928,8 @@ qint64 LibraryDatabase::embeddingIdForPath(const QString &path, const QString &m
         return q.integer(0);
     }
     if (rc != SQLITE_DONE) {
-        setError(error, d->sqliteError(QStringLiteral("Cannot look up an embedding")));
+        setError(error, d->sqliteError(
+                            QCoreApplication::translate("clipfind::LibraryDatabase", "Cannot look up an embedding")));
     }
     return -1;
 }
