@@ -14,6 +14,7 @@
 #include "ui/browsemodel.h"
 #include "ui/browseview.h"
 #include "ui/mainwindow.h"
+#include "ui/manifesttexts.h"
 #include "ui/modelsetupdialog.h"
 #include "ui/searchfield.h"
 #include "ui/uilanguage.h"
@@ -186,6 +187,16 @@ private Q_SLOTS:
         QVERIFY(buttons->button(QDialogButtonBox::Cancel));
         QVERIFY2(buttons->button(QDialogButtonBox::Cancel)->text().startsWith(QStringLiteral("取消")),
                  qPrintable(buttons->button(QDialogButtonBox::Cancel)->text()));
+        // The built-in models' descriptions are data in English (models/manifest.json): each has a translation.
+        const ModelManifest manifest = ModelManifest::builtIn();
+        QVERIFY(manifest.models().size() >= 5);
+        for (const ManifestModel &model : manifest.models()) {
+            const QString shown = translatedManifestText(model.speed);
+            QVERIFY2(!model.speed.isEmpty() && shown != model.speed,
+                     qPrintable(model.name + QLatin1String(": ") + shown));
+        }
+        QCOMPARE(translatedManifestText(QStringLiteral("fastest; good for most photo libraries")),
+                 QStringLiteral("最快；适合大多数照片库"));
     }
 
     void theCoreMessagesAreInChinese()

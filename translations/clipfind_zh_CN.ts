@@ -1279,6 +1279,26 @@
         <source>%1: unknown kind &apos;%2&apos;</source>
         <translation>%1：未知的 kind“%2”</translation>
     </message>
+    <message>
+        <source>fastest; good for most photo libraries</source>
+        <translation>最快；适合大多数照片库</translation>
+    </message>
+    <message>
+        <source>about 4x the compute of ViT-B/32 per photo; finer detail</source>
+        <translation>每张照片的计算量约为 ViT-B/32 的 4 倍；细节更精细</translation>
+    </message>
+    <message>
+        <source>about 18x the compute of ViT-B/32 per photo; best quality, needs a GPU for large libraries</source>
+        <translation>每张照片的计算量约为 ViT-B/32 的 18 倍；质量最好，大型照片库需要 GPU</translation>
+    </message>
+    <message>
+        <source>text only: no work per photo</source>
+        <translation>仅文本：不需要逐张处理照片</translation>
+    </message>
+    <message>
+        <source>about 4x the compute of ViT-B/32 per photo</source>
+        <translation>每张照片的计算量约为 ViT-B/32 的 4 倍</translation>
+    </message>
 </context>
 <context>
     <name>clipfind::ModelSetupDialog</name>

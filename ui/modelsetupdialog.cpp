@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/modelsetupdialog.h"
 
+#include "ui/manifesttexts.h"
+
 #include "core/download/modeldownloader.h"
 #include "core/models/modelchecker.h"
 #include "core/models/modelmanifest.h"
@@ -192,7 +194,8 @@ ModelSetupDialog::ModelSetupDialog(const QString &dataDir, const ModelManifest &
             d->modelDetails->clear();
             return;
         }
-        QString text = tr("%1. %2. License: %3.").arg(model->title, model->speed, model->license);
+        QString text =
+            tr("%1. %2. License: %3.").arg(model->title, translatedManifestText(model->speed), model->license);
         if (model->kind == ModelKind::MultilingualText) {
             text += QLatin1Char('\n')
                     + tr("For searching in other languages with %1: a text model that pairs with it, so your photos "
