@@ -24,6 +24,7 @@ cmake --build "$build" --parallel "${CLIPFIND_BUILD_JOBS:-$(nproc)}" \
 
 pattern="^($(IFS='|'; echo "${tests[*]}")|engine-check|engine-index-bench)\$"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    LSAN_OPTIONS=suppressions=$PWD/cmake/lsan.supp \
     ctest --test-dir "$build" --output-on-failure --parallel 2 -R "$pattern"
 
 bash scripts/fuzz.sh --seconds "$seconds"
