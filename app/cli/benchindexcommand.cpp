@@ -145,9 +145,7 @@ int runBenchIndex(const QStringList &arguments)
                       QStringLiteral("name"), QStringLiteral("ViT-B/32")});
     parser.addOption({QStringLiteral("exact"), QStringLiteral("Decode JPEGs at full resolution.")});
     parser.addOption({QStringLiteral("no-thumbnails"), QStringLiteral("Do not write thumbnails (index writes them).")});
-    parser.addOption({QStringLiteral("decode-threads"),
-                      QStringLiteral("Photos decoded at once (default: as index, one per core)."), QStringLiteral("n"),
-                      QStringLiteral("0")});
+    addDecodeThreadsOption(parser);
     parser.addOption({QStringLiteral("no-baseline"), QStringLiteral("Skip the seed's Python loop.")});
     parser.addOption({QStringLiteral("baseline-script"), QStringLiteral("Path of scripts/seed_baseline.py."),
                       QStringLiteral("path")});
@@ -165,6 +163,10 @@ int runBenchIndex(const QStringList &arguments)
     }
     clip::LoadOptions load;
     QString error;
+    int decodeThreads = 0;
+    if (!readDecodeThreadsOption(parser, &decodeThreads)) {
+        return fail(QStringLiteral("--decode-threads must be 0..256"), 2);
+    }
     if (!readDeviceOptions(parser, &load, &error)) {
         return fail(error, 2);
     }
@@ -215,7 +217,7 @@ int runBenchIndex(const QStringList &arguments)
     IndexOptions options;
     options.scan.recursive = false; // what the seed loop sees: the files directly in the folder
     options.exactDecode = parser.isSet(QStringLiteral("exact"));
-    options.decodeThreads = std::clamp(parser.value(QStringLiteral("decode-threads")).toInt(), 0, 256);
+    options.decodeThreads = decodeThreads;
     std::fprintf(stderr, "indexing...\n");
     const double cpuBefore = processCpuSeconds();
     const IndexReport report = indexFolder(photos, *encoder, *cache, withThumbnails ? &thumbnails : nullptr, options);

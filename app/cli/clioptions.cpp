@@ -91,6 +91,20 @@ QString dataDirOption(const QCommandLineParser &parser)
     return parser.isSet(QStringLiteral("data-dir")) ? parser.value(QStringLiteral("data-dir")) : defaultDataDir();
 }
 
+void addDecodeThreadsOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("decode-threads"),
+                      QStringLiteral("Photos read and decoded at once (default: one per core)."), QStringLiteral("n"),
+                      QStringLiteral("0")});
+}
+
+bool readDecodeThreadsOption(const QCommandLineParser &parser, int *threads)
+{
+    bool ok = false;
+    *threads = parser.value(QStringLiteral("decode-threads")).toInt(&ok);
+    return ok && *threads >= 0 && *threads <= 256;
+}
+
 void addEagerOption(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("eager"),

@@ -56,6 +56,11 @@ std::unique_ptr<PhotoEncoder> loadModelOption(const QCommandLineParser &parser, 
 /// --data-dir, else defaultDataDir().
 QString dataDirOption(const QCommandLineParser &parser);
 
+/// --decode-threads N for the commands that index (index, bench-index): photos read and decoded at once, 0 = one per
+/// core. False when the value is not a whole number from 0 to 256.
+void addDecodeThreadsOption(QCommandLineParser &parser);
+bool readDecodeThreadsOption(const QCommandLineParser &parser, int *threads);
+
 /// --eager, for every command that loads a model: start as ClipFind did before issue 12, for comparisons (the model
 /// file read into memory and hashed again, both towers built before anything else, search rows kept in memory).
 void addEagerOption(QCommandLineParser &parser);

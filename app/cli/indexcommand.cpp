@@ -83,9 +83,7 @@ int runIndex(const QStringList &arguments)
     parser.addOption({QStringLiteral("batch"),
                       QStringLiteral("Images per forward pass (default 8 on the CPU, 512 on CUDA)."),
                       QStringLiteral("n"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("decode-threads"),
-                      QStringLiteral("Photos read and decoded at once (default: one per core)."), QStringLiteral("n"),
-                      QStringLiteral("0")});
+    addDecodeThreadsOption(parser);
     parser.addOption({QStringLiteral("decode-memory"),
                       QStringLiteral("Memory the photos being decoded may hold at once, in MiB (default 1024); a photo "
                                      "that needs more fails."),
@@ -122,12 +120,10 @@ int runIndex(const QStringList &arguments)
     options.scan.recursive = !parser.isSet(QStringLiteral("no-recursive"));
     options.exactDecode = parser.isSet(QStringLiteral("exact"));
     options.batchSize = parser.value(QStringLiteral("batch")).toInt();
-    bool threadsOk = false;
+    const bool threadsOk = readDecodeThreadsOption(parser, &options.decodeThreads);
     bool memoryOk = false;
-    options.decodeThreads = parser.value(QStringLiteral("decode-threads")).toInt(&threadsOk);
     const qint64 memoryMiB = parser.value(QStringLiteral("decode-memory")).toLongLong(&memoryOk);
-    if (!threadsOk || options.decodeThreads < 0 || options.decodeThreads > 256 || !memoryOk || memoryMiB < 0
-        || memoryMiB > (qint64(1) << 30)) {
+    if (!threadsOk || !memoryOk || memoryMiB < 0 || memoryMiB > (qint64(1) << 30)) {
         return fail(QStringLiteral("--decode-threads must be 0..256 and --decode-memory a number of MiB"), 2);
     }
     options.decodeMemory = memoryMiB << 20;
