@@ -143,7 +143,7 @@ json::Value benchToJson(const BenchResult &r)
     auto pairs = [](const std::vector<std::pair<int64_t, double>> &values) {
         std::vector<std::pair<std::string, json::Value>> members;
         for (const auto &[key, value] : values) {
-            members.emplace_back(std::to_string(key), json::Value::makeNumber(value, 0, false));
+            members.emplace_back(std::to_string(key), json::Value::makeReal(value));
         }
         return json::Value::makeObject(std::move(members));
     };
@@ -151,7 +151,7 @@ json::Value benchToJson(const BenchResult &r)
         {"model", json::Value::makeString(r.model)},
         {"device", json::Value::makeString(r.device)},
         {"precision", json::Value::makeString(r.precision)},
-        {"threads", json::Value::makeNumber(r.threads, r.threads, true)},
+        {"threads", json::Value::makeInteger(r.threads)},
         {"image_img_per_s", pairs(r.imagesPerSecond)},
         {"text_ms", pairs(r.textMs)},
     });

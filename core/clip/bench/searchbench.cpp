@@ -149,7 +149,7 @@ json::Value searchBenchToJson(const SearchBenchResult &result)
     auto perRows = [&](double SearchBenchCase::*field) {
         std::vector<std::pair<std::string, json::Value>> members;
         for (const SearchBenchCase &c : result.cases) {
-            members.emplace_back(std::to_string(c.rows), json::Value::makeNumber(c.*field, 0, false));
+            members.emplace_back(std::to_string(c.rows), json::Value::makeReal(c.*field));
         }
         return json::Value::makeObject(std::move(members));
     };

@@ -357,6 +357,16 @@ Value Value::makeNumber(double d, int64_t i, bool isInteger)
     return v;
 }
 
+Value Value::makeReal(double d)
+{
+    return makeNumber(d, 0, false);
+}
+
+Value Value::makeInteger(int64_t i)
+{
+    return makeNumber(double(i), i, true);
+}
+
 Value Value::makeString(std::string s)
 {
     Value v;

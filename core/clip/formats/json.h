@@ -46,6 +46,8 @@ public:
     static Value makeNull();
     static Value makeBool(bool b);
     static Value makeNumber(double d, int64_t i, bool isInteger);
+    static Value makeReal(double d);     // makeNumber(d, 0, false)
+    static Value makeInteger(int64_t i); // makeNumber(double(i), i, true): written without a fraction
     static Value makeString(std::string s);
     static Value makeArray(std::vector<Value> items);
     static Value makeObject(std::vector<std::pair<std::string, Value>> members);

@@ -207,19 +207,18 @@ bool checkModel(const std::string &fixtures, const std::string &name, const std:
                                : (t.worstCosine >= 0.999 && tf.worstCosine >= 0.999);
     const bool imagePass = fp32Images ? im.worstRelative <= 1e-4 : im.worstCosine >= (fp32 ? 0.9999 : 0.999);
     const bool pass = textPass && imagePass;
-    auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
     *report = json::Value::makeObject({
         {"model", json::Value::makeString(name)},
         {"format", json::Value::makeString(model.format())},
         {"device", json::Value::makeString(model.deviceDescription())},
         {"precision", json::Value::makeString(model.precisionName())},
         {"image_precision", json::Value::makeString(model.imagePrecisionName())},
-        {"text_max_rel_diff", number(t.worstRelative)},
-        {"text_full_max_rel_diff", number(tf.worstRelative)},
-        {"image_max_rel_diff", number(im.worstRelative)},
-        {"text_min_cosine", number(t.worstCosine)},
-        {"image_min_cosine", number(im.worstCosine)},
-        {"short_vs_full_max_rel_diff", number(shortVsFull)},
+        {"text_max_rel_diff", json::Value::makeReal(t.worstRelative)},
+        {"text_full_max_rel_diff", json::Value::makeReal(tf.worstRelative)},
+        {"image_max_rel_diff", json::Value::makeReal(im.worstRelative)},
+        {"text_min_cosine", json::Value::makeReal(t.worstCosine)},
+        {"image_min_cosine", json::Value::makeReal(im.worstCosine)},
+        {"short_vs_full_max_rel_diff", json::Value::makeReal(shortVsFull)},
         {"pass", json::Value::makeBool(pass)},
     });
     return pass;
@@ -329,17 +328,15 @@ int runFeed(const Arguments &args)
                      static_cast<long long>(received.load()), static_cast<long long>(images));
         return 1;
     }
-    auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
-    auto count = [](int64_t n) { return json::Value::makeNumber(double(n), n, true); };
     std::printf("%s\n", json::serialize(json::Value::makeObject({
                                             {"model", json::Value::makeString(name)},
                                             {"device", json::Value::makeString(model->deviceDescription())},
                                             {"precision", json::Value::makeString(model->precisionName())},
-                                            {"batch", count(batch)},
-                                            {"producers", count(producers)},
-                                            {"images", count(images)},
-                                            {"seconds", number(seconds)},
-                                            {"images_per_second", number(double(images) / seconds)},
+                                            {"batch", json::Value::makeInteger(batch)},
+                                            {"producers", json::Value::makeInteger(producers)},
+                                            {"images", json::Value::makeInteger(images)},
+                                            {"seconds", json::Value::makeReal(seconds)},
+                                            {"images_per_second", json::Value::makeReal(double(images) / seconds)},
                                         }))
                             .c_str());
     return 0;
@@ -449,26 +446,25 @@ int runIndexBench(const Arguments &args)
         std::fprintf(stderr, "index-bench: %s\n", failure.c_str());
         return 1;
     }
-    auto number = [](double v) { return json::Value::makeNumber(v, 0, false); };
-    auto count = [](int64_t n) { return json::Value::makeNumber(double(n), n, true); };
-    std::printf("%s\n", json::serialize(json::Value::makeObject({
-                                            {"model", json::Value::makeString(name)},
-                                            {"device", json::Value::makeString(model->deviceDescription())},
-                                            {"precision", json::Value::makeString(model->imagePrecisionName())},
-                                            {"decoder", json::Value::makeString("libturbojpeg, DCT-scaled")},
-                                            {"decoders", count(decoders)},
-                                            {"batch", count(batch)},
-                                            {"photos", count(int64_t(files.size()))},
-                                            {"encoded", count(received.load())},
-                                            {"failed", count(failed.load())},
-                                            {"first_error", json::Value::makeString(firstDecodeError)},
-                                            {"seconds", number(seconds)},
-                                            {"photos_per_second", number(double(received.load()) / seconds)},
-                                            {"decode_thread_seconds", number(double(decodeNs.load()) / 1e9)},
-                                            {"crop_thread_seconds", number(double(cropNs.load()) / 1e9)},
-                                            {"encode_seconds", number(encodeSeconds)},
-                                        }))
-                            .c_str());
+    std::printf("%s\n",
+                json::serialize(json::Value::makeObject({
+                                    {"model", json::Value::makeString(name)},
+                                    {"device", json::Value::makeString(model->deviceDescription())},
+                                    {"precision", json::Value::makeString(model->imagePrecisionName())},
+                                    {"decoder", json::Value::makeString("libturbojpeg, DCT-scaled")},
+                                    {"decoders", json::Value::makeInteger(decoders)},
+                                    {"batch", json::Value::makeInteger(batch)},
+                                    {"photos", json::Value::makeInteger(int64_t(files.size()))},
+                                    {"encoded", json::Value::makeInteger(received.load())},
+                                    {"failed", json::Value::makeInteger(failed.load())},
+                                    {"first_error", json::Value::makeString(firstDecodeError)},
+                                    {"seconds", json::Value::makeReal(seconds)},
+                                    {"photos_per_second", json::Value::makeReal(double(received.load()) / seconds)},
+                                    {"decode_thread_seconds", json::Value::makeReal(double(decodeNs.load()) / 1e9)},
+                                    {"crop_thread_seconds", json::Value::makeReal(double(cropNs.load()) / 1e9)},
+                                    {"encode_seconds", json::Value::makeReal(encodeSeconds)},
+                                }))
+                    .c_str());
     return failed.load() == 0 ? 0 : 1;
 }
 
