@@ -38,6 +38,27 @@ QString expectedSha256()
     return readExpected(QStringLiteral("tiny-openai")).json.value(QStringLiteral("sha256")).toString();
 }
 
+// Runs clipfind-cli with glibc's loader logging every library it maps (LD_DEBUG=files): the loader's own record,
+// not ClipFind's account of itself. Returns the log; *run gets the run.
+QByteArray loaderLogOf(const QStringList &arguments, const QString &cacheHome, const QString &logDir, Run *run)
+{
+    QDir(logDir).removeRecursively();
+    QDir().mkpath(logDir);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
+    environment.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("files"));
+    environment.insert(QStringLiteral("LD_DEBUG_OUTPUT"), logDir + QStringLiteral("/ld")); // ld.<pid>
+    *run = runCli(arguments, environment);
+    QByteArray log;
+    for (const QFileInfo &file : QDir(logDir).entryInfoList(QDir::Files)) {
+        QFile f(file.filePath());
+        if (f.open(QIODevice::ReadOnly)) {
+            log += f.readAll();
+        }
+    }
+    return log;
+}
+
 } // namespace
 
 class CliTest : public QObject
@@ -377,12 +398,28 @@ private Q_SLOTS:
         }
         const QString data = dir.filePath(QStringLiteral("data"));
         const QString cacheHome = dir.filePath(QStringLiteral("xdg-cache"));
-        Run run =
-            runCliCachingIn({QStringLiteral("index"), photos, QStringLiteral("--model"),
-                             dataPath(QStringLiteral("tiny-openai/model.pt")), QStringLiteral("--data-dir"), data},
-                            cacheHome);
+        const QString logs = dir.filePath(QStringLiteral("loader-log"));
+        const QStringList withModel{QStringLiteral("--model"), dataPath(QStringLiteral("tiny-openai/model.pt")),
+                                    QStringLiteral("--data-dir"), data};
+        Run run;
+        // Photos to encode: the engine library, and libtorch with it, is loaded (the control for the checks below).
+        QByteArray loaded =
+            loaderLogOf(QStringList{QStringLiteral("index"), photos} + withModel, cacheHome, logs, &run);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("indexed")).toInt(), 2);
+        QVERIFY2(loaded.contains("libclipfind_torch.so") && loaded.contains("libtorch_cpu"), loaded.left(2000));
+
+        // Nothing to encode: `index` and `status` never load libtorch (issue 12: it alone costs ~0.4 s of a start).
+        loaded = loaderLogOf(QStringList{QStringLiteral("index"), photos} + withModel, cacheHome, logs, &run);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("unchanged")).toInt(), 2);
+        QVERIFY2(loaded.contains("libclipfind_core.so"), "the loader log is empty");
+        QVERIFY2(!loaded.contains("libtorch") && !loaded.contains("libclipfind_torch"), "index loaded libtorch");
+        loaded = loaderLogOf(QStringList{QStringLiteral("status"), photos} + withModel, cacheHome, logs, &run);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("indexed")).toInt(), 2);
+        QVERIFY2(loaded.contains("libclipfind_core.so"), "the loader log is empty");
+        QVERIFY2(!loaded.contains("libtorch") && !loaded.contains("libclipfind_torch"), "status loaded libtorch");
 
         const QString broken = dir.filePath(QStringLiteral("broken.pt"));
         const QByteArray brokenBytes("PK\x03\x04 not really an archive");

@@ -356,6 +356,13 @@
     </message>
 </context>
 <context>
+    <name>clipfind::Engine</name>
+    <message>
+        <source>cannot load the model engine %1: %2</source>
+        <translation>无法加载模型引擎 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>clipfind::FailuresDialog</name>
     <message>
         <source>Reading the list…</source>

@@ -58,7 +58,7 @@ struct ChildRun {
 
 // Runs this executable with `arguments`: wall time from spawn to exit, the child's peak RSS, its output. The spawn
 // time goes to the child in CLIPFIND_SPAWN_NS, so the phases it reports count from the same moment.
-ChildRun runChild(const QStringList &arguments)
+ChildRun runChild(const QString &executable, const QStringList &arguments)
 {
     ChildRun run;
     int outPipe[2];
@@ -66,7 +66,7 @@ ChildRun runChild(const QStringList &arguments)
     if (pipe(outPipe) != 0 || pipe(errPipe) != 0) {
         return run;
     }
-    const QByteArray program = QFile::encodeName(QCoreApplication::applicationFilePath());
+    const QByteArray program = QFile::encodeName(executable);
     std::vector<QByteArray> argumentBytes{program};
     for (const QString &argument : arguments) {
         argumentBytes.push_back(argument.toLocal8Bit());
@@ -319,11 +319,19 @@ struct Measurement {
     QString error;
 };
 
+// The executable a mode runs: the lazy start is clipfind-cli's (it never links libtorch), the start before issue 12
+// is clipfind-bench's (this executable: libtorch linked, loaded before main() as clipfind-cli's was then).
+QString executableFor(const QString &mode)
+{
+    const QString self = QCoreApplication::applicationFilePath();
+    return mode == QLatin1String("eager") ? self : QFileInfo(self).dir().filePath(QStringLiteral("clipfind-cli"));
+}
+
 // Why a child failed, in one line: its last line on stderr, else how it ended.
-QString childError(const ChildRun &child)
+QString childError(const QString &executable, const ChildRun &child)
 {
     if (!child.started) {
-        return QStringLiteral("%1 could not be started").arg(QCoreApplication::applicationFilePath());
+        return QStringLiteral("%1 could not be started").arg(executable);
     }
     const QString last = QString::fromLocal8Bit(child.err).trimmed().section(QLatin1Char('\n'), -1);
     return last.isEmpty() ? QStringLiteral("exit status %1").arg(child.exitCode) : last;
@@ -416,21 +424,27 @@ int runBenchStart(const QStringList &arguments)
         return fail(error);
     }
 
-    // The floor: a process that loads every library clipfind-cli links (libtorch, Qt, OpenCV) and does nothing.
-    Measurement floor{QStringLiteral("-"), QStringLiteral("process start (--help)"), QStringLiteral("-")};
-    for (int run = 0; run <= runs; ++run) {
-        const ChildRun child = runChild({QStringLiteral("--help")});
-        if (!child.started || child.exitCode != 0) {
-            floor.error = childError(child);
-            break;
+    // The floors: a process that loads every library the mode's executable links and does nothing (clipfind-cli:
+    // Qt, OpenCV and libclipfind_core.so; clipfind-bench: libtorch too).
+    std::vector<Measurement> results;
+    for (const QString &mode : modes) {
+        const QString executable = executableFor(mode);
+        Measurement floor{QStringLiteral("-"), QStringLiteral("--help (%1)").arg(QFileInfo(executable).fileName()),
+                          mode};
+        for (int run = 0; run <= runs; ++run) {
+            const ChildRun child = runChild(executable, {QStringLiteral("--help")});
+            if (!child.started || child.exitCode != 0) {
+                floor.error = childError(executable, child);
+                break;
+            }
+            if (run > 0) {
+                floor.wall.push_back(child.wallMs);
+                floor.cpu.push_back(child.cpuMs);
+                floor.rss.push_back(child.peakRssMb);
+            }
         }
-        if (run > 0) {
-            floor.wall.push_back(child.wallMs);
-            floor.cpu.push_back(child.cpuMs);
-            floor.rss.push_back(child.peakRssMb);
-        }
+        results.push_back(floor);
     }
-    std::vector<Measurement> results{floor};
     for (const QString &model : models) {
         const QString modelPath = model == QLatin1String("hf") ? fixture.hfModel : fixture.openAiModel;
         const QString modelLabel =
@@ -460,9 +474,9 @@ int runBenchStart(const QStringList &arguments)
                 Measurement m{modelLabel, command, mode};
                 std::fprintf(stderr, "%s %s %s ...\n", qPrintable(modelLabel), qPrintable(command), qPrintable(mode));
                 for (int run = 0; run <= runs; ++run) { // run 0 warms the page cache
-                    const ChildRun child = runChild(args);
+                    const ChildRun child = runChild(executableFor(mode), args);
                     if (!child.started || child.exitCode != 0) {
-                        m.error = childError(child);
+                        m.error = childError(executableFor(mode), child);
                         break;
                     }
                     if (run == 0) {
@@ -525,7 +539,7 @@ int runBenchStart(const QStringList &arguments)
                .arg(runs);
     out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                .arg(QStringLiteral("model"), -20)
-               .arg(QStringLiteral("command"), -22)
+               .arg(QStringLiteral("command"), -24)
                .arg(QStringLiteral("mode"), -6)
                .arg(QStringLiteral("wall"), 7)
                .arg(QStringLiteral("cpu"), 7)
@@ -538,7 +552,7 @@ int runBenchStart(const QStringList &arguments)
         if (!m.error.isEmpty()) {
             out << QStringLiteral("%1 %2 %3 failed: %4\n")
                        .arg(m.model, -20)
-                       .arg(m.command, -22)
+                       .arg(m.command, -24)
                        .arg(m.mode, -6)
                        .arg(m.error);
             continue;
@@ -546,7 +560,7 @@ int runBenchStart(const QStringList &arguments)
         const bool phases = !m.firstResult.empty();
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                    .arg(m.model, -20)
-                   .arg(m.command, -22)
+                   .arg(m.command, -24)
                    .arg(m.mode, -6)
                    .arg(median(m.wall), 7, 'f', 0)
                    .arg(median(m.cpu), 7, 'f', 0)

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: MIT
 // clipfind-cli: ClipFind's command-line tool. Other tools and checks call it exactly as documented in README.md.
+//
+// Built twice. clipfind-cli never links libtorch (issue 12: loading it costs ~0.4 s of every start): a command that
+// runs a model loads it on first need (core/engine/engine.h), and `status` or `index` of an unchanged folder never
+// does. The benchmarks use the engine's classes directly, so they live in clipfind-bench (this file with
+// CLIPFIND_CLI_BENCH, linked with libclipfind_torch.so); clipfind-cli hands them over with exec, same arguments.
 
 #include "commands.h"
 #include "startclock.h"
@@ -10,7 +15,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
+
+#include <unistd.h>
 
 namespace {
 
@@ -67,6 +75,20 @@ void reportPeakMemory()
     }
 }
 
+#ifndef CLIPFIND_CLI_BENCH
+// Replaces this process with clipfind-bench, installed next to clipfind-cli, with the same arguments.
+char **g_argv = nullptr;
+
+int runInClipfindBench(const QStringList &)
+{
+    const QString bench = QCoreApplication::applicationDirPath() + QStringLiteral("/clipfind-bench");
+    const QByteArray path = QFile::encodeName(bench);
+    execv(path.constData(), g_argv);
+    std::fprintf(stderr, "clipfind-cli: cannot run %s: %s\n", path.constData(), std::strerror(errno));
+    return 1;
+}
+#endif
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -75,6 +97,9 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsSet("CLIPFIND_REPORT_PEAK_RSS")) {
         std::atexit(reportPeakMemory);
     }
+#ifndef CLIPFIND_CLI_BENCH
+    g_argv = argv;
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("clipfind-cli"));
     QStringList arguments = QCoreApplication::arguments();
@@ -86,22 +111,32 @@ int main(int argc, char **argv)
     arguments.removeAt(1);
     arguments[0] = QStringLiteral("clipfind-cli ") + command;
     using Command = int (*)(const QStringList &);
-    static const std::pair<const char *, Command> kCommands[] = {
-        {"tokenize", clipfind::cli::runTokenize},
-        {"preprocess", clipfind::cli::runPreprocess},
-        {"embed", clipfind::cli::runEmbed},
-        {"bench", clipfind::cli::runBench},
-        {"index", clipfind::cli::runIndex},
-        {"status", clipfind::cli::runStatus},
-        {"bench-index", clipfind::cli::runBenchIndex},
-        {"search", clipfind::cli::runSearch},
-        {"similar", clipfind::cli::runSimilar},
-        {"bench-search", clipfind::cli::runBenchSearch},
-        {"models", clipfind::cli::runModels},
-        {"duplicates", clipfind::cli::runDuplicates},
-        {"bench-duplicates", clipfind::cli::runBenchDuplicates},
-        {"models", clipfind::cli::runModels},
-        {"bench-start", clipfind::cli::runBenchStart},
+#ifdef CLIPFIND_CLI_BENCH
+    using namespace clipfind::cli;
+#else
+    // clipfind-cli's benchmarks run in clipfind-bench.
+    const Command runBench = runInClipfindBench, runBenchIndex = runInClipfindBench,
+                  runBenchSearch = runInClipfindBench, runBenchDuplicates = runInClipfindBench,
+                  runBenchStart = runInClipfindBench;
+    using clipfind::cli::runDuplicates, clipfind::cli::runEmbed, clipfind::cli::runIndex, clipfind::cli::runModels,
+        clipfind::cli::runPreprocess, clipfind::cli::runSearch, clipfind::cli::runSimilar, clipfind::cli::runStatus,
+        clipfind::cli::runTokenize;
+#endif
+    const std::pair<const char *, Command> kCommands[] = {
+        {"tokenize", runTokenize},
+        {"preprocess", runPreprocess},
+        {"embed", runEmbed},
+        {"bench", runBench},
+        {"index", runIndex},
+        {"status", runStatus},
+        {"bench-index", runBenchIndex},
+        {"search", runSearch},
+        {"similar", runSimilar},
+        {"bench-search", runBenchSearch},
+        {"models", runModels},
+        {"duplicates", runDuplicates},
+        {"bench-duplicates", runBenchDuplicates},
+        {"bench-start", runBenchStart},
     };
     for (const auto &[name, run] : kCommands) {
         if (command == QLatin1String(name)) {

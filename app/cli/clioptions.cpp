@@ -47,22 +47,6 @@ bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *opti
     return true;
 }
 
-std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::LoadOptions &options, QString *error,
-                                             bool *usageError)
-{
-    clip::ModelConfig config;
-    *usageError = !clip::architectureConfig(arch.toStdString(), &config);
-    if (*usageError) {
-        *error = QStringLiteral("unknown architecture '%1' (ViT-B/32, ViT-B/16, ViT-L/14 or ViT-L/14@336px)").arg(arch);
-        return nullptr;
-    }
-    clip::LoadResult loaded = clip::ClipModel::createRandom(config, options);
-    if (!loaded.model) {
-        *error = QString::fromStdString(loaded.error);
-    }
-    return std::move(loaded.model);
-}
-
 QString resolveModel(const QCommandLineParser &parser, QString *error)
 {
     if (parser.isSet(QStringLiteral("model"))) {

@@ -44,7 +44,7 @@ void addDeviceOptions(QCommandLineParser &parser);
 bool readDeviceOptions(const QCommandLineParser &parser, clip::LoadOptions *options, QString *error);
 
 /// A model of the named architecture ("ViT-B/32", ...) with random weights, for benchmarks. Null with *error
-/// (and *usageError = true for an unknown name) on failure.
+/// (and *usageError = true for an unknown name) on failure. clipfind-bench only (randommodel.cpp).
 std::unique_ptr<clip::ClipModel> randomModel(const QString &arch, const clip::LoadOptions &options, QString *error,
                                              bool *usageError);
 

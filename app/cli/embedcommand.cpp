@@ -3,6 +3,7 @@
 
 #include "core/encode/bertclipencoder.h"
 #include "core/encode/clipencoder.h"
+#include "core/engine/engine.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -87,17 +88,19 @@ int runEmbed(const QStringList &arguments)
     }
     const QString modelPath = parser.value(QStringLiteral("model"));
     if (BertClipEncoder::isBertClipFolder(modelPath)) {
-        const auto encoder = BertClipEncoder::load(modelPath, settings.load, &error);
-        if (!encoder) {
+        const Engine *models = modelEngine(&error);
+        Engine::FolderModelOutput output;
+        if (!models
+            || !models->encodeWithModelFolder(modelPath, settings.load, parser.values(QStringLiteral("text")),
+                                              parser.values(QStringLiteral("image")), &output, &error)) {
             return fail(error);
         }
-        const EmbeddingRows texts = encoder->encodeTexts(parser.values(QStringLiteral("text")));
-        const EmbeddingRows images = encoder->encodeImageFiles(parser.values(QStringLiteral("image")));
-        return printFeatures(encoder->describe(), encoder->deviceDescription(), texts, images) ? 0 : 1;
+        return printFeatures(output.description, output.device, output.texts, output.images) ? 0 : 1;
     }
     // Only the towers the arguments need are built: --text alone never reads the image tower's weights.
     applyStartOptions(parser, ClipEncoder::Preload::Nothing, dataDirOption(parser), &settings);
-    const auto encoder = ClipEncoder::load(modelPath, settings, &error);
+    const Engine *models = modelEngine(&error);
+    const auto encoder = models ? models->loadPhotoEncoder(modelPath, settings, &error) : nullptr;
     if (!encoder) {
         return fail(error);
     }

@@ -2,8 +2,8 @@
 #include "commands.h"
 #include "startclock.h"
 
-#include "core/clip/model/threading.h"
 #include "core/encode/clipencoder.h"
+#include "core/engine/engine.h"
 #include "core/search/searchengine.h"
 #include "core/store/librarydatabase.h"
 
@@ -151,8 +151,8 @@ int runRankingCommand(const QStringList &arguments, const RankingCommand &comman
     engineOptions.matrix.keepRows = isEager(parser);
     std::unique_ptr<SearchEngine> engine;
     {
-        // One core for the rows, one for the text tower (see ScopedCpuThreads); the query then uses them all.
-        const clip::ScopedCpuThreads oneThread(command.encodesText ? 1 : 0);
+        // One core for the rows, one for the text tower (see clip::ScopedCpuThreads); the query then uses them all.
+        const ScopedEngineThreads oneThread(command.encodesText ? 1 : 0);
         engine = SearchEngine::open(encoder.get(), database, folder, engineOptions, &error);
     }
     const double rowsLoadedMs = msSinceStart();

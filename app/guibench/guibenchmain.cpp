@@ -16,9 +16,8 @@
 //               screen, as JSON
 #include "app/guibench/albums.h"
 #include "core/browse/folderbrowser.h"
-#include "core/clip/model/clipmodel.h"
-#include "core/clip/model/modelconfig.h"
 #include "core/encode/clipencoder.h"
+#include "core/engine/engine.h"
 #include "core/index/libraryindexer.h"
 #include "core/photolibrary.h"
 #include "core/search/livesearch.h"
@@ -525,20 +524,14 @@ int main(int argc, char **argv)
     } else if (browse) {
         // Browsing needs no model: the window as a new user without one sees it.
     } else {
-        clip::ModelConfig config;
-        if (!clip::architectureConfig(parser.value(QStringLiteral("arch")).toStdString(), &config)) {
-            return fail(QStringLiteral("unknown architecture"));
-        }
         clip::LoadOptions options;
         options.device = clip::DeviceChoice::Cpu;
-        clip::LoadResult loaded = clip::ClipModel::createRandom(config, options);
         QString error;
-        std::shared_ptr<ClipEncoder> encoder =
-            loaded.model ? ClipEncoder::fromModel(
-                std::move(loaded.model), QStringLiteral("random-") + parser.value(QStringLiteral("arch")), &error)
-                         : nullptr;
+        const Engine *models = modelEngine(&error);
+        std::shared_ptr<PhotoEncoder> encoder =
+            models ? models->createRandomEncoder(parser.value(QStringLiteral("arch")), options, &error) : nullptr;
         if (!encoder) {
-            return fail(error.isEmpty() ? QString::fromStdString(loaded.error) : error);
+            return fail(error);
         }
         library->setEncoder(encoder);
     }

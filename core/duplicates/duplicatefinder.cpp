@@ -5,6 +5,7 @@
 #include "core/decode/exifdate.h"
 #include "core/decode/imagedecoder.h"
 #include "core/duplicates/imagefingerprint.h"
+#include "core/engine/engine.h"
 #include "core/store/librarydatabase.h"
 #include "core/thumbnails/thumbnailcache.h"
 
@@ -158,6 +159,20 @@ void orderGroup(std::vector<DuplicatePhoto> &photos)
               [](const DuplicatePhoto &x, const DuplicatePhoto &y) { return x.path < y.path; });
 }
 
+// clip::findNearPairs() through the engine library (loaded on first need); its load error becomes the result's.
+clip::NearPairResult nearPairs(const uint16_t *halves, int64_t rows, int dim, const clip::NearPairOptions &options,
+                               const std::function<bool()> &cancelled)
+{
+    QString error;
+    const Engine *models = modelEngine(&error);
+    if (!models) {
+        clip::NearPairResult failed;
+        failed.error = error.toStdString();
+        return failed;
+    }
+    return models->findNearPairs(halves, rows, dim, options, cancelled);
+}
+
 } // namespace
 
 QStringList DuplicateGroup::duplicatePaths() const
@@ -188,7 +203,7 @@ RowGroups groupSimilarRows(const uint16_t *halves, int64_t rows, int dim, float 
     timer.start();
     clip::NearPairOptions options;
     options.threshold = threshold;
-    clip::NearPairResult near = clip::findNearPairs(halves, rows, dim, options, [cancel] { return cancel && *cancel; });
+    clip::NearPairResult near = nearPairs(halves, rows, dim, options, [cancel] { return cancel && *cancel; });
     s.photos = rows;
     takePairStats(near.stats, &s);
     s.pairsMs = double(timer.nsecsElapsed()) / 1e6;
@@ -269,7 +284,7 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
     timer.start();
     clip::NearPairOptions pairOptions;
     pairOptions.threshold = options.threshold;
-    clip::NearPairResult near = clip::findNearPairs(halves.data(), rows, dim, pairOptions, cancelled);
+    clip::NearPairResult near = nearPairs(halves.data(), rows, dim, pairOptions, cancelled);
     stats.pairsMs = double(timer.nsecsElapsed()) / 1e6;
     takePairStats(near.stats, &stats);
     if (near.cancelled || cancelled()) {

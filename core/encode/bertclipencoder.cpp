@@ -16,22 +16,6 @@
 
 namespace clipfind {
 
-namespace {
-
-// config.json of a real model is about 2 KB; anything this large is not one.
-constexpr qint64 kMaxConfigBytes = 1024 * 1024;
-
-} // namespace
-
-QString BertClipEncoder::configModelType(const QString &folder)
-{
-    QFile file(QDir(folder).filePath(QStringLiteral("config.json")));
-    if (!QFileInfo(file.fileName()).isFile() || file.size() > kMaxConfigBytes || !file.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    return QJsonDocument::fromJson(file.read(kMaxConfigBytes)).object().value(QStringLiteral("model_type")).toString();
-}
-
 struct BertClipEncoder::Private {
     QString folder;
     std::shared_ptr<const WordPieceTokenizer> tokenizer;
@@ -44,18 +28,6 @@ BertClipEncoder::BertClipEncoder()
 }
 
 BertClipEncoder::~BertClipEncoder() = default;
-
-bool BertClipEncoder::isBertClipFolder(const QString &path)
-{
-    const QFileInfo info(path);
-    if (!info.isDir()) {
-        return false;
-    }
-    if (QFileInfo(QDir(path).filePath(QStringLiteral("modules.json"))).isFile()) {
-        return true;
-    }
-    return configModelType(path) == QLatin1String("chinese_clip");
-}
 
 std::unique_ptr<BertClipEncoder> BertClipEncoder::load(const QString &folder, const clip::LoadOptions &options,
                                                        QString *error)

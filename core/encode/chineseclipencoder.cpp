@@ -123,11 +123,6 @@ private:
     std::thread m_worker;
 };
 
-QString modelFileIn(const QString &folder)
-{
-    return QDir(folder).filePath(QStringLiteral("model.safetensors"));
-}
-
 } // namespace
 
 struct ChineseClipEncoder::Private {
@@ -142,27 +137,6 @@ ChineseClipEncoder::ChineseClipEncoder()
 }
 
 ChineseClipEncoder::~ChineseClipEncoder() = default;
-
-bool ChineseClipEncoder::isChineseClipFolder(const QString &path)
-{
-    return QFileInfo(path).isDir() && BertClipEncoder::configModelType(path) == QLatin1String("chinese_clip");
-}
-
-QString ChineseClipEncoder::modelIdFor(const QString &folder, const QString &dataDir, QString *error)
-{
-    const QString file = modelFileIn(folder);
-    if (!QFileInfo(file).isFile()) {
-        if (error) {
-            *error = QCoreApplication::translate("clipfind::ChineseClipEncoder",
-                                                 "%1: the Chinese-CLIP folder has no model.safetensors")
-                         .arg(QDir::toNativeSeparators(folder));
-        }
-        return {};
-    }
-    const QString sha256 = dataDir.isEmpty() ? sha256OfFile(file, error) : ModelStore(dataDir).sha256Of(file, error);
-    // Tagged: the rows are this folder's image tower and preprocessing, never a CLIP checkpoint's.
-    return sha256.isEmpty() ? QString() : QStringLiteral("chinese-clip:") + sha256;
-}
 
 std::unique_ptr<ChineseClipEncoder> ChineseClipEncoder::load(const QString &folder, const clip::LoadOptions &options,
                                                              const QString &dataDir, QString *error)

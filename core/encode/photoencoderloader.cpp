@@ -2,6 +2,8 @@
 #include "core/encode/photoencoderloader.h"
 
 #include "core/encode/chineseclipencoder.h"
+#include "core/engine/engine.h"
+#include "core/engine/lazyphotoencoder.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelstore.h"
 #include "core/store/filehash.h"
@@ -24,11 +26,6 @@ bool isSentenceTransformersFolder(const QString &path)
 std::unique_ptr<PhotoEncoder> loadPhotoEncoder(const QString &path, const ClipEncoder::Settings &settings,
                                                QString *error)
 {
-    if (ChineseClipEncoder::isChineseClipFolder(path)) {
-        // Settings::multilingualText pairs a text model with a CLIP model's space; Chinese-CLIP has its own text
-        // tower, so a pairing chosen for another model does not apply here.
-        return ChineseClipEncoder::load(path, settings.load, settings.dataDir, error);
-    }
     if (isSentenceTransformersFolder(path)) {
         if (error) {
             *error = QCoreApplication::translate(
@@ -39,7 +36,11 @@ std::unique_ptr<PhotoEncoder> loadPhotoEncoder(const QString &path, const ClipEn
         }
         return nullptr;
     }
-    return ClipEncoder::load(path, settings, error);
+    if (settings.preload == ClipEncoder::Preload::Nothing) {
+        return LazyPhotoEncoder::create(path, settings, error); // the engine is loaded when the model is needed
+    }
+    const Engine *models = modelEngine(error);
+    return models ? models->loadPhotoEncoder(path, settings, error) : nullptr;
 }
 
 QString photoModelIdFor(const QString &path, const QString &dataDir, QString *error)

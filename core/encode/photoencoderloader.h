@@ -14,7 +14,8 @@ namespace clipfind {
 /// model_type "chinese_clip": ChineseClipEncoder, which reads it whole) or a CLIP checkpoint file or Hugging Face CLIP
 /// folder (ClipEncoder, staged as `settings` says). A sentence-transformers text model is refused: it has no image
 /// tower (it pairs with a CLIP model, Settings::multilingualText). Null with *error, one line naming the path and the
-/// problem.
+/// problem. The encoders live in libclipfind_torch.so (core/engine/engine.h): with Preload::Nothing the result is a
+/// LazyPhotoEncoder, which loads it only when the model is needed; otherwise it is loaded now.
 std::unique_ptr<PhotoEncoder> loadPhotoEncoder(const QString &path, const ClipEncoder::Settings &settings,
                                                QString *error);
 

@@ -350,7 +350,8 @@ IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatab
     const int size = todo.empty() ? 0 : encoder.inputSize();
     // The CPU encodes in micro-batches of 8 whatever it is handed (clipmodelprivate.h), so a batch of 8 costs no
     // speed: the encoder starts after 8 decodes instead of 32, and the last partial batch is as short.
-    const int batchSize = options.batchSize > 0 ? options.batchSize : (encoder.isCuda() ? 512 : 8);
+    // (isCuda() may load the model engine: it is asked only when there is something to encode.)
+    const int batchSize = options.batchSize > 0 ? options.batchSize : (!todo.empty() && encoder.isCuda() ? 512 : 8);
     std::mutex failuresMutex;
     std::vector<FileUpdate> pendingFailures; // decode failures, written with the next batch
     std::atomic<qint64> done{0};

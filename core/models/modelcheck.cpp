@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/models/modelcheck.h"
 
-#include "core/clip/checkpoint/checkpointinfo.h"
-#include "core/clip/model/bertclipmodel.h"
+#include "core/engine/engine.h"
 #include "core/models/modelmanifest.h"
 #include "core/store/filehash.h"
 
@@ -168,13 +167,8 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
     if (check.file != path && isChineseClipConfig(path)) {
         // A Chinese-CLIP folder (config.json, model.safetensors, preprocessor_config.json) is read by its own
         // loader, as data, like every other checkpoint.
-        clip::LoadOptions options;
-        options.device = clip::DeviceChoice::Cpu; // a check, not a model to run
-        const clip::BertClipLoadResult loaded =
-            clip::BertClipModel::load(QFile::encodeName(path).toStdString(), options);
-        if (!loaded.model || !loaded.model->hasImageTower()) {
-            check.error =
-                loaded.model ? QStringLiteral("%1: no image tower").arg(path) : QString::fromStdString(loaded.error);
+        const Engine *models = modelEngine(&check.error);
+        if (!models || !models->checkChineseClipFolder(path, &check.error)) {
             return check;
         }
         check.format = QStringLiteral("hf-chinese-clip");
@@ -182,8 +176,12 @@ ModelCheck checkModelFile(const QString &path, const ModelManifest &manifest, co
         check.ok = true;
         return check;
     }
+    const Engine *models = modelEngine(&check.error);
+    if (!models) {
+        return check;
+    }
     clip::CheckpointInfo checkpoint;
-    if (!clip::inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
+    if (!models->inspectCheckpoint(QFile::encodeName(check.file).toStdString(), &checkpoint, &problem)) {
         // The engine's reason is English and technical (kept as is); it names the file first, which the
         // translatable sentence around it does instead.
         QString detail = QString::fromStdString(problem);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/search/livesearch.h"
 
-#include "core/clip/model/threading.h"
+#include "core/engine/engine.h"
 #include "core/index/indexer.h"
 
 namespace clipfind {
@@ -167,7 +167,9 @@ void LiveSearch::launch(const QString &query)
     options.generation = &m_generation;
     options.startGeneration = generation;
     m_pool.start([this, engine, query, options, generation] {
-        clip::setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
+        if (const Engine *models = modelEngine()) { // loaded: the search's encoder came from it
+            models->setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
+        }
         const SearchResults results = engine->search(query, options);
         QMetaObject::invokeMethod(
             this, [this, results, generation] { finished(results, generation); }, Qt::QueuedConnection);

@@ -6,6 +6,7 @@
 #include "core/clip/matrix/half.h"
 #include "core/decode/exifdate.h"
 #include "core/encode/photoencoder.h"
+#include "core/engine/engine.h"
 #include "core/search/pathtable.h"
 #include "core/search/searchquery.h"
 #include "core/store/librarydatabase.h"
@@ -137,8 +138,14 @@ struct SearchEngine::Private {
 
     std::unique_ptr<clip::EmbeddingMatrix> newMatrix(QString *error) const
     {
+        // The rows live in libclipfind_torch.so's matrix (the same one on the CPU and on CUDA); loading it here,
+        // on the thread that reads the rows, keeps it off the GUI thread.
+        const Engine *models = modelEngine(error);
+        if (!models) {
+            return nullptr;
+        }
         std::string problem;
-        auto m = clip::EmbeddingMatrix::create(dim, options.matrix, &problem);
+        auto m = models->createEmbeddingMatrix(dim, options.matrix, &problem);
         if (!m) {
             *error = QCoreApplication::translate("clipfind::SearchEngine", "cannot set up the search (%1)")
                          .arg(QString::fromStdString(problem));

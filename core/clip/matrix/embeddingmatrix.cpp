@@ -96,7 +96,33 @@ uint32_t rowChecksum(const uint16_t *halves, int dim)
 
 } // namespace
 
-struct EmbeddingMatrix::Private {
+// The one implementation of EmbeddingMatrix: int8 codes scanned on the CPU, or torch matmul + topk on CUDA.
+class TorchEmbeddingMatrix final : public EmbeddingMatrix
+{
+public:
+    struct Private;
+    explicit TorchEmbeddingMatrix(std::unique_ptr<Private> d);
+    ~TorchEmbeddingMatrix() override;
+
+    int dim() const override;
+    int64_t rows() const override;
+    std::string description() const override;
+    void reserve(int64_t rows) override;
+    void append(const float *values, int64_t count) override;
+    void appendHalf(const uint16_t *halves, int64_t count) override;
+    void replace(int64_t row, const float *values) override;
+    void removeSwapLast(int64_t row) override;
+    void clear() override;
+    bool normalizedRow(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const override;
+    TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled,
+                    const RowFetcher &fetch) const override;
+    int64_t memoryBytes() const override;
+
+private:
+    std::unique_ptr<Private> d;
+};
+
+struct TorchEmbeddingMatrix::Private {
     int dim = 0;
     int64_t rows = 0;
     MatrixOptions options;
@@ -185,8 +211,8 @@ struct EmbeddingMatrix::Private {
 
 // Stores row `row` (already within capacity) from floats or halves: the exact copy, its inverse norm and the
 // int8 codes of the normalized row.
-EmbeddingMatrix::Private::RowBounds EmbeddingMatrix::Private::storeRow(int64_t row, const float *values,
-                                                                       const uint16_t *halves)
+TorchEmbeddingMatrix::Private::RowBounds TorchEmbeddingMatrix::Private::storeRow(int64_t row, const float *values,
+                                                                                 const uint16_t *halves)
 {
     static thread_local std::vector<float> v;
     v.resize(static_cast<size_t>(dim));
@@ -283,7 +309,7 @@ EmbeddingMatrix::Private::RowBounds EmbeddingMatrix::Private::storeRow(int64_t r
     return bounds;
 }
 
-float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
+float TorchEmbeddingMatrix::Private::exactScore(const float *query, int64_t row) const
 {
     float dot = 0;
     if (options.precision == RowPrecision::Float16) {
@@ -297,8 +323,9 @@ float EmbeddingMatrix::Private::exactScore(const float *query, int64_t row) cons
     return dot * inverseNorms[size_t(row)];
 }
 
-bool EmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<int64_t> &rows, const RowFetcher &fetch,
-                                         std::vector<ScoredRow> *out, TopKResult *result) const
+bool TorchEmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<int64_t> &rows,
+                                              const RowFetcher &fetch, std::vector<ScoredRow> *out,
+                                              TopKResult *result) const
 {
     result->rescored += int64_t(rows.size());
     if (!fetched()) {
@@ -336,7 +363,8 @@ bool EmbeddingMatrix::Private::scoreRows(const float *query, const std::vector<i
     return true;
 }
 
-bool EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const
+bool TorchEmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out, const RowFetcher &fetch,
+                                               std::string *error) const
 {
     if (useTorch) {
         const torch::Tensor r = deviceRows[row].to(torch::kCPU, torch::kFloat32).contiguous();
@@ -366,7 +394,7 @@ bool EmbeddingMatrix::Private::rowAsFloat(int64_t row, float *out, const RowFetc
     return true;
 }
 
-void EmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
+void TorchEmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
 {
     const int64_t capacity = deviceRows.defined() ? deviceRows.size(0) : 0;
     if (rowCapacity <= capacity) {
@@ -388,9 +416,9 @@ void EmbeddingMatrix::Private::growDevice(int64_t rowCapacity)
 // the candidates (whose s' is at most their thread's lowest kept s'), that s' + bound. If the candidates run out
 // first, every other row with s' >= T - bound is rescored as well. The result equals a brute-force scan, and usually
 // only a few rows beyond k are rescored (which matters when they are fetched from the database).
-TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k,
-                                                   const std::function<bool()> &cancelled,
-                                                   const RowFetcher &fetch) const
+TopKResult TorchEmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k,
+                                                        const std::function<bool()> &cancelled,
+                                                        const RowFetcher &fetch) const
 {
     TopKResult result;
     // The query's int8 form: |q| and q (its sign) in 32-byte aligned buffers, zero padded.
@@ -560,8 +588,8 @@ TopKResult EmbeddingMatrix::Private::topKQuantized(const float *query, int64_t k
     return result;
 }
 
-TopKResult EmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
-                                               const std::function<bool()> &cancelled) const
+TopKResult TorchEmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
+                                                    const std::function<bool()> &cancelled) const
 {
     TopKResult result;
     if (cancelled && cancelled()) {
@@ -595,11 +623,11 @@ TopKResult EmbeddingMatrix::Private::topKTorch(const float *query, int64_t k,
     return result;
 }
 
-EmbeddingMatrix::EmbeddingMatrix(std::unique_ptr<Private> d)
+TorchEmbeddingMatrix::TorchEmbeddingMatrix(std::unique_ptr<Private> d)
     : d(std::move(d))
 {
 }
-EmbeddingMatrix::~EmbeddingMatrix() = default;
+TorchEmbeddingMatrix::~TorchEmbeddingMatrix() = default;
 
 std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOptions &options, std::string *error)
 {
@@ -607,7 +635,7 @@ std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOp
         *error = "embedding matrix: dimension must be positive, got " + std::to_string(dim);
         return nullptr;
     }
-    auto d = std::make_unique<Private>();
+    auto d = std::make_unique<TorchEmbeddingMatrix::Private>();
     d->dim = dim;
     d->options = options;
     d->stride = (dim + kCodeAlign - 1) / kCodeAlign * kCodeAlign;
@@ -629,20 +657,20 @@ std::unique_ptr<EmbeddingMatrix> EmbeddingMatrix::create(int dim, const MatrixOp
         d->device = wantCuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
         d->dtype = wantCuda ? torch::kFloat16 : torch::kFloat32; // no fp16 matmul on the CPU in libtorch 1.13
     }
-    return std::unique_ptr<EmbeddingMatrix>(new EmbeddingMatrix(std::move(d)));
+    return std::make_unique<TorchEmbeddingMatrix>(std::move(d));
 }
 
-int EmbeddingMatrix::dim() const
+int TorchEmbeddingMatrix::dim() const
 {
     return d->dim;
 }
 
-int64_t EmbeddingMatrix::rows() const
+int64_t TorchEmbeddingMatrix::rows() const
 {
     return d->rows;
 }
 
-std::string EmbeddingMatrix::description() const
+std::string TorchEmbeddingMatrix::description() const
 {
     if (d->useTorch) {
         return std::string("torch ") + (d->dtype == torch::kFloat16 ? "fp16" : "fp32") + " matmul + topk, "
@@ -654,7 +682,7 @@ std::string EmbeddingMatrix::description() const
            + (d->fetched() ? " rows fetched on demand, cpu" : " rows, cpu");
 }
 
-void EmbeddingMatrix::reserve(int64_t rows)
+void TorchEmbeddingMatrix::reserve(int64_t rows)
 {
     if (d->useTorch) {
         d->growDevice(rows);
@@ -666,7 +694,7 @@ void EmbeddingMatrix::reserve(int64_t rows)
 namespace {
 
 template<typename Store>
-void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
+void appendRows(TorchEmbeddingMatrix::Private &d, int64_t count, Store store)
 {
     if (count <= 0) {
         return;
@@ -696,7 +724,7 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
     // Rows are independent: a large append (loading the cache) converts and quantizes on every core.
     std::mutex boundsLock;
     at::parallel_for(0, count, 2048, [&](int64_t begin, int64_t end) {
-        EmbeddingMatrix::Private::RowBounds bounds;
+        TorchEmbeddingMatrix::Private::RowBounds bounds;
         for (int64_t i = begin; i < end; ++i) {
             bounds.include(store(i, nullptr));
         }
@@ -710,36 +738,36 @@ void appendRows(EmbeddingMatrix::Private &d, int64_t count, Store store)
 
 // `store(i, out)` writes input row i as floats to `out` (torch: a block copied at once), or stores it as row
 // rows() + i when `out` is null.
-void EmbeddingMatrix::append(const float *values, int64_t count)
+void TorchEmbeddingMatrix::append(const float *values, int64_t count)
 {
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             std::copy_n(values + i * d->dim, d->dim, out);
-            return EmbeddingMatrix::Private::RowBounds();
+            return TorchEmbeddingMatrix::Private::RowBounds();
         }
         return d->storeRow(d->rows + i, values + i * d->dim, nullptr);
     });
 }
 
-void EmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
+void TorchEmbeddingMatrix::appendHalf(const uint16_t *halves, int64_t count)
 {
     appendRows(*d, count, [&](int64_t i, float *out) {
         if (out) {
             halvesToFloats(halves + i * d->dim, out, d->dim);
-            return EmbeddingMatrix::Private::RowBounds();
+            return TorchEmbeddingMatrix::Private::RowBounds();
         }
         return d->storeRow(d->rows + i, nullptr, halves + i * d->dim);
     });
 }
 
-void EmbeddingMatrix::replace(int64_t row, const float *values)
+void TorchEmbeddingMatrix::replace(int64_t row, const float *values)
 {
     if (row >= 0 && row < d->rows) {
         d->noteBounds(d->storeRow(row, values, nullptr));
     }
 }
 
-void EmbeddingMatrix::removeSwapLast(int64_t row)
+void TorchEmbeddingMatrix::removeSwapLast(int64_t row)
 {
     if (row < 0 || row >= d->rows) {
         return;
@@ -771,7 +799,7 @@ void EmbeddingMatrix::removeSwapLast(int64_t row)
     }
 }
 
-void EmbeddingMatrix::clear()
+void TorchEmbeddingMatrix::clear()
 {
     d->rows = 0;
     d->scales.clear();
@@ -783,7 +811,7 @@ void EmbeddingMatrix::clear()
     d->deviceRows = torch::Tensor();
 }
 
-bool EmbeddingMatrix::normalizedRow(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const
+bool TorchEmbeddingMatrix::normalizedRow(int64_t row, float *out, const RowFetcher &fetch, std::string *error) const
 {
     if (row < 0 || row >= d->rows) {
         std::fill(out, out + d->dim, 0.0f);
@@ -792,7 +820,7 @@ bool EmbeddingMatrix::normalizedRow(int64_t row, float *out, const RowFetcher &f
     return d->rowAsFloat(row, out, fetch, error);
 }
 
-int64_t EmbeddingMatrix::memoryBytes() const
+int64_t TorchEmbeddingMatrix::memoryBytes() const
 {
     if (d->useTorch) {
         return d->deviceRows.defined() ? int64_t(d->deviceRows.nbytes()) : 0;
@@ -803,8 +831,8 @@ int64_t EmbeddingMatrix::memoryBytes() const
                      + d->checksums.capacity() * sizeof(uint32_t));
 }
 
-TopKResult EmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled,
-                                 const RowFetcher &fetch) const
+TopKResult TorchEmbeddingMatrix::topK(const float *query, int64_t k, const std::function<bool()> &cancelled,
+                                      const RowFetcher &fetch) const
 {
     if (k <= 0 || d->rows == 0) {
         return {};

@@ -65,46 +65,46 @@ struct TopKResult {
 class EmbeddingMatrix
 {
 public:
-    /// Null with *error when the options cannot be met (CUDA asked for but absent, dim < 1).
+    /// Null with *error when the options cannot be met (CUDA asked for but absent, dim < 1). Outside the engine
+    /// library, through Engine::createEmbeddingMatrix() (core/engine/engine.h): the interface is abstract so that
+    /// code which never links libtorch can use a matrix the dlopened library made.
     static std::unique_ptr<EmbeddingMatrix> create(int dim, const MatrixOptions &options, std::string *error);
-    ~EmbeddingMatrix();
+    virtual ~EmbeddingMatrix() = default;
     EmbeddingMatrix(const EmbeddingMatrix &) = delete;
     EmbeddingMatrix &operator=(const EmbeddingMatrix &) = delete;
 
-    int dim() const;
-    int64_t rows() const;
+    virtual int dim() const = 0;
+    virtual int64_t rows() const = 0;
     /// "quantized int8 + fp16 rows, cpu (2 threads)", "torch fp16, cuda:0 ...".
-    std::string description() const;
+    virtual std::string description() const = 0;
 
-    void reserve(int64_t rows);
+    virtual void reserve(int64_t rows) = 0;
     /// Appends `count` rows of dim() floats.
-    void append(const float *values, int64_t count);
+    virtual void append(const float *values, int64_t count) = 0;
     /// Appends `count` rows of dim() IEEE binary16 values (the library database's format), without a float round trip.
-    void appendHalf(const uint16_t *halves, int64_t count);
+    virtual void appendHalf(const uint16_t *halves, int64_t count) = 0;
     /// Overwrites one row.
-    void replace(int64_t row, const float *values);
+    virtual void replace(int64_t row, const float *values) = 0;
     /// Removes a row by moving the last row into its place (the caller updates its row -> id map).
-    void removeSwapLast(int64_t row);
-    void clear();
+    virtual void removeSwapLast(int64_t row) = 0;
+    virtual void clear() = 0;
 
     /// The row scaled to unit length (dim() floats; zeros for a zero row). "More like this" uses it as the query.
     /// With keepRows = false the row comes from `fetch`; false with *error when it cannot be fetched or is stale.
-    bool normalizedRow(int64_t row, float *out, const RowFetcher &fetch = {}, std::string *error = nullptr) const;
+    virtual bool normalizedRow(int64_t row, float *out, const RowFetcher &fetch = {},
+                               std::string *error = nullptr) const = 0;
 
     /// The k best rows for a unit-length query of dim() floats (k > rows() gives every row). `cancelled` is polled
     /// from the scanning threads every few thousand rows; when it returns true the result has cancelled = true.
     /// `fetch` provides the stored rows the exact rescoring needs when the matrix does not keep them.
-    TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {},
-                    const RowFetcher &fetch = {}) const;
+    virtual TopKResult topK(const float *query, int64_t k, const std::function<bool()> &cancelled = {},
+                            const RowFetcher &fetch = {}) const = 0;
 
     /// Bytes the rows take in memory (codes, scales, norms, checksums and kept rows; device memory for Torch).
-    int64_t memoryBytes() const;
+    virtual int64_t memoryBytes() const = 0;
 
-    struct Private;
-
-private:
-    explicit EmbeddingMatrix(std::unique_ptr<Private> d);
-    std::unique_ptr<Private> d;
+protected:
+    EmbeddingMatrix() = default;
 };
 
 } // namespace clipfind::clip
