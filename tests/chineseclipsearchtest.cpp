@@ -453,8 +453,16 @@ private Q_SLOTS:
                    dir.path(), QStringLiteral("--device"), QStringLiteral("cpu")});
         QVERIFY(cli.waitForFinished(kTimeoutMs));
         QCOMPARE(cli.exitCode(), 1);
+        // `index` opens the model when the first photo needs it, after its progress line: the error is the last line,
+        // and every line before it is progress.
         const QString stderrText = QString::fromLocal8Bit(cli.readAllStandardError()).trimmed();
-        QVERIFY2(isOneLineNaming(stderrText, folder), qPrintable(stderrText));
+        QStringList lines = stderrText.split(QLatin1Char('\n'));
+        const QString last = lines.takeLast();
+        QVERIFY2(last.startsWith(QStringLiteral("clipfind-cli: ")) && isOneLineNaming(last, folder),
+                 qPrintable(stderrText));
+        for (const QString &line : lines) {
+            QVERIFY2(line.startsWith(QLatin1Char('[')), qPrintable(stderrText));
+        }
     }
 };
 
