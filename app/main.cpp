@@ -71,10 +71,11 @@ int main(int argc, char **argv)
     }
     MainWindow window(settings, databasePathIn(dataDir), &thumbnails);
     window.show();
-    window.loadModel(model);
+    // The folder first: its photos show before the model (loaded after them, or as soon as a query is typed).
     const QString folder = parser.positionalArguments().value(0, settings.lastFolder);
     if (!folder.isEmpty()) {
         window.openFolder(folder);
     }
+    window.loadModelAfterFirstPhotos(model);
     return QApplication::exec();
 }

@@ -13,12 +13,22 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPromise>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace clipfind {
+
+namespace {
+
+// loadModelAfterFirstPhotos() waits at most this long for the first thumbnail (a folder never seen before makes its
+// thumbnails from the photos, which can take longer than the model).
+constexpr int kDeferredModelMs = 1000;
+
+} // namespace
 
 PhotoLibrary::PhotoLibrary(const QString &databasePath, const ThumbnailCache *thumbnails, QObject *parent)
     : QObject(parent)
@@ -72,9 +82,41 @@ PhotoLibrary::~PhotoLibrary()
 
 void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &settings)
 {
+    m_deferredModel = nullptr;
     const quint64 request = ++m_modelRequest;
     m_loadingModel = true;
     Q_EMIT modelLoading(path);
+    startModelLoad(request, path, settings);
+}
+
+void PhotoLibrary::loadModelAfterFirstPhotos(const QString &path, const ClipEncoder::Settings &settings)
+{
+    if (m_folder.isEmpty() || !m_thumbnails) {
+        loadModel(path, settings);
+        return;
+    }
+    const quint64 request = ++m_modelRequest;
+    m_loadingModel = true;
+    Q_EMIT modelLoading(path);
+    m_deferredModel = [this, request, path, settings] {
+        if (request == m_modelRequest) {
+            startModelLoad(request, path, settings);
+        }
+    };
+    connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &PhotoLibrary::startDeferredModel,
+            Qt::SingleShotConnection);
+    QTimer::singleShot(kDeferredModelMs, this, &PhotoLibrary::startDeferredModel);
+}
+
+void PhotoLibrary::startDeferredModel()
+{
+    if (const std::function<void()> start = std::exchange(m_deferredModel, nullptr)) {
+        start();
+    }
+}
+
+void PhotoLibrary::startModelLoad(quint64 request, const QString &path, const ClipEncoder::Settings &settings)
+{
     m_pool.start([this, request, path, settings] {
         QString error;
         std::shared_ptr<PhotoEncoder> encoder = loadPhotoEncoder(path, settings, &error);

@@ -16,6 +16,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -49,6 +50,13 @@ public:
     /// The open folder, if any, is then indexed and searched with the new model (embeddings of different models
     /// never mix) while the same background thread builds the text tower (modelFailed if it cannot).
     void loadModel(const QString &path, const ClipEncoder::Settings &settings);
+    /// loadModel() for a launch: modelLoading at once, the loading itself once the open folder's first thumbnail is
+    /// ready, a query is typed (startDeferredModel()) or a second has passed, whichever comes first. Why: on two
+    /// cores, loading libtorch beside the first screen of thumbnails delayed them by a quarter of a second
+    /// (clipfind-gui-bench launch). With no folder open it is loadModel().
+    void loadModelAfterFirstPhotos(const QString &path, const ClipEncoder::Settings &settings);
+    /// Starts the model loadModelAfterFirstPhotos() holds back, now (the user typed a query); nothing otherwise.
+    void startDeferredModel();
     /// Takes an encoder that is already loaded (tests, benchmarks).
     void setEncoder(std::shared_ptr<PhotoEncoder> encoder);
     bool hasModel() const { return bool(m_encoder); }
@@ -123,6 +131,7 @@ Q_SIGNALS:
     void unreadableCountChanged(qint64 count);
 
 private:
+    void startModelLoad(quint64 request, const QString &path, const ClipEncoder::Settings &settings);
     void startFolder();
     void loadEngine();
     void countUnreadable();
@@ -140,9 +149,10 @@ private:
     ThumbnailLoader *m_thumbnails = nullptr;
     std::shared_ptr<PhotoEncoder> m_encoder;
     bool m_loadingModel = false;
-    quint64 m_modelRequest = 0;  // the latest loadModel(); older loads that finish later are dropped
-    quint64 m_folderRequest = 0; // the same for row loading
-    quint64 m_countRequest = 0;  // and for counting the unreadable photos
+    quint64 m_modelRequest = 0;            // the latest loadModel(); older loads that finish later are dropped
+    std::function<void()> m_deferredModel; // loadModelAfterFirstPhotos()'s load, until it starts
+    quint64 m_folderRequest = 0;           // the same for row loading
+    quint64 m_countRequest = 0;            // and for counting the unreadable photos
     QString m_folder;
     QString m_scope;
     qint64 m_rows = -1;

@@ -238,6 +238,58 @@ private Q_SLOTS:
         QCOMPARE(newest.result().groups.size(), size_t(2));
     }
 
+    void aLaunchLoadsTheModelAfterTheFirstPhotosOrAQuery()
+    {
+        const QString folder = QFileInfo(m_dir.path()).canonicalFilePath() + QStringLiteral("/launched");
+        QVERIFY(QDir().mkpath(folder));
+        const QString shapes = dataPath(QStringLiteral("shapes-clip/images/"));
+        QVERIFY(QFile::copy(shapes + QStringLiteral("img_0001.jpg"), folder + QStringLiteral("/a.jpg")));
+        ClipEncoder::Settings settings;
+        settings.load.device = clip::DeviceChoice::Cpu;
+        const QString model = dataPath(QStringLiteral("shapes-clip/model.pt"));
+
+        // No thumbnail asked for: the model waits (shown as loading) until a query is typed.
+        {
+            PhotoLibrary library(m_dir.filePath(QStringLiteral("launched-data/cache.sqlite")), m_thumbnails.get());
+            QSignalSpy loading(&library, &PhotoLibrary::modelLoading);
+            QSignalSpy encoderReady(&library, &PhotoLibrary::encoderReady);
+            QString error;
+            QVERIFY2(library.openFolder(folder, IndexOptions{}, &error), qPrintable(error));
+            library.loadModelAfterFirstPhotos(model, settings);
+            QCOMPARE(loading.count(), 1);
+            QVERIFY(library.isLoadingModel());
+            QTest::qWait(300);
+            QVERIFY(encoderReady.isEmpty());
+            library.startDeferredModel(); // the first key of a query
+            QTRY_COMPARE_WITH_TIMEOUT(encoderReady.count(), 1, kTimeoutMs);
+            QVERIFY(library.hasModel());
+        }
+        // The first thumbnail starts it.
+        {
+            PhotoLibrary library(m_dir.filePath(QStringLiteral("launched-data2/cache.sqlite")), m_thumbnails.get());
+            QSignalSpy encoderReady(&library, &PhotoLibrary::encoderReady);
+            QString error;
+            QVERIFY2(library.openFolder(folder, IndexOptions{}, &error), qPrintable(error));
+            library.loadModelAfterFirstPhotos(model, settings);
+            QTest::qWait(300);
+            QVERIFY(encoderReady.isEmpty());
+            QVERIFY(!library.thumbnails()->thumbnail(folder + QStringLiteral("/a.jpg"))); // queued: a grid asks
+            QTRY_COMPARE_WITH_TIMEOUT(encoderReady.count(), 1, kTimeoutMs);
+        }
+        // Nothing at all: it starts after a second.
+        {
+            PhotoLibrary library(m_dir.filePath(QStringLiteral("launched-data3/cache.sqlite")), m_thumbnails.get());
+            QSignalSpy encoderReady(&library, &PhotoLibrary::encoderReady);
+            QString error;
+            QVERIFY2(library.openFolder(folder, IndexOptions{}, &error), qPrintable(error));
+            QElapsedTimer waited;
+            waited.start();
+            library.loadModelAfterFirstPhotos(model, settings);
+            QTRY_COMPARE_WITH_TIMEOUT(encoderReady.count(), 1, kTimeoutMs);
+            QVERIFY(waited.elapsed() >= 900);
+        }
+    }
+
     void browsesWithoutAModelAndIndexesOnceOneIsReady()
     {
         // Ten shape photos, two more in sub/.

@@ -187,6 +187,9 @@ void MainWindow::createActions()
     bar->addAction(a.settings);
 
     connect(m_search, &SearchField::queryEdited, m_library->search(), &LiveSearch::setQuery);
+    // A query typed at launch needs the model now, not after the first photos (loadModelAfterFirstPhotos).
+    connect(m_search, &SearchField::queryEdited, m_library, &PhotoLibrary::startDeferredModel);
+    connect(m_search, &SearchField::searchNowRequested, m_library, &PhotoLibrary::startDeferredModel);
     connect(m_search, &SearchField::searchNowRequested, m_library->search(), &LiveSearch::searchNow);
     connect(m_search, &SearchField::modelSetupRequested, this, &MainWindow::showModelSetup);
     connect(m_search, &QLineEdit::textChanged, this, &MainWindow::updatePage); // Esc is back to browsing at once
@@ -255,6 +258,17 @@ void MainWindow::loadModel(const QString &path)
     ClipEncoder::Settings settings = m_settings.encoderSettings();
     settings.dataDir = m_dataDir; // the file's SHA-256 is remembered there: an unchanged file is not hashed again
     m_library->loadModel(path, settings);
+}
+
+void MainWindow::loadModelAfterFirstPhotos(const QString &path)
+{
+    if (path.isEmpty()) {
+        loadModel(path);
+        return;
+    }
+    ClipEncoder::Settings settings = m_settings.encoderSettings();
+    settings.dataDir = m_dataDir;
+    m_library->loadModelAfterFirstPhotos(path, settings);
 }
 
 bool MainWindow::openFolder(const QString &folder)

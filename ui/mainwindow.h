@@ -52,6 +52,9 @@ public:
 
     /// Starts with this model (from --model or $CLIPFIND_MODEL; else the one in the settings).
     void loadModel(const QString &path);
+    /// loadModel() at launch, after openFolder(): the model loads once the folder's first photos are on screen or a
+    /// query is typed (PhotoLibrary::loadModelAfterFirstPhotos).
+    void loadModelAfterFirstPhotos(const QString &path);
     /// Opens a folder: its photos show at once; indexing starts in the background (with a model) and searching
     /// works on what is indexed.
     bool openFolder(const QString &folder);
