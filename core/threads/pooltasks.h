@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/threads/handoff.h"
+#include "core/clip/handoff.h"
 
 #include <QFuture>
 #include <QMetaObject>
@@ -17,7 +17,7 @@
 namespace clipfind {
 
 // ClipFind's ways of handing work to another thread through Qt. Each does what the Qt call it replaces does, and
-// makes the hand-off visible to ThreadSanitizer (core/threads/handoff.h), which cannot see inside Debian's
+// makes the hand-off visible to ThreadSanitizer (core/clip/handoff.h), which cannot see inside Debian's
 // uninstrumented Qt. QtConcurrent's templates are not used: its kernels touch their own state in our (instrumented)
 // code after the last hand-off we could annotate, so its bookkeeping would be reported as racing.
 
