@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build-tsan}
 jobs=${CLIPFIND_BUILD_JOBS:-2}
 tests=(cropbatchertest indexertest folderwatchertest inotifywatchertest encoderconcurrencytest libraryindexertest
-       threadingtest livesearchtest thumbnailloadertest photolibrarytest memorybudgettest)
+       threadingtest livesearchtest thumbnailloadertest photolibrarytest memorybudgettest pooltaskstest)
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
     launcher=()
