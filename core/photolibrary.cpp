@@ -8,13 +8,13 @@
 #include "core/search/livesearch.h"
 #include "core/search/searchengine.h"
 #include "core/store/librarydatabase.h"
+#include "core/threads/pooltasks.h"
 #include "core/thumbnails/thumbnailloader.h"
 
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QPromise>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <functional>
@@ -74,9 +74,10 @@ PhotoLibrary::~PhotoLibrary()
     if (m_duplicatesCancel) {
         *m_duplicatesCancel = true;
     }
-    m_pool.waitForDone();
-    m_showingPool.waitForDone();
-    m_duplicatesPool.waitForDone();
+    waitForPool(m_pool);
+    waitForPool(m_showingPool);
+    waitForPool(m_duplicatesPool);
+    acceptDroppedQueuedCalls();
     // The indexer and the search die with this object (children); the indexer waits for its run.
 }
 
@@ -117,35 +118,29 @@ void PhotoLibrary::startDeferredModel()
 
 void PhotoLibrary::startModelLoad(quint64 request, const QString &path, const ClipEncoder::Settings &settings)
 {
-    m_pool.start([this, request, path, settings] {
+    startOnPool(m_pool, [this, request, path, settings] {
         QString error;
         std::shared_ptr<PhotoEncoder> encoder = loadPhotoEncoder(path, settings, &error);
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, encoder, error] {
-                if (request != m_modelRequest) {
-                    return;
-                }
-                m_loadingModel = false;
-                if (!encoder) {
-                    Q_EMIT modelFailed(error);
-                    return;
-                }
-                setEncoder(encoder);
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, request, encoder, error] {
+            if (request != m_modelRequest) {
+                return;
+            }
+            m_loadingModel = false;
+            if (!encoder) {
+                Q_EMIT modelFailed(error);
+                return;
+            }
+            setEncoder(encoder);
+        });
         // Whatever the settings left for later, the text tower is built here, while the folder's rows load on the
         // other thread: a query typed meanwhile waits for it. The image tower waits until a photo needs encoding.
         QString towerError;
         if (encoder && !encoder->prepareTextTower(&towerError)) {
-            QMetaObject::invokeMethod(
-                this,
-                [this, request, towerError] {
-                    if (request == m_modelRequest) {
-                        Q_EMIT modelFailed(towerError);
-                    }
-                },
-                Qt::QueuedConnection);
+            postToThreadOf(this, [this, request, towerError] {
+                if (request == m_modelRequest) {
+                    Q_EMIT modelFailed(towerError);
+                }
+            });
         }
     });
 }
@@ -236,7 +231,7 @@ void PhotoLibrary::rescan()
 void PhotoLibrary::loadEngine()
 {
     const quint64 request = m_folderRequest;
-    m_pool.start([this, request, encoder = m_encoder, databasePath = m_databasePath, folder = m_scope] {
+    startOnPool(m_pool, [this, request, encoder = m_encoder, databasePath = m_databasePath, folder = m_scope] {
         QString loadError;
         // The indexer may be creating the cache file right now: opening it for writing first waits for (or
         // creates) its schema, which a read-only open could otherwise see half made.
@@ -246,22 +241,19 @@ void PhotoLibrary::loadEngine()
         }
         // The engine keeps a plain pointer to the encoder: its deleter holds the encoder alive as long as it lives.
         std::shared_ptr<SearchEngine> engine(loaded.release(), [encoder](SearchEngine *e) { delete e; });
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, engine, loadError] {
-                if (request != m_folderRequest) {
-                    return;
-                }
-                if (!engine) {
-                    Q_EMIT searchFailed(loadError);
-                    return;
-                }
-                m_engineLoaded = true;
-                m_search->setEngine(engine);
-                Q_EMIT searchReady(engine->rowCount());
-                setRows(engine->rowCount());
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, request, engine, loadError] {
+            if (request != m_folderRequest) {
+                return;
+            }
+            if (!engine) {
+                Q_EMIT searchFailed(loadError);
+                return;
+            }
+            m_engineLoaded = true;
+            m_search->setEngine(engine);
+            Q_EMIT searchReady(engine->rowCount());
+            setRows(engine->rowCount());
+        });
     });
 }
 
@@ -280,30 +272,27 @@ void PhotoLibrary::countUnreadable()
         Q_EMIT unreadableCountChanged(0); // nothing is indexed without a model
         return;
     }
-    m_showingPool.start([this, request, databasePath = m_databasePath, folder = m_folder] {
+    startOnPool(m_showingPool, [this, request, databasePath = m_databasePath, folder = m_folder] {
         QString error; // an unreadable cache is reported by the indexer and the search; the count shows none
         const qint64 count = std::max<qint64>(0, countUnreadablePhotos(databasePath, folder, &error));
-        QMetaObject::invokeMethod(
-            this,
-            [this, request, count] {
-                if (request == m_countRequest) {
-                    Q_EMIT unreadableCountChanged(count);
-                }
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, request, count] {
+            if (request == m_countRequest) {
+                Q_EMIT unreadableCountChanged(count);
+            }
+        });
     });
 }
 
 QFuture<UnreadablePhotos> PhotoLibrary::unreadablePhotos()
 {
-    return QtConcurrent::run(&m_showingPool, [databasePath = m_databasePath, folder = m_folder] {
+    return runOnPool(m_showingPool, [databasePath = m_databasePath, folder = m_folder] {
         return folder.isEmpty() ? UnreadablePhotos{} : listUnreadablePhotos(databasePath, folder);
     });
 }
 
 QFuture<DecodedImage> PhotoLibrary::decodePhoto(const QString &path, const QSize &bound)
 {
-    return QtConcurrent::run(&m_showingPool, [path, bound] { return decodeForDisplay(path, bound); });
+    return runOnPool(m_showingPool, [path, bound] { return decodeForDisplay(path, bound); });
 }
 
 QString PhotoLibrary::duplicatesUnavailableReason() const
@@ -334,9 +323,9 @@ QFuture<DuplicateReport> PhotoLibrary::findDuplicates(const DuplicateOptions &op
     }
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_duplicatesCancel = cancel;
-    QFuture<DuplicateReport> future =
-        QtConcurrent::run(&m_duplicatesPool, [cancel, options, databasePath = m_databasePath, folder = m_scope,
-                                              modelId = m_encoder->modelId()](QPromise<DuplicateReport> &promise) {
+    QFuture<DuplicateReport> future = runOnPoolWithPromise<DuplicateReport>(
+        m_duplicatesPool, [cancel, options, databasePath = m_databasePath, folder = m_scope,
+                           modelId = m_encoder->modelId()](QPromise<DuplicateReport> &promise) {
             DuplicateOptions run = options;
             run.cancel = cancel.get();
             run.progress = [&promise](qint64 done, qint64 total) { // called one at a time
@@ -360,12 +349,12 @@ QFuture<DuplicateReport> PhotoLibrary::findDuplicates(const DuplicateOptions &op
 
 QFuture<TrashPlan> PhotoLibrary::planTrash(const QStringList &paths)
 {
-    return QtConcurrent::run(&m_showingPool, [paths] { return clipfind::planTrash(paths); });
+    return runOnPool(m_showingPool, [paths] { return clipfind::planTrash(paths); });
 }
 
 QFuture<std::vector<TrashOutcome>> PhotoLibrary::moveToTrash(const QStringList &paths)
 {
-    return QtConcurrent::run(&m_showingPool, [paths] { return clipfind::moveToTrash(paths); });
+    return runOnPool(m_showingPool, [paths] { return clipfind::moveToTrash(paths); });
 }
 
 } // namespace clipfind

@@ -13,6 +13,18 @@
 
 #include <sys/resource.h>
 
+#if defined(CLIPFIND_TEST_TSAN)
+#include <atomic>
+#include <cstddef>
+
+// From the sanitizers' allocator_interface.h, which GCC 12 does not install (libtsan exports both).
+extern "C" {
+size_t __sanitizer_get_current_allocated_bytes(void);
+int __sanitizer_install_malloc_and_free_hooks(void (*mallocHook)(const volatile void *, size_t),
+                                              void (*freeHook)(const volatile void *));
+}
+#endif
+
 namespace clipfind::test {
 
 inline QByteArray bigEndian32Bytes(quint32 v)
@@ -112,6 +124,58 @@ inline bool resetPeakRss()
 {
     QFile clear(QStringLiteral("/proc/self/clear_refs"));
     return clear.open(QIODevice::WriteOnly) && clear.write("5") == 1;
+}
+
+#if defined(CLIPFIND_TEST_TSAN)
+namespace detail {
+// The most heap ThreadSanitizer's allocator held for live blocks, sampled at every allocation (relaxed: the hook
+// must not order the threads that allocate).
+inline std::atomic<size_t> heapPeak{0};
+inline void noteHeapPeak(const volatile void *, size_t)
+{
+    const size_t now = __sanitizer_get_current_allocated_bytes();
+    size_t peak = heapPeak.load(std::memory_order_relaxed);
+    while (now > peak && !heapPeak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {}
+}
+inline void ignoreFree(const volatile void *)
+{
+}
+// Installed before main(), as the runtime asks: before any other thread exists.
+inline const bool heapHooked = __sanitizer_install_malloc_and_free_hooks(&noteHeapPeak, &ignoreFree) > 0;
+} // namespace detail
+#endif
+
+// The memory this process holds, for bounds on what a piece of code may use: the resident set (VmRSS, VmHWM), except
+// under ThreadSanitizer, whose shadow memory (two bytes or more for each byte instrumented code touches or allocates)
+// makes the resident set say little about the code's own memory. There it is the heap in use as TSan's allocator counts
+// it: every live malloc and new of the process (Qt's, OpenCV's and libtorch's too), the peak sampled at each
+// allocation. resetPeakMemory() makes the peak the current value.
+inline bool resetPeakMemory()
+{
+#if defined(CLIPFIND_TEST_TSAN)
+    detail::heapPeak.store(__sanitizer_get_current_allocated_bytes(), std::memory_order_relaxed);
+    return detail::heapHooked;
+#else
+    return resetPeakRss();
+#endif
+}
+
+inline qint64 currentMemoryBytes()
+{
+#if defined(CLIPFIND_TEST_TSAN)
+    return qint64(__sanitizer_get_current_allocated_bytes());
+#else
+    return currentRssBytes();
+#endif
+}
+
+inline qint64 peakMemoryBytes()
+{
+#if defined(CLIPFIND_TEST_TSAN)
+    return qint64(detail::heapPeak.load(std::memory_order_relaxed));
+#else
+    return peakRssBytes();
+#endif
 }
 
 } // namespace clipfind::test

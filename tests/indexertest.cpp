@@ -514,10 +514,10 @@ private Q_SLOTS:
         IndexOptions options;
         options.decodeThreads = 4;
         options.decodeMemory = 450 << 20;
-        QVERIFY(resetPeakRss());
-        const qint64 before = currentRssBytes();
+        QVERIFY(resetPeakMemory());
+        const qint64 before = currentMemoryBytes();
         const IndexReport report = indexFolder(root, *encoder, *cache, &thumbnails, options);
-        const qint64 grown = peakRssBytes() - before;
+        const qint64 grown = peakMemoryBytes() - before;
         qInfo("peak memory grew by %lld MiB (budget %lld MiB)", grown >> 20, options.decodeMemory >> 20);
         QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
         QCOMPARE(report.indexed, 6);

@@ -12,6 +12,16 @@
 #endif
 #endif
 
+// The same for ThreadSanitizer (CLIPFIND_SANITIZE=thread): its shadow memory makes the resident set of a process two to
+// three times what the code itself holds (hostilefiles.h measures the heap instead there).
+#if defined(__SANITIZE_THREAD__)
+#define CLIPFIND_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CLIPFIND_TEST_TSAN 1
+#endif
+#endif
+
 namespace clipfind::test {
 
 /// Factor for time bounds: ASan + UBSan run ClipFind's code 2-3 times slower, on a machine shared with other jobs.

@@ -8,6 +8,7 @@
 #include "testfiles.h"
 
 #include "core/decode/imagedecoder.h"
+#include "core/threads/pooltasks.h"
 #include "core/thumbnails/thumbnailcache.h"
 #include "core/thumbnails/thumbnailloader.h"
 
@@ -38,7 +39,7 @@ class PoolGate
 public:
     explicit PoolGate(QThreadPool *pool)
     {
-        pool->start([this] {
+        startOnPool(*pool, [this] {
             m_started.release();
             m_open.acquire();
         });
@@ -88,7 +89,7 @@ public:
         }
         whileReading();
         m_release.release();
-        return pool->waitForDone(kTimeoutMs);
+        return waitForPool(*pool, kTimeoutMs);
     }
 
 private:
@@ -112,7 +113,7 @@ private:
     // Lets the pool finish and the loader's queued deliveries run.
     static void settle(ThumbnailLoader *loader)
     {
-        loader->pool()->waitForDone();
+        waitForPool(*loader->pool());
         QTest::qWait(50);
     }
 

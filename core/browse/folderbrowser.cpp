@@ -5,6 +5,7 @@
 
 #include "core/browse/listingcache.h"
 #include "core/decode/exifdate.h"
+#include "core/threads/pooltasks.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -241,25 +242,23 @@ FolderBrowser::~FolderBrowser()
 {
     ++m_generation;
     m_worker->stopScan = true;
-    m_pool.waitForDone(); // tasks refer to this object
+    waitForPool(m_pool); // tasks refer to this object
+    acceptDroppedQueuedCalls();
 }
 
 void FolderBrowser::post(std::function<void(Worker &)> task)
 {
-    m_pool.start([worker = m_worker, task = std::move(task)] { task(*worker); });
+    startOnPool(m_pool, [worker = m_worker, task = std::move(task)] { task(*worker); });
 }
 
 void FolderBrowser::deliver(quint64 generation, std::shared_ptr<const PhotoListing> listing)
 {
-    QMetaObject::invokeMethod(
-        this,
-        [this, generation, listing] {
-            if (generation == m_generation) {
-                m_listing = listing;
-                Q_EMIT listingChanged(listing);
-            }
-        },
-        Qt::QueuedConnection);
+    postToThreadOf(this, [this, generation, listing] {
+        if (generation == m_generation) {
+            m_listing = listing;
+            Q_EMIT listingChanged(listing);
+        }
+    });
 }
 
 void FolderBrowser::open(const QString &root, const ScanOptions &options)

@@ -4,6 +4,7 @@
 #include "core/download/modeldownloader.h"
 
 #include "core/store/filehash.h"
+#include "core/threads/pooltasks.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -22,7 +23,6 @@
 #include <QStorageInfo>
 #include <QThreadPool>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <deque>
@@ -719,13 +719,13 @@ void ModelDownloader::Private::verify()
     if (isFolder()) {
         // A file of a folder model is one part of it (a tokenizer, a config, weights): checked by its hash only.
         const bool requiresSha256 = file.requiresSha256;
-        verification.setFuture(QtConcurrent::run(&verifier, [path, expected, hashSource, requiresSha256] {
+        verification.setFuture(runOnPool(verifier, [path, expected, hashSource, requiresSha256] {
             return checkDownloadedFile(path, expected, hashSource, requiresSha256);
         }));
         return;
     }
     const ModelManifest manifestCopy = manifest;
-    verification.setFuture(QtConcurrent::run(&verifier, [path, manifestCopy, expected, hashSource] {
+    verification.setFuture(runOnPool(verifier, [path, manifestCopy, expected, hashSource] {
         return checkModelFile(path, manifestCopy, expected, hashSource);
     }));
 }

@@ -7,6 +7,7 @@
 #include "core/duplicates/imagefingerprint.h"
 #include "core/engine/engine.h"
 #include "core/store/librarydatabase.h"
+#include "core/threads/pooltasks.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QCoreApplication>
@@ -16,7 +17,6 @@
 #include <QHash>
 #include <QThread>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cmath>
@@ -328,7 +328,8 @@ DuplicateReport findDuplicates(const QString &databasePath, const QString &root,
         };
         QThreadPool pool;
         pool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
-        QtConcurrent::blockingMap(&pool, involved, [&](int64_t row) {
+        parallelFor(pool, qsizetype(involved.size()), [&](qsizetype i) {
+            const int64_t row = involved[size_t(i)];
             if (cancelled()) {
                 return;
             }

@@ -11,6 +11,7 @@
 #include "core/scan/regularfile.h"
 #include "core/store/filehash.h"
 #include "core/store/librarydatabase.h"
+#include "core/threads/pooltasks.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QCoreApplication>
@@ -19,7 +20,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QThreadPool>
-#include <QtConcurrent>
 
 #include <algorithm>
 #include <chrono>
@@ -293,7 +293,8 @@ IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatab
     // 2. Content hashes on the pool; files whose content already has an embedding are renames or copies.
     QThreadPool pool;
     pool.setMaxThreadCount(options.decodeThreads > 0 ? options.decodeThreads : defaultDecodeThreads());
-    QtConcurrent::blockingMap(&pool, candidates, [&](Work &work) {
+    parallelFor(pool, qsizetype(candidates.size()), [&](qsizetype i) {
+        Work &work = candidates[size_t(i)];
         if (!mayContinue()) {
             return;
         }
@@ -422,11 +423,8 @@ IndexReport indexFolder(const QString &root, PhotoEncoder &encoder, LibraryDatab
         decodeOptions.minShortSide = options.exactDecode ? 0 : 2 * size;
         MemoryBudget budget(options.decodeMemory > 0 ? options.decodeMemory : kDefaultDecodeMemory);
         std::mutex readLock;
-        std::vector<int64_t> tickets(todo.size());
-        for (size_t i = 0; i < todo.size(); ++i) {
-            tickets[i] = int64_t(i);
-        }
-        QtConcurrent::blockingMap(&pool, tickets, [&](int64_t ticket) {
+        parallelFor(pool, qsizetype(todo.size()), [&](qsizetype i) {
+            const int64_t ticket = i; // the batcher hands it back with the row: the index into todo
             Work &work = todo[size_t(ticket)];
             if (!mayContinue()) {
                 return;

@@ -5,6 +5,7 @@
 #include "core/index/indexcontrol.h"
 #include "core/scan/folderwatcher.h"
 #include "core/store/librarydatabase.h"
+#include "core/threads/pooltasks.h"
 
 #include <QFileInfo>
 
@@ -28,7 +29,8 @@ LibraryIndexer::LibraryIndexer(const QString &databasePath, const ThumbnailCache
 LibraryIndexer::~LibraryIndexer()
 {
     close();
-    m_pool.waitForDone(); // the run's callbacks refer to this object
+    waitForPool(m_pool); // the run's callbacks refer to this object
+    acceptDroppedQueuedCalls();
 }
 
 void LibraryIndexer::setCommittedHook(std::function<void(const IndexedRows &)> hook)
@@ -180,32 +182,26 @@ void LibraryIndexer::startNextRun()
     IndexHooks hooks;
     hooks.control = control.get();
     hooks.progress = [this, generation](const IndexProgress &progress) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, progress] {
-                if (generation == m_generation) {
-                    m_progress = progress;
-                    Q_EMIT progressChanged(progress);
-                }
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, generation, progress] {
+            if (generation == m_generation) {
+                m_progress = progress;
+                Q_EMIT progressChanged(progress);
+            }
+        });
     };
     const auto committedHook = m_committedHook;
     hooks.committed = [this, generation, committedHook](const IndexedRows &rows) {
         if (committedHook) {
             committedHook(rows);
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation] {
-                if (generation == m_generation) {
-                    Q_EMIT rowsChanged();
-                }
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, generation] {
+            if (generation == m_generation) {
+                Q_EMIT rowsChanged();
+            }
+        });
     };
-    m_pool.start([this, generation, control, hooks, options, incremental, root = m_root, encoder = m_encoder,
-                  databasePath = m_databasePath, thumbnails = m_thumbnails] {
+    startOnPool(m_pool, [this, generation, control, hooks, options, incremental, root = m_root, encoder = m_encoder,
+                         databasePath = m_databasePath, thumbnails = m_thumbnails] {
         IndexReport report;
         QString error;
         // Opened per run on the run's thread: a connection belongs to one thread at a time.
@@ -217,14 +213,11 @@ void LibraryIndexer::startNextRun()
         } else {
             report.cancelled = true;
         }
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, report, incremental] {
-                if (generation == m_generation) {
-                    onRunFinished(report, incremental);
-                }
-            },
-            Qt::QueuedConnection);
+        postToThreadOf(this, [this, generation, report, incremental] {
+            if (generation == m_generation) {
+                onRunFinished(report, incremental);
+            }
+        });
     });
 }
 

@@ -2,8 +2,7 @@
 #include "core/models/modelchecker.h"
 
 #include "core/models/modelstore.h"
-
-#include <QtConcurrent/QtConcurrentRun>
+#include "core/threads/pooltasks.h"
 
 namespace clipfind {
 
@@ -17,12 +16,12 @@ ModelChecker::ModelChecker(const QString &dataDir, const ModelManifest &manifest
 
 ModelChecker::~ModelChecker()
 {
-    m_pool.waitForDone();
+    waitForPool(m_pool);
 }
 
 QFuture<QVector<DiscoveredModel>> ModelChecker::discover()
 {
-    return QtConcurrent::run(&m_pool, [dataDir = m_dataDir, manifest = m_manifest] {
+    return runOnPool(m_pool, [dataDir = m_dataDir, manifest = m_manifest] {
         ModelStore store(dataDir); // one store per thread
         return discoverModels(store, manifest);
     });
@@ -30,7 +29,7 @@ QFuture<QVector<DiscoveredModel>> ModelChecker::discover()
 
 QFuture<ModelCheck> ModelChecker::check(const QString &path)
 {
-    return QtConcurrent::run(&m_pool, [dataDir = m_dataDir, manifest = m_manifest, path] {
+    return runOnPool(m_pool, [dataDir = m_dataDir, manifest = m_manifest, path] {
         ModelStore store(dataDir);
         return store.check(path, manifest);
     });

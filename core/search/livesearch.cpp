@@ -3,6 +3,7 @@
 
 #include "core/engine/engine.h"
 #include "core/index/indexer.h"
+#include "core/threads/pooltasks.h"
 
 namespace clipfind {
 
@@ -41,7 +42,8 @@ LiveSearch::LiveSearch(QObject *parent)
 LiveSearch::~LiveSearch()
 {
     ++m_generation; // the running search gives up
-    m_pool.waitForDone();
+    waitForPool(m_pool);
+    acceptDroppedQueuedCalls();
 }
 
 void LiveSearch::setEngine(std::shared_ptr<SearchEngine> engine)
@@ -166,13 +168,12 @@ void LiveSearch::launch(const QString &query)
     SearchOptions options = m_options;
     options.generation = &m_generation;
     options.startGeneration = generation;
-    m_pool.start([this, engine, query, options, generation] {
+    startOnPool(m_pool, [this, engine, query, options, generation] {
         if (const Engine *models = modelEngine()) { // loaded: the search's encoder came from it
             models->setCpuThreadsForThisThread(m_indexingActive.load() ? 1 : 0);
         }
         const SearchResults results = engine->search(query, options);
-        QMetaObject::invokeMethod(
-            this, [this, results, generation] { finished(results, generation); }, Qt::QueuedConnection);
+        postToThreadOf(this, [this, results, generation] { finished(results, generation); });
     });
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/decode/imagedecoder.h"
 #include "core/scan/regularfile.h"
+#include "core/threads/pooltasks.h"
 #include "core/thumbnails/thumbnailcache.h"
 
 #include <QFile>
@@ -35,7 +36,8 @@ ThumbnailLoader::ThumbnailLoader(const ThumbnailCache *store, int workers, QObje
 ThumbnailLoader::~ThumbnailLoader()
 {
     clear();
-    m_pool.waitForDone(); // the tasks use `this` only through queued calls, which die with it
+    waitForPool(m_pool); // the tasks use `this` only through queued calls, which die with it
+    acceptDroppedQueuedCalls();
 }
 
 std::optional<Thumbnail> ThumbnailLoader::thumbnail(const QString &path)
@@ -52,7 +54,7 @@ std::optional<Thumbnail> ThumbnailLoader::thumbnail(const QString &path)
         m_queue->paths.push_back(path);
     }
     // One task per request; each task takes the newest queued path, not necessarily its own.
-    m_pool.start([this, queue = m_queue, store = m_store, work = m_loadFunction] {
+    startOnPool(m_pool, [this, queue = m_queue, store = m_store, work = m_loadFunction] {
         QString next;
         quint64 generation = 0; // of the path taken, not of the request that started this task
         {
@@ -65,8 +67,7 @@ std::optional<Thumbnail> ThumbnailLoader::thumbnail(const QString &path)
             generation = queue->generation;
         }
         const Thumbnail loaded = work(store, next);
-        QMetaObject::invokeMethod(
-            this, [this, generation, next, loaded] { deliver(generation, next, loaded); }, Qt::QueuedConnection);
+        postToThreadOf(this, [this, generation, next, loaded] { deliver(generation, next, loaded); });
     });
     return std::nullopt;
 }

@@ -9,10 +9,9 @@
 #include "core/clip/model/device.h"
 
 #include "core/clip/matrix/matrixkernels.h"
+#include "core/clip/model/torchparallel.h"
 
 #include <torch/torch.h>
-
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <atomic>
@@ -496,7 +495,7 @@ TopKResult TorchEmbeddingMatrix::Private::topKQuantized(const float *query, int6
         squares[size_t(t)] = square;
         lowestKept[size_t(t)] = mine.threshold(); // -inf when this thread kept all its rows
     };
-    at::parallel_for(0, threadCount, 1, [&](int64_t first, int64_t last) {
+    torchParallelFor(0, threadCount, 1, [&](int64_t first, int64_t last) {
         for (int64_t t = first; t < last; ++t) {
             scanPart(int(t));
         }
@@ -723,7 +722,7 @@ void appendRows(TorchEmbeddingMatrix::Private &d, int64_t count, Store store)
     }
     // Rows are independent: a large append (loading the cache) converts and quantizes on every core.
     std::mutex boundsLock;
-    at::parallel_for(0, count, 2048, [&](int64_t begin, int64_t end) {
+    torchParallelFor(0, count, 2048, [&](int64_t begin, int64_t end) {
         TorchEmbeddingMatrix::Private::RowBounds bounds;
         for (int64_t i = begin; i < end; ++i) {
             bounds.include(store(i, nullptr));

@@ -4,10 +4,9 @@
 #include "core/clip/errortext.h"
 #include "core/clip/matrix/matrixkernels.h"
 #include "core/clip/matrix/pairfilter.h"
+#include "core/clip/model/torchparallel.h"
 
 #include <torch/torch.h>
-
-#include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <atomic>
@@ -124,7 +123,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
 
     // 1a. The inverse norm of every row (0 for a zero row, which then pairs with nothing).
     std::vector<float> inverseNorm(static_cast<size_t>(rows), 0.0f);
-    at::parallel_for(0, rows, 1024, [&](int64_t begin, int64_t end) {
+    torchParallelFor(0, rows, 1024, [&](int64_t begin, int64_t end) {
         std::vector<float> row(static_cast<size_t>(dim));
         for (int64_t r = begin; r < end; ++r) {
             kernels::halvesToFloats(halves + r * dim, row.data(), dim);
@@ -182,7 +181,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     std::vector<float> lengths(static_cast<size_t>(rows));
     const int64_t projectionBlock = 4096;
     std::atomic_bool stopped{false};
-    at::parallel_for(0, (rows + projectionBlock - 1) / projectionBlock, 1, [&](int64_t firstBlock, int64_t lastBlock) {
+    torchParallelFor(0, (rows + projectionBlock - 1) / projectionBlock, 1, [&](int64_t firstBlock, int64_t lastBlock) {
         std::vector<float> row(static_cast<size_t>(dim));
         for (int64_t block = firstBlock; block < lastBlock && !stopped; ++block) {
             if (stop()) {
@@ -264,7 +263,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
     std::mutex merge;
     std::atomic<int64_t> filtered{0};
     std::atomic_bool tooMany{false};
-    at::parallel_for(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
+    torchParallelFor(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
         for (int64_t thread = firstThread; thread < lastThread; ++thread) {
             std::vector<std::pair<uint32_t, uint32_t>> hits;
             std::vector<Candidate> found;
@@ -322,7 +321,7 @@ NearPairResult run(const uint16_t *halves, int64_t rows, int dim, const NearPair
               [](const Candidate &x, const Candidate &y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
     std::vector<std::vector<NearPair>> perThread(size_t(std::max(threads, 1)));
     const int64_t count = int64_t(candidates.size());
-    at::parallel_for(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
+    torchParallelFor(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
         for (int64_t thread = firstThread; thread < lastThread; ++thread) {
             // Contiguous slices that start at a new first row.
             int64_t begin = count * thread / threads;

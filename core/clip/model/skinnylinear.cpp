@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/clip/model/skinnylinear.h"
 
-#include <ATen/Parallel.h>
+#include "core/clip/model/torchparallel.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -129,7 +129,7 @@ torch::Tensor skinnyLinear(const torch::Tensor &x, const torch::Tensor &weight, 
     // Work is split over output features in whole blocks of kCols; each block of weight rows is read from
     // memory once and stays in L1 while every input row block passes over it.
     const int64_t columnBlocks = (n + kCols - 1) / kCols;
-    at::parallel_for(0, columnBlocks, 8, [&](int64_t begin, int64_t end) {
+    torchParallelFor(0, columnBlocks, 8, [&](int64_t begin, int64_t end) {
         for (int64_t block = begin; block < end; ++block) {
             const int64_t j = block * kCols;
             const int cols = static_cast<int>(std::min<int64_t>(kCols, n - j));
