@@ -12,6 +12,18 @@
 
 namespace clipfind {
 
+namespace {
+
+// What an encode returns when the model cannot be loaded: no rows, the reason.
+EmbeddingRows failedRows(const QString &error)
+{
+    EmbeddingRows rows;
+    rows.error = error;
+    return rows;
+}
+
+} // namespace
+
 struct LazyPhotoEncoder::Private {
     QString path;
     ClipEncoder::Settings settings;
@@ -146,24 +158,14 @@ EmbeddingRows LazyPhotoEncoder::encodeTexts(const QStringList &texts)
 {
     QString error;
     PhotoEncoder *encoder = real(&error);
-    if (!encoder) {
-        EmbeddingRows failed;
-        failed.error = error;
-        return failed;
-    }
-    return encoder->encodeTexts(texts);
+    return encoder ? encoder->encodeTexts(texts) : failedRows(error);
 }
 
 EmbeddingRows LazyPhotoEncoder::encodeImageFiles(const QStringList &paths)
 {
     QString error;
     PhotoEncoder *encoder = real(&error);
-    if (!encoder) {
-        EmbeddingRows failed;
-        failed.error = error;
-        return failed;
-    }
-    return encoder->encodeImageFiles(paths);
+    return encoder ? encoder->encodeImageFiles(paths) : failedRows(error);
 }
 
 std::unique_ptr<ImageBatchEncoder> LazyPhotoEncoder::startImageBatches(int batchSize, BatchCallback onBatch,
