@@ -66,7 +66,8 @@ namespace handoff {
 inline char queuedCalls;
 
 /// The function of one queued call. Each construction ends with the release, so the copy Qt keeps is complete when
-/// the receiving thread acquires; the acquire comes before the function runs.
+/// the receiving thread acquires; the acquire comes before the function runs, and the call's end before the copy's
+/// destruction.
 template<typename Function>
 class QueuedCall
 {
@@ -88,12 +89,15 @@ public:
     }
     QueuedCall &operator=(const QueuedCall &) = delete;
     QueuedCall &operator=(QueuedCall &&) = delete;
-    ~QueuedCall() = default;
+    // Qt's slot object holds this copy and is freed by whichever thread drops it last, the sender's or the
+    // receiver's (a reference count inside Qt): what the call read of the captures happens before the free.
+    ~QueuedCall() { acquire(this); }
 
     void operator()()
     {
         acquire(&queuedCalls);
         m_function();
+        release(this);
     }
 
 private:
