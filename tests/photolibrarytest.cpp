@@ -7,6 +7,7 @@
 // search replacing an older one, and why it cannot run without a model.
 #include "fixturedata.h"
 #include "photowriters.h"
+#include "sanitizerbuild.h"
 #include "testfiles.h"
 
 #include "core/browse/folderbrowser.h"
@@ -30,7 +31,7 @@ using namespace clipfind::test;
 
 namespace {
 
-constexpr int kTimeoutMs = 60000;
+constexpr int kTimeoutMs = 60000 * test::kSanitizerSlowdown; // indexing ~100 photos; TSan is far slower
 
 // Mean absolute difference per channel (0..255) of two images of the same size.
 double meanDifference(const QImage &a, const QImage &b)

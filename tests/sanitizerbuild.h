@@ -24,10 +24,13 @@
 
 namespace clipfind::test {
 
-/// Factor for time bounds: ASan + UBSan run ClipFind's code 2-3 times slower, on a machine shared with other jobs.
-/// A linear-time check keeps its point: the quadratic versions took minutes at these sizes.
+/// Factor for time bounds: ASan + UBSan run ClipFind's code 2-3 times slower, ThreadSanitizer 5-15 times, on a
+/// machine shared with other jobs. A linear-time check keeps its point: the quadratic versions took minutes at these
+/// sizes.
 #if defined(CLIPFIND_TEST_ASAN)
 inline constexpr int kSanitizerSlowdown = 4;
+#elif defined(CLIPFIND_TEST_TSAN)
+inline constexpr int kSanitizerSlowdown = 8;
 #else
 inline constexpr int kSanitizerSlowdown = 1;
 #endif
