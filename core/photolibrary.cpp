@@ -81,13 +81,18 @@ PhotoLibrary::~PhotoLibrary()
     // The indexer and the search die with this object (children); the indexer waits for its run.
 }
 
-void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &settings)
+quint64 PhotoLibrary::beginModelRequest(const QString &path)
 {
-    m_deferredModel = nullptr;
+    m_deferredModel = nullptr; // a load held back for an earlier request never starts
     const quint64 request = ++m_modelRequest;
     m_loadingModel = true;
     Q_EMIT modelLoading(path);
-    startModelLoad(request, path, settings);
+    return request;
+}
+
+void PhotoLibrary::loadModel(const QString &path, const ClipEncoder::Settings &settings)
+{
+    startModelLoad(beginModelRequest(path), path, settings);
 }
 
 void PhotoLibrary::loadModelAfterFirstPhotos(const QString &path, const ClipEncoder::Settings &settings)
@@ -96,13 +101,9 @@ void PhotoLibrary::loadModelAfterFirstPhotos(const QString &path, const ClipEnco
         loadModel(path, settings);
         return;
     }
-    const quint64 request = ++m_modelRequest;
-    m_loadingModel = true;
-    Q_EMIT modelLoading(path);
-    m_deferredModel = [this, request, path, settings] {
-        if (request == m_modelRequest) {
-            startModelLoad(request, path, settings);
-        }
+    // Only the latest request is ever held here: every later one replaces or clears it.
+    m_deferredModel = [this, request = beginModelRequest(path), path, settings] {
+        startModelLoad(request, path, settings);
     };
     connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &PhotoLibrary::startDeferredModel,
             Qt::SingleShotConnection);

@@ -131,6 +131,8 @@ Q_SIGNALS:
     void unreadableCountChanged(qint64 count);
 
 private:
+    /// A new model request: the one held back (if any) dropped, modelLoading emitted; returns its number.
+    quint64 beginModelRequest(const QString &path);
     void startModelLoad(quint64 request, const QString &path, const ClipEncoder::Settings &settings);
     void startFolder();
     void loadEngine();
