@@ -5,8 +5,6 @@
 #include "core/clip/model/threading.h"
 #include "core/clip/pixels/chineseclipprep.h"
 #include "core/encode/bertclipencoder.h"
-#include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 
 #include <QCoreApplication>
 #include <QDir>

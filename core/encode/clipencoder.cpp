@@ -6,7 +6,6 @@
 #include "core/encode/bertclipencoder.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 #include "core/text/tokenizer.h"
 
 #include <QCoreApplication>
@@ -137,8 +136,7 @@ std::unique_ptr<ClipEncoder> ClipEncoder::load(const QString &modelPath, const S
         }
         return nullptr;
     }
-    d.sha256 =
-        settings.dataDir.isEmpty() ? sha256OfFile(d.file, error) : ModelStore(settings.dataDir).sha256Of(d.file, error);
+    d.sha256 = ModelStore::sha256Of(d.file, settings.dataDir, error);
     if (d.sha256.isEmpty()) {
         return nullptr;
     }

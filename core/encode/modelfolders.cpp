@@ -5,7 +5,6 @@
 #include "core/encode/bertclipencoder.h"
 #include "core/encode/chineseclipencoder.h"
 #include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -60,7 +59,7 @@ QString ChineseClipEncoder::modelIdFor(const QString &folder, const QString &dat
         }
         return {};
     }
-    const QString sha256 = dataDir.isEmpty() ? sha256OfFile(file, error) : ModelStore(dataDir).sha256Of(file, error);
+    const QString sha256 = ModelStore::sha256Of(file, dataDir, error);
     // Tagged: the rows are this folder's image tower and preprocessing, never a CLIP checkpoint's.
     return sha256.isEmpty() ? QString() : QStringLiteral("chinese-clip:") + sha256;
 }

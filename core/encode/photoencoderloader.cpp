@@ -6,7 +6,6 @@
 #include "core/engine/lazyphotoencoder.h"
 #include "core/models/modelcheck.h"
 #include "core/models/modelstore.h"
-#include "core/store/filehash.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -48,8 +47,7 @@ QString photoModelIdFor(const QString &path, const QString &dataDir, QString *er
     if (ChineseClipEncoder::isChineseClipFolder(path)) {
         return ChineseClipEncoder::modelIdFor(path, dataDir, error);
     }
-    const QString file = modelFileFor(path);
-    return dataDir.isEmpty() ? sha256OfFile(file, error) : ModelStore(dataDir).sha256Of(file, error);
+    return ModelStore::sha256Of(modelFileFor(path), dataDir, error);
 }
 
 } // namespace clipfind

@@ -169,6 +169,11 @@ ModelCheck ModelStore::check(const QString &path, const ModelManifest &manifest,
     return fresh;
 }
 
+QString ModelStore::sha256Of(const QString &file, const QString &dataDir, QString *error)
+{
+    return dataDir.isEmpty() ? sha256OfFile(file, error) : ModelStore(dataDir).sha256Of(file, error);
+}
+
 QString ModelStore::sha256Of(const QString &file, QString *error)
 {
     const QString path = absolute(file);

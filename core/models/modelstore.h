@@ -68,6 +68,8 @@ public:
     /// while the file keeps its identity (a recorded check counts too), else the file is hashed (slow: every byte)
     /// and the result remembered. Empty with *error when the file cannot be read.
     QString sha256Of(const QString &file, QString *error);
+    /// sha256Of() in `dataDir`'s store; an empty `dataDir` remembers nothing and hashes the file every time.
+    static QString sha256Of(const QString &file, const QString &dataDir, QString *error);
     /// The first installed, still-verified copy of a manifest model; empty when none.
     QString installedPath(const ManifestModel &model) const;
 
